@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import {
+  contract,
+  isMethodName,
+  type CallOptions,
+  type MethodName,
+  type ParsedRequestOf,
+  type Reply,
+  type ResponseOf,
+} from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
+import { runAnalysis } from './analyses';
+import { toApiError } from './errors';
+import { importEvents, previewImport } from './import/import-events';
+import { importUsers } from './import/import-users';
+import type { JobContext } from './jobs';
+import { deleteSpec, listSaved, saveSpec } from './saved-specs';
+import { runSql } from './sql-query';
+import { defaultWorkspacePath } from './workspace/default-location';
+import { Workspace } from './workspace/workspace';
+
+type Handler<M extends MethodName> = (
+  request: ParsedRequestOf<M>,
+  job: JobContext & { jobId: string },
+) => Promise<ResponseOf<M>>;
+type Handlers = { [M in MethodName]: Handler<M> };
+
+/**
+ * The engine behind every transport: one open workspace, the contract's handlers, and the jobs
+ * running now. `call` is the single entry: it validates the request against the contract and
+ * returns errors as data, so IPC, HTTP and the CLI all behave the same.
+ */
+export class Engine {
+  private workspace: Workspace | undefined;
+  private readonly jobs = new Map<string, AbortController>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  private readonly handlers: Handlers = {
+    'workspace.open': async (r) => {
+      this.closeWorkspace();
+      this.workspace = await Workspace.open(r.path ?? defaultWorkspacePath(this.env), {
+        create: r.create,
+        readOnly: r.readOnly,
+      });
+      return this.workspace.summary();
+    },
+    'workspace.close': async () => ({ closed: this.closeWorkspace() }),
+    'workspace.info': async () => this.current().info(),
+    'workspace.sources': async () => this.current().sources(),
+    'workspace.updateSettings': async (r) => this.current().updateSettings(r),
+    'import.preview': async (r) => previewImport(this.current(), r),
+    'import.events': async (r, job) => importEvents(this.current(), r, job),
+    'import.users': async (r, job) => importUsers(this.current(), r, job),
+    'sql.query': async (r, job) => runSql(this.current(), r, job),
+    'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job),
+    'saved.list': async (r) => listSaved(this.current(), r.kind),
+    'saved.save': async (r) => saveSpec(this.current(), r),
+    'saved.delete': async (r) => deleteSpec(this.current(), r.id),
+    'job.cancel': async (r) => {
+      const controller = this.jobs.get(r.jobId);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+  };
+
+  async call<M extends MethodName>(
+    method: M,
+    request: unknown,
+    options: CallOptions = {},
+  ): Promise<Reply<M>> {
+    try {
+      if (!isMethodName(method)) {
+        throw new ApiError(
+          'UNKNOWN_METHOD',
+          `No method '${String(method)}'. Methods: ${Object.keys(contract).join(', ')}.`,
+        );
+      }
+      const parsed = contract[method].request.safeParse(request ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map(
+          (i) => `${i.path.join('.') || 'request'}: ${i.message}`,
+        );
+        throw new ApiError(
+          'INVALID_REQUEST',
+          `Invalid request for ${method}: ${issues.join('; ')}.`,
+          { issues },
+        );
+      }
+      const jobId = options.jobId ?? randomUUID();
+      const controller = new AbortController();
+      this.jobs.set(jobId, controller);
+      const onAbort = (): void => controller.abort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted) controller.abort();
+      try {
+        const handler = this.handlers[method] as Handler<M>;
+        const value = await handler(parsed.data as ParsedRequestOf<M>, {
+          jobId,
+          signal: controller.signal,
+          onProgress: (p) => options.onProgress?.({ jobId, method, ...p }),
+        });
+        return { ok: true, value };
+      } finally {
+        this.jobs.delete(jobId);
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    } catch (error) {
+      return { ok: false, error: toApiError(error).toShape() };
+    }
+  }
+
+  private current(): Workspace {
+    if (this.workspace === undefined) {
+      throw new ApiError(
+        'NO_WORKSPACE',
+        'No workspace is open. Open or create one first (workspace.open).',
+      );
+    }
+    return this.workspace;
+  }
+
+  private closeWorkspace(): boolean {
+    const had = this.workspace !== undefined;
+    this.workspace?.close();
+    this.workspace = undefined;
+    return had;
+  }
+
+  dispose(): void {
+    for (const controller of this.jobs.values()) controller.abort();
+    this.closeWorkspace();
+  }
+}

@@ -1,0 +1,342 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/api/errors';
+import type {
+  ImportEventsSummary,
+  ImportPreview,
+  PreviewImportRequest,
+  SkippedRows,
+} from '../../../shared/api/import-types';
+import type { ParsedRequestOf } from '../../../shared/api/contract';
+import { num, queryOne, queryRows } from '../duckdb/database';
+import { ident } from '../duckdb/sql';
+import { toApiError } from '../errors';
+import { throwIfCancelled, tracked, type JobContext } from '../jobs';
+import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
+import { resolveInputs, type ResolvedInputs } from './inputs';
+import { planImport, type ImportPlan, type PlanRequest } from './plan-import';
+import { rebuildUserFacts } from './user-facts';
+
+type ImportEventsRequest = ParsedRequestOf<'import.events'>;
+
+/** DuckDB names the column whose auto-detected type a later row breaks; that column is retried as text. */
+const RETYPE_HINT = /Column (.+?) is being converted as type/;
+const MAX_RETYPES = 20;
+
+/**
+ * Plans the import, retrying CSV columns whose inferred type a later row contradicts as text
+ * (a zip code column that turns alphanumeric after 20,000 rows must not fail the import).
+ */
+async function planAndStage(
+  connection: DuckDBConnection,
+  inputs: ResolvedInputs,
+  request: PlanRequest,
+  stage: (plan: ImportPlan) => Promise<void>,
+): Promise<ImportPlan> {
+  const text: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const plan = await planImport(connection, inputs, request, text);
+    try {
+      await stage(plan);
+      return plan;
+    } catch (error) {
+      const raw = error instanceof Error ? error.message : '';
+      const column = RETYPE_HINT.exec(raw)?.[1];
+      if (
+        inputs.format !== 'csv' ||
+        column === undefined ||
+        text.includes(column) ||
+        attempt >= MAX_RETYPES
+      ) {
+        throw error;
+      }
+      text.push(column);
+    }
+  }
+}
+
+export async function previewImport(
+  workspace: Workspace,
+  request: ParsedRequestOf<'import.preview'> & PreviewImportRequest,
+): Promise<ImportPreview> {
+  const inputs = await resolveInputs(request.files, request.format);
+  return workspace.use(async (c) => {
+    if (request.sourceTimezone !== undefined) await assertTimezone(c, request.sourceTimezone);
+    let rows: Record<string, unknown>[] = [];
+    const plan = await planAndStage(c, inputs, request, async (p) => {
+      const select = `SELECT user_id, event, ts, insert_id${p.properties.map((x) => `, ${x.stage} AS ${ident(x.name)}`).join('')}, properties
+        FROM (${p.stageSelect}) LIMIT ${Number(request.limit ?? 20)}`;
+      rows = await queryRows(c, select, p.params.values).catch((e: unknown) => {
+        throw toApiError(e, { file: inputs.files[0] });
+      });
+    });
+    return {
+      files: inputs.files,
+      format: inputs.format,
+      preset: plan.preset,
+      candidates: plan.candidates,
+      mapping: plan.mapping,
+      fileColumns: plan.source.columns,
+      columns: [
+        'user_id',
+        'event',
+        'ts',
+        'insert_id',
+        ...plan.properties.map((p) => p.name),
+        'properties',
+      ],
+      rows,
+    };
+  });
+}
+
+/**
+ * One import = one transaction: the file is staged, checked, and only then merged into
+ * `events`, which is rebuilt in (uid, ts) order with sessions derived. Any failure (bad row,
+ * cancellation, full disk) rolls back and leaves the workspace exactly as it was.
+ */
+export async function importEvents(
+  workspace: Workspace,
+  request: ImportEventsRequest,
+  job: JobContext,
+): Promise<ImportEventsSummary> {
+  workspace.assertWritable();
+  const started = performance.now();
+  const inputs = await resolveInputs(request.files, request.format);
+  const fileLabel = inputs.files.length === 1 ? inputs.files[0] : `${inputs.files.length} files`;
+
+  return workspace
+    .use(async (c) => {
+      if (request.sourceTimezone !== undefined) await assertTimezone(c, request.sourceTimezone);
+      const settings = await workspace.settings(c);
+      try {
+        const plan = await planAndStage(c, inputs, request, async (p) => {
+          await c.run('DROP TABLE IF EXISTS import_stage');
+          await tracked(
+            c,
+            job,
+            { label: `reading ${fileLabel}`, start: 0, end: 0.5, totalBytes: inputs.bytes },
+            () => c.run(`CREATE TEMP TABLE import_stage AS ${p.stageSelect}`, p.params.values),
+          );
+        });
+        const checked = await checkStage(c, plan, fileLabel ?? '');
+        throwIfCancelled(job);
+
+        await c.run('BEGIN TRANSACTION');
+        try {
+          const summary = await mergeStage(
+            c,
+            plan,
+            checked,
+            request,
+            settings.sessionGapMinutes,
+            job,
+            started,
+          );
+          throwIfCancelled(job);
+          await c.run('COMMIT');
+          return { ...summary, seconds: (performance.now() - started) / 1000 };
+        } catch (error) {
+          await c.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      } catch (error) {
+        throw toApiError(error, { file: fileLabel });
+      } finally {
+        await c.run('DROP TABLE IF EXISTS import_stage').catch(() => undefined);
+      }
+    })
+    .finally(() => workspace.checkpoint());
+}
+
+interface StageCheck {
+  rowsRead: number;
+  valid: number;
+  skipped: Omit<SkippedRows, 'duplicate'>;
+  /** Flattened keys whose values do not all fit the inferred type: kept as text instead. */
+  textFallback: Set<string>;
+}
+
+async function checkStage(
+  c: DuckDBConnection,
+  plan: ImportPlan,
+  file: string,
+): Promise<StageCheck> {
+  const castChecks = plan.properties
+    .filter((p) => p.castFromText && p.type !== 'VARCHAR')
+    .map(
+      (p) =>
+        `count(*) FILTER (${p.stage} IS NOT NULL AND TRY_CAST(${p.stage} AS ${p.type}) IS NULL) AS ${ident(`bad_${p.stage}`)}`,
+    );
+  const row = await queryOne(
+    c,
+    `SELECT count(*) AS rows_read,
+            count(*) FILTER (user_id IS NULL) AS missing_user,
+            count(*) FILTER (user_id IS NOT NULL AND ts IS NULL AND ts_raw IS NULL) AS missing_ts,
+            count(*) FILTER (user_id IS NOT NULL AND ts IS NULL AND ts_raw IS NOT NULL) AS bad_ts,
+            count(*) FILTER (user_id IS NOT NULL AND ts IS NOT NULL AND event IS NULL) AS missing_event,
+            count(*) FILTER (user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL) AS valid
+            ${castChecks.map((s) => `, ${s}`).join('')}
+     FROM import_stage`,
+  );
+  if (num(row.bad_ts) > 0) {
+    const examples = await queryRows(
+      c,
+      `SELECT DISTINCT ts_raw FROM import_stage WHERE user_id IS NOT NULL AND ts IS NULL AND ts_raw IS NOT NULL LIMIT 5`,
+    );
+    const list = examples.map((e) => `'${String(e.ts_raw)}'`).join(', ');
+    throw new ApiError(
+      'BAD_TIMESTAMP',
+      `${file}: ${num(row.bad_ts).toLocaleString('en-US')} rows have a timestamp that cannot be read in '${plan.mapping.timestamp}' (${list}). ` +
+        `Fix those rows, map another column (--map timestamp=COLUMN), or give the format (--ts-format '%d/%m/%Y %H:%M').`,
+      {
+        file,
+        column: plan.mapping.timestamp,
+        rows: num(row.bad_ts),
+        examples: examples.map((e) => e.ts_raw),
+      },
+    );
+  }
+  if (num(row.valid) === 0) {
+    throw new ApiError(
+      'NO_ROWS',
+      `${file}: none of the ${num(row.rows_read).toLocaleString('en-US')} rows has a user id, a timestamp and an event ` +
+        `(user from ${plan.mapping.userId.join(' / ')}, time from ${plan.mapping.timestamp}). Check the mapping (--map).`,
+      { file, mapping: plan.mapping },
+    );
+  }
+  const textFallback = new Set(
+    plan.properties.filter((p) => num(row[`bad_${p.stage}`]) > 0).map((p) => p.stage),
+  );
+  return {
+    rowsRead: num(row.rows_read),
+    valid: num(row.valid),
+    skipped: {
+      missingUser: num(row.missing_user),
+      missingTimestamp: num(row.missing_ts),
+      missingEvent: num(row.missing_event),
+    },
+    textFallback,
+  };
+}
+
+async function mergeStage(
+  c: DuckDBConnection,
+  plan: ImportPlan,
+  checked: StageCheck,
+  request: ImportEventsRequest,
+  sessionGapMinutes: number,
+  job: JobContext,
+  started: number,
+): Promise<Omit<ImportEventsSummary, 'seconds'>> {
+  const replace = request.mode === 'replace';
+  const before = await queryOne(c, `SELECT count(*) AS n FROM events`);
+  const eventsBefore = replace ? 0 : num(before.n);
+  if (replace) await c.run(`DELETE FROM sources WHERE kind = 'events'`);
+
+  // New users get the next dense keys, in order of first appearance (uid order ~ signup order).
+  const usersBefore = await queryOne(
+    c,
+    `SELECT count(*) AS n, coalesce(max(uid) + 1, 0) AS next FROM users`,
+  );
+  await tracked(c, job, { label: 'assigning user keys', start: 0.5, end: 0.55 }, () =>
+    c.run(
+      `INSERT INTO users (uid, user_id)
+       SELECT ${num(usersBefore.next)} + row_number() OVER (ORDER BY first_ts, user_id) - 1, user_id
+       FROM (SELECT user_id, min(ts) AS first_ts FROM import_stage
+             WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL GROUP BY user_id) s
+       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = s.user_id)`,
+    ),
+  );
+  const usersAfter = await queryOne(c, `SELECT count(*) AS n FROM users`);
+
+  const props = plan.properties.map((p) => {
+    const type = checked.textFallback.has(p.stage) ? 'VARCHAR' : p.type;
+    const value =
+      p.castFromText && type !== 'VARCHAR' ? `TRY_CAST(s.${p.stage} AS ${type})` : `s.${p.stage}`;
+    return `${value} AS ${ident(p.name)}`;
+  });
+  const incoming = `SELECT u.uid, s.ts, s.event, s.insert_id${props.map((p) => `, ${p}`).join('')}, s.properties
+    FROM import_stage s JOIN users u ON u.user_id = s.user_id
+    WHERE s.ts IS NOT NULL AND s.event IS NOT NULL`;
+  const existing = replace ? '' : `SELECT * EXCLUDE (session_id) FROM events UNION ALL BY NAME `;
+  const dedupe = plan.hasInsertId
+    ? `QUALIFY insert_id IS NULL OR row_number() OVER (PARTITION BY uid, event, ts, insert_id) = 1`
+    : '';
+  const gap = `INTERVAL ${Math.round(sessionGapMinutes)} MINUTE`;
+  // A session starts at a user's first event and after every gap longer than the session gap.
+  // The running sum uses RANGE framing so events sharing a timestamp always share a session.
+  await tracked(
+    c,
+    job,
+    { label: 'sorting by user and time, deriving sessions', start: 0.55, end: 0.95 },
+    () =>
+      c.run(`CREATE TABLE events_next AS
+      WITH combined AS (${existing}${incoming}),
+      deduped AS (SELECT * FROM combined ${dedupe}),
+      marked AS (
+        SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY uid ORDER BY ts) <= ${gap} THEN 0 ELSE 1 END AS new_session
+        FROM deduped)
+      SELECT uid, ts, event,
+             CAST(uid AS BIGINT) * 1000000 + sum(new_session) OVER (PARTITION BY uid ORDER BY ts) AS session_id,
+             * EXCLUDE (uid, ts, event, new_session)
+      FROM marked ORDER BY uid, ts, event`),
+  );
+  throwIfCancelled(job);
+  await c.run('DROP TABLE events');
+  await c.run('ALTER TABLE events_next RENAME TO events');
+
+  job.onProgress?.({ phase: 'updating user facts', fraction: 0.96 });
+  await rebuildUserFacts(c);
+  const after = await queryOne(
+    c,
+    `SELECT count(*) AS events, count(DISTINCT uid) AS users FROM events`,
+  );
+  const range = await queryOne(
+    c,
+    `SELECT min(ts) AS first, max(ts) AS last FROM import_stage WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL`,
+  );
+  const rowsImported = num(after.events) - eventsBefore;
+  const skipped: SkippedRows = { ...checked.skipped, duplicate: checked.valid - rowsImported };
+  const idRow = await queryOne(c, `SELECT coalesce(max(id), 0) + 1 AS id FROM sources`);
+  const sourceId = num(idRow.id);
+  const summary: Omit<ImportEventsSummary, 'seconds'> = {
+    sourceId,
+    files: plan.source.inputs.files,
+    format: plan.source.inputs.format,
+    preset: plan.preset,
+    mapping: plan.mapping,
+    mode: request.mode,
+    bytes: plan.source.inputs.bytes,
+    rowsRead: checked.rowsRead,
+    rowsImported,
+    skipped,
+    newUsers: num(usersAfter.n) - num(usersBefore.n),
+    properties: plan.properties.map((p) => ({
+      name: p.name,
+      type: checked.textFallback.has(p.stage) ? 'VARCHAR' : p.type,
+      from: p.from,
+    })),
+    range: range.first === null ? null : { from: isoUtc(range.first), to: isoUtc(range.last) },
+    totalEvents: num(after.events),
+    totalUsers: num(after.users),
+  };
+  await c.run(
+    `INSERT INTO sources VALUES ($1, 'events', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::TIMESTAMP, $12::TIMESTAMP, now()::TIMESTAMP, $13)`,
+    [
+      sourceId,
+      JSON.stringify(summary.files),
+      summary.format,
+      summary.preset,
+      JSON.stringify(summary.mapping),
+      summary.mode,
+      summary.bytes,
+      summary.rowsRead,
+      summary.rowsImported,
+      JSON.stringify(summary.skipped),
+      summary.range === null ? null : summary.range.from.replace('T', ' ').replace('Z', ''),
+      summary.range === null ? null : summary.range.to.replace('T', ' ').replace('Z', ''),
+      (performance.now() - started) / 1000,
+    ],
+  );
+  return summary;
+}

@@ -1,0 +1,202 @@
+import { createReadStream } from 'node:fs';
+import { stat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { ApiError } from '../../../shared/api/errors';
+import type { FileFormat } from '../../../shared/api/import-types';
+
+export interface ResolvedInputs {
+  files: string[];
+  format: FileFormat;
+  gzip: boolean;
+  bytes: number;
+}
+
+const EXTENSION_FORMATS: [RegExp, FileFormat][] = [
+  [/\.(csv|tsv|txt|tab)(\.gz)?$/i, 'csv'],
+  [/\.(parquet|pq)$/i, 'parquet'],
+  [/\.(json|ndjson|jsonl)(\.gz)?$/i, 'json'],
+];
+const HEAD_BYTES = 64 * 1024;
+
+/** Files, folders (every supported file below them, sorted) and globs, each checked to exist. */
+export async function resolveInputs(
+  patterns: string[],
+  formatOverride?: FileFormat,
+): Promise<ResolvedInputs> {
+  const files: string[] = [];
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      const matched = await glob(pattern, { absolute: true, onlyFiles: true });
+      if (matched.length === 0) {
+        throw new ApiError('FILE_NOT_FOUND', `No file matches ${pattern}.`, { pattern });
+      }
+      files.push(...matched.sort());
+      continue;
+    }
+    const absolute = path.resolve(pattern);
+    const info = await stat(absolute).catch(() => null);
+    if (info === null) {
+      throw new ApiError(
+        'FILE_NOT_FOUND',
+        `${absolute} does not exist. Check the path (a folder or a glob such as 'exports/*.csv' also works).`,
+        { file: absolute },
+      );
+    }
+    if (info.isDirectory()) {
+      const inside = await listFolder(absolute);
+      if (inside.length === 0) {
+        throw new ApiError(
+          'FILE_NOT_FOUND',
+          `The folder ${absolute} holds no .csv, .tsv, .parquet, .json or .ndjson file.`,
+          { folder: absolute },
+        );
+      }
+      files.push(...inside);
+    } else {
+      files.push(absolute);
+    }
+  }
+
+  const unique = [...new Set(files)];
+  let bytes = 0;
+  const formats = new Map<string, FileFormat>();
+  let gzip = false;
+  for (const file of unique) {
+    const info = await stat(file);
+    bytes += info.size;
+    const head = await readHead(file);
+    if (info.size === 0 || head.text.trim() === '') {
+      throw new ApiError(
+        'EMPTY_FILE',
+        `${file} is empty. Export it again, or leave it out of the import.`,
+        { file },
+      );
+    }
+    const format = formatOverride ?? detectFormat(file, head);
+    if (format !== 'parquet') checkText(file, head);
+    formats.set(file, format);
+    gzip ||= head.gzip;
+  }
+  const distinct = [...new Set(formats.values())];
+  if (distinct.length > 1) {
+    const list = [...formats].map(([f, fmt]) => `${path.basename(f)} (${fmt})`).join(', ');
+    throw new ApiError(
+      'MIXED_FORMATS',
+      `These files are not all in one format: ${list}. Import each format separately.`,
+      { files: Object.fromEntries(formats) },
+    );
+  }
+  const format = distinct[0];
+  if (format === undefined) throw new ApiError('FILE_NOT_FOUND', 'No input file was given.');
+  return { files: unique, format, gzip, bytes };
+}
+
+async function listFolder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && EXTENSION_FORMATS.some(([re]) => re.test(e.name)))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+interface Head {
+  bytes: Buffer;
+  text: string;
+  gzip: boolean;
+}
+
+/** The first 64 KiB, decompressed when the file is gzip (whatever its name says). */
+export async function readHead(file: string): Promise<Head> {
+  const raw = await readBytes(createReadStream(file, { start: 0, end: HEAD_BYTES - 1 }));
+  const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
+  const bytes = gzip
+    ? await readBytes(createReadStream(file).pipe(createGunzip()), HEAD_BYTES).catch(() => raw)
+    : raw;
+  return { bytes, text: bytes.toString('latin1'), gzip };
+}
+
+async function readBytes(stream: NodeJS.ReadableStream, limit = Infinity): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(buf);
+      size += buf.length;
+      if (size >= limit) break;
+    }
+  } catch (error) {
+    // A truncated gzip still yields its first bytes; only an unreadable start is an error.
+    if (chunks.length === 0) throw error;
+  } finally {
+    if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit === Infinity ? undefined : limit);
+}
+
+function detectFormat(file: string, head: Head): FileFormat {
+  if (head.bytes.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  for (const [re, format] of EXTENSION_FORMATS) if (re.test(file)) return format;
+  const first = head.text.trimStart()[0];
+  if (first === '{' || first === '[') return 'json';
+  if (looksBinary(head.bytes)) {
+    throw new ApiError(
+      'UNSUPPORTED_FORMAT',
+      `${file} is not a CSV, Parquet or JSON file (it looks binary). Export events as CSV, Parquet or NDJSON.`,
+      { file },
+    );
+  }
+  return 'csv';
+}
+
+function looksBinary(bytes: Buffer): boolean {
+  let control = 0;
+  for (const b of bytes) {
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return control > bytes.length * 0.01;
+}
+
+/** Binary garbage and non-UTF-8 text are caught here, before DuckDB guesses a dialect from them. */
+function checkText(file: string, head: Head): void {
+  if (looksBinary(head.bytes)) {
+    throw new ApiError(
+      'BINARY_FILE',
+      `${file} holds binary data, not text. Is it the right file? CSV and JSON exports are text; Parquet files start with 'PAR1'.`,
+      { file },
+    );
+  }
+  // Drop a possibly cut multi-byte character at the end of the sample.
+  const sample = head.bytes.length === HEAD_BYTES ? head.bytes.subarray(0, -4) : head.bytes;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample);
+  } catch {
+    const line = firstInvalidUtf8Line(sample);
+    throw new ApiError(
+      'NOT_UTF8',
+      `${file} is not UTF-8 text (first bad byte on line ${line}). Save or convert it as UTF-8 (e.g. iconv -f latin1 -t utf-8) and import again.`,
+      { file, line },
+    );
+  }
+}
+
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        return line;
+      }
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
+}

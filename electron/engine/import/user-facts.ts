@@ -1,0 +1,17 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * Recomputes first seen, last seen and event count of every user from `events` in one GROUP BY,
+ * keeping the identity columns and the uid order.
+ */
+export async function rebuildUserFacts(c: DuckDBConnection): Promise<void> {
+  await c.run(`CREATE TABLE users_next AS
+    SELECT u.uid, u.user_id, f.first_seen, f.last_seen, coalesce(f.event_count, 0) AS event_count,
+           u.* EXCLUDE (uid, user_id, first_seen, last_seen, event_count)
+    FROM users u
+    LEFT JOIN (SELECT uid, min(ts) AS first_seen, max(ts) AS last_seen, count(*) AS event_count
+               FROM events GROUP BY uid) f ON f.uid = u.uid
+    ORDER BY u.uid`);
+  await c.run('DROP TABLE users');
+  await c.run('ALTER TABLE users_next RENAME TO users');
+}

@@ -1,0 +1,61 @@
+/**
+ * The workspace layout (DESIGN.md, "Data model"). `events` is rebuilt sorted by (uid, ts) on
+ * every import; `users` maps the dense uid to the export's text id and carries identities.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const CREATE_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS workbench_meta (key VARCHAR, value VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS events (
+     uid INTEGER NOT NULL,
+     ts TIMESTAMP NOT NULL,
+     event VARCHAR NOT NULL,
+     session_id BIGINT NOT NULL,
+     insert_id VARCHAR,
+     properties JSON
+   )`,
+  `CREATE TABLE IF NOT EXISTS users (
+     uid INTEGER NOT NULL,
+     user_id VARCHAR NOT NULL,
+     first_seen TIMESTAMP,
+     last_seen TIMESTAMP,
+     event_count BIGINT NOT NULL DEFAULT 0,
+     email VARCHAR,
+     first_name VARCHAR,
+     last_name VARCHAR,
+     name VARCHAR,
+     company VARCHAR,
+     opted_out BOOLEAN
+   )`,
+  `CREATE TABLE IF NOT EXISTS sources (
+     id INTEGER NOT NULL,
+     kind VARCHAR NOT NULL,
+     files JSON NOT NULL,
+     format VARCHAR NOT NULL,
+     preset VARCHAR,
+     mapping JSON,
+     mode VARCHAR NOT NULL,
+     bytes BIGINT NOT NULL,
+     rows_read BIGINT NOT NULL,
+     rows_imported BIGINT NOT NULL,
+     skipped JSON NOT NULL,
+     range_from TIMESTAMP,
+     range_to TIMESTAMP,
+     imported_at TIMESTAMP NOT NULL,
+     seconds DOUBLE NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS saved_specs (
+     id VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL,
+     name VARCHAR NOT NULL,
+     spec JSON NOT NULL,
+     created_at TIMESTAMP NOT NULL,
+     updated_at TIMESTAMP NOT NULL
+   )`,
+];
+
+/** Tables every workspace has; anything else in the file is the analyst's own. */
+export const WORKSPACE_TABLES = ['workbench_meta', 'events', 'users', 'sources', 'saved_specs'];
+
+/** Columns of `users` that the engine maintains; identity imports add any others. */
+export const USER_FACT_COLUMNS = ['uid', 'user_id', 'first_seen', 'last_seen', 'event_count'];

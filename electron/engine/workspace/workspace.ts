@@ -1,0 +1,300 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/api/errors';
+import {
+  DEFAULT_SETTINGS,
+  workspaceSettingsSchema,
+  type EventTypeInfo,
+  type SourceInfo,
+  type WorkspaceInfo,
+  type WorkspaceSettings,
+  type WorkspaceSummary,
+} from '../../../shared/api/workspace-types';
+import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
+import { toApiError } from '../errors';
+import { CREATE_SCHEMA, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
+
+export interface OpenOptions {
+  create?: boolean;
+  readOnly?: boolean;
+}
+
+/**
+ * One workspace = one DuckDB file. Every request gets its own connection (`session`), so a long
+ * import can be interrupted without touching the queries the UI runs meanwhile.
+ */
+export class Workspace {
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+  ) {}
+
+  static async open(file: string, options: OpenOptions = {}): Promise<Workspace> {
+    const absolute = file === ':memory:' ? file : path.resolve(file);
+    const exists = absolute === ':memory:' || existsSync(absolute);
+    if (!exists && options.create === false) {
+      throw new ApiError(
+        'WORKSPACE_NOT_FOUND',
+        `No workspace at ${absolute}. Check the path, or create it by importing into it.`,
+        { path: absolute },
+      );
+    }
+    if (!exists && options.readOnly) {
+      throw new ApiError(
+        'WORKSPACE_NOT_FOUND',
+        `No workspace at ${absolute} to open read-only. Import data into it first.`,
+        { path: absolute },
+      );
+    }
+    if (!exists) await mkdir(path.dirname(absolute), { recursive: true });
+
+    let instance: DuckDBInstance;
+    try {
+      instance = await openInstance(absolute, { readOnly: options.readOnly ?? false });
+    } catch (error) {
+      const e = toApiError(error);
+      if (e.code !== 'INTERNAL') throw e;
+      throw new ApiError(
+        'WORKSPACE_INVALID',
+        `${absolute} is not a workspace the workbench can open (${e.message.replace('Unexpected engine error: ', '')}).`,
+        { path: absolute, ...e.detail },
+      );
+    }
+    const workspace = new Workspace(absolute, options.readOnly ?? false, instance);
+    try {
+      await workspace.initialise();
+    } catch (error) {
+      workspace.close();
+      throw error;
+    }
+    return workspace;
+  }
+
+  get name(): string {
+    return this.path === ':memory:'
+      ? 'in-memory'
+      : path.basename(this.path).replace(/\.duckdb$/, '');
+  }
+
+  /** A new connection with the engine's session settings; the caller closes it. */
+  async session(): Promise<DuckDBConnection> {
+    if (this.closed) throw new ApiError('NO_WORKSPACE', 'The workspace is closed.');
+    const connection = await connect(this.instance);
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
+    return connection;
+  }
+
+  async use<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.session();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private async initialise(): Promise<void> {
+    await this.use(async (c) => {
+      const tables = await queryRows(
+        c,
+        `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`,
+      );
+      const names = new Set(tables.map((t) => String(t.table_name)));
+      if (names.size > 0 && !names.has('workbench_meta')) {
+        throw new ApiError(
+          'WORKSPACE_INVALID',
+          `${this.path} is a DuckDB database but not a Retention Workbench workspace (it has ${[...names].slice(0, 5).join(', ')}). Choose another file for the workspace.`,
+          { path: this.path, tables: [...names] },
+        );
+      }
+      if (this.readOnly) {
+        if (!names.has('workbench_meta')) {
+          throw new ApiError('WORKSPACE_INVALID', `${this.path} is not a workspace.`, {
+            path: this.path,
+          });
+        }
+        return;
+      }
+      if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
+      await c.run('BEGIN TRANSACTION');
+      for (const statement of CREATE_SCHEMA) await c.run(statement);
+      await c.run(`INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2)`, [
+        String(SCHEMA_VERSION),
+        JSON.stringify(DEFAULT_SETTINGS),
+      ]);
+      await c.run('COMMIT');
+    });
+  }
+
+  async settings(connection?: DuckDBConnection): Promise<WorkspaceSettings> {
+    const read = async (c: DuckDBConnection): Promise<WorkspaceSettings> => {
+      const rows = await queryRows(c, `SELECT value FROM workbench_meta WHERE key = 'settings'`);
+      const raw = rows[0]?.value;
+      const parsed = workspaceSettingsSchema.safeParse(
+        typeof raw === 'string' ? { ...DEFAULT_SETTINGS, ...JSON.parse(raw) } : DEFAULT_SETTINGS,
+      );
+      return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+    };
+    return connection ? read(connection) : this.use(read);
+  }
+
+  async updateSettings(change: Partial<WorkspaceSettings>): Promise<WorkspaceSummary> {
+    this.assertWritable();
+    await this.use(async (c) => {
+      if (change.timezone !== undefined) await assertTimezone(c, change.timezone);
+      const next = { ...(await this.settings(c)), ...change };
+      await c.run('BEGIN TRANSACTION');
+      await c.run(`DELETE FROM workbench_meta WHERE key = 'settings'`);
+      await c.run(`INSERT INTO workbench_meta VALUES ('settings', $1)`, [JSON.stringify(next)]);
+      await c.run('COMMIT');
+    });
+    return this.summary();
+  }
+
+  async summary(): Promise<WorkspaceSummary> {
+    return {
+      path: this.path,
+      name: this.name,
+      readOnly: this.readOnly,
+      settings: await this.settings(),
+    };
+  }
+
+  async sources(connection?: DuckDBConnection): Promise<SourceInfo[]> {
+    const read = async (c: DuckDBConnection): Promise<SourceInfo[]> =>
+      (await queryRows(c, `SELECT * FROM sources ORDER BY id`)).map(sourceFromRow);
+    return connection ? read(connection) : this.use(read);
+  }
+
+  async info(): Promise<WorkspaceInfo> {
+    return this.use(async (c) => {
+      const totals = await queryOne(
+        c,
+        `SELECT count(*) AS events, count(DISTINCT uid) AS users,
+                count(DISTINCT session_id) AS sessions, min(ts) AS first, max(ts) AS last
+         FROM events`,
+      );
+      const identities = await queryOne(
+        c,
+        `SELECT count(*) FILTER (email IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL
+                                  OR name IS NOT NULL OR company IS NOT NULL OR opted_out IS NOT NULL) AS n
+         FROM users`,
+      );
+      const eventTypes: EventTypeInfo[] = (
+        await queryRows(
+          c,
+          `SELECT event, count(*) AS events, count(DISTINCT uid) AS users, min(ts) AS first, max(ts) AS last
+           FROM events GROUP BY event ORDER BY events DESC, event`,
+        )
+      ).map((r) => ({
+        event: String(r.event),
+        events: num(r.events),
+        users: num(r.users),
+        firstSeen: isoUtc(r.first),
+        lastSeen: isoUtc(r.last),
+      }));
+      const properties = (
+        await queryRows(
+          c,
+          `SELECT column_name, data_type FROM duckdb_columns()
+           WHERE database_name = current_database() AND table_name = 'events'
+             AND column_name NOT IN ('uid', 'ts', 'event', 'session_id', 'insert_id')
+           ORDER BY column_index`,
+        )
+      ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+      return {
+        workspace: {
+          path: this.path,
+          name: this.name,
+          readOnly: this.readOnly,
+          settings: await this.settings(c),
+        },
+        events: num(totals.events),
+        users: num(totals.users),
+        identities: num(identities.n),
+        sessions: num(totals.sessions),
+        range:
+          totals.first === null ? null : { from: isoUtc(totals.first), to: isoUtc(totals.last) },
+        eventTypes,
+        properties,
+        sources: await this.sources(c),
+      };
+    });
+  }
+
+  assertWritable(): void {
+    if (this.readOnly) {
+      throw new ApiError(
+        'READ_ONLY',
+        `${this.path} is open read-only. Reopen it for writing (CLI: --write) to change it.`,
+      );
+    }
+  }
+
+  /**
+   * Folds the write-ahead log into the file and frees the blocks of replaced tables. A failure
+   * here (a full disk) loses nothing: committed work stays in the log and is replayed on open.
+   */
+  async checkpoint(): Promise<void> {
+    if (this.readOnly || this.closed) return;
+    await this.use((c) => c.run('CHECKPOINT')).catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.instance.closeSync();
+  }
+}
+
+export async function assertTimezone(c: DuckDBConnection, zone: string): Promise<void> {
+  const rows = await queryRows(c, `SELECT name FROM pg_timezone_names() WHERE name = $1`, [zone]);
+  if (rows.length === 0) {
+    const close = await queryRows(
+      c,
+      `SELECT name FROM pg_timezone_names() ORDER BY jaro_winkler_similarity(lower(name), lower($1)) DESC LIMIT 3`,
+      [zone],
+    );
+    throw new ApiError(
+      'BAD_TIMEZONE',
+      `'${zone}' is not a time zone. Use an IANA name such as ${close.map((r) => `'${String(r.name)}'`).join(', ')} (or 'UTC').`,
+      { zone, suggestions: close.map((r) => String(r.name)) },
+    );
+  }
+}
+
+/** DuckDB's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC by construction) as ISO 8601 with Z. */
+export function isoUtc(value: Row[string] | undefined): string {
+  const s = str(value ?? null);
+  if (s === null) return '';
+  return `${s.replace(' ', 'T')}Z`;
+}
+
+function sourceFromRow(r: Row): SourceInfo {
+  const parse = (v: Row[string] | undefined): unknown =>
+    typeof v === 'string' ? JSON.parse(v) : v;
+  const skipped = (parse(r.skipped) ?? {}) as Record<string, number>;
+  return {
+    id: num(r.id),
+    kind: r.kind === 'users' ? 'users' : 'events',
+    files: (parse(r.files) as string[]) ?? [],
+    format: String(r.format),
+    preset: str(r.preset),
+    mapping: parse(r.mapping) ?? null,
+    mode: String(r.mode),
+    bytes: num(r.bytes),
+    rowsRead: num(r.rows_read),
+    rowsImported: num(r.rows_imported),
+    rowsSkipped: Object.values(skipped).reduce((a, b) => a + b, 0),
+    skipped,
+    range: r.range_from === null ? null : { from: isoUtc(r.range_from), to: isoUtc(r.range_to) },
+    importedAt: isoUtc(r.imported_at),
+    seconds: num(r.seconds),
+  };
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import type { ApiErrorShape } from './errors';
+import {
+  importEventsRequestSchema,
+  importUsersRequestSchema,
+  previewImportRequestSchema,
+  type ImportEventsSummary,
+  type ImportPreview,
+  type ImportUsersSummary,
+} from './import-types';
+import {
+  SAVED_KINDS,
+  workspaceSettingsSchema,
+  type SavedSpec,
+  type SourceInfo,
+  type WorkspaceInfo,
+  type WorkspaceSummary,
+} from './workspace-types';
+import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../specs/analysis-spec';
+
+/**
+ * Every engine method, declared once. Electron IPC, the HTTP server and the CLI are generated from
+ * this table, and every request is validated against its schema before the engine sees it.
+ */
+interface MethodDef<Req extends z.ZodType, Res> {
+  request: Req;
+  summary: string;
+  /** Long work: reports progress on the event channel and can be cancelled. */
+  long: boolean;
+  /** Phantom: carries the response type; never set at run time. */
+  response?: Res;
+}
+
+function method<Res>() {
+  return <Req extends z.ZodType>(def: { request: Req; summary: string; long?: boolean }) =>
+    ({ ...def, long: def.long ?? false }) as MethodDef<Req, Res>;
+}
+
+const empty = z.object({}).strict();
+
+export const sqlQueryRequestSchema = z.object({
+  sql: z.string().min(1, 'the query is empty'),
+  /** Allow statements that change the workspace (INSERT, CREATE, ...). Off by default. */
+  write: z.boolean().default(false),
+  /** At most this many rows come back; the response says when more were available. */
+  limit: z.number().int().min(1).max(10_000_000).default(10_000),
+});
+
+export const contract = {
+  'workspace.open': method<WorkspaceSummary>()({
+    summary: 'Open a workspace file (created when missing unless create is false).',
+    request: z.object({
+      /** Path of the .duckdb file; omitted = the default workspace in the user data directory. */
+      path: z.string().min(1).optional(),
+      create: z.boolean().default(true),
+      readOnly: z.boolean().default(false),
+    }),
+  }),
+  'workspace.close': method<{ closed: boolean }>()({
+    summary: 'Close the open workspace.',
+    request: empty,
+  }),
+  'workspace.info': method<WorkspaceInfo>()({
+    summary: 'Rows, users, event types with counts, date range and sources of the open workspace.',
+    request: empty,
+  }),
+  'workspace.sources': method<SourceInfo[]>()({
+    summary: 'Every file imported into the workspace.',
+    request: empty,
+  }),
+  'workspace.updateSettings': method<WorkspaceSummary>()({
+    summary: 'Change the workspace time zone, week start or session gap.',
+    request: workspaceSettingsSchema.partial(),
+  }),
+  'import.preview': method<ImportPreview>()({
+    summary:
+      'Detect the export format and mapping, and show the first rows as they will be stored.',
+    request: previewImportRequestSchema,
+  }),
+  'import.events': method<ImportEventsSummary>()({
+    summary: 'Import event exports (CSV/TSV, Parquet, NDJSON/JSON) in one all-or-nothing step.',
+    request: importEventsRequestSchema,
+    long: true,
+  }),
+  'import.users': method<ImportUsersSummary>()({
+    summary: 'Import people/contacts (user id, email, names, company, opt-out, any other columns).',
+    request: importUsersRequestSchema,
+    long: true,
+  }),
+  'sql.query': method<ResultTable & { truncated: boolean; seconds: number }>()({
+    summary: 'Run SQL on the workspace (read-only unless write is set).',
+    request: sqlQueryRequestSchema,
+    long: true,
+  }),
+  'analysis.run': method<AnalysisResult>()({
+    summary: 'Run an analysis spec ({"kind": ...}).',
+    request: z.object({ spec: analysisSpecSchema }),
+    long: true,
+  }),
+  'saved.list': method<SavedSpec[]>()({
+    summary: 'Saved analyses, segments and personas of the workspace.',
+    request: z.object({ kind: z.enum(SAVED_KINDS).optional() }),
+  }),
+  'saved.save': method<SavedSpec>()({
+    summary: 'Save (insert or update by id) an analysis, segment or persona spec.',
+    request: z.object({
+      id: z.string().min(1).optional(),
+      kind: z.enum(SAVED_KINDS),
+      name: z.string().min(1),
+      spec: z.record(z.string(), z.unknown()),
+    }),
+  }),
+  'saved.delete': method<{ deleted: boolean }>()({
+    summary: 'Delete a saved spec.',
+    request: z.object({ id: z.string().min(1) }),
+  }),
+  'job.cancel': method<{ cancelled: boolean }>()({
+    summary: 'Cancel a running long method by its job id.',
+    request: z.object({ jobId: z.string().min(1) }),
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+/** What a caller sends (defaults may be omitted). */
+export type RequestOf<M extends MethodName> = z.input<Contract[M]['request']>;
+/** What the engine receives after validation (defaults filled in). */
+export type ParsedRequestOf<M extends MethodName> = z.output<Contract[M]['request']>;
+export type ResponseOf<M extends MethodName> = NonNullable<Contract[M]['response']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(contract, name);
+}
+
+/** Progress of long work, pushed on the contract's event channel. */
+export interface ProgressEvent {
+  jobId: string;
+  method: MethodName;
+  /** What is happening now, in words ("reading events.csv", "sorting by user and time"). */
+  phase: string;
+  /** 0..1 within the whole job, or null when unknown. */
+  fraction: number | null;
+  rows?: number;
+  bytes?: number;
+  totalBytes?: number;
+}
+
+export type Reply<M extends MethodName> =
+  { ok: true; value: ResponseOf<M> } | { ok: false; error: ApiErrorShape };
+
+/** The typed client every transport implements; the renderer and the CLI only see this. */
+export type ApiClient = {
+  [M in MethodName]: (request: RequestOf<M>, options?: CallOptions) => Promise<ResponseOf<M>>;
+};
+
+/** The part of AbortSignal a call needs (shared/ is built without DOM or Node types). */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export interface CallOptions {
+  jobId?: string;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: CancelSignal;
+}

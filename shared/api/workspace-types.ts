@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+export const WEEK_STARTS = ['monday', 'sunday'] as const;
+
+export const workspaceSettingsSchema = z.object({
+  /** IANA zone in which calendar periods (days, weeks, months) are cut; data is stored in UTC. */
+  timezone: z.string().min(1),
+  weekStart: z.enum(WEEK_STARTS),
+  /** Inactivity gap that ends a session, applied when events are (re)imported. */
+  sessionGapMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+
+export const DEFAULT_SETTINGS: WorkspaceSettings = {
+  timezone: 'UTC',
+  weekStart: 'monday',
+  sessionGapMinutes: 30,
+};
+
+export interface WorkspaceSummary {
+  path: string;
+  name: string;
+  readOnly: boolean;
+  settings: WorkspaceSettings;
+}
+
+export interface SourceInfo {
+  id: number;
+  kind: 'events' | 'users';
+  files: string[];
+  format: string;
+  preset: string | null;
+  mapping: unknown;
+  mode: string;
+  bytes: number;
+  rowsRead: number;
+  rowsImported: number;
+  rowsSkipped: number;
+  skipped: Record<string, number>;
+  range: { from: string; to: string } | null;
+  importedAt: string;
+  seconds: number;
+}
+
+export interface EventTypeInfo {
+  event: string;
+  events: number;
+  users: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface WorkspaceInfo {
+  workspace: WorkspaceSummary;
+  events: number;
+  /** Users with at least one event. */
+  users: number;
+  /** Users known from a people/contacts import, with or without events. */
+  identities: number;
+  sessions: number;
+  range: { from: string; to: string } | null;
+  eventTypes: EventTypeInfo[];
+  properties: { name: string; type: string }[];
+  sources: SourceInfo[];
+}
+
+export const SAVED_KINDS = ['analysis', 'segment', 'persona'] as const;
+export type SavedKind = (typeof SAVED_KINDS)[number];
+
+export interface SavedSpec {
+  id: string;
+  kind: SavedKind;
+  name: string;
+  spec: unknown;
+  createdAt: string;
+  updatedAt: string;
+}

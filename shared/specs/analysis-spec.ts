@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Analysis specs: plain JSON the UI edits, the workspace saves and `workbench run` reads. They hold
+ * names, enums and numbers, never SQL text, and carry a version so old saved specs stay readable.
+ * Each kind is one member of the discriminated union; later analyses add members here.
+ */
+const isoDate = z.iso.date({ message: 'dates are written YYYY-MM-DD' });
+
+export const eventTypesSpecSchema = z.object({
+  kind: z.literal('eventTypes'),
+  version: z.literal(1).default(1),
+  /** Inclusive first and last day, in the workspace time zone; omitted = all time. */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+});
+export type EventTypesSpec = z.infer<typeof eventTypesSpecSchema>;
+
+export const analysisSpecSchema = z.discriminatedUnion('kind', [eventTypesSpecSchema]);
+export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
+export type AnalysisKind = AnalysisSpec['kind'];
+
+export interface EventTypesResult {
+  kind: 'eventTypes';
+  timezone: string;
+  from: string | null;
+  to: string | null;
+  rows: { event: string; events: number; users: number; firstSeen: string; lastSeen: string }[];
+}
+
+export type AnalysisResult = EventTypesResult;
+
+/** A tabular view of any result, for CSV output and grids. */
+export interface ResultTable {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
