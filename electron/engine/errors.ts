@@ -11,7 +11,10 @@ export function toApiError(
   if (error instanceof ApiError) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const message = raw.split('\n')[0] ?? raw;
-  const file = /file[ =]*"?([^"\n]+?)"?(\n|$)/.exec(raw)?.[1]?.trim() ?? context.file;
+  const file =
+    /file[ =]*["']?([^"'\n]+?)["']?(\n|$)/.exec(raw)?.[1]?.trim() ??
+    /(?:file|File) ["']([^"'\n]+)["']/.exec(raw)?.[1] ??
+    context.file;
   const line = Number(/CSV Error on Line: (\d+)/.exec(raw)?.[1] ?? NaN);
   const where = file === undefined ? '' : `${file}${Number.isNaN(line) ? '' : ` line ${line}`}: `;
   const detail: Record<string, unknown> = { engine: raw.slice(0, 4000) };

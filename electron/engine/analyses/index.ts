@@ -28,14 +28,3 @@ export async function runAnalysis(
     }
   });
 }
-
-/** Any result as one table (CSV output, grids). */
-export function resultTable(result: AnalysisResult): ResultTable {
-  switch (result.kind) {
-    case 'eventTypes':
-      return {
-        columns: ['event', 'events', 'users', 'firstSeen', 'lastSeen'],
-        rows: result.rows,
-      };
-  }
-}

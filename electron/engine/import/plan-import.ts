@@ -79,8 +79,12 @@ export async function planImport(
   const ctx = await presetContext(connection, firstLook);
   const candidates = rankPresets(ctx);
   const preset = request.preset ?? candidates[0]?.preset ?? 'generic';
-  const mapping = mergeMapping(PRESETS[preset].mapping(ctx), request.mapping);
-  checkMapping(mapping, inputs, firstLook.columns, preset);
+  const mapping = checkMapping(
+    mergeMapping(PRESETS[preset].mapping(ctx), request.mapping),
+    inputs,
+    firstLook.columns,
+    preset,
+  );
 
   // CSV: ids, event names and insert ids are read as text so that no digit is lost to inference.
   let source = firstLook;
@@ -295,10 +299,9 @@ async function presetContext(
   return { format: source.inputs.format, columns: source.columns, nestedKeys };
 }
 
-function mergeMapping(
-  base: ReturnType<(typeof PRESETS)['generic']['mapping']>,
-  override: MappingOverride | undefined,
-): ColumnMapping {
+type MappingDraft = ReturnType<(typeof PRESETS)['generic']['mapping']>;
+
+function mergeMapping(base: MappingDraft, override: MappingOverride | undefined): MappingDraft {
   const merged = { ...base };
   if (override !== undefined) {
     if (override.userId !== undefined) {
@@ -311,22 +314,20 @@ function mergeMapping(
     if (override.timestampFormat !== undefined) merged.timestampFormat = override.timestampFormat;
     if (override.insertId !== undefined) merged.insertId = override.insertId;
   }
-  merged.userId = (merged.userId ?? []).filter((u) => u !== '');
-  return columnMappingSchema.parse({
-    ...merged,
-    timestamp: merged.timestamp === '' ? undefined : merged.timestamp,
-  });
+  merged.userId = merged.userId.filter((u) => u !== '');
+  return merged;
 }
 
+/** Says which column is missing, in words, before the schema would reject the mapping. */
 function checkMapping(
-  mapping: ColumnMapping | undefined,
+  mapping: MappingDraft,
   inputs: ResolvedInputs,
   columns: FileColumn[],
   preset: PresetId,
-): asserts mapping is ColumnMapping {
+): ColumnMapping {
   const label = FILE_LABEL(inputs);
   const list = columns.map((c) => c.name).join(', ');
-  if (mapping === undefined || mapping.userId.length === 0) {
+  if (mapping.userId.length === 0) {
     throw new ApiError(
       'MISSING_COLUMN',
       `${label}: no user id column found; columns are: ${list}. Say which one holds the user with --map user_id=COLUMN.`,
@@ -340,6 +341,21 @@ function checkMapping(
       { file: label, columns: columns.map((c) => c.name), preset },
     );
   }
+  if (mapping.timestamp === '') {
+    throw new ApiError(
+      'MISSING_COLUMN',
+      `${label}: no timestamp column found; columns are: ${list}. Say which one holds the time with --map ts=COLUMN.`,
+      { file: label, columns: columns.map((c) => c.name), preset },
+    );
+  }
+  const parsed = columnMappingSchema.safeParse(mapping);
+  if (!parsed.success) {
+    throw new ApiError(
+      'INVALID_REQUEST',
+      `${label}: the column mapping is incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+    );
+  }
+  return parsed.data;
 }
 
 function headColumn(ref: string, columns: FileColumn[]): FileColumn | undefined {

@@ -1,0 +1,457 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import {
+  contract,
+  METHOD_NAMES,
+  type ApiClient,
+  type CallOptions,
+  type MethodName,
+} from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
+import {
+  FILE_FORMATS,
+  PRESET_IDS,
+  type EventRule,
+  type FileFormat,
+  type MappingOverride,
+  type PresetId,
+} from '../../shared/api/import-types';
+import { WEEK_STARTS } from '../../shared/api/workspace-types';
+import { resultTable } from '../../shared/specs/result-table';
+import { Engine } from '../engine/engine';
+import { createLocalClient } from '../engine/local-client';
+import { defaultWorkspacePath } from '../engine/workspace/default-location';
+import { render, renderJson, type OutputFormat } from './output';
+import { parseEventMap, parseEventRule, parsePositiveInt, parseUserMap } from './parse-options';
+import { progressBar } from './progress';
+import { printImportSummary, printInfo, printPreview, printUsersSummary } from './print';
+
+interface Session {
+  api: ApiClient;
+  options: CallOptions;
+  stop: () => void;
+}
+
+/**
+ * Opens the workspace for one command and wires Ctrl-C to cancellation: the first interrupts the
+ * running job (which rolls back), a second one quits at once.
+ */
+async function openSession(
+  workspace: string | undefined,
+  open: { create: boolean; readOnly: boolean },
+  showProgress: boolean,
+): Promise<Session> {
+  const engine = new Engine();
+  const api = createLocalClient(engine);
+  const controller = new AbortController();
+  const bar = progressBar(showProgress);
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    bar.stop();
+    process.stderr.write('Cancelling… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const stop = (): void => {
+    bar.stop();
+    process.off('SIGINT', onSigint);
+    engine.dispose();
+  };
+  try {
+    await api['workspace.open']({ path: workspace ?? defaultWorkspacePath(), ...open });
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { api, options: { signal: controller.signal, onProgress: bar.update }, stop };
+}
+
+async function withSession<T>(
+  workspace: string | undefined,
+  open: { create: boolean; readOnly: boolean },
+  showProgress: boolean,
+  work: (s: Session) => Promise<T>,
+): Promise<T> {
+  const session = await openSession(workspace, open, showProgress);
+  try {
+    return await work(session);
+  } finally {
+    session.stop();
+  }
+}
+
+const workspaceOption = (): Option =>
+  new Option(
+    '-w, --workspace <file>',
+    `workspace file (.duckdb); default ${defaultWorkspacePath()}`,
+  );
+
+let jsonErrors = false;
+
+export function buildProgram(): Command {
+  const program = new Command('workbench')
+    .description(
+      'Retention Workbench: import product-analytics event exports into a local DuckDB workspace and analyse them offline.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+
+  program
+    .command('import')
+    .description(
+      'Import event exports (CSV/TSV, Parquet, NDJSON/JSON; files, folders or globs) into the workspace',
+    )
+    .argument('<files...>', 'files, folders or globs (quote globs: "exports/*.json.gz")')
+    .addOption(workspaceOption())
+    .addOption(
+      new Option('--preset <preset>', 'export layout (detected when omitted)').choices(PRESET_IDS),
+    )
+    .option(
+      '--map <fields>',
+      'override columns: user_id=COL[|FALLBACK],event=COL,ts=COL,insert_id=COL (people: email=COL,...)',
+    )
+    .option(
+      '--event-name <name>',
+      'event name for rows without one (transaction exports: purchase)',
+    )
+    .option(
+      '--event-rule <rule>',
+      "name events from a column: 'InvoiceNo^=C:cancellation', 'type=page:Page Viewed', 'qty<0:return' (repeatable)",
+      parseEventRule,
+    )
+    .option('--tz <zone>', 'IANA time zone of timestamps written without an offset (default UTC)')
+    .option(
+      '--ts-format <format>',
+      "strptime format of text timestamps that are not ISO 8601, e.g. '%d/%m/%Y %H:%M'",
+    )
+    .addOption(
+      new Option('--format <format>', 'file format (detected from the name and content)').choices(
+        FILE_FORMATS,
+      ),
+    )
+    .option('--delimiter <char>', 'CSV delimiter (detected when omitted; \\t for tab)')
+    .option('--no-header', 'CSV files have no header line (columns are then column0, column1, ...)')
+    .option('--replace', 'replace the events of the workspace instead of appending', false)
+    .option(
+      '--users',
+      'the files are people/contacts (user_id, email, names, company, opt-out, ...)',
+      false,
+    )
+    .option('--preview', 'show the detected preset, mapping and first rows; import nothing', false)
+    .option('--json', 'print the summary as JSON', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  workbench import mixpanel-export.ndjson.gz -w shop.duckdb
+  workbench import online_retail.csv.gz -w retail.duckdb --tz Europe/London
+  workbench import "ga4/events_*.parquet" -w ga4.duckdb --preset ga4
+  workbench import events.csv -w w.duckdb --map user_id=account,event=action,ts=happened_at
+  workbench import contacts.csv -w w.duckdb --users`,
+    )
+    .action(async (files: string[], opts: ImportOptions, command: Command) => {
+      jsonErrors = opts.json;
+      const header = command.getOptionValueSource('header') === 'cli' ? false : undefined;
+      const read = {
+        files,
+        ...(opts.format === undefined ? {} : { format: opts.format }),
+        ...(opts.delimiter === undefined ? {} : { delimiter: opts.delimiter }),
+        ...(header === undefined ? {} : { header }),
+      };
+      await withSession(
+        opts.workspace,
+        { create: !opts.preview, readOnly: false },
+        !opts.json,
+        async (s) => {
+          if (opts.users) {
+            const summary = await s.api['import.users'](
+              { ...read, ...(opts.map === undefined ? {} : { mapping: parseUserMap(opts.map) }) },
+              s.options,
+            );
+            s.stop();
+            process.stdout.write(opts.json ? renderJson(summary) : printUsersSummary(summary));
+            return;
+          }
+          const mapping: MappingOverride = opts.map === undefined ? {} : parseEventMap(opts.map);
+          if (opts.eventName !== undefined) mapping.eventName = opts.eventName;
+          if (opts.eventRule !== undefined) mapping.eventRules = opts.eventRule;
+          if (opts.tsFormat !== undefined) mapping.timestampFormat = opts.tsFormat;
+          const request = {
+            ...read,
+            mapping,
+            mode: opts.replace ? ('replace' as const) : ('append' as const),
+            ...(opts.preset === undefined ? {} : { preset: opts.preset }),
+            ...(opts.tz === undefined ? {} : { sourceTimezone: opts.tz }),
+          };
+          if (opts.preview) {
+            const preview = await s.api['import.preview']({ ...request, limit: 10 }, s.options);
+            process.stdout.write(opts.json ? renderJson(preview) : printPreview(preview));
+            return;
+          }
+          const summary = await s.api['import.events'](request, s.options);
+          s.stop();
+          process.stdout.write(opts.json ? renderJson(summary) : printImportSummary(summary));
+        },
+      );
+    });
+
+  program
+    .command('info')
+    .description('Rows, users, event types with counts, date range and sources of a workspace')
+    .addOption(workspaceOption())
+    .option('--json', 'print as JSON', false)
+    .action(async (opts: { workspace?: string; json: boolean }) => {
+      jsonErrors = opts.json;
+      await withSession(opts.workspace, { create: false, readOnly: true }, false, async (s) => {
+        const info = await s.api['workspace.info']({});
+        process.stdout.write(opts.json ? renderJson(info) : printInfo(info));
+      });
+    });
+
+  program
+    .command('sql')
+    .description(
+      'Run SQL on the workspace (tables: events, users, sources); read-only unless --write',
+    )
+    .argument('<query>', 'SQL text, or @file.sql')
+    .addOption(workspaceOption())
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'csv'])
+        .default('table'),
+    )
+    .option('--limit <rows>', 'at most this many rows', parsePositiveInt, 10_000)
+    .option('--write', 'allow statements that change the workspace', false)
+    .option('--out <file>', 'write the result to a file instead of the terminal')
+    .action(
+      async (
+        query: string,
+        opts: {
+          workspace?: string;
+          format: OutputFormat;
+          limit: number;
+          write: boolean;
+          out?: string;
+        },
+      ) => {
+        jsonErrors = opts.format === 'json';
+        const sql = query.startsWith('@') ? await readFile(query.slice(1), 'utf8') : query;
+        await withSession(
+          opts.workspace,
+          { create: false, readOnly: !opts.write },
+          false,
+          async (s) => {
+            const result = await s.api['sql.query'](
+              { sql, write: opts.write, limit: opts.limit },
+              s.options,
+            );
+            const text = render(result, opts.format);
+            await emit(text, opts.out);
+            if (opts.format === 'table') {
+              process.stderr.write(
+                `${result.rows.length.toLocaleString('en-US')} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (cut at --limit ${opts.limit})` : ''} in ${result.seconds.toFixed(3)} s\n`,
+              );
+            }
+          },
+        );
+      },
+    );
+
+  program
+    .command('run')
+    .description('Run an analysis spec file ({"kind": ...}) on the workspace')
+    .argument('<spec>', 'JSON spec file')
+    .addOption(workspaceOption())
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['json', 'csv', 'table'])
+        .default('json'),
+    )
+    .option('--out <file>', 'write the result to a file instead of the terminal')
+    .action(
+      async (
+        specFile: string,
+        opts: { workspace?: string; format: OutputFormat; out?: string },
+      ) => {
+        jsonErrors = opts.format === 'json';
+        const spec = await readSpec(specFile);
+        await withSession(
+          opts.workspace,
+          { create: false, readOnly: true },
+          opts.format !== 'json',
+          async (s) => {
+            const result = await s.api['analysis.run']({ spec: spec as never }, s.options);
+            const text =
+              opts.format === 'json'
+                ? renderJson(result)
+                : render(resultTable(result), opts.format);
+            await emit(text, opts.out);
+          },
+        );
+      },
+    );
+
+  program
+    .command('settings')
+    .description('Show or change workspace settings (time zone, week start, session gap)')
+    .addOption(workspaceOption())
+    .option(
+      '--timezone <zone>',
+      'IANA zone in which days, weeks and months are cut (e.g. Europe/Paris)',
+    )
+    .addOption(new Option('--week-start <day>', 'first day of the week').choices(WEEK_STARTS))
+    .option(
+      '--session-gap <minutes>',
+      'inactivity that ends a session (applies from the next import)',
+      parsePositiveInt,
+    )
+    .option('--json', 'print as JSON', false)
+    .action(
+      async (opts: {
+        workspace?: string;
+        timezone?: string;
+        weekStart?: 'monday' | 'sunday';
+        sessionGap?: number;
+        json: boolean;
+      }) => {
+        jsonErrors = opts.json;
+        const change = {
+          ...(opts.timezone === undefined ? {} : { timezone: opts.timezone }),
+          ...(opts.weekStart === undefined ? {} : { weekStart: opts.weekStart }),
+          ...(opts.sessionGap === undefined ? {} : { sessionGapMinutes: opts.sessionGap }),
+        };
+        const writing = Object.keys(change).length > 0;
+        await withSession(
+          opts.workspace,
+          { create: false, readOnly: !writing },
+          false,
+          async (s) => {
+            const summary = writing
+              ? await s.api['workspace.updateSettings'](change)
+              : (await s.api['workspace.info']({})).workspace;
+            process.stdout.write(
+              opts.json
+                ? renderJson(summary.settings)
+                : `time zone     ${summary.settings.timezone}\nweek starts   ${summary.settings.weekStart}\nsession gap   ${summary.settings.sessionGapMinutes} minutes\n`,
+            );
+          },
+        );
+      },
+    );
+
+  program
+    .command('call')
+    .description('Call any API method with a JSON request (the same contract as the app and HTTP)')
+    .argument('<method>', `one of: ${METHOD_NAMES.join(', ')}`)
+    .argument('[request]', 'JSON request, or @file.json', '{}')
+    .addOption(workspaceOption())
+    .option('--read-only', 'open the workspace read-only', false)
+    .addHelpText(
+      'after',
+      `\nMethods:\n${METHOD_NAMES.map((m) => `  ${m.padEnd(26)} ${contract[m].summary}`).join('\n')}\n`,
+    )
+    .action(
+      async (
+        method: string,
+        requestText: string,
+        opts: { workspace?: string; readOnly: boolean },
+      ) => {
+        jsonErrors = true;
+        if (!(METHOD_NAMES as string[]).includes(method)) {
+          throw new ApiError(
+            'UNKNOWN_METHOD',
+            `No method '${method}'. Methods: ${METHOD_NAMES.join(', ')}.`,
+          );
+        }
+        const text = requestText.startsWith('@')
+          ? await readFile(requestText.slice(1), 'utf8')
+          : requestText;
+        const request = parseJson(text, 'request');
+        await withSession(
+          opts.workspace,
+          { create: true, readOnly: opts.readOnly },
+          false,
+          async (s) => {
+            const call = s.api[method as MethodName] as (
+              r: unknown,
+              o?: CallOptions,
+            ) => Promise<unknown>;
+            process.stdout.write(renderJson(await call(request, s.options)));
+          },
+        );
+      },
+    );
+
+  return program;
+}
+
+interface ImportOptions {
+  workspace?: string;
+  preset?: PresetId;
+  map?: string;
+  eventName?: string;
+  eventRule?: EventRule[];
+  tz?: string;
+  tsFormat?: string;
+  format?: FileFormat;
+  delimiter?: string;
+  header: boolean;
+  replace: boolean;
+  users: boolean;
+  preview: boolean;
+  json: boolean;
+}
+
+async function readSpec(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new ApiError('FILE_NOT_FOUND', `Spec file ${path.resolve(file)} not found.`, { file });
+  });
+  return parseJson(text, file);
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError('INVALID_REQUEST', `${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function emit(text: string, out: string | undefined): Promise<void> {
+  if (out === undefined) process.stdout.write(text);
+  else {
+    await writeFile(out, text);
+    process.stderr.write(`Wrote ${path.resolve(out)}\n`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      process.stderr.write(`error [${error.code}]: ${error.message}\n`);
+      if (jsonErrors) process.stdout.write(renderJson({ error: error.toShape() }));
+      return error.code === 'CANCELLED' ? 130 : 1;
+    }
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (
+      code === 'commander.helpDisplayed' ||
+      code === 'commander.version' ||
+      code === 'commander.help'
+    )
+      return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      return (error as { exitCode?: number }).exitCode ?? 2;
+    }
+    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,152 @@
+import path from 'node:path';
+import type {
+  ImportEventsSummary,
+  ImportPreview,
+  ImportUsersSummary,
+} from '../../shared/api/import-types';
+import type { WorkspaceInfo } from '../../shared/api/workspace-types';
+import { formatBytes, formatCount, renderTable } from './output';
+
+const when = (iso: string): string => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
+const names = (files: string[]): string =>
+  files.length <= 3 ? files.map((f) => path.basename(f)).join(', ') : `${files.length} files`;
+
+function lines(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function printImportSummary(s: ImportEventsSummary): string {
+  const skipped: string[] = [];
+  const user = s.mapping.userId.join(' / ');
+  if (s.skipped.missingUser > 0)
+    skipped.push(`${formatCount(s.skipped.missingUser)} without a user id (${user})`);
+  if (s.skipped.missingTimestamp > 0)
+    skipped.push(
+      `${formatCount(s.skipped.missingTimestamp)} without a timestamp (${s.mapping.timestamp})`,
+    );
+  if (s.skipped.missingEvent > 0)
+    skipped.push(`${formatCount(s.skipped.missingEvent)} without an event name`);
+  if (s.skipped.duplicate > 0)
+    skipped.push(`${formatCount(s.skipped.duplicate)} duplicates (same insert id)`);
+  const rows: [string, string][] = [
+    ['rows read', `${formatCount(s.rowsRead)} (${formatBytes(s.bytes)} ${s.format})`],
+    ['imported', formatCount(s.rowsImported)],
+    ['skipped', skipped.length === 0 ? 'none' : skipped.join('; ')],
+    ['new users', formatCount(s.newUsers)],
+    ['time range', s.range === null ? '-' : `${when(s.range.from)} → ${when(s.range.to)} UTC`],
+    [
+      'mapping',
+      `user ${user}, event ${s.mapping.event ?? `"${s.mapping.eventName ?? ''}"`}, time ${s.mapping.timestamp}${s.mapping.insertId ? `, insert id ${s.mapping.insertId}` : ''}`,
+    ],
+    ['properties', s.properties.length === 0 ? '-' : s.properties.map((p) => p.name).join(', ')],
+  ];
+  return `Imported ${formatCount(s.rowsImported)} events from ${names(s.files)} (${s.preset} preset, ${s.mode}) in ${s.seconds.toFixed(1)} s
+${lines(rows)}
+Workspace now holds ${formatCount(s.totalEvents)} events from ${formatCount(s.totalUsers)} users.
+`;
+}
+
+export function printUsersSummary(s: ImportUsersSummary): string {
+  const mapped = Object.entries(s.mapping)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return `Imported ${formatCount(s.added + s.updated)} people from ${names(s.files)} in ${s.seconds.toFixed(1)} s
+${lines([
+  ['rows read', formatCount(s.rowsRead)],
+  ['updated', `${formatCount(s.updated)} known users`],
+  ['added', `${formatCount(s.added)} users not seen in events yet`],
+  [
+    'skipped',
+    `${formatCount(s.skippedMissingUser)} without a user id; ${formatCount(s.duplicateUserIds)} repeated user ids (last row kept)`,
+  ],
+  ['mapping', mapped],
+  ['columns', s.columns.join(', ')],
+])}
+`;
+}
+
+const SKIP_LABELS: Record<string, string> = {
+  missingUser: 'no user id',
+  missingTimestamp: 'no timestamp',
+  missingEvent: 'no event name',
+  duplicate: 'duplicates',
+};
+
+export function printInfo(info: WorkspaceInfo): string {
+  const w = info.workspace;
+  const head = `${w.name}  (${w.path})
+${lines([
+  ['events', formatCount(info.events)],
+  [
+    'users',
+    `${formatCount(info.users)} with events${info.identities > 0 ? `, ${formatCount(info.identities)} with identities` : ''}`,
+  ],
+  ['sessions', formatCount(info.sessions)],
+  [
+    'time range',
+    info.range === null ? '-' : `${when(info.range.from)} → ${when(info.range.to)} UTC`,
+  ],
+  [
+    'settings',
+    `time zone ${w.settings.timezone}, weeks start ${w.settings.weekStart}, session gap ${w.settings.sessionGapMinutes} min`,
+  ],
+])}`;
+  const types = renderTable(
+    {
+      columns: ['event', 'events', 'users', 'first seen', 'last seen'],
+      rows: info.eventTypes.map((e) => ({
+        event: e.event,
+        events: e.events,
+        users: e.users,
+        'first seen': when(e.firstSeen),
+        'last seen': when(e.lastSeen),
+      })),
+    },
+    'Event types',
+  );
+  const sources = renderTable(
+    {
+      columns: ['#', 'kind', 'files', 'preset', 'rows read', 'imported', 'skipped', 'imported at'],
+      rows: info.sources.map((s) => ({
+        '#': s.id,
+        kind: s.kind,
+        files: names(s.files),
+        preset: s.preset ?? '',
+        'rows read': s.rowsRead,
+        imported: s.rowsImported,
+        skipped: Object.entries(s.skipped)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${formatCount(n)} ${SKIP_LABELS[k] ?? k}`)
+          .join(', '),
+        'imported at': when(s.importedAt),
+      })),
+    },
+    'Sources',
+  );
+  return `${head}\n\n${types}\n\n${sources}\n`;
+}
+
+export function printPreview(p: ImportPreview): string {
+  const m = p.mapping;
+  const header = `${names(p.files)}: ${p.format}, detected preset ${p.preset} (scores: ${p.candidates
+    .filter((c) => c.score > 0)
+    .map((c) => `${c.preset} ${c.score}`)
+    .join(', ')})
+${lines([
+  ['user id', m.userId.join(' / ')],
+  ['event', m.event ?? `"${m.eventName ?? ''}" (constant)`],
+  [
+    'rules',
+    m.eventRules.map((r) => `${r.column} ${r.op} ${r.value} → ${r.event}`).join('; ') || '-',
+  ],
+  ['timestamp', `${m.timestamp}${m.timestampFormat ? ` (${m.timestampFormat})` : ''}`],
+  ['insert id', m.insertId ?? '-'],
+  [
+    'nested',
+    m.nested.map((n) => `${n.column}${n.prefix ? ` as ${n.prefix}*` : ''}`).join(', ') || '-',
+  ],
+])}`;
+  const shown = p.columns.slice(0, 8);
+  return `${header}\n\n${renderTable({ columns: shown, rows: p.rows }, `First rows as stored${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
+}
