@@ -1,8 +1,4 @@
-import type {
-  AnalysisResult,
-  AnalysisSpec,
-  ResultTable,
-} from '../../../shared/specs/analysis-spec';
+import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import type { Workspace } from '../workspace/workspace';
