@@ -134,19 +134,26 @@ export function printPreview(p: ImportPreview): string {
     .map((c) => `${c.preset} ${c.score}`)
     .join(', ')})
 ${lines([
-  ['user id', m.userId.join(' / ')],
+  ['user id', (m.userId ?? []).join(' / ') || '(not found)'],
   ['event', m.event ?? `"${m.eventName ?? ''}" (constant)`],
   [
     'rules',
-    m.eventRules.map((r) => `${r.column} ${r.op} ${r.value} → ${r.event}`).join('; ') || '-',
+    (m.eventRules ?? []).map((r) => `${r.column} ${r.op} ${r.value} → ${r.event}`).join('; ') ||
+      '-',
   ],
-  ['timestamp', `${m.timestamp}${m.timestampFormat ? ` (${m.timestampFormat})` : ''}`],
+  [
+    'timestamp',
+    `${m.timestamp || '(not found)'}${m.timestampFormat ? ` (${m.timestampFormat})` : ''}`,
+  ],
   ['insert id', m.insertId ?? '-'],
   [
     'nested',
-    m.nested.map((n) => `${n.column}${n.prefix ? ` as ${n.prefix}*` : ''}`).join(', ') || '-',
+    (m.nested ?? []).map((n) => `${n.column}${n.prefix ? ` as ${n.prefix}*` : ''}`).join(', ') ||
+      '-',
   ],
 ])}`;
+  const problem = p.problem === undefined ? '' : `\n\n${p.problem.message}`;
   const shown = p.columns.slice(0, 8);
-  return `${header}\n\n${renderTable({ columns: shown, rows: p.rows }, `First rows as stored${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
+  const title = p.problem === undefined ? 'First rows as stored' : 'First rows of the file';
+  return `${header}${problem}\n\n${renderTable({ columns: shown, rows: p.rows }, `${title}${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
 }

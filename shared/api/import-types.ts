@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiErrorShape } from './errors';
 
 /** Export layouts the importer recognises; each has its own module in electron/engine/import/presets. */
 export const PRESET_IDS = [
@@ -169,7 +170,10 @@ export interface ImportPreview {
   preset: PresetId;
   /** Every preset's score, best first, so a UI can offer the runners-up. */
   candidates: { preset: PresetId; score: number }[];
-  mapping: ColumnMapping;
+  /** What the preset and overrides give; incomplete when `problem` says a column is missing. */
+  mapping: ColumnMappingInput;
+  /** Why the file cannot be imported as mapped (the rows are then the file's own columns). */
+  problem?: ApiErrorShape;
   fileColumns: { name: string; type: string }[];
   /** The first rows as they will be stored (canonical columns first). */
   columns: string[];

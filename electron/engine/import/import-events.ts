@@ -13,7 +13,7 @@ import { toApiError } from '../errors';
 import { throwIfCancelled, tracked, type JobContext } from '../jobs';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
 import { resolveInputs, type ResolvedInputs } from './inputs';
-import { planImport, type ImportPlan, type PlanRequest } from './plan-import';
+import { inspectSource, planImport, type ImportPlan, type PlanRequest } from './plan-import';
 import { rebuildUserFacts } from './user-facts';
 
 type ImportEventsRequest = ParsedRequestOf<'import.events'>;
@@ -62,13 +62,33 @@ export async function previewImport(
   return workspace.use(async (c) => {
     if (request.sourceTimezone !== undefined) await assertTimezone(c, request.sourceTimezone);
     let rows: Record<string, unknown>[] = [];
+    const limit = Number(request.limit ?? 20);
     const plan = await planAndStage(c, inputs, request, async (p) => {
       const select = `SELECT user_id, event, ts, insert_id${p.properties.map((x) => `, ${x.stage} AS ${ident(x.name)}`).join('')}, properties
-        FROM (${p.stageSelect}) LIMIT ${Number(request.limit ?? 20)}`;
+        FROM (${p.stageSelect}) LIMIT ${limit}`;
       rows = await queryRows(c, select, p.params.values).catch((e: unknown) => {
         throw toApiError(e, { file: inputs.files[0] });
       });
+    }).catch(async (error: unknown) => {
+      if (!(error instanceof ApiError) || error.code !== 'MISSING_COLUMN') throw error;
+      // Show the file as it is, so the analyst can pick the columns the preset could not.
+      const look = await inspectSource(c, inputs, request);
+      const raw = await queryRows(c, `SELECT * FROM ${look.source.from()} LIMIT ${limit}`);
+      return { ...look, problem: error.toShape(), raw };
     });
+    if ('problem' in plan) {
+      return {
+        files: inputs.files,
+        format: inputs.format,
+        preset: plan.preset,
+        candidates: plan.candidates,
+        mapping: plan.mapping,
+        problem: plan.problem,
+        fileColumns: plan.source.columns,
+        columns: plan.source.columns.map((col) => col.name),
+        rows: plan.raw,
+      };
+    }
     return {
       files: inputs.files,
       format: inputs.format,

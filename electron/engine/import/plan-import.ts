@@ -69,6 +69,29 @@ interface ResolvedRef {
 const FILE_LABEL = (inputs: ResolvedInputs): string =>
   inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
 
+/** The file as it is, with what each preset makes of it: for a preview that cannot be planned yet. */
+export async function inspectSource(
+  connection: DuckDBConnection,
+  inputs: ResolvedInputs,
+  request: PlanRequest,
+): Promise<{
+  source: SourceTable;
+  preset: PresetId;
+  candidates: { preset: PresetId; score: number }[];
+  mapping: MappingDraft;
+}> {
+  const source = await openSource(connection, inputs, request);
+  const ctx = await presetContext(connection, source);
+  const candidates = rankPresets(ctx);
+  const preset = request.preset ?? candidates[0]?.preset ?? 'generic';
+  return {
+    source,
+    preset,
+    candidates,
+    mapping: mergeMapping(PRESETS[preset].mapping(ctx), request.mapping),
+  };
+}
+
 export async function planImport(
   connection: DuckDBConnection,
   inputs: ResolvedInputs,

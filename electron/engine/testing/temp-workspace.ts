@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiClient } from '../../../shared/api/contract';
+import { Engine } from '../engine';
+import { createLocalClient } from '../local-client';
+
+export interface TempWorkspace {
+  api: ApiClient;
+  dir: string;
+  file: string;
+  /** Writes a file into the temp folder and returns its path. */
+  write(name: string, content: string | Buffer): string;
+  /** Rows of a read-only query, through the contract like any client. */
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+  close(): void;
+}
+
+/** A fresh workspace file in a fresh temp folder, opened through the engine's contract. */
+export async function tempWorkspace(): Promise<TempWorkspace> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-test-'));
+  const file = path.join(dir, 'test.duckdb');
+  const engine = new Engine({ ...process.env, WORKBENCH_HOME: dir });
+  const api = createLocalClient(engine);
+  await api['workspace.open']({ path: file });
+  return {
+    api,
+    dir,
+    file,
+    write(name, content) {
+      const target = path.join(dir, name);
+      writeFileSync(target, content);
+      return target;
+    },
+    async rows(sql) {
+      return (await api['sql.query']({ sql, limit: 100_000 })).rows;
+    },
+    close() {
+      engine.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Events as an analyst reads them: text user id, event, UTC time to the microsecond. */
+export const EVENTS_AS_TEXT = `SELECT u.user_id, e.event, strftime(e.ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, e.* EXCLUDE (uid, ts, event, session_id, insert_id)
+  FROM events e JOIN users u USING (uid) ORDER BY e.ts, u.user_id, e.event`;
