@@ -216,8 +216,8 @@ async function mergePeople(
       }
     }
     await c.run(
-      `INSERT INTO users (uid, user_id)
-       SELECT ${num(before.next)} + row_number() OVER (ORDER BY user_id) - 1, user_id
+      `INSERT INTO users (uid, user_id, event_count)
+       SELECT ${num(before.next)} + row_number() OVER (ORDER BY user_id) - 1, user_id, 0
        FROM people_stage p WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = p.user_id)`,
     );
     const fileColumns = stageTypes.map((r) => String(r.column_name)).filter((n) => n !== 'user_id');

@@ -9,7 +9,8 @@ import type { FileFormat } from '../../../shared/api/import-types';
 export interface ResolvedInputs {
   files: string[];
   format: FileFormat;
-  gzip: boolean;
+  /** Gzip files whose name does not say so: DuckDB must be told (it decides by extension). */
+  gzipUnnamed: boolean;
   bytes: number;
 }
 
@@ -62,7 +63,8 @@ export async function resolveInputs(
   const unique = [...new Set(files)];
   let bytes = 0;
   const formats = new Map<string, FileFormat>();
-  let gzip = false;
+  const gzipped: boolean[] = [];
+  const unnamed: boolean[] = [];
   for (const file of unique) {
     const info = await stat(file);
     bytes += info.size;
@@ -77,7 +79,8 @@ export async function resolveInputs(
     const format = formatOverride ?? detectFormat(file, head);
     if (format !== 'parquet') checkText(file, head);
     formats.set(file, format);
-    gzip ||= head.gzip;
+    gzipped.push(head.gzip);
+    unnamed.push(head.gzip && !/\.gz$/i.test(file));
   }
   const distinct = [...new Set(formats.values())];
   if (distinct.length > 1) {
@@ -90,7 +93,16 @@ export async function resolveInputs(
   }
   const format = distinct[0];
   if (format === undefined) throw new ApiError('FILE_NOT_FOUND', 'No input file was given.');
-  return { files: unique, format, gzip, bytes };
+  const gzipUnnamed = unnamed.some(Boolean);
+  if (gzipUnnamed && !gzipped.every(Boolean)) {
+    const file = unique[unnamed.indexOf(true)];
+    throw new ApiError(
+      'UNSUPPORTED_FORMAT',
+      `${file} is gzip-compressed but its name does not end in .gz, and other files are not compressed. Rename it to end in .gz.`,
+      { file },
+    );
+  }
+  return { files: unique, format, gzipUnnamed, bytes };
 }
 
 async function listFolder(folder: string): Promise<string[]> {

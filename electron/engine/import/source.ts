@@ -78,7 +78,7 @@ function tableFunction(
         args.push(`delim = ${literal(options.delimiter === '\\t' ? '\t' : options.delimiter)}`);
       }
       if (options.header !== undefined) args.push(`header = ${literal(options.header)}`);
-      if (inputs.gzip) args.push(`compression = 'gzip'`);
+      if (inputs.gzipUnnamed) args.push(`compression = 'gzip'`);
       if (text.length > 0) {
         args.push(`types = {${text.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`);
       }
