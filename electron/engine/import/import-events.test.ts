@@ -56,14 +56,35 @@ describe('storage layout', () => {
     const rows = await ws.rows(
       `SELECT u.user_id, e.event, e.session_id - CAST(e.uid AS BIGINT) * 1000000 AS n FROM events e JOIN users u USING (uid) ORDER BY u.user_id, e.ts, e.event`,
     );
-    expect(rows.map((r) => `${String(r.user_id)}${String(r.event)}${String(r.n)}`)).toEqual(['ua1', 'ub1', 'uc2', 'ud2', 'ue2', 'va1']);
+    expect(rows.map((r) => `${String(r.user_id)}${String(r.event)}${String(r.n)}`)).toEqual([
+      'ua1',
+      'ub1',
+      'uc2',
+      'ud2',
+      'ue2',
+      'va1',
+    ]);
     const info = await ws.api['workspace.info']({});
     expect(info.sessions).toBe(3);
   });
 
   it('appends, re-sorts, de-duplicates on insert id across imports, and replaces', async () => {
-    const first = ws.write('1.csv', csv(['user_id,event,timestamp,insert_id', 'u,a,2024-01-01T10:00:00Z,i1', 'u,b,2024-01-01T11:00:00Z,i2']));
-    const second = ws.write('2.csv', csv(['user_id,event,timestamp,insert_id', 'u,b,2024-01-01T11:00:00Z,i2', 'w,a,2024-01-01T09:00:00Z,i3']));
+    const first = ws.write(
+      '1.csv',
+      csv([
+        'user_id,event,timestamp,insert_id',
+        'u,a,2024-01-01T10:00:00Z,i1',
+        'u,b,2024-01-01T11:00:00Z,i2',
+      ]),
+    );
+    const second = ws.write(
+      '2.csv',
+      csv([
+        'user_id,event,timestamp,insert_id',
+        'u,b,2024-01-01T11:00:00Z,i2',
+        'w,a,2024-01-01T09:00:00Z,i3',
+      ]),
+    );
     await ws.api['import.events']({ files: [first] });
     const s = await ws.api['import.events']({ files: [second] });
     expect(s.rowsImported).toBe(1);
@@ -94,7 +115,10 @@ describe('reading files', () => {
     const s = await ws.api['import.events']({ files: [folder] });
     expect(s.files.map((f) => path.basename(f))).toEqual(['day1.csv.gz', 'day2.tsv']);
     expect(s.rowsImported).toBe(3);
-    const g = await ws.api['import.events']({ files: [path.join(folder, '*.csv.gz')], mode: 'replace' });
+    const g = await ws.api['import.events']({
+      files: [path.join(folder, '*.csv.gz')],
+      mode: 'replace',
+    });
     expect(g.rowsImported).toBe(2);
   });
 
@@ -117,19 +141,29 @@ describe('reading files', () => {
     const s = await ws.api['import.events']({ files: [ws.write('zip.csv', csv(rows))] });
     expect(s.rowsImported).toBe(25_001);
     expect(s.properties.find((p) => p.name === 'zip')?.type).toBe('VARCHAR');
-    expect(await ws.rows(`SELECT count(*) AS n FROM events WHERE zip = 'SW1A 1AA'`)).toEqual([{ n: 1 }]);
+    expect(await ws.rows(`SELECT count(*) AS n FROM events WHERE zip = 'SW1A 1AA'`)).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('keeps rare nested keys in the properties JSON and types the common ones', async () => {
     const lines2: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const props: Record<string, unknown> = { time: 1704067200 + i, distinct_id: `u${i % 3}`, plan: i % 2 ? 'pro' : 'free', n: i };
+      const props: Record<string, unknown> = {
+        time: 1704067200 + i,
+        distinct_id: `u${i % 3}`,
+        plan: i % 2 ? 'pro' : 'free',
+        n: i,
+      };
       if (i === 7) props.rare = { deep: true };
       lines2.push(JSON.stringify({ event: 'e', properties: props }));
     }
     const s = await ws.api['import.events']({ files: [ws.write('mp.ndjson', lines2.join('\n'))] });
     expect(s.preset).toBe('mixpanel');
-    expect(s.properties.map((p) => `${p.name}:${p.type}`).sort()).toEqual(['n:BIGINT', 'plan:VARCHAR']);
+    expect(s.properties.map((p) => `${p.name}:${p.type}`).sort()).toEqual([
+      'n:BIGINT',
+      'plan:VARCHAR',
+    ]);
     const rare = await ws.rows(`SELECT n, properties FROM events WHERE properties IS NOT NULL`);
     expect(rare).toHaveLength(1);
     expect(rare[0]?.n).toBe(7);
@@ -137,7 +171,15 @@ describe('reading files', () => {
   });
 
   it('names events by rules, then the column, then the constant', async () => {
-    const file = ws.write('t.csv', csv(['cust,when,kind,qty', '1,2024-01-01T00:00:00Z,,2', '1,2024-01-02T00:00:00Z,refund,-1', '2,2024-01-03T00:00:00Z,gift,5']));
+    const file = ws.write(
+      't.csv',
+      csv([
+        'cust,when,kind,qty',
+        '1,2024-01-01T00:00:00Z,,2',
+        '1,2024-01-02T00:00:00Z,refund,-1',
+        '2,2024-01-03T00:00:00Z,gift,5',
+      ]),
+    );
     await ws.api['import.events']({
       files: [file],
       mapping: {
@@ -148,35 +190,122 @@ describe('reading files', () => {
         eventRules: [{ column: 'qty', op: 'lessThan', value: 0, event: 'return' }],
       },
     });
-    expect((await ws.rows(EVENTS_AS_TEXT)).map((r) => r.event)).toEqual(['purchase', 'return', 'gift']);
+    expect((await ws.rows(EVENTS_AS_TEXT)).map((r) => r.event)).toEqual([
+      'purchase',
+      'return',
+      'gift',
+    ]);
   });
 
   it('counts rows without user, timestamp or event instead of dropping them silently', async () => {
-    const file = ws.write('m.csv', csv(['user_id,event,timestamp', ',a,2024-01-01T00:00:00Z', 'u,,2024-01-01T00:00:00Z', 'u,a,', 'u,a,2024-01-01T00:00:00Z', '  ,a,2024-01-01T00:00:00Z']));
+    const file = ws.write(
+      'm.csv',
+      csv([
+        'user_id,event,timestamp',
+        ',a,2024-01-01T00:00:00Z',
+        'u,,2024-01-01T00:00:00Z',
+        'u,a,',
+        'u,a,2024-01-01T00:00:00Z',
+        '  ,a,2024-01-01T00:00:00Z',
+      ]),
+    );
     const s = await ws.api['import.events']({ files: [file] });
-    expect(s.skipped).toEqual({ missingUser: 2, missingTimestamp: 1, missingEvent: 1, duplicate: 0 });
+    expect(s.skipped).toEqual({
+      missingUser: 2,
+      missingTimestamp: 1,
+      missingEvent: 1,
+      duplicate: 0,
+    });
     expect(s.rowsImported).toBe(1);
     const source = (await ws.api['workspace.sources']({}))[0];
-    expect(source?.skipped).toEqual({ missingUser: 2, missingTimestamp: 1, missingEvent: 1, duplicate: 0 });
+    expect(source?.skipped).toEqual({
+      missingUser: 2,
+      missingTimestamp: 1,
+      missingEvent: 1,
+      duplicate: 0,
+    });
   });
 });
 
 describe('people import', () => {
   it('matches identities to users, adds unknown ones, never erases with blanks', async () => {
     await ws.api['import.events']({
-      files: [ws.write('e.csv', csv(['user_id,event,timestamp', '17850,a,2024-01-01T00:00:00Z', '13047,a,2024-01-02T00:00:00Z']))],
+      files: [
+        ws.write(
+          'e.csv',
+          csv([
+            'user_id,event,timestamp',
+            '17850,a,2024-01-01T00:00:00Z',
+            '13047,a,2024-01-02T00:00:00Z',
+          ]),
+        ),
+      ],
     });
     const first = await ws.api['import.users']({
-      files: [ws.write('p.csv', csv(['$distinct_id,$email,First Name,last_name,Company,unsubscribed,tier', '17850.0,ann@acme.io,Ann,Lee,Acme,no,gold', '99999,zoe@x.io,Zoe,,X,yes,silver', '99999,zoe@x.io,Zoe,Ng,X,yes,silver']))],
+      files: [
+        ws.write(
+          'p.csv',
+          csv([
+            '$distinct_id,$email,First Name,last_name,Company,unsubscribed,tier',
+            '17850.0,ann@acme.io,Ann,Lee,Acme,no,gold',
+            '99999,zoe@x.io,Zoe,,X,yes,silver',
+            '99999,zoe@x.io,Zoe,Ng,X,yes,silver',
+          ]),
+        ),
+      ],
     });
-    expect(first).toMatchObject({ rowsRead: 3, updated: 1, added: 1, duplicateUserIds: 1, skippedMissingUser: 0 });
-    expect(first.mapping).toMatchObject({ userId: '$distinct_id', email: '$email', firstName: 'First Name', lastName: 'last_name', company: 'Company', optedOut: 'unsubscribed' });
-    await ws.api['import.users']({ files: [ws.write('p2.csv', csv(['user_id,email,tier', '17850,,platinum']))] });
-    const users = await ws.rows(`SELECT user_id, email, first_name, last_name, company, opted_out, tier, event_count FROM users ORDER BY uid`);
+    expect(first).toMatchObject({
+      rowsRead: 3,
+      updated: 1,
+      added: 1,
+      duplicateUserIds: 1,
+      skippedMissingUser: 0,
+    });
+    expect(first.mapping).toMatchObject({
+      userId: '$distinct_id',
+      email: '$email',
+      firstName: 'First Name',
+      lastName: 'last_name',
+      company: 'Company',
+      optedOut: 'unsubscribed',
+    });
+    await ws.api['import.users']({
+      files: [ws.write('p2.csv', csv(['user_id,email,tier', '17850,,platinum']))],
+    });
+    const users = await ws.rows(
+      `SELECT user_id, email, first_name, last_name, company, opted_out, tier, event_count FROM users ORDER BY uid`,
+    );
     expect(users).toEqual([
-      { user_id: '17850', email: 'ann@acme.io', first_name: 'Ann', last_name: 'Lee', company: 'Acme', opted_out: false, tier: 'platinum', event_count: 1 },
-      { user_id: '13047', email: null, first_name: null, last_name: null, company: null, opted_out: null, tier: null, event_count: 1 },
-      { user_id: '99999', email: 'zoe@x.io', first_name: 'Zoe', last_name: 'Ng', company: 'X', opted_out: true, tier: 'silver', event_count: 0 },
+      {
+        user_id: '17850',
+        email: 'ann@acme.io',
+        first_name: 'Ann',
+        last_name: 'Lee',
+        company: 'Acme',
+        opted_out: false,
+        tier: 'platinum',
+        event_count: 1,
+      },
+      {
+        user_id: '13047',
+        email: null,
+        first_name: null,
+        last_name: null,
+        company: null,
+        opted_out: null,
+        tier: null,
+        event_count: 1,
+      },
+      {
+        user_id: '99999',
+        email: 'zoe@x.io',
+        first_name: 'Zoe',
+        last_name: 'Ng',
+        company: 'X',
+        opted_out: true,
+        tier: 'silver',
+        event_count: 0,
+      },
     ]);
     const info = await ws.api['workspace.info']({});
     expect(info.users).toBe(2);

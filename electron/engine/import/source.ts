@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { queryRows, str } from '../duckdb/database';
 import { literal, stringList } from '../duckdb/sql';
+import { diagnoseCsv } from './csv-diagnosis';
 import type { ResolvedInputs } from './inputs';
 
 export interface FileColumn {
@@ -29,23 +30,21 @@ export async function openSource(
   options: ReadOptions,
 ): Promise<SourceTable> {
   const from = (text: readonly string[] = []): string => tableFunction(inputs, options, text);
-  const describe = await queryRows(connection, `DESCRIBE SELECT * FROM ${from()}`);
-  const columns = describe.map((r) => ({
-    name: String(r.column_name),
-    type: String(r.column_type),
-  }));
-
-  if (inputs.format === 'csv' && columns.length === 1) {
-    const only = columns[0]?.name ?? '';
-    const found = [',', ';', '\t', '|'].filter((d) => only.includes(d));
-    if (found.length > 0 || options.delimiter !== undefined) {
-      throw new ApiError(
-        'BAD_CSV',
-        `${inputs.files[0]}: the lines could not be split into columns (one column '${only.slice(0, 60)}' was found). ` +
-          `The file may mix delimiters; fix it or pass the delimiter (--delimiter ';').`,
-        { file: inputs.files[0], header: only.slice(0, 200) },
-      );
+  let columns: FileColumn[];
+  try {
+    const describe = await queryRows(connection, `DESCRIBE SELECT * FROM ${from()}`);
+    columns = describe.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  } catch (error) {
+    const raw = error instanceof Error ? error.message : '';
+    if (inputs.format === 'csv' && /sniffing file|detect the CSV parsing dialect/.test(raw)) {
+      throw await diagnoseCsv(inputs.files[0] ?? '', delimiterChar(options.delimiter));
     }
+    throw error;
+  }
+  // A delimiter inside a column name means the lines were split on the wrong character.
+  const split = columns.some((c) => [',', ';', '\t', '|'].some((d) => c.name.includes(d)));
+  if (inputs.format === 'csv' && split) {
+    throw await diagnoseCsv(inputs.files[0] ?? '', delimiterChar(options.delimiter));
   }
   const any = await queryRows(connection, `SELECT 1 AS one FROM ${from()} LIMIT 1`);
   if (any.length === 0) {
@@ -75,7 +74,7 @@ function tableFunction(
       const args = [files];
       if (many) args.push('union_by_name = true');
       if (options.delimiter !== undefined) {
-        args.push(`delim = ${literal(options.delimiter === '\\t' ? '\t' : options.delimiter)}`);
+        args.push(`delim = ${literal(delimiterChar(options.delimiter) ?? ',')}`);
       }
       if (options.header !== undefined) args.push(`header = ${literal(options.header)}`);
       if (inputs.gzipUnnamed) args.push(`compression = 'gzip'`);
@@ -85,6 +84,11 @@ function tableFunction(
       return `read_csv(${args.join(', ')})`;
     }
   }
+}
+
+/** `\t` as typed on a command line means a tab. */
+function delimiterChar(delimiter: string | undefined): string | undefined {
+  return delimiter === '\\t' ? '\t' : delimiter;
 }
 
 /** Top-level fields of a STRUCT type string, with their types; [] for any other type. */
