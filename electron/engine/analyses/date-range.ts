@@ -12,6 +12,7 @@ export function dayRangeFilter(
   params: SqlParams,
 ): string {
   const parts: string[] = [];
+  if (from === undefined && to === undefined) return '';
   const zone = params.bind(timezone);
   if (from !== undefined) {
     parts.push(
