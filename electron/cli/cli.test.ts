@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/workbench.js');
+let dir: string;
+let ws: string;
+
+/** Runs the CLI as a user would (a separate process, through bin/workbench.js). */
+function workbench(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WORKBENCH_HOME: dir },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-cli-'));
+  ws = path.join(dir, 'w.duckdb');
+  writeFileSync(
+    path.join(dir, 'orders.csv'),
+    'InvoiceNo,InvoiceDate,CustomerID,Quantity\n1,2024-01-01 10:00:00,7.0,2\nC2,2024-01-02 10:00:00,7.0,-1\n3,2024-01-03 10:00:00,,1\n4,2024-01-04 10:00:00,8.0,5\n',
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('workbench CLI', () => {
+  it('imports, then reports the workspace as JSON', () => {
+    const imported = workbench('import', path.join(dir, 'orders.csv'), '--workspace', ws, '--json');
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      rowsImported: 3,
+      skipped: { missingUser: 1 },
+      preset: 'transactions',
+    });
+    const info = workbench('info', '--workspace', ws, '--json');
+    expect(info.code).toBe(0);
+    const parsed = JSON.parse(info.stdout);
+    expect(parsed).toMatchObject({
+      events: 3,
+      users: 2,
+      range: { from: '2024-01-01T10:00:00Z', to: '2024-01-04T10:00:00Z' },
+    });
+    expect(
+      parsed.eventTypes.map((e: { event: string; events: number }) => [e.event, e.events]),
+    ).toEqual([
+      ['purchase', 2],
+      ['cancellation', 1],
+    ]);
+    expect(parsed.sources[0].skipped.missingUser).toBe(1);
+  });
+
+  it('prints readable tables for people', () => {
+    const info = workbench('info', '--workspace', ws);
+    expect(info.stdout).toContain('Event types');
+    expect(info.stdout).toMatch(/purchase\s+│\s+2/);
+  });
+
+  it('runs SQL as CSV and refuses writes without --write', () => {
+    const csv = workbench(
+      'sql',
+      'SELECT user_id, event_count FROM users ORDER BY uid',
+      '--workspace',
+      ws,
+      '--format',
+      'csv',
+    );
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toBe('user_id,event_count\n7,2\n8,1\n');
+    const write = workbench('sql', 'DELETE FROM events', '--workspace', ws);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toContain('READ_ONLY');
+  });
+
+  it('runs a spec file to JSON, CSV or a file', () => {
+    const spec = path.join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ kind: 'eventTypes', from: '2024-01-02' }));
+    const json = workbench('run', spec, '--workspace', ws);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).rows.map((r: { event: string }) => r.event)).toEqual([
+      'cancellation',
+      'purchase',
+    ]);
+    const out = path.join(dir, 'out.csv');
+    expect(workbench('run', spec, '--workspace', ws, '--format', 'csv', '--out', out).code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('event,events,users,firstSeen,lastSeen');
+    writeFileSync(spec, JSON.stringify({ kind: 'funnelz' }));
+    const bad = workbench('run', spec, '--workspace', ws);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).error.code).toBe('INVALID_REQUEST');
+  });
+
+  it('exits non-zero with a clear message on bad input, leaving the workspace as it was', () => {
+    writeFileSync(path.join(dir, 'empty.csv'), '');
+    const r = workbench('import', path.join(dir, 'empty.csv'), '--workspace', ws);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error \[EMPTY_FILE\]: .*empty\.csv is empty/);
+    expect(JSON.parse(workbench('info', '--workspace', ws, '--json').stdout).events).toBe(3);
+    const missing = workbench('info', '--workspace', path.join(dir, 'missing.duckdb'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('WORKSPACE_NOT_FOUND');
+  });
+
+  it('has --help on every command and calls any contract method', () => {
+    for (const command of ['import', 'info', 'sql', 'run', 'settings', 'call']) {
+      const help = workbench(command, '--help');
+      expect(help.code, command).toBe(0);
+      expect(help.stdout).toContain(`Usage: workbench ${command}`);
+    }
+    expect(workbench('call', '--help').stdout).toContain('import.events');
+    const call = workbench('call', 'workspace.sources', '{}', '--workspace', ws);
+    expect(JSON.parse(call.stdout)).toHaveLength(1);
+    expect(workbench('bogus').code).not.toBe(0);
+  });
+});
