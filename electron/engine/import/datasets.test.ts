@@ -18,7 +18,12 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
     expect(s.preset).toBe('transactions');
     expect(s.rowsRead).toBe(541_909);
     expect(s.rowsImported).toBe(406_829);
-    expect(s.skipped).toEqual({ missingUser: 135_080, missingTimestamp: 0, missingEvent: 0, duplicate: 0 });
+    expect(s.skipped).toEqual({
+      missingUser: 135_080,
+      missingTimestamp: 0,
+      missingEvent: 0,
+      duplicate: 0,
+    });
     const info = await ws.api['workspace.info']({});
     expect(info.events).toBe(406_829);
     expect(info.users).toBe(4_372);
@@ -32,7 +37,9 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
       { event: 'purchase', n: 397_924, users: 4_339 },
     ]);
     // The float-written ids of the CSV and the integer ids of the Parquet give the same users.
-    expect(await ws.rows(`SELECT user_id FROM users WHERE user_id = '17850'`)).toEqual([{ user_id: '17850' }]);
+    expect(await ws.rows(`SELECT user_id FROM users WHERE user_id = '17850'`)).toEqual([
+      { user_id: '17850' },
+    ]);
     // README first-purchase cohorts (any row incl. cancellations): 2010-12 948, 2011-01 421.
     const cohorts = await ws.rows(
       `SELECT strftime(first_seen, '%Y-%m') AS m, count(*) AS n FROM users GROUP BY m ORDER BY m LIMIT 2`,
@@ -44,7 +51,10 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
   });
 
   it('reads UK wall-clock times as Europe/London when told', async () => {
-    await ws.api['import.events']({ files: [dataset('online-retail', 'online_retail.parquet')], sourceTimezone: 'Europe/London' });
+    await ws.api['import.events']({
+      files: [dataset('online-retail', 'online_retail.parquet')],
+      sourceTimezone: 'Europe/London',
+    });
     const info = await ws.api['workspace.info']({});
     // Both ends fall in GMT (winter), so the range is unchanged; a summer invoice moves an hour.
     expect(info.range).toEqual({ from: '2010-12-01T08:26:00Z', to: '2011-12-09T12:50:00Z' });
@@ -58,7 +68,9 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
 
 describe('REES46 e-commerce slice', () => {
   it('imports view/cart/purchase events with 19-digit ids kept as text', async () => {
-    const s = await ws.api['import.events']({ files: [dataset('rees46-ecommerce-slice', 'rees46_2019-10-01_slice.csv')] });
+    const s = await ws.api['import.events']({
+      files: [dataset('rees46-ecommerce-slice', 'rees46_2019-10-01_slice.csv')],
+    });
     expect(s.rowsImported).toBe(17_434);
     const info = await ws.api['workspace.info']({});
     expect(info.users).toBe(4_504);
@@ -69,8 +81,12 @@ describe('REES46 e-commerce slice', () => {
       ['cart', 165, 111],
     ]);
     expect(s.properties.find((p) => p.name === 'category_id')?.type).toBe('VARCHAR');
-    expect(await ws.rows(`SELECT count(*) AS n FROM events WHERE category_id = '2053013552326770905'`)).not.toEqual([{ n: 0 }]);
-    expect(await ws.rows(`SELECT round(sum(price), 2) AS revenue FROM events WHERE event = 'purchase'`)).toEqual([{ revenue: 59_442.63 }]);
+    expect(
+      await ws.rows(`SELECT count(*) AS n FROM events WHERE category_id = '2053013552326770905'`),
+    ).not.toEqual([{ n: 0 }]);
+    expect(
+      await ws.rows(`SELECT round(sum(price), 2) AS revenue FROM events WHERE event = 'purchase'`),
+    ).toEqual([{ revenue: 59_442.63 }]);
   });
 });
 
@@ -84,8 +100,13 @@ describe('GA4 obfuscated sample', () => {
     expect(s.rowsImported).toBe(16_003);
     const info = await ws.api['workspace.info']({});
     expect(info.users).toBe(4_418);
-    expect(info.range).toEqual({ from: '2020-11-01T00:27:14.469608Z', to: '2021-01-31T23:37:46.409473Z' });
-    expect(await ws.rows(`SELECT count(*) AS n FROM users WHERE user_id = '3868899112.4128253975'`)).toEqual([{ n: 1 }]);
+    expect(info.range).toEqual({
+      from: '2020-11-01T00:27:14.469608Z',
+      to: '2021-01-31T23:37:46.409473Z',
+    });
+    expect(
+      await ws.rows(`SELECT count(*) AS n FROM users WHERE user_id = '3868899112.4128253975'`),
+    ).toEqual([{ n: 1 }]);
     const months = await ws.rows(
       `SELECT strftime(ts, '%Y-%m') AS m, count(*) AS n, count(DISTINCT uid) AS users FROM events GROUP BY m ORDER BY m`,
     );
@@ -94,6 +115,8 @@ describe('GA4 obfuscated sample', () => {
       { m: '2020-12', n: 6_869, users: 1_975 },
       { m: '2021-01', n: 2_890, users: 1_069 },
     ]);
-    expect(await ws.rows(`SELECT sum(item_revenue_in_usd) AS r FROM events`)).toEqual([{ r: 362_110 }]);
+    expect(await ws.rows(`SELECT sum(item_revenue_in_usd) AS r FROM events`)).toEqual([
+      { r: 362_110 },
+    ]);
   });
 });
