@@ -71,9 +71,10 @@ describe('workspace', () => {
         holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
       });
       const engine = new Engine();
-      const error = await createLocalClient(engine)
-        ['workspace.open']({ path: file })
-        .catch((e: { code: string; message: string }) => e);
+      const api = createLocalClient(engine);
+      const error = await api['workspace.open']({ path: file }).catch(
+        (e: { code: string; message: string }) => e,
+      );
       expect(error).toMatchObject({
         code: 'WORKSPACE_LOCKED',
         message: expect.stringContaining('open in another process'),
