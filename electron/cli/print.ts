@@ -43,7 +43,7 @@ export function printImportSummary(s: ImportEventsSummary): string {
   ];
   return `Imported ${formatCount(s.rowsImported)} events from ${names(s.files)} (${s.preset} preset, ${s.mode}) in ${s.seconds.toFixed(1)} s
 ${lines(rows)}
-Workspace now holds ${formatCount(s.totalEvents)} events from ${formatCount(s.totalUsers)} users.
+${s.warnings.map((w) => `Note: ${w}\n`).join('')}Workspace now holds ${formatCount(s.totalEvents)} events from ${formatCount(s.totalUsers)} users.
 `;
 }
 

@@ -52,8 +52,13 @@ export async function tracked<T>(
           const pct = connection.progress.percentage;
           if (pct >= 0) report(pct);
         }, 200);
+  const t0 = performance.now();
   try {
     const result = await run();
+    if (process.env.WORKBENCH_PROFILE)
+      process.stderr.write(
+        `[profile] ${phase.label}: ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
+      );
     report(100);
     return result;
   } finally {

@@ -147,6 +147,8 @@ export interface ImportEventsSummary {
   range: { from: string; to: string } | null;
   totalEvents: number;
   totalUsers: number;
+  /** Things the analyst should know about this import that did not stop it. */
+  warnings: string[];
   seconds: number;
 }
 

@@ -26,7 +26,7 @@ import { detectTimestampFormat, timestampKind, timestampSql } from './timestamps
 import type { ResolvedInputs } from './inputs';
 
 /** Names of the canonical columns; a file column of the same name is kept as `src_<name>`. */
-export const CANONICAL_COLUMNS = ['uid', 'ts', 'event', 'session_id', 'insert_id', 'properties'];
+export const CANONICAL_COLUMNS = ['uid', 'ts', 'event', 'session_id', 'insert_key', 'properties'];
 
 export interface PropertyColumn {
   /** Column name in the events table. */
@@ -245,8 +245,12 @@ export async function planImport(
   const middle = `SELECT ${userSql} AS user_id, ${eventSql} AS event, ${tsSql} AS ts, __ts_src,
       ${insertSql} AS insert_id${stageProps.length > 0 ? ', ' : ''}${stageProps.join(', ')}, ${propertiesSql} AS properties
     FROM (${inner}) src`;
-  const stageSelect = `SELECT user_id, event, ts,
-      CASE WHEN ts IS NULL AND __ts_src IS NOT NULL THEN nullif(trim(CAST(__ts_src AS VARCHAR)), '') END AS ts_raw,
+  // Only text can fail to parse; typed timestamps are either a time or NULL.
+  const tsRaw =
+    tsKind === 'text'
+      ? `CASE WHEN ts IS NULL AND __ts_src IS NOT NULL THEN nullif(trim(CAST(__ts_src AS VARCHAR)), '') END`
+      : 'CAST(NULL AS VARCHAR)';
+  const stageSelect = `SELECT user_id, event, ts, ${tsRaw} AS ts_raw,
       insert_id${properties.length > 0 ? ', ' : ''}${properties.map((p) => p.stage).join(', ')}, properties
     FROM (${middle}) staged`;
 

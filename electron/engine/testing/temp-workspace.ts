@@ -43,5 +43,5 @@ export async function tempWorkspace(): Promise<TempWorkspace> {
 }
 
 /** Events as an analyst reads them: text user id, event, UTC time to the microsecond. */
-export const EVENTS_AS_TEXT = `SELECT u.user_id, e.event, strftime(e.ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, e.* EXCLUDE (uid, ts, event, session_id, insert_id)
+export const EVENTS_AS_TEXT = `SELECT u.user_id, e.event, strftime(e.ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, e.* EXCLUDE (uid, ts, event, session_id, insert_key)
   FROM events e JOIN users u USING (uid) ORDER BY e.ts, u.user_id, e.event`;

@@ -11,7 +11,7 @@ export const CREATE_SCHEMA = [
      ts TIMESTAMP NOT NULL,
      event VARCHAR NOT NULL,
      session_id BIGINT NOT NULL,
-     insert_id VARCHAR,
+     insert_key UBIGINT,
      properties JSON
    )`,
   `CREATE TABLE IF NOT EXISTS users (
@@ -53,6 +53,13 @@ export const CREATE_SCHEMA = [
      updated_at TIMESTAMP NOT NULL
    )`,
 ];
+
+/**
+ * `events.insert_key` is DuckDB's 64-bit hash of the export's insert id: de-duplication needs
+ * only equality, and hashes sort and store far cheaper than 36-character ids. The hash of a fixed
+ * text, stored at creation, tells a later engine whether its hash function is still the same.
+ */
+export const HASH_PROBE_TEXT = 'retention-workbench insert key';
 
 /** Tables every workspace has; anything else in the file is the analyst's own. */
 export const WORKSPACE_TABLES = ['workbench_meta', 'events', 'users', 'sources', 'saved_specs'];

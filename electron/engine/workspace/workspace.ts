@@ -14,7 +14,7 @@ import {
 } from '../../../shared/api/workspace-types';
 import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
 import { toApiError } from '../errors';
-import { CREATE_SCHEMA, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
+import { CREATE_SCHEMA, HASH_PROBE_TEXT, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
 
 export interface OpenOptions {
   create?: boolean;
@@ -124,10 +124,10 @@ export class Workspace {
       if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
       await c.run('BEGIN TRANSACTION');
       for (const statement of CREATE_SCHEMA) await c.run(statement);
-      await c.run(`INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2)`, [
-        String(SCHEMA_VERSION),
-        JSON.stringify(DEFAULT_SETTINGS),
-      ]);
+      await c.run(
+        `INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2), ('hash_probe', CAST(hash($3) AS VARCHAR))`,
+        [String(SCHEMA_VERSION), JSON.stringify(DEFAULT_SETTINGS), HASH_PROBE_TEXT],
+      );
       await c.run('COMMIT');
     });
   }
@@ -204,7 +204,7 @@ export class Workspace {
           c,
           `SELECT column_name, data_type FROM duckdb_columns()
            WHERE database_name = current_database() AND table_name = 'events'
-             AND column_name NOT IN ('uid', 'ts', 'event', 'session_id', 'insert_id')
+             AND column_name NOT IN ('uid', 'ts', 'event', 'session_id', 'insert_key')
            ORDER BY column_index`,
         )
       ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
