@@ -21,7 +21,7 @@ import { WEEK_STARTS } from '../../shared/api/workspace-types';
 import { resultTable } from '../../shared/specs/result-table';
 import { Engine } from '../engine/engine';
 import { createLocalClient } from '../engine/local-client';
-import { defaultWorkspacePath } from '../engine/workspace/default-location';
+import { defaultWorkspacePath, demoWorkspacePath } from '../engine/workspace/default-location';
 import { render, renderJson, type OutputFormat } from './output';
 import { parseEventMap, parseEventRule, parsePositiveInt, parseUserMap } from './parse-options';
 import { progressBar } from './progress';
@@ -39,7 +39,7 @@ interface Session {
  */
 async function openSession(
   workspace: string | undefined,
-  open: { create: boolean; readOnly: boolean },
+  open: { create: boolean; readOnly: boolean } | null,
   showProgress: boolean,
 ): Promise<Session> {
   const engine = new Engine();
@@ -61,7 +61,8 @@ async function openSession(
     engine.dispose();
   };
   try {
-    await api['workspace.open']({ path: workspace ?? defaultWorkspacePath(), ...open });
+    if (open !== null)
+      await api['workspace.open']({ path: workspace ?? defaultWorkspacePath(), ...open });
   } catch (error) {
     stop();
     throw error;
@@ -71,7 +72,7 @@ async function openSession(
 
 async function withSession<T>(
   workspace: string | undefined,
-  open: { create: boolean; readOnly: boolean },
+  open: { create: boolean; readOnly: boolean } | null,
   showProgress: boolean,
   work: (s: Session) => Promise<T>,
 ): Promise<T> {
@@ -198,6 +199,57 @@ Examples:
         },
       );
     });
+
+  program
+    .command('demo')
+    .description('Open the demo workspace (a seeded SaaS product), generating it on first use')
+    .addOption(
+      new Option('-w, --workspace <file>', `demo workspace file; default ${demoWorkspacePath()}`),
+    )
+    .option('--regenerate', 'generate it again even if it exists', false)
+    .option('--users <n>', 'people in the demo product (default 20,000)', parsePositiveInt)
+    .option('--days <n>', 'days of history (default 120, ending today)', parsePositiveInt)
+    .option('--seed <n>', 'random seed (default 42)', parsePositiveInt)
+    .option('--json', 'print as JSON', false)
+    .action(
+      async (opts: {
+        workspace?: string;
+        regenerate: boolean;
+        users?: number;
+        days?: number;
+        seed?: number;
+        json: boolean;
+      }) => {
+        jsonErrors = opts.json;
+        await withSession(undefined, null, !opts.json, async (s) => {
+          const demo = await s.api['workspace.openDemo'](
+            {
+              regenerate: opts.regenerate,
+              ...(opts.workspace === undefined ? {} : { path: opts.workspace }),
+              ...(opts.users === undefined ? {} : { users: opts.users }),
+              ...(opts.days === undefined ? {} : { days: opts.days }),
+              ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+            },
+            s.options,
+          );
+          const info = await s.api['workspace.info']({});
+          s.stop();
+          if (opts.json) {
+            process.stdout.write(renderJson({ ...demo, info }));
+            return;
+          }
+          const w = JSON.stringify(demo.path);
+          process.stdout.write(
+            `${demo.created ? 'Generated' : 'Opened'} the demo workspace: a SaaS product's events, seeded, ending today.\n\n${printInfo(info)}
+Try:
+  npx workbench sql "SELECT event, count(DISTINCT uid) AS users FROM events GROUP BY ALL ORDER BY users DESC" -w ${w}
+  npx workbench run spec.json -w ${w}          (spec.json: {"kind": "eventTypes", "from": "YYYY-MM-DD"})
+  npx workbench import YOUR-EXPORT.ndjson -w my.duckdb
+`,
+          );
+        });
+      },
+    );
 
   program
     .command('info')

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   contract,
   isMethodName,
@@ -16,7 +17,8 @@ import { importUsers } from './import/import-users';
 import type { JobContext } from './jobs';
 import { deleteSpec, listSaved, saveSpec } from './saved-specs';
 import { runSql } from './sql-query';
-import { defaultWorkspacePath } from './workspace/default-location';
+import { fillDemoWorkspace } from './demo/demo-workspace';
+import { defaultWorkspacePath, demoWorkspacePath } from './workspace/default-location';
 import { Workspace } from './workspace/workspace';
 
 type Handler<M extends MethodName> = (
@@ -44,6 +46,26 @@ export class Engine {
         readOnly: r.readOnly,
       });
       return this.workspace.summary();
+    },
+    'workspace.openDemo': async (r, job) => {
+      this.closeWorkspace();
+      const file = r.path ?? demoWorkspacePath(this.env);
+      const exists = existsSync(file);
+      this.workspace = await Workspace.open(file, { create: true });
+      const info = exists && !r.regenerate ? await this.workspace.info() : null;
+      const created = info === null || info.events === 0;
+      if (created) {
+        await fillDemoWorkspace(
+          this.workspace,
+          {
+            ...(r.users === undefined ? {} : { users: r.users }),
+            ...(r.days === undefined ? {} : { days: r.days }),
+            ...(r.seed === undefined ? {} : { seed: r.seed }),
+          },
+          job,
+        );
+      }
+      return { ...(await this.workspace.summary()), created };
     },
     'workspace.close': async () => ({ closed: this.closeWorkspace() }),
     'workspace.info': async () => this.current().info(),

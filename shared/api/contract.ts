@@ -56,6 +56,20 @@ export const contract = {
       readOnly: z.boolean().default(false),
     }),
   }),
+  'workspace.openDemo': method<WorkspaceSummary & { created: boolean }>()({
+    summary:
+      'Open the demo workspace (a seeded SaaS product), generating it on first use or when asked to.',
+    request: z.object({
+      /** Where the demo workspace lives; omitted = demo.duckdb beside the default workspace. */
+      path: z.string().min(1).optional(),
+      /** Regenerate even if it exists (e.g. with other sizes). */
+      regenerate: z.boolean().default(false),
+      users: z.number().int().min(1).max(10_000_000).optional(),
+      days: z.number().int().min(1).max(3650).optional(),
+      seed: z.number().int().min(0).optional(),
+    }),
+    long: true,
+  }),
   'workspace.close': method<{ closed: boolean }>()({
     summary: 'Close the open workspace.',
     request: empty,

@@ -24,3 +24,8 @@ export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
 export function defaultWorkspacePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(dataDirectory(env), 'workspaces', 'default.duckdb');
 }
+
+/** The demo workspace a first-time user opens, beside the default one. */
+export function demoWorkspacePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(dataDirectory(env), 'workspaces', 'demo.duckdb');
+}
