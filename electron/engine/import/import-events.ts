@@ -356,11 +356,10 @@ async function mergeStage(
       marked AS (
         SELECT k, uid, ts, CASE WHEN ts - lag(ts) OVER (PARTITION BY uid ORDER BY ts) <= ${gap} THEN 0 ELSE 1 END AS n
         FROM keys)
-      SELECT k, CAST(uid AS BIGINT) * 1000000 + sum(n) OVER (PARTITION BY uid ORDER BY ts) AS session_id FROM marked`),
+      SELECT k, uid, CAST(uid AS BIGINT) * 1000000 + sum(n) OVER (PARTITION BY uid ORDER BY ts) AS session_id FROM marked`),
   );
-  const incoming = `SELECT u.uid, s.ts, s.event, x.session_id, CASE WHEN s.insert_id IS NOT NULL THEN hash(s.insert_id) END AS insert_key${props.map((p) => `, ${p}`).join('')}, s.properties
-    FROM import_stage s JOIN users u ON u.user_id = s.user_id JOIN import_sessions x ON x.k = s.rowid
-    WHERE ${valid}`;
+  const incoming = `SELECT x.uid, s.ts, s.event, x.session_id, CASE WHEN s.insert_id IS NOT NULL THEN hash(s.insert_id) END AS insert_key${props.map((p) => `, ${p}`).join('')}, s.properties
+    FROM import_stage s JOIN import_sessions x ON x.k = s.rowid`;
   const stored = `SELECT e.* REPLACE (x.session_id AS session_id) FROM events e JOIN import_sessions x ON x.k = -(e.rowid + 1)`;
   await tracked(c, job, { label: 'sorting by user and time', start: 0.7, end: 0.95 }, () =>
     c.run(`CREATE TABLE events_next AS

@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { writeDemoExport } from '../electron/engine/demo/generate-demo-data';
+import { Engine } from '../electron/engine/engine';
+import { createLocalClient } from '../electron/engine/local-client';
+
+/**
+ * `npm run bench`: imports a generated ~10M-event export (Parquet and CSV) into fresh workspaces
+ * and reports each time as rows/second and as a multiple of the scan floor measured on the
+ * resulting table in the same run, so figures compare across machines.
+ */
+const DATA = path.join(import.meta.dirname, 'data');
+const DEMO = { users: 100_000, days: 180, seed: 42, end: '2026-01-01' };
+
+interface Figure {
+  name: string;
+  seconds: number;
+  rows?: number;
+}
+
+async function ensureData(format: 'parquet' | 'csv'): Promise<string> {
+  const dir = path.join(DATA, `demo-${DEMO.users}u-${DEMO.days}d-${format}`);
+  const file = path.join(dir, `events.${format}`);
+  if (!existsSync(file)) {
+    process.stderr.write(`Generating the ${format} benchmark export once into ${dir}…\n`);
+    await writeDemoExport({ ...DEMO, outDir: dir, format });
+  }
+  return file;
+}
+
+async function time<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, value };
+}
+
+/** The scan floor: the cheapest full passes over the events table (best of three each). */
+async function scanFloor(api: ReturnType<typeof createLocalClient>): Promise<Figure[]> {
+  const queries: [string, string][] = [
+    ['count(*)', 'SELECT count(*) FROM events'],
+    ['count(DISTINCT uid)', 'SELECT count(DISTINCT uid) FROM events'],
+    ['sum(hash(event))', 'SELECT sum(hash(event)) FROM events'],
+  ];
+  const figures: Figure[] = [];
+  for (const [name, sql] of queries) {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++)
+      best = Math.min(best, (await time(() => api['sql.query']({ sql }))).seconds);
+    figures.push({ name, seconds: best });
+  }
+  return figures;
+}
+
+async function benchImport(
+  format: 'parquet' | 'csv',
+): Promise<{ imports: Figure; floor: Figure[] }> {
+  const file = await ensureData(format);
+  const workspace = path.join(DATA, `bench-${format}.duckdb`);
+  rmSync(workspace, { force: true });
+  rmSync(`${workspace}.wal`, { force: true });
+  const engine = new Engine();
+  const api = createLocalClient(engine);
+  try {
+    await api['workspace.open']({ path: workspace });
+    const run = await time(() => api['import.events']({ files: [file] }));
+    const floor = await scanFloor(api);
+    return {
+      imports: { name: `import ${format}`, seconds: run.seconds, rows: run.value.rowsImported },
+      floor,
+    };
+  } finally {
+    engine.dispose();
+    rmSync(workspace, { force: true });
+  }
+}
+
+function report(results: { imports: Figure; floor: Figure[] }[]): string {
+  const lines = [
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Data: the demo generator, ${DEMO.users.toLocaleString('en-US')} users over ${DEMO.days} days (seed ${DEMO.seed}).`,
+    '',
+    '| what | rows | seconds | rows/s | × scan floor |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { imports, floor } of results) {
+    const floorSeconds = floor.reduce((a, f) => a + f.seconds, 0);
+    const rows = imports.rows ?? 0;
+    lines.push(
+      `| ${imports.name} into the sorted layout | ${rows.toLocaleString('en-US')} | ${imports.seconds.toFixed(1)} | ${Math.round(rows / imports.seconds).toLocaleString('en-US')} | ${(imports.seconds / floorSeconds).toFixed(0)} |`,
+    );
+    for (const f of floor) {
+      lines.push(
+        `| scan floor: ${f.name} | ${rows.toLocaleString('en-US')} | ${f.seconds.toFixed(3)} | | |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    '× scan floor = import seconds / (sum of the three scan-floor queries on the imported table).',
+  );
+  return lines.join('\n');
+}
+
+const program = new Command('bench')
+  .option('--only <format>', 'parquet or csv')
+  .option('--write <file>', 'also write the report (markdown) to this file')
+  .action(async (opts: { only?: 'parquet' | 'csv'; write?: string }) => {
+    mkdirSync(DATA, { recursive: true });
+    const formats = opts.only === undefined ? (['parquet', 'csv'] as const) : [opts.only];
+    const results = [];
+    for (const format of formats) {
+      process.stderr.write(`Importing ${format}…\n`);
+      results.push(await benchImport(format));
+    }
+    const text = report(results);
+    process.stdout.write(`${text}\n`);
+    if (opts.write !== undefined) writeFileSync(opts.write, `${text}\n`);
+  });
+
+await program.parseAsync(process.argv);
