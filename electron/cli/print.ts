@@ -84,6 +84,13 @@ ${lines([
   ],
   ['sessions', formatCount(info.sessions)],
   [
+    'not imported',
+    Object.entries(info.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${formatCount(n)} ${SKIP_LABELS[k] ?? k}`)
+      .join(', ') || 'none',
+  ],
+  [
     'time range',
     info.range === null ? '-' : `${when(info.range.from)} → ${when(info.range.to)} UTC`,
   ],

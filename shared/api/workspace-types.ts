@@ -63,6 +63,8 @@ export interface WorkspaceInfo {
   identities: number;
   sessions: number;
   range: { from: string; to: string } | null;
+  /** Rows of the event sources that were not imported, by reason (missing user id, ...). */
+  skipped: Record<string, number>;
   eventTypes: EventTypeInfo[];
   properties: { name: string; type: string }[];
   sources: SourceInfo[];

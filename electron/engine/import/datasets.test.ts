@@ -28,6 +28,12 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
     expect(info.events).toBe(406_829);
     expect(info.users).toBe(4_372);
     expect(info.range).toEqual({ from: '2010-12-01T08:26:00Z', to: '2011-12-09T12:50:00Z' });
+    expect(info.skipped).toEqual({
+      missingUser: 135_080,
+      missingTimestamp: 0,
+      missingEvent: 0,
+      duplicate: 0,
+    });
     // README: 9,288 cancellation rows in all, of which those with a customer id are events.
     const kinds = await ws.rows(
       `SELECT event, count(*) AS n, count(DISTINCT uid) AS users FROM events GROUP BY event ORDER BY event`,

@@ -113,6 +113,19 @@ export class Workspace {
           { path: this.path, tables: [...names] },
         );
       }
+      if (names.has('workbench_meta')) {
+        const [version] = await queryRows(
+          c,
+          `SELECT value FROM workbench_meta WHERE key = 'schema_version'`,
+        );
+        if (version !== undefined && Number(version.value) !== SCHEMA_VERSION) {
+          throw new ApiError(
+            'WORKSPACE_INVALID',
+            `${this.path} was written by a workbench with workspace format ${String(version.value)}; this one reads format ${SCHEMA_VERSION}. Open it with that version, or import the data into a new workspace.`,
+            { path: this.path, format: version.value, supported: SCHEMA_VERSION },
+          );
+        }
+      }
       if (this.readOnly) {
         if (!names.has('workbench_meta')) {
           throw new ApiError('WORKSPACE_INVALID', `${this.path} is not a workspace.`, {
@@ -208,6 +221,7 @@ export class Workspace {
            ORDER BY column_index`,
         )
       ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+      const sources = await this.sources(c);
       return {
         workspace: {
           path: this.path,
@@ -221,9 +235,10 @@ export class Workspace {
         sessions: num(totals.sessions),
         range:
           totals.first === null ? null : { from: isoUtc(totals.first), to: isoUtc(totals.last) },
+        skipped: skippedTotals(sources),
         eventTypes,
         properties,
-        sources: await this.sources(c),
+        sources,
       };
     });
   }
@@ -274,6 +289,15 @@ export function isoUtc(value: Row[string] | undefined): string {
   const s = str(value ?? null);
   if (s === null) return '';
   return `${s.replace(' ', 'T')}Z`;
+}
+
+function skippedTotals(sources: SourceInfo[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const source of sources.filter((s) => s.kind === 'events')) {
+    for (const [reason, n] of Object.entries(source.skipped))
+      totals[reason] = (totals[reason] ?? 0) + n;
+  }
+  return totals;
 }
 
 function sourceFromRow(r: Row): SourceInfo {
