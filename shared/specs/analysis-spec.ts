@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trendsSpecSchema, type TrendsResult } from './trends';
 
 /**
  * Analysis specs: plain JSON the UI edits, the workspace saves and `workbench run` reads. They hold
@@ -16,7 +17,10 @@ export const eventTypesSpecSchema = z.object({
 });
 export type EventTypesSpec = z.infer<typeof eventTypesSpecSchema>;
 
-export const analysisSpecSchema = z.discriminatedUnion('kind', [eventTypesSpecSchema]);
+export const analysisSpecSchema = z.discriminatedUnion('kind', [
+  eventTypesSpecSchema,
+  trendsSpecSchema,
+]);
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export type AnalysisKind = AnalysisSpec['kind'];
 
@@ -28,7 +32,7 @@ export interface EventTypesResult {
   rows: { event: string; events: number; users: number; firstSeen: string; lastSeen: string }[];
 }
 
-export type AnalysisResult = EventTypesResult;
+export type AnalysisResult = EventTypesResult | TrendsResult;
 
 /** A tabular view of any result, for CSV output and grids. */
 export interface ResultTable {

@@ -8,5 +8,24 @@ export function resultTable(result: AnalysisResult): ResultTable {
         columns: ['event', 'events', 'users', 'firstSeen', 'lastSeen'],
         rows: result.rows,
       };
+    case 'trends': {
+      // One row per series (and breakdown value), one column per period: the grid analysts read.
+      const hasBreakdown = result.series.some((s) => s.breakdown !== undefined);
+      const columns = [
+        'series',
+        ...(hasBreakdown ? ['breakdown'] : []),
+        'total',
+        ...result.periods,
+      ];
+      const rows = result.series.map((s) => {
+        const row: Record<string, unknown> = { series: s.label, total: s.total };
+        if (hasBreakdown) row.breakdown = s.breakdown ?? '';
+        result.periods.forEach((p, i) => {
+          row[p] = s.values[i] ?? null;
+        });
+        return row;
+      });
+      return { columns, rows };
+    }
   }
 }

@@ -166,15 +166,18 @@ describe('SQL', () => {
 describe('analysis specs and saved specs', () => {
   it('counts event types within whole days of the workspace time zone', async () => {
     await ws.api['import.events']({ files: [ws.write('e.csv', EVENTS)] });
-    const all = await ws.api['analysis.run']({ spec: { kind: 'eventTypes' } });
+    const run = async (spec: { kind: 'eventTypes'; from?: string; to?: string }) => {
+      const result = await ws.api['analysis.run']({ spec });
+      if (result.kind !== 'eventTypes') throw new Error('expected an eventTypes result');
+      return result;
+    };
+    const all = await run({ kind: 'eventTypes' });
     expect(all.rows.map((r) => [r.event, r.events, r.users])).toEqual([
       ['a', 2, 2],
       ['b', 1, 1],
     ]);
     // 2024-03-31 in UTC holds b (00:30) and u2's a (22:30).
-    const utcDay = await ws.api['analysis.run']({
-      spec: { kind: 'eventTypes', from: '2024-03-31', to: '2024-03-31' },
-    });
+    const utcDay = await run({ kind: 'eventTypes', from: '2024-03-31', to: '2024-03-31' });
     expect(utcDay.rows.map((r) => [r.event, r.events])).toEqual([
       ['a', 1],
       ['b', 1],
@@ -182,9 +185,7 @@ describe('analysis specs and saved specs', () => {
     // In Paris (UTC+1, then +2 from 31 March 02:00) the same day starts 2024-03-30 23:00 UTC and
     // ends 2024-03-31 22:00 UTC: it takes u1's a (23:30) and b, but no longer u2's a (22:30).
     await ws.api['workspace.updateSettings']({ timezone: 'Europe/Paris' });
-    const parisDay = await ws.api['analysis.run']({
-      spec: { kind: 'eventTypes', from: '2024-03-31', to: '2024-03-31' },
-    });
+    const parisDay = await run({ kind: 'eventTypes', from: '2024-03-31', to: '2024-03-31' });
     expect(parisDay.rows.map((r) => [r.event, r.events, r.users])).toEqual([
       ['a', 1, 1],
       ['b', 1, 1],
