@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { lifecycleSpecSchema, type LifecycleResult } from './lifecycle';
+import { stickinessSpecSchema, type StickinessResult } from './stickiness';
 import { trendsSpecSchema, type TrendsResult } from './trends';
 
 /**
@@ -20,6 +22,8 @@ export type EventTypesSpec = z.infer<typeof eventTypesSpecSchema>;
 export const analysisSpecSchema = z.discriminatedUnion('kind', [
   eventTypesSpecSchema,
   trendsSpecSchema,
+  lifecycleSpecSchema,
+  stickinessSpecSchema,
 ]);
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export type AnalysisKind = AnalysisSpec['kind'];
@@ -32,7 +36,7 @@ export interface EventTypesResult {
   rows: { event: string; events: number; users: number; firstSeen: string; lastSeen: string }[];
 }
 
-export type AnalysisResult = EventTypesResult | TrendsResult;
+export type AnalysisResult = EventTypesResult | TrendsResult | LifecycleResult | StickinessResult;
 
 /** A tabular view of any result, for CSV output and grids. */
 export interface ResultTable {

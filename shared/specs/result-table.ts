@@ -27,5 +27,46 @@ export function resultTable(result: AnalysisResult): ResultTable {
       });
       return { columns, rows };
     }
+    case 'lifecycle':
+      return {
+        columns: [
+          'period',
+          'new',
+          'returning',
+          'resurrecting',
+          'dormant',
+          'quickRatio',
+          'incomplete',
+        ],
+        rows: result.periods.map((period, i) => ({
+          period,
+          new: result.new[i],
+          returning: result.returning[i],
+          resurrecting: result.resurrecting[i],
+          dormant: result.dormant[i],
+          quickRatio: result.quickRatio[i],
+          incomplete: result.incomplete[i],
+        })),
+      };
+    case 'stickiness': {
+      const columns = [
+        'period',
+        ...result.buckets.map((k) => `${result.cumulative ? '>=' : ''}${k}`),
+      ];
+      const row = (period: string, users: number[]): Record<string, unknown> => {
+        const r: Record<string, unknown> = { period };
+        result.buckets.forEach((k, i) => {
+          r[`${result.cumulative ? '>=' : ''}${k}`] = users[i] ?? 0;
+        });
+        return r;
+      };
+      return {
+        columns,
+        rows: [
+          ...result.periods.map((p) => row(p.period, p.users)),
+          row('all periods', result.users),
+        ],
+      };
+    }
   }
 }

@@ -4,6 +4,8 @@ import { tracked, type JobContext } from '../jobs';
 import type { Workspace } from '../workspace/workspace';
 import { loadCatalog } from './catalog';
 import { runEventTypes } from './event-types';
+import { runLifecycle } from './lifecycle';
+import { runStickiness } from './stickiness';
 import { runTrends } from './trends';
 
 /** Runs any analysis spec on the workspace; each kind is one module beside this file. */
@@ -17,16 +19,23 @@ export async function runAnalysis(
     const settings = await workspace.settings(c);
     const { timezone } = settings;
     try {
-      return await tracked(c, job, { label: `running ${spec.kind}`, start: 0, end: 1 }, () => {
-        switch (spec.kind) {
-          case 'eventTypes':
-            return runEventTypes(c, spec, timezone);
-          case 'trends':
-            return loadCatalog(c).then((catalog) =>
-              runTrends({ c, settings, catalog, now: clock() }, spec),
-            );
-        }
-      });
+      return await tracked(
+        c,
+        job,
+        { label: `running ${spec.kind}`, start: 0, end: 1 },
+        async () => {
+          if (spec.kind === 'eventTypes') return runEventTypes(c, spec, timezone);
+          const ctx = { c, settings, catalog: await loadCatalog(c), now: clock() };
+          switch (spec.kind) {
+            case 'trends':
+              return runTrends(ctx, spec);
+            case 'lifecycle':
+              return runLifecycle(ctx, spec);
+            case 'stickiness':
+              return runStickiness(ctx, spec);
+          }
+        },
+      );
     } catch (error) {
       throw toApiError(error);
     }

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import {
+  dateRangeSchema,
+  eventFilterSchema,
+  propertyConditionSchema,
+  samplingSchema,
+} from './common';
+
+/**
+ * Stickiness: how many users did the event on exactly (or at least) N of the intervals of each
+ * period: days of a week or month, or hours of a day.
+ */
+export const stickinessSpecSchema = z
+  .object({
+    kind: z.literal('stickiness'),
+    version: z.literal(1).default(1),
+    events: eventFilterSchema,
+    /** What is counted: active days, or active hours. */
+    unit: z.enum(['day', 'hour']).default('day'),
+    /** The period the units are counted in. */
+    per: z.enum(['day', 'week', 'month']).default('week'),
+    /** A unit counts only if the user did at least this many matching events in it. */
+    minEventsPerUnit: z.number().int().min(1).default(1),
+    /** Users with at least N units instead of exactly N. */
+    cumulative: z.boolean().default(false),
+    dateRange: dateRangeSchema,
+    filters: z.array(propertyConditionSchema).default([]),
+    sample: samplingSchema.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.unit === 'day' && s.per === 'day') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['per'],
+        message: 'count days per week or month, or hours per day',
+      });
+    }
+    if (s.unit === 'hour' && s.per !== 'day') {
+      ctx.addIssue({ code: 'custom', path: ['per'], message: 'hours are counted per day' });
+    }
+  });
+export type StickinessSpec = z.infer<typeof stickinessSpecSchema>;
+
+export interface StickinessResult {
+  kind: 'stickiness';
+  timezone: string;
+  unit: StickinessSpec['unit'];
+  per: StickinessSpec['per'];
+  cumulative: boolean;
+  /** N = 1 .. the most units a period can hold (7, 31 or 24). */
+  buckets: number[];
+  /** Users per bucket, summed over the periods of the range (a user counts once per period). */
+  users: number[];
+  /** The same per period. */
+  periods: { period: string; incomplete: boolean; users: number[] }[];
+  sampled: { fraction: number } | null;
+}
