@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { funnelSpecSchema, type FunnelResult } from './funnel';
 import { lifecycleSpecSchema, type LifecycleResult } from './lifecycle';
 import { stickinessSpecSchema, type StickinessResult } from './stickiness';
 import { trendsSpecSchema, type TrendsResult } from './trends';
@@ -24,6 +25,7 @@ export const analysisSpecSchema = z.discriminatedUnion('kind', [
   trendsSpecSchema,
   lifecycleSpecSchema,
   stickinessSpecSchema,
+  funnelSpecSchema,
 ]);
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export type AnalysisKind = AnalysisSpec['kind'];
@@ -36,7 +38,8 @@ export interface EventTypesResult {
   rows: { event: string; events: number; users: number; firstSeen: string; lastSeen: string }[];
 }
 
-export type AnalysisResult = EventTypesResult | TrendsResult | LifecycleResult | StickinessResult;
+export type AnalysisResult =
+  EventTypesResult | TrendsResult | LifecycleResult | StickinessResult | FunnelResult;
 
 /** A tabular view of any result, for CSV output and grids. */
 export interface ResultTable {

@@ -27,6 +27,35 @@ export function resultTable(result: AnalysisResult): ResultTable {
       });
       return { columns, rows };
     }
+    case 'funnel': {
+      // One row per step (and breakdown value): counts, conversion and median times to convert.
+      const hasBreakdown = result.groups.some((g) => g.breakdown !== undefined);
+      const columns = [
+        ...(hasBreakdown ? ['breakdown'] : []),
+        'step',
+        'label',
+        result.countBy,
+        'conversionFromFirst',
+        'conversionFromPrevious',
+        'dropped',
+        'medianSecondsFromPrevious',
+        'medianSecondsFromFirst',
+      ];
+      const rows = result.groups.flatMap((g) =>
+        g.steps.map((s, i) => ({
+          ...(hasBreakdown ? { breakdown: g.breakdown ?? '' } : {}),
+          step: i + 1,
+          label: s.label,
+          [result.countBy]: s.count,
+          conversionFromFirst: s.fromFirst,
+          conversionFromPrevious: s.fromPrevious,
+          dropped: s.dropped,
+          medianSecondsFromPrevious: s.fromPreviousTime.median,
+          medianSecondsFromFirst: s.fromFirstTime.median,
+        })),
+      );
+      return { columns, rows };
+    }
     case 'lifecycle':
       return {
         columns: [

@@ -4,6 +4,7 @@ import { tracked, type JobContext } from '../jobs';
 import type { Workspace } from '../workspace/workspace';
 import { loadCatalog } from './catalog';
 import { runEventTypes } from './event-types';
+import { runFunnel } from './funnel';
 import { runLifecycle } from './lifecycle';
 import { runStickiness } from './stickiness';
 import { runTrends } from './trends';
@@ -33,6 +34,8 @@ export async function runAnalysis(
               return runLifecycle(ctx, spec);
             case 'stickiness':
               return runStickiness(ctx, spec);
+            case 'funnel':
+              return runFunnel(ctx, spec);
           }
         },
       );

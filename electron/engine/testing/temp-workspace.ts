@@ -33,7 +33,7 @@ export async function tempWorkspace(): Promise<TempWorkspace> {
       return target;
     },
     async rows(sql) {
-      return (await api['sql.query']({ sql, limit: 100_000 })).rows;
+      return (await api['sql.query']({ sql, limit: 10_000_000 })).rows;
     },
     close() {
       engine.dispose();

@@ -1,0 +1,401 @@
+import { ANY_EVENT, NONE_LABEL, OTHER_LABEL, type EventFilter } from '../../../shared/specs/common';
+import {
+  WINDOW_SECONDS,
+  type FunnelResult,
+  type FunnelSpec,
+  type FunnelStepResult,
+  type TimeToConvert,
+} from '../../../shared/specs/funnel';
+import { queryRows, type Row } from '../duckdb/database';
+import { SqlParams } from '../duckdb/params';
+import { SpecIssues } from './spec-issues';
+import {
+  intervalSql,
+  localTime,
+  periodLabel,
+  periodStart,
+  resolveDays,
+  utcMidnight,
+} from './sql/periods';
+import { eventFilterSql, propertyRef, samplingSql } from './sql/properties';
+import { shiftDay } from './sql/scoped-events';
+import type { AnalysisContext } from './trends';
+
+/** Bucket edges of time-to-convert histograms: 10 s, 1 min, 5 min, ... 30 days. */
+export const HISTOGRAM_EDGES = [
+  0, 10, 60, 300, 900, 3_600, 10_800, 43_200, 86_400, 259_200, 604_800, 1_209_600, 2_592_000,
+];
+
+/** Two step filters can match one and the same event: it then may not fill both steps. */
+function canShareEvent(a: EventFilter, b: EventFilter): boolean {
+  return a.event === b.event || a.event === ANY_EVENT || b.event === ANY_EVENT;
+}
+
+/**
+ * Funnels, as ClickHouse's windowFunnel and PostHog compute them: every first-step event inside
+ * the range starts an attempt; each next step is the earliest matching event at or after the
+ * previous step, no later than the window after the first step (ties allowed, but one event
+ * never fills two steps); a user counts at the furthest step any attempt reaches. The chain is a
+ * sequence of ASOF joins, linear in each user's events (no self-join of a user's events).
+ */
+export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise<FunnelResult> {
+  const { settings, catalog } = ctx;
+  const issues = new SpecIssues();
+  const params = new SqlParams();
+  const days = resolveDays(spec.dateRange, ctx.now, settings);
+  const tz = settings.timezone;
+  const windowSeconds = spec.window.n * WINDOW_SECONDS[spec.window.unit];
+  const window = `to_microseconds(CAST(${params.bind(windowSeconds)} AS BIGINT) * 1000000)`;
+  const rangeStart = utcMidnight(days.from, tz, params);
+  const rangeEnd = utcMidnight(shiftDay(days.to, 1), tz, params);
+
+  let needsUsers = false;
+  const stepSql = spec.steps.map((s, i) => {
+    const f = eventFilterSql(catalog, s.events, spec.filters, params, issues, `steps[${i}].events`);
+    needsUsers ||= f.needsUsers;
+    return f.where;
+  });
+  const exclusionSql = spec.exclusions.map((x, i) => {
+    const f = eventFilterSql(catalog, x.events, [], params, issues, `exclusions[${i}].events`);
+    needsUsers ||= f.needsUsers;
+    return f.where;
+  });
+  let holdSql = 'NULL';
+  if (spec.holdConstant !== undefined) {
+    const ref = propertyRef(
+      catalog,
+      spec.holdConstant.property,
+      'event',
+      issues,
+      'holdConstant.property',
+    );
+    if (ref !== null) holdSql = ref.sql;
+  }
+  let breakdownSql = 'NULL';
+  if (spec.breakdown !== undefined) {
+    const ref = propertyRef(
+      catalog,
+      spec.breakdown.property,
+      spec.breakdown.source,
+      issues,
+      'breakdown.property',
+    );
+    if (ref !== null) {
+      if (ref.type === 'JSON')
+        issues.add(
+          'breakdown.property',
+          `'${spec.breakdown.property}' holds JSON objects; break down by one key of it (properties.KEY)`,
+        );
+      breakdownSql = `CAST(${ref.sql} AS VARCHAR)`;
+      needsUsers ||= ref.needsUsers;
+    }
+  }
+  issues.throwIfAny('funnel');
+
+  const strict = spec.order === 'strict';
+  const flags = [
+    ...stepSql.map((s, i) => `(${s}) AS s${i}`),
+    ...exclusionSql.map((s, i) => `(${s}) AS x${i}`),
+  ];
+  const anyFlag = [...stepSql, ...exclusionSql].map((s) => `(${s})`).join(' OR ');
+  // Strict order numbers every event of the user, matching or not: the next step must be the next event.
+  const ev = `ev AS MATERIALIZED (
+      SELECT e.uid, e.ts, CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid AS k,
+             ${holdSql} AS h, ${breakdownSql} AS b, ${flags.join(', ')}
+             ${strict ? ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.rowid) AS seq' : ''}
+      FROM events e ${needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
+      WHERE e.ts >= ${rangeStart} AND e.ts <= ${rangeEnd} + ${window} AND ${samplingSql(spec.sample?.fraction, params)}
+        ${strict ? '' : `AND (${anyFlag})`})`;
+  const holdJoin = spec.holdConstant !== undefined ? 'AND m.h = p.h' : '';
+  const allJoin = spec.breakdown?.attribution === 'all' ? 'AND m.b = p.b0' : '';
+
+  const ctes: string[] = [ev];
+  if (spec.order === 'any') {
+    ctes.push(...anyOrderCtes(spec, window, rangeEnd));
+  } else {
+    ctes.push(
+      `c0 AS (SELECT uid, ts AS t0, k AS k0, h, b AS b0 ${strict ? ', seq AS q0' : ''}, row_number() OVER (ORDER BY uid, k) AS attempt
+              FROM ev WHERE s0 AND ts < ${rangeEnd})`,
+    );
+    let prev = 0;
+    const required = spec.steps
+      .map((_, i) => i)
+      .filter((i) => i > 0 && spec.steps[i]?.optional !== true);
+    for (const k of required) {
+      // The previous step must have been reached: DuckDB's ASOF join can pair a NULL probe
+      // time with a row, so that case is ruled out here rather than trusted to the join.
+      const within = `p.t${prev} IS NOT NULL AND m.ts <= p.t0 + ${window}`;
+      const keep = (col: string): string => `CASE WHEN ${within} THEN ${col} END`;
+      const shared = canShareEvent(
+        spec.steps[prev]?.events ?? { event: '', where: [] },
+        spec.steps[k]?.events ?? { event: '', where: [] },
+      );
+      const join = strict
+        ? `LEFT JOIN (SELECT * FROM ev WHERE s${k}) m ON m.uid = p.uid AND m.seq = p.q${prev} + 1 ${holdJoin} ${allJoin}`
+        : `ASOF LEFT JOIN (SELECT * FROM ev WHERE s${k}) m ON m.uid = p.uid ${holdJoin} ${allJoin} AND ${shared ? `m.k > p.k${prev}` : `m.ts >= p.t${prev}`}`;
+      ctes.push(
+        `c${k} AS (SELECT p.*, ${keep('m.ts')} AS t${k}, ${keep('m.k')} AS k${k}, ${keep('m.b')} AS b${k} ${strict ? `, ${keep('m.seq')} AS q${k}` : ''}
+                   FROM c${prev} p ${join})`,
+      );
+      prev = k;
+    }
+    let last = `c${prev}`;
+    // An optional step counts when it falls after the previous required step and no later than the next one.
+    spec.steps.forEach((step, j) => {
+      if (!step.optional) return;
+      const before = [...required, 0].filter((i) => i < j).sort((a, b) => b - a)[0] ?? 0;
+      const after = required.find((i) => i > j);
+      const limit =
+        after === undefined
+          ? `p.t0 + ${window}`
+          : `least(coalesce(p.t${after}, p.t0 + ${window}), p.t0 + ${window})`;
+      const shared = canShareEvent(spec.steps[before]?.events ?? step.events, step.events);
+      const reached = `p.t${before} IS NOT NULL AND m.ts <= ${limit}`;
+      ctes.push(
+        `o${j} AS (SELECT p.*, CASE WHEN ${reached} THEN m.ts END AS t${j}, CASE WHEN ${reached} THEN m.b END AS b${j}
+                   FROM ${last} p ASOF LEFT JOIN (SELECT * FROM ev WHERE s${j}) m
+                     ON m.uid = p.uid ${holdJoin} ${allJoin} AND ${shared ? `m.k > p.k${before}` : `m.ts >= p.t${before}`})`,
+      );
+      last = `o${j}`;
+    });
+    // Exclusions: an excluded event after step `from` and before step `to` (or the window's end).
+    spec.exclusions.forEach((x, m) => {
+      const inclusive = `(m.ts < p.t${x.to} OR (p.t${x.to} IS NULL AND m.ts <= p.t0 + ${window}))`;
+      ctes.push(
+        `x${m} AS (SELECT p.*, p.t${x.from} IS NOT NULL AND m.ts IS NOT NULL AND ${inclusive} AS excluded${m}
+                   FROM ${last} p ASOF LEFT JOIN (SELECT * FROM ev WHERE x${m}) m
+                     ON m.uid = p.uid ${holdJoin} AND m.ts > p.t${x.from})`,
+      );
+      last = `x${m}`;
+    });
+    const excluded =
+      spec.exclusions.length === 0
+        ? 'false'
+        : spec.exclusions.map((_, m) => `coalesce(excluded${m}, false)`).join(' OR ');
+    const level = `1 + ${required.map((k) => `(t${k} IS NOT NULL)::INT`).join(' + ')}`;
+    ctes.push(`att AS (SELECT * , ${level} AS level FROM ${last} WHERE NOT (${excluded}))`);
+  }
+
+  const requiredIdx =
+    spec.order === 'any'
+      ? spec.steps.map((_, i) => i)
+      : spec.steps.map((_, i) => i).filter((i) => i === 0 || spec.steps[i]?.optional !== true);
+  const unitValue = attributionSql(spec, requiredIdx);
+  const usersMode = spec.countBy === 'users';
+  const partition = spec.breakdown?.attribution === 'all' ? 'uid, b0' : 'uid';
+  const units = usersMode
+    ? `SELECT * FROM att QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY level DESC, t0, attempt) = 1`
+    : 'SELECT * FROM att';
+  const limit = spec.breakdown?.limit ?? 0;
+  const grouped = `units AS (SELECT *, ${unitValue} AS bv FROM (${units})),
+    top AS (SELECT bv FROM units WHERE bv IS NOT NULL GROUP BY bv ORDER BY count(*) DESC, bv LIMIT ${limit}),
+    g AS (SELECT *, ${spec.breakdown === undefined ? 'NULL' : `CASE WHEN bv IS NULL THEN ${params.bind(NONE_LABEL)} WHEN bv IN (SELECT bv FROM top) THEN bv ELSE ${params.bind(OTHER_LABEL)} END`} AS grp FROM units)`;
+
+  await ctx.c.run('DROP TABLE IF EXISTS funnel_units');
+  await ctx.c.run(
+    `CREATE TEMP TABLE funnel_units AS WITH ${ctes.join(',\n')}, ${grouped} SELECT * FROM g`,
+    params.values,
+  );
+  try {
+    const groups = await stepResults(ctx, spec, requiredIdx);
+    const overTime = await conversionOverTime(ctx, spec, requiredIdx, windowSeconds);
+    return {
+      kind: 'funnel',
+      timezone: tz,
+      countBy: spec.countBy,
+      histogramEdges: HISTOGRAM_EDGES,
+      groups,
+      overTime,
+      sampled:
+        spec.sample === undefined || spec.sample.fraction >= 1
+          ? null
+          : { fraction: spec.sample.fraction },
+    };
+  } finally {
+    await ctx.c.run('DROP TABLE IF EXISTS funnel_units');
+  }
+}
+
+/**
+ * Any order: every event of any step inside the range may start an attempt; each step counts if
+ * one of its events falls in [start, start + window]. The level is the number of steps done.
+ */
+function anyOrderCtes(spec: FunnelSpec, window: string, rangeEnd: string): string[] {
+  const n = spec.steps.length;
+  const startFlag = spec.steps.map((_, i) => `s${i}`).join(' OR ');
+  const ctes = [
+    `a AS (SELECT uid, ts AS start, h, b AS b0, row_number() OVER (ORDER BY uid, k) AS attempt FROM ev WHERE (${startFlag}) AND ts < ${rangeEnd})`,
+  ];
+  let prev = 'a';
+  for (let j = 0; j < n; j++) {
+    ctes.push(
+      `h${j} AS (SELECT p.*, CASE WHEN m.ts <= p.start + ${window} THEN m.ts END AS hit${j}
+                 FROM ${prev} p ASOF LEFT JOIN (SELECT * FROM ev WHERE s${j}) m
+                   ON m.uid = p.uid ${spec.holdConstant !== undefined ? 'AND m.h = p.h' : ''} AND m.ts >= p.start)`,
+    );
+    prev = `h${j}`;
+  }
+  // Steps are then counted by how many were done: "step k" = at least k of the n steps.
+  const hits = spec.steps.map((_, j) => `hit${j}`);
+  const done = hits.map((h) => `(${h} IS NOT NULL)::INT`).join(' + ');
+  // t_j = when the (j+1)-th distinct step was done, for the time-to-convert of "j+1 steps".
+  const sorted = `list_sort(list_filter([${hits.join(', ')}], x -> x IS NOT NULL))`;
+  ctes.push(`att AS (SELECT * EXCLUDE (${hits.join(', ')}), ${done} AS level,
+      ${spec.steps.map((_, j) => `${sorted}[${j + 1}] AS t${j}`).join(', ')}
+    FROM ${prev})`);
+  return ctes;
+}
+
+/** The breakdown value each counted user (or attempt) is filed under. */
+function attributionSql(spec: FunnelSpec, required: number[]): string {
+  const b = spec.breakdown;
+  if (b === undefined) return 'NULL';
+  switch (b.attribution) {
+    case 'first':
+    case 'all':
+      return 'b0';
+    case 'step':
+      return `b${b.step ?? 0}`;
+    case 'last':
+      // The value on the furthest required step the attempt reached.
+      return `list_extract([${required.map((i) => `b${i}`).join(', ')}], level)`;
+  }
+}
+
+function timeStats(prefix: string, row: Row): TimeToConvert {
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  return {
+    mean: num(row[`${prefix}_mean`]),
+    median: num(row[`${prefix}_p50`]),
+    p25: num(row[`${prefix}_p25`]),
+    p75: num(row[`${prefix}_p75`]),
+    p95: num(row[`${prefix}_p95`]),
+    histogram: HISTOGRAM_EDGES.map((_, i) => Number(row[`${prefix}_h${i}`] ?? 0)),
+  };
+}
+
+function timeSql(prefix: string, diff: string, reached: string): string {
+  const q = (p: number): string => `quantile_cont(${diff}, ${p}) FILTER (${reached})`;
+  const buckets = HISTOGRAM_EDGES.map((edge, i) => {
+    const next = HISTOGRAM_EDGES[i + 1];
+    const cond =
+      next === undefined ? `${diff} >= ${edge}` : `${diff} >= ${edge} AND ${diff} < ${next}`;
+    return `count(*) FILTER (${reached} AND ${cond}) AS ${prefix}_h${i}`;
+  });
+  return [
+    `avg(${diff}) FILTER (${reached}) AS ${prefix}_mean`,
+    `${q(0.25)} AS ${prefix}_p25`,
+    `${q(0.5)} AS ${prefix}_p50`,
+    `${q(0.75)} AS ${prefix}_p75`,
+    `${q(0.95)} AS ${prefix}_p95`,
+    ...buckets,
+  ].join(', ');
+}
+
+async function stepResults(
+  ctx: AnalysisContext,
+  spec: FunnelSpec,
+  required: number[],
+): Promise<FunnelResult['groups']> {
+  const seconds = (a: string, b: string): string => `((epoch_us(${a}) - epoch_us(${b})) / 1e6)`;
+  const selects: string[] = ['count(*) AS c0'];
+  spec.steps.forEach((step, i) => {
+    if (i === 0) return;
+    const isRequired = required.includes(i);
+    const position = required.indexOf(i);
+    const reached =
+      spec.order === 'any'
+        ? `level >= ${i + 1}`
+        : isRequired
+          ? `level >= ${position + 1}`
+          : `t${i} IS NOT NULL`;
+    const previous =
+      spec.order === 'any'
+        ? i - 1
+        : ([...required].filter((r) => r < i).sort((a, b) => b - a)[0] ?? 0);
+    selects.push(`count(*) FILTER (${reached}) AS c${i}`);
+    selects.push(timeSql(`p${i}`, seconds(`t${i}`, `t${previous}`), reached));
+    selects.push(timeSql(`f${i}`, seconds(`t${i}`, 't0'), reached));
+  });
+  const rows = await queryRows(
+    ctx.c,
+    `SELECT grp, ${selects.join(', ')} FROM funnel_units GROUP BY grp ORDER BY c0 DESC`,
+  );
+  const order = (g: unknown): number => (g === OTHER_LABEL ? 1 : g === NONE_LABEL ? 2 : 0);
+  rows.sort((a, b) => order(a.grp) - order(b.grp));
+  if (rows.length === 0) rows.push({ grp: null, c0: 0 });
+  return rows.map((row) => {
+    const first = Number(row.c0 ?? 0);
+    const steps: FunnelStepResult[] = spec.steps.map((step, i) => {
+      const count = Number(row[`c${i}`] ?? 0);
+      const previousIndex =
+        i === 0
+          ? 0
+          : spec.order === 'any'
+            ? i - 1
+            : ([...required].filter((r) => r < i).sort((a, b) => b - a)[0] ?? 0);
+      const previous = i === 0 ? count : Number(row[`c${previousIndex}`] ?? 0);
+      const label =
+        step.label ??
+        (spec.order === 'any'
+          ? `${i + 1} of ${spec.steps.length} steps`
+          : step.events.event === ANY_EVENT
+            ? 'Any event'
+            : step.events.event);
+      const empty: TimeToConvert = {
+        mean: null,
+        median: null,
+        p25: null,
+        p75: null,
+        p95: null,
+        histogram: HISTOGRAM_EDGES.map(() => 0),
+      };
+      return {
+        label,
+        optional: step.optional,
+        count,
+        fromFirst: first === 0 ? 0 : count / first,
+        fromPrevious: previous === 0 ? 0 : count / previous,
+        dropped: i === 0 ? 0 : previous - count,
+        fromPreviousTime: i === 0 ? empty : timeStats(`p${i}`, row),
+        fromFirstTime: i === 0 ? empty : timeStats(`f${i}`, row),
+      };
+    });
+    return spec.breakdown === undefined ? { steps } : { breakdown: String(row.grp), steps };
+  });
+}
+
+/**
+ * Per entry period: each counted user (their counted attempt) or attempt, filed under the period
+ * its first step happened in, and whether it completed the funnel.
+ */
+async function conversionOverTime(
+  ctx: AnalysisContext,
+  spec: FunnelSpec,
+  required: number[],
+  windowSeconds: number,
+): Promise<FunnelResult['overTime']> {
+  const params = new SqlParams();
+  const tz = ctx.settings.timezone;
+  const period = periodStart(localTime('t0', tz, params), spec.interval, ctx.settings.weekStart);
+  const full = spec.order === 'any' ? spec.steps.length : required.length;
+  const nowUtc = params.bind(ctx.now.toISOString().replace('T', ' ').replace('Z', ''));
+  const rows = await queryRows(
+    ctx.c,
+    `SELECT ${periodLabel('period', spec.interval)} AS label, count(*) AS entered, count(*) FILTER (level >= ${full}) AS completed,
+            timezone('UTC', timezone(${params.bind(tz)}, period + ${intervalSql(spec.interval)})) + to_seconds(${params.bind(windowSeconds)}) > CAST(${nowUtc} AS TIMESTAMP) AS incomplete
+     FROM (SELECT *, ${period} AS period FROM funnel_units) GROUP BY period ORDER BY period`,
+    params.values,
+  );
+  return rows.map((r) => {
+    const entered = Number(r.entered ?? 0);
+    const completed = Number(r.completed ?? 0);
+    return {
+      period: String(r.label),
+      entered,
+      completed,
+      rate: entered === 0 ? null : completed / entered,
+      incomplete: r.incomplete === true,
+    };
+  });
+}

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import {
+  breakdownSchema,
+  dateRangeSchema,
+  eventFilterSchema,
+  INTERVALS,
+  propertyConditionSchema,
+  samplingSchema,
+} from './common';
+
+export const WINDOW_UNITS = ['second', 'minute', 'hour', 'day', 'week', 'month'] as const;
+
+/** Exact durations: a day is 24 h, a week 7 days, a month 30 days (not calendar months). */
+export const WINDOW_SECONDS: Record<(typeof WINDOW_UNITS)[number], number> = {
+  second: 1,
+  minute: 60,
+  hour: 3_600,
+  day: 86_400,
+  week: 604_800,
+  month: 2_592_000,
+};
+
+export const windowSchema = z.object({
+  n: z.number().int().min(1, 'the window must be at least 1'),
+  unit: z.enum(WINDOW_UNITS),
+});
+export type FunnelWindow = z.infer<typeof windowSchema>;
+
+export const funnelStepSchema = z.object({
+  events: eventFilterSchema,
+  label: z.string().min(1).optional(),
+  /** A step users may skip: later steps still count without it (never the first step). */
+  optional: z.boolean().default(false),
+});
+
+export const ATTRIBUTIONS = ['first', 'last', 'all', 'step'] as const;
+
+export const funnelSpecSchema = z
+  .object({
+    kind: z.literal('funnel'),
+    version: z.literal(1).default(1),
+    steps: z
+      .array(funnelStepSchema)
+      .min(2, 'a funnel has at least 2 steps')
+      .max(20, 'a funnel has at most 20 steps'),
+    /**
+     * ordered: steps in order, other events between them allowed; strict: no other event of the
+     * user between consecutive steps; any: the steps in any order.
+     */
+    order: z.enum(['ordered', 'strict', 'any']).default('ordered'),
+    /** Measured from the attempt's first step; an event exactly at the end still counts. */
+    window: windowSchema.default({ n: 14, unit: 'day' }),
+    /** An excluded event after step `from` and before step `to` (0-based) removes the attempt. */
+    exclusions: z
+      .array(
+        z.object({
+          events: eventFilterSchema,
+          from: z.number().int().min(0),
+          to: z.number().int().min(1),
+        }),
+      )
+      .default([]),
+    countBy: z.enum(['users', 'attempts']).default('users'),
+    /** An event property every step of an attempt shares (session_id gives session funnels). */
+    holdConstant: z.object({ property: z.string().min(1) }).optional(),
+    /** The range bounds the first step only; later steps may fall after it. */
+    dateRange: dateRangeSchema,
+    filters: z.array(propertyConditionSchema).default([]),
+    breakdown: breakdownSchema
+      .extend({
+        attribution: z.enum(ATTRIBUTIONS).default('first'),
+        /** For attribution 'step': the step (0-based) whose value counts. */
+        step: z.number().int().min(0).optional(),
+      })
+      .optional(),
+    /** Periods of "conversion over time" (by entry period). */
+    interval: z.enum(INTERVALS).default('day'),
+    sample: samplingSchema.optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.steps[0]?.optional)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', 0, 'optional'],
+        message: 'the first step cannot be optional',
+      });
+    if (f.steps.every((s, i) => i === 0 || s.optional)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'a funnel needs a required step after the first',
+      });
+    }
+    if (f.order !== 'ordered' && f.steps.some((s) => s.optional)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['order'],
+        message: 'optional steps need the ordered order',
+      });
+    }
+    if (f.order === 'any' && f.exclusions.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exclusions'],
+        message: 'exclusions need an ordered or strict funnel',
+      });
+    }
+    f.exclusions.forEach((x, i) => {
+      if (x.from >= x.to || x.to >= f.steps.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i],
+          message: `'from' must come before 'to', both steps of the funnel (0..${f.steps.length - 1})`,
+        });
+      }
+    });
+    const b = f.breakdown;
+    if (b?.attribution === 'step' && (b.step === undefined || b.step >= f.steps.length)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breakdown', 'step'],
+        message: `attribution 'step' needs the step (0..${f.steps.length - 1})`,
+      });
+    }
+    if (f.order === 'any' && b !== undefined && b.attribution !== 'first') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breakdown', 'attribution'],
+        message: 'funnels in any order attribute by first touch',
+      });
+    }
+  });
+export type FunnelSpec = z.infer<typeof funnelSpecSchema>;
+
+export interface TimeToConvert {
+  /** Seconds. */
+  mean: number | null;
+  median: number | null;
+  p25: number | null;
+  p75: number | null;
+  p95: number | null;
+  /** Users (or attempts) per bucket; bucket i spans [edges[i], edges[i+1]) seconds. */
+  histogram: number[];
+}
+
+export interface FunnelStepResult {
+  label: string;
+  optional: boolean;
+  /** Users (or attempts) that reached this step. */
+  count: number;
+  /** Share of step 1 that reached this step, 0..1. */
+  fromFirst: number;
+  /** Share of the previous required step, 0..1. */
+  fromPrevious: number;
+  /** Reached the previous required step but not this one. */
+  dropped: number;
+  fromPreviousTime: TimeToConvert;
+  fromFirstTime: TimeToConvert;
+}
+
+export interface FunnelResult {
+  kind: 'funnel';
+  timezone: string;
+  countBy: 'users' | 'attempts';
+  /** Bucket edges of every time-to-convert histogram, in seconds. */
+  histogramEdges: number[];
+  groups: {
+    /** The breakdown value, when the spec has a breakdown. */
+    breakdown?: string;
+    steps: FunnelStepResult[];
+  }[];
+  /** Entry periods: users entering, and completing the last step, per period of the first step. */
+  overTime: {
+    period: string;
+    entered: number;
+    completed: number;
+    rate: number | null;
+    incomplete: boolean;
+  }[];
+  sampled: { fraction: number } | null;
+}
