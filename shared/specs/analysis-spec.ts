@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { funnelSpecSchema, type FunnelResult } from './funnel';
+import { retentionSpecSchema, type RetentionResult } from './retention';
 import { lifecycleSpecSchema, type LifecycleResult } from './lifecycle';
 import { stickinessSpecSchema, type StickinessResult } from './stickiness';
 import { trendsSpecSchema, type TrendsResult } from './trends';
@@ -26,6 +27,7 @@ export const analysisSpecSchema = z.discriminatedUnion('kind', [
   lifecycleSpecSchema,
   stickinessSpecSchema,
   funnelSpecSchema,
+  retentionSpecSchema,
 ]);
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export type AnalysisKind = AnalysisSpec['kind'];
@@ -39,7 +41,12 @@ export interface EventTypesResult {
 }
 
 export type AnalysisResult =
-  EventTypesResult | TrendsResult | LifecycleResult | StickinessResult | FunnelResult;
+  | EventTypesResult
+  | TrendsResult
+  | LifecycleResult
+  | StickinessResult
+  | FunnelResult
+  | RetentionResult;
 
 /** A tabular view of any result, for CSV output and grids. */
 export interface ResultTable {

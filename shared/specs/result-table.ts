@@ -56,6 +56,30 @@ export function resultTable(result: AnalysisResult): ResultTable {
       );
       return { columns, rows };
     }
+    case 'retention': {
+      // One row per cohort (and breakdown value), then the mean row; a column per period.
+      const hasBreakdown = result.groups.some((g) => g.breakdown !== undefined);
+      const columns = [...(hasBreakdown ? ['breakdown'] : []), 'cohort', 'size', ...result.columns];
+      const rows = result.groups.flatMap((g) => {
+        const row = (
+          cohort: string,
+          size: number | null,
+          values: (number | null)[],
+        ): Record<string, unknown> => {
+          const r: Record<string, unknown> = { cohort, size };
+          if (hasBreakdown) r.breakdown = g.breakdown ?? '';
+          result.columns.forEach((c, i) => {
+            r[c] = values[i] ?? null;
+          });
+          return r;
+        };
+        return [
+          ...g.cohorts.map((c) => row(c.cohort, c.size, c.values)),
+          row('mean', null, g.mean.values),
+        ];
+      });
+      return { columns, rows };
+    }
     case 'lifecycle':
       return {
         columns: [

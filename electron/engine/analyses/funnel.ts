@@ -19,7 +19,7 @@ import {
 } from './sql/periods';
 import { eventFilterSql, propertyRef, samplingSql } from './sql/properties';
 import { shiftDay } from './sql/scoped-events';
-import type { AnalysisContext } from './trends';
+import { observedUntilSql, type AnalysisContext } from './context';
 
 /** Bucket edges of time-to-convert histograms: 10 s, 1 min, 5 min, ... 30 days. */
 export const HISTOGRAM_EDGES = [
@@ -379,11 +379,11 @@ async function conversionOverTime(
   const tz = ctx.settings.timezone;
   const period = periodStart(localTime('t0', tz, params), spec.interval, ctx.settings.weekStart);
   const full = spec.order === 'any' ? spec.steps.length : required.length;
-  const nowUtc = params.bind(ctx.now.toISOString().replace('T', ' ').replace('Z', ''));
+  const observed = observedUntilSql(ctx, params);
   const rows = await queryRows(
     ctx.c,
     `SELECT ${periodLabel('period', spec.interval)} AS label, count(*) AS entered, count(*) FILTER (level >= ${full}) AS completed,
-            timezone('UTC', timezone(${params.bind(tz)}, period + ${intervalSql(spec.interval)})) + to_seconds(${params.bind(windowSeconds)}) > CAST(${nowUtc} AS TIMESTAMP) AS incomplete
+            timezone('UTC', timezone(${params.bind(tz)}, period + ${intervalSql(spec.interval)})) + to_seconds(${params.bind(windowSeconds)}) > ${observed} AS incomplete
      FROM (SELECT *, ${period} AS period FROM funnel_units) GROUP BY period ORDER BY period`,
     params.values,
   );

@@ -2,10 +2,12 @@ import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysi
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import type { Workspace } from '../workspace/workspace';
+import { queryRows } from '../duckdb/database';
 import { loadCatalog } from './catalog';
 import { runEventTypes } from './event-types';
 import { runFunnel } from './funnel';
 import { runLifecycle } from './lifecycle';
+import { runRetention } from './retention';
 import { runStickiness } from './stickiness';
 import { runTrends } from './trends';
 
@@ -26,7 +28,11 @@ export async function runAnalysis(
         { label: `running ${spec.kind}`, start: 0, end: 1 },
         async () => {
           if (spec.kind === 'eventTypes') return runEventTypes(c, spec, timezone);
-          const ctx = { c, settings, catalog: await loadCatalog(c), now: clock() };
+          const now = clock();
+          const [last] = await queryRows(c, 'SELECT max(ts) AS last FROM events');
+          const lastEvent = last?.last ? new Date(`${String(last.last).replace(' ', 'T')}Z`) : now;
+          const observedUntil = lastEvent < now ? lastEvent : now;
+          const ctx = { c, settings, catalog: await loadCatalog(c), now, observedUntil };
           switch (spec.kind) {
             case 'trends':
               return runTrends(ctx, spec);
@@ -36,6 +42,8 @@ export async function runAnalysis(
               return runStickiness(ctx, spec);
             case 'funnel':
               return runFunnel(ctx, spec);
+            case 'retention':
+              return runRetention(ctx, spec);
           }
         },
       );

@@ -11,7 +11,7 @@ import {
   resolveDays,
 } from './sql/periods';
 import { previousPeriodDay, scopedEventsSql } from './sql/scoped-events';
-import type { AnalysisContext } from './trends';
+import { observedUntilSql, type AnalysisContext } from './context';
 
 /**
  * Lifecycle per period of the workspace zone. "New" follows the user's first event of any kind
@@ -43,7 +43,7 @@ export async function runLifecycle(
   issues.throwIfAny('lifecycle');
   const bounds = periodBounds(days, spec.interval, settings.weekStart, params);
   const firstSeen = period(localTime('u.first_seen', settings.timezone, params));
-  const nowUtc = params.bind(ctx.now.toISOString().replace('T', ' ').replace('Z', ''));
+  const observed = observedUntilSql(ctx, params);
   const zone = params.bind(settings.timezone);
   const rows = await queryRows(
     ctx.c,
@@ -62,7 +62,7 @@ export async function runLifecycle(
        FROM act p LEFT JOIN act n ON n.uid = p.uid AND n.period = p.period + ${step}
        WHERE n.uid IS NULL)
      SELECT ${periodLabel('periods.period', spec.interval)} AS label,
-            timezone('UTC', timezone(${zone}, periods.period + ${step})) > CAST(${nowUtc} AS TIMESTAMP) AS incomplete,
+            timezone('UTC', timezone(${zone}, periods.period + ${step})) > ${observed} AS incomplete,
             count(*) FILTER (status = 'new') AS new,
             count(*) FILTER (status = 'returning') AS returning,
             count(*) FILTER (status = 'resurrecting') AS resurrecting,

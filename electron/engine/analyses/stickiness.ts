@@ -4,7 +4,7 @@ import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
 import { intervalSql, periodBounds, periodLabel, periodStart, resolveDays } from './sql/periods';
 import { scopedEventsSql } from './sql/scoped-events';
-import type { AnalysisContext } from './trends';
+import { observedUntilSql, type AnalysisContext } from './context';
 
 const MOST_UNITS: Record<StickinessSpec['per'], number> = { day: 24, week: 7, month: 31 };
 
@@ -34,7 +34,7 @@ export async function runStickiness(
   const bounds = periodBounds(days, spec.per, settings.weekStart, params);
   const minEvents = params.bind(spec.minEventsPerUnit);
   const zone = params.bind(settings.timezone);
-  const nowUtc = params.bind(ctx.now.toISOString().replace('T', ' ').replace('Z', ''));
+  const observed = observedUntilSql(ctx, params);
   const rows = await queryRows(
     ctx.c,
     `WITH units AS (
@@ -43,7 +43,7 @@ export async function runStickiness(
      per_user AS (SELECT period, uid, count(*) AS k FROM units GROUP BY ALL),
      periods AS (SELECT g.p AS period FROM generate_series(${bounds.first}, ${bounds.last}, ${intervalSql(spec.per)}) g(p))
      SELECT ${periodLabel('periods.period', spec.per === 'day' ? 'day' : spec.per)} AS label,
-            timezone('UTC', timezone(${zone}, periods.period + ${intervalSql(spec.per)})) > CAST(${nowUtc} AS TIMESTAMP) AS incomplete,
+            timezone('UTC', timezone(${zone}, periods.period + ${intervalSql(spec.per)})) > ${observed} AS incomplete,
             per_user.k, count(per_user.uid) AS users
      FROM periods LEFT JOIN per_user ON per_user.period = periods.period
      GROUP BY periods.period, per_user.k ORDER BY periods.period, per_user.k`,

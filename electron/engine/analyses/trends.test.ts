@@ -60,7 +60,7 @@ async function trends(
     const catalog = await loadCatalog(c);
     const { weekStart: _w, ...rest } = spec;
     return runTrends(
-      { c, settings, catalog, now: NOW },
+      { c, settings, catalog, now: NOW, observedUntil: NOW },
       { kind: 'trends', version: 1, filters: [], ...rest },
     );
   });

@@ -1,5 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
 import { ANY_EVENT, NONE_LABEL, OTHER_LABEL } from '../../../shared/specs/common';
 import {
   PROPERTY_MEASURES,
@@ -9,7 +7,7 @@ import {
 } from '../../../shared/specs/trends';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
-import type { Catalog } from './catalog';
+import { observedUntilSql, type AnalysisContext } from './context';
 import { SpecIssues } from './spec-issues';
 import {
   intervalSql,
@@ -23,13 +21,7 @@ import {
 } from './sql/periods';
 import { eventFilterSql, isNumericType, propertyRef, samplingSql } from './sql/properties';
 
-export interface AnalysisContext {
-  c: DuckDBConnection;
-  settings: WorkspaceSettings;
-  catalog: Catalog;
-  /** The clock relative ranges and "incomplete" periods are read against. */
-  now: Date;
-}
+export type { AnalysisContext } from './context';
 
 /** Days of look-back the rolling measures need before the first period ends. */
 const ROLLING_DAYS: Partial<Record<TrendMeasure, number>> = {
@@ -165,7 +157,7 @@ async function periodList(
   const rows = await queryRows(
     ctx.c,
     `SELECT ${periodLabel('g.p', spec.interval)} AS label,
-            timezone('UTC', timezone(${p.bind(timezone)}, g.p + ${intervalSql(spec.interval)})) > CAST(${p.bind(ctx.now.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP) AS incomplete
+            timezone('UTC', timezone(${p.bind(timezone)}, g.p + ${intervalSql(spec.interval)})) > ${observedUntilSql(ctx, p)} AS incomplete
      FROM generate_series(${first}, ${last}, ${intervalSql(spec.interval)}) g(p) ORDER BY g.p`,
     p.values,
   );

@@ -1,0 +1,21 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
+import type { SqlParams } from '../duckdb/params';
+import type { Catalog } from './catalog';
+
+export interface AnalysisContext {
+  c: DuckDBConnection;
+  settings: WorkspaceSettings;
+  catalog: Catalog;
+  /** The clock relative ranges ("last 30 days") are read against. */
+  now: Date;
+  /**
+   * Until when the data has been observed: the clock, or the workspace's last event if that is
+   * earlier (an export ends when it was taken). Periods ending later are incomplete.
+   */
+  observedUntil: Date;
+}
+
+export function observedUntilSql(ctx: AnalysisContext, params: SqlParams): string {
+  return `CAST(${params.bind(ctx.observedUntil.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP)`;
+}

@@ -1,0 +1,253 @@
+import { ANY_EVENT, NONE_LABEL, OTHER_LABEL } from '../../../shared/specs/common';
+import type {
+  RetentionCohort,
+  RetentionResult,
+  RetentionSpec,
+} from '../../../shared/specs/retention';
+import { queryRows } from '../duckdb/database';
+import { SqlParams } from '../duckdb/params';
+import { SpecIssues } from './spec-issues';
+import { intervalSql, localTime, periodStart, resolveDays, utcMidnight } from './sql/periods';
+import { eventFilterSql, isNumericType, propertyRef, samplingSql } from './sql/properties';
+import { shiftDay } from './sql/scoped-events';
+import { observedUntilSql, type AnalysisContext } from './context';
+
+const ROLLING_SECONDS: Record<RetentionSpec['period'], number> = {
+  day: 86_400,
+  week: 604_800,
+  month: 2_592_000,
+};
+
+/** Columns as [first period, last period] pairs, with their labels. */
+function columnsOf(spec: RetentionSpec): { label: string; from: number; to: number }[] {
+  if (spec.criterion !== 'brackets') {
+    return Array.from({ length: spec.periods + 1 }, (_, k) => ({
+      label: String(k),
+      from: k,
+      to: k,
+    }));
+  }
+  const b = spec.brackets ?? [];
+  return b.map((from, i) => {
+    const to = i + 1 < b.length ? (b[i + 1] ?? from + 1) - 1 : spec.periods;
+    return { label: from === to ? String(from) : `${from}-${to}`, from, to };
+  });
+}
+
+/**
+ * The retention grid. Each cohort entry (a user, or a user and period for recurring cohorts)
+ * is joined to its user's return events once, each event mapped to its period index: one pass,
+ * no per-period query. Cells whose period has not fully happened are null and marked.
+ */
+export async function runRetention(
+  ctx: AnalysisContext,
+  spec: RetentionSpec,
+): Promise<RetentionResult> {
+  const { settings, catalog } = ctx;
+  const tz = settings.timezone;
+  const issues = new SpecIssues();
+  const params = new SqlParams();
+  const days = resolveDays(spec.dateRange, ctx.now, settings);
+  const start = eventFilterSql(catalog, spec.start, spec.filters, params, issues, 'start');
+  const ret = eventFilterSql(catalog, spec.return, [], params, issues, 'return');
+  let valueSql = 'NULL';
+  if (spec.property !== undefined) {
+    const ref = propertyRef(catalog, spec.property, 'event', issues, 'property');
+    if (ref !== null) {
+      if (isNumericType(ref.type)) valueSql = ref.sql;
+      else if (spec.property.startsWith('properties.')) valueSql = `TRY_CAST(${ref.sql} AS DOUBLE)`;
+      else issues.add('property', `'${spec.property}' is ${ref.type}, not a number`);
+    }
+  }
+  let breakdownSql = 'NULL';
+  let breakdownUsers = false;
+  if (spec.breakdown !== undefined) {
+    const ref = propertyRef(
+      catalog,
+      spec.breakdown.property,
+      spec.breakdown.source,
+      issues,
+      'breakdown.property',
+    );
+    if (ref !== null) {
+      if (ref.type === 'JSON')
+        issues.add(
+          'breakdown.property',
+          `'${spec.breakdown.property}' holds JSON objects; break down by one key of it (properties.KEY)`,
+        );
+      breakdownSql = `CAST(${ref.sql} AS VARCHAR)`;
+      breakdownUsers = ref.needsUsers;
+    }
+  }
+  issues.throwIfAny('retention');
+
+  const rangeStart = utcMidnight(days.from, tz, params);
+  const rangeEnd = utcMidnight(shiftDay(days.to, 1), tz, params);
+  const cohortPeriod = (ts: string): string =>
+    periodStart(localTime(ts, tz, params), spec.period, settings.weekStart);
+  const sampling = samplingSql(spec.sample?.fraction, params);
+  const usersJoin = start.needsUsers || breakdownUsers ? 'JOIN users u ON u.uid = e.uid' : '';
+  const starts = `SELECT e.uid, e.ts, ${breakdownSql} AS b FROM events e ${usersJoin} WHERE ${start.where} AND ${sampling}`;
+
+  let entries: string;
+  switch (spec.cohort) {
+    case 'first_time':
+      entries = `SELECT uid, min(ts) AS ts, arg_min(b, ts) AS b FROM (${starts}) WHERE ts >= ${rangeStart} AND ts < ${rangeEnd} GROUP BY uid`;
+      break;
+    case 'first_ever': {
+      // The first start event by name alone; it must itself pass the filters and fall in the range.
+      const firstEver =
+        spec.start.event === ANY_EVENT
+          ? 'SELECT uid, first_seen AS ts FROM users WHERE first_seen IS NOT NULL'
+          : `SELECT uid, min(ts) AS ts FROM events WHERE event = ${params.bind(spec.start.event)} GROUP BY uid`;
+      entries = `SELECT f.uid, f.ts, arg_min(s.b, s.ts) AS b FROM (${firstEver}) f JOIN (${starts}) s ON s.uid = f.uid AND s.ts = f.ts
+                 WHERE f.ts >= ${rangeStart} AND f.ts < ${rangeEnd} GROUP BY f.uid, f.ts`;
+      break;
+    }
+    case 'recurring':
+      entries = `SELECT uid, min(ts) AS ts, arg_min(b, ts) AS b FROM (${starts}) WHERE ts >= ${rangeStart} AND ts < ${rangeEnd}
+                 GROUP BY uid, ${cohortPeriod('ts')}`;
+      break;
+  }
+
+  const step = intervalSql(spec.period);
+  const rolling = spec.time === 'rolling';
+  const periodMicros = ROLLING_SECONDS[spec.period] * 1_000_000;
+  const n = spec.periods;
+  // Calendar: the index is the number of local periods between the cohort's and the event's.
+  const calendarIndex = (): string =>
+    spec.period === 'month'
+      ? `date_diff('month', x.period, ${cohortPeriod('r.ts')})`
+      : `date_diff('day', x.period, ${cohortPeriod('r.ts')}) // ${spec.period === 'week' ? 7 : 1}`;
+  const index = rolling
+    ? `(epoch_us(r.ts) - epoch_us(x.ts)) // ${params.bind(periodMicros)}`
+    : calendarIndex();
+  const returnUsers = ret.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '';
+  const horizon = rolling
+    ? `(SELECT max(ts) FROM x) + to_microseconds(${params.bind((n + 1) * periodMicros)})`
+    : `(SELECT timezone('UTC', timezone(${params.bind(tz)}, max(period) + ${step} * ${n + 1})) FROM x)`;
+  const columns = columnsOf(spec);
+  const limit = spec.breakdown?.limit ?? 0;
+  const observed = observedUntilSql(ctx, params);
+  const cohortEnd = (k: number): string =>
+    rolling
+      ? `timezone('UTC', timezone(${params.bind(tz)}, x.period + ${step})) + to_microseconds(${params.bind((k + 1) * periodMicros)})`
+      : `timezone('UTC', timezone(${params.bind(tz)}, x.period + ${step} * ${k + 1}))`;
+
+  const inColumn = (c: { from: number; to: number }): string =>
+    spec.criterion === 'on_or_after'
+      ? `h.max_k >= ${c.from}`
+      : `len(list_filter(h.ks, k -> k BETWEEN ${c.from} AND ${c.to})) > 0`;
+  const sumColumn = (c: { from: number; to: number }): string =>
+    spec.criterion === 'on_or_after'
+      ? `list_sum(list_transform(list_filter(h.kv, p -> p.k >= ${c.from}), p -> p.v))`
+      : `list_sum(list_transform(list_filter(h.kv, p -> p.k BETWEEN ${c.from} AND ${c.to}), p -> p.v))`;
+  const cells = columns
+    .map(
+      (c, i) => `count(*) FILTER (${inColumn(c)}) AS r${i},
+         sum(coalesce(${sumColumn(c)}, 0)) AS s${i},
+         bool_or(${cohortEnd(c.to)} > ${observed}) AS i${i}`,
+    )
+    .join(',\n');
+
+  const rows = await queryRows(
+    ctx.c,
+    `WITH x AS MATERIALIZED (
+       SELECT row_number() OVER () AS id, uid, ts, b, ${cohortPeriod('ts')} AS period FROM (${entries})),
+     r AS (SELECT e.uid, e.ts, ${valueSql} AS v FROM events e ${returnUsers}
+           WHERE ${ret.where} AND e.uid IN (SELECT uid FROM x) AND e.ts >= (SELECT min(ts) FROM x) AND e.ts < ${horizon}),
+     hits AS (
+       SELECT x.id, ${index} AS k, sum(r.v) AS v
+       FROM x JOIN r ON r.uid = x.uid AND r.ts >= x.ts
+       WHERE ${index} BETWEEN 0 AND ${n}
+       GROUP BY x.id, k),
+     h AS (SELECT id, list(k) AS ks, max(k) AS max_k, list({'k': k, 'v': v}) AS kv FROM hits GROUP BY id),
+     top AS (SELECT b FROM x WHERE b IS NOT NULL GROUP BY b ORDER BY count(*) DESC, b LIMIT ${limit}),
+     xg AS (SELECT x.*, ${spec.breakdown === undefined ? 'NULL' : `CASE WHEN b IS NULL THEN ${params.bind(NONE_LABEL)} WHEN b IN (SELECT b FROM top) THEN b ELSE ${params.bind(OTHER_LABEL)} END`} AS grp FROM x)
+     SELECT x.grp, strftime(x.period, '%Y-%m-%d') AS cohort, count(*) AS size, ${cells}
+     FROM xg x LEFT JOIN h ON h.id = x.id
+     GROUP BY x.grp, x.period ORDER BY x.grp, x.period`,
+    params.values,
+  );
+
+  const groups = new Map<string, RetentionCohort[]>();
+  for (const row of rows) {
+    const key = row.grp === null ? '' : String(row.grp);
+    const size = Number(row.size);
+    const cohort: RetentionCohort = {
+      cohort: String(row.cohort),
+      size,
+      values: [],
+      percentages: [],
+      incomplete: [],
+    };
+    columns.forEach((_, i) => {
+      const incomplete = row[`i${i}`] === true;
+      const retained = Number(row[`r${i}`] ?? 0);
+      const sum = Number(row[`s${i}`] ?? 0);
+      const value =
+        spec.measure === 'users'
+          ? retained
+          : spec.measure === 'sum'
+            ? sum
+            : size === 0
+              ? 0
+              : sum / size;
+      cohort.values.push(incomplete ? null : value);
+      cohort.percentages.push(
+        incomplete || spec.measure !== 'users' ? null : size === 0 ? 0 : retained / size,
+      );
+      cohort.incomplete.push(incomplete);
+    });
+    groups.set(key, [...(groups.get(key) ?? []), cohort]);
+  }
+  const rank = (k: string): number => (k === OTHER_LABEL ? 1 : k === NONE_LABEL ? 2 : 0);
+  const size = (cohorts: RetentionCohort[]): number => cohorts.reduce((a, c) => a + c.size, 0);
+  const ordered = [...groups.entries()].sort(
+    ([a, x], [b, y]) => rank(a) - rank(b) || size(y) - size(x) || a.localeCompare(b),
+  );
+  return {
+    kind: 'retention',
+    timezone: tz,
+    period: spec.period,
+    time: spec.time,
+    criterion: spec.criterion,
+    measure: spec.measure,
+    columns: columns.map((c) => c.label),
+    groups: ordered.map(([key, cohorts]) => ({
+      ...(spec.breakdown === undefined ? {} : { breakdown: key }),
+      cohorts,
+      mean: meanRow(cohorts, columns.length, spec.measure),
+    })),
+    sampled:
+      spec.sample === undefined || spec.sample.fraction >= 1
+        ? null
+        : { fraction: spec.sample.fraction },
+  };
+}
+
+/** Weighted by cohort size, over the complete cells of each column only. */
+function meanRow(
+  cohorts: RetentionCohort[],
+  width: number,
+  measure: RetentionSpec['measure'],
+): RetentionResult['groups'][number]['mean'] {
+  const values: (number | null)[] = [];
+  const percentages: (number | null)[] = [];
+  for (let i = 0; i < width; i++) {
+    const complete = cohorts.filter((c) => c.incomplete[i] === false);
+    const sizes = complete.reduce((a, c) => a + c.size, 0);
+    const total = complete.reduce(
+      (a, c) => a + (measure === 'avg' ? (c.values[i] ?? 0) * c.size : (c.values[i] ?? 0)),
+      0,
+    );
+    if (complete.length === 0 || sizes === 0) {
+      values.push(null);
+      percentages.push(null);
+      continue;
+    }
+    values.push(measure === 'avg' ? total / sizes : total / complete.length);
+    percentages.push(measure === 'users' ? total / sizes : null);
+  }
+  return { values, percentages };
+}
