@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { funnelSpecSchema, type FunnelResult } from './funnel';
+import { pathsSpecSchema, type PathsResult } from './paths';
+import { sessionsSpecSchema, type SessionsResult } from './sessions';
 import { retentionSpecSchema, type RetentionResult } from './retention';
 import { lifecycleSpecSchema, type LifecycleResult } from './lifecycle';
 import { stickinessSpecSchema, type StickinessResult } from './stickiness';
@@ -28,6 +30,8 @@ export const analysisSpecSchema = z.discriminatedUnion('kind', [
   stickinessSpecSchema,
   funnelSpecSchema,
   retentionSpecSchema,
+  sessionsSpecSchema,
+  pathsSpecSchema,
 ]);
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export type AnalysisKind = AnalysisSpec['kind'];
@@ -46,7 +50,9 @@ export type AnalysisResult =
   | LifecycleResult
   | StickinessResult
   | FunnelResult
-  | RetentionResult;
+  | RetentionResult
+  | SessionsResult
+  | PathsResult;
 
 /** A tabular view of any result, for CSV output and grids. */
 export interface ResultTable {

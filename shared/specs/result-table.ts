@@ -80,6 +80,32 @@ export function resultTable(result: AnalysisResult): ResultTable {
       });
       return { columns, rows };
     }
+    case 'sessions': {
+      const columns = [
+        'period',
+        'sessions',
+        'users',
+        'sessionsPerUser',
+        'meanDuration',
+        'medianDuration',
+        'meanEvents',
+        'medianEvents',
+        'bounceRate',
+        'incomplete',
+      ];
+      return {
+        columns,
+        rows: [
+          ...result.periods,
+          { period: 'all periods', incomplete: false, ...result.total },
+        ].map((p) => ({ ...p })),
+      };
+    }
+    case 'paths':
+      return {
+        columns: ['source', 'target', 'users', 'sessions'],
+        rows: result.links.map((l) => ({ ...l })),
+      };
     case 'lifecycle':
       return {
         columns: [

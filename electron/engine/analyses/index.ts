@@ -7,7 +7,9 @@ import { loadCatalog } from './catalog';
 import { runEventTypes } from './event-types';
 import { runFunnel } from './funnel';
 import { runLifecycle } from './lifecycle';
+import { runPaths } from './paths';
 import { runRetention } from './retention';
+import { runSessions } from './sessions';
 import { runStickiness } from './stickiness';
 import { runTrends } from './trends';
 
@@ -44,6 +46,10 @@ export async function runAnalysis(
               return runFunnel(ctx, spec);
             case 'retention':
               return runRetention(ctx, spec);
+            case 'sessions':
+              return runSessions(ctx, spec);
+            case 'paths':
+              return runPaths(ctx, spec);
           }
         },
       );

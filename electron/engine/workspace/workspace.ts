@@ -14,6 +14,7 @@ import {
 } from '../../../shared/api/workspace-types';
 import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
 import { toApiError } from '../errors';
+import { rederiveSessions } from '../import/sessions';
 import { CREATE_SCHEMA, HASH_PROBE_TEXT, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
 
 export interface OpenOptions {
@@ -161,11 +162,21 @@ export class Workspace {
     this.assertWritable();
     await this.use(async (c) => {
       if (change.timezone !== undefined) await assertTimezone(c, change.timezone);
-      const next = { ...(await this.settings(c)), ...change };
+      const current = await this.settings(c);
+      const next = { ...current, ...change };
       await c.run('BEGIN TRANSACTION');
-      await c.run(`DELETE FROM workbench_meta WHERE key = 'settings'`);
-      await c.run(`INSERT INTO workbench_meta VALUES ('settings', $1)`, [JSON.stringify(next)]);
-      await c.run('COMMIT');
+      try {
+        await c.run(`DELETE FROM workbench_meta WHERE key = 'settings'`);
+        await c.run(`INSERT INTO workbench_meta VALUES ('settings', $1)`, [JSON.stringify(next)]);
+        // session_id follows the gap: a new gap re-cuts every user's sessions.
+        if (next.sessionGapMinutes !== current.sessionGapMinutes) {
+          await rederiveSessions(c, next.sessionGapMinutes);
+        }
+        await c.run('COMMIT');
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw toApiError(error);
+      }
     });
     return this.summary();
   }

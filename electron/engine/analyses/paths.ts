@@ -1,0 +1,124 @@
+import { OTHER_LABEL } from '../../../shared/specs/common';
+import type { PathsResult, PathsSpec } from '../../../shared/specs/paths';
+import { queryRows } from '../duckdb/database';
+import { SqlParams } from '../duckdb/params';
+import type { AnalysisContext } from './context';
+import { SpecIssues } from './spec-issues';
+import { resolveDays, utcMidnight } from './sql/periods';
+import { eventFilterSql, samplingSql } from './sql/properties';
+import { shiftDay } from './sql/scoped-events';
+
+/** Events of one session in order: time, then storage order for events of the same instant. */
+const ORDER_KEY = 'CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid';
+
+/**
+ * Paths within sessions. The anchor is the session's first start event (paths forward), its
+ * first end event (paths leading to it, steps -1, -2, ...), or its first visible event. Each step
+ * keeps its most frequent events by users; the rest become "(other)".
+ */
+export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<PathsResult> {
+  const { settings, catalog } = ctx;
+  const tz = settings.timezone;
+  const issues = new SpecIssues();
+  const params = new SqlParams();
+  const days = resolveDays(spec.dateRange, ctx.now, settings);
+  const anchorFilter = spec.start ?? spec.end;
+  const filter =
+    anchorFilter === undefined
+      ? null
+      : eventFilterSql(catalog, anchorFilter, [], params, issues, spec.start ? 'start' : 'end');
+  spec.hide.forEach((event, i) => {
+    if (!catalog.events.has(event))
+      issues.add(`hide[${i}]`, `no event '${event}' in this workspace`);
+  });
+  issues.throwIfAny('paths');
+
+  const backward = spec.end !== undefined;
+  const from = utcMidnight(days.from, tz, params);
+  const to = utcMidnight(shiftDay(days.to, 1), tz, params);
+  const hidden =
+    spec.hide.length === 0
+      ? 'FALSE'
+      : `e.event IN (${spec.hide.map((h) => params.bind(h)).join(', ')})`;
+  const anchorWhere = filter === null ? `NOT (${hidden})` : filter.where;
+  const usersJoin = filter?.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '';
+  // Without a start or end event, the anchor is the session's first visible event, which must
+  // itself be in the range (a session that began earlier is not cut in two).
+  const anchors =
+    filter === null
+      ? `SELECT session_id, any_value(uid) AS uid, min(${ORDER_KEY}) AS ak, arg_min(e.ts, ${ORDER_KEY}) AS ats
+         FROM events e WHERE ${anchorWhere} AND e.session_id IN (
+           SELECT session_id FROM events WHERE ts >= ${from} AND ts < ${to})
+         GROUP BY session_id HAVING ats >= ${from} AND ats < ${to}`
+      : `SELECT e.session_id, any_value(e.uid) AS uid, min(${ORDER_KEY}) AS ak
+         FROM events e ${usersJoin} WHERE ${anchorWhere} AND e.ts >= ${from} AND e.ts < ${to} GROUP BY e.session_id`;
+  const sampling = samplingSql(spec.sample?.fraction, params);
+  const direction = backward ? 'DESC' : 'ASC';
+  const collapse = spec.collapseRepeats ? 'WHERE prev IS DISTINCT FROM event' : '';
+  const limit = params.bind(spec.limit);
+  const steps = params.bind(spec.steps);
+  const rows = await queryRows(
+    ctx.c,
+    `WITH a AS MATERIALIZED (SELECT * FROM (${anchors}) e WHERE ${sampling}),
+     seq AS (
+       SELECT e.session_id, a.uid, e.event, ${ORDER_KEY} AS k
+       FROM events e JOIN a ON a.session_id = e.session_id
+       WHERE ${backward ? `${ORDER_KEY} <= a.ak` : `${ORDER_KEY} >= a.ak`} AND (NOT (${hidden}) OR ${ORDER_KEY} = a.ak)),
+     kept AS (
+       SELECT * FROM (SELECT *, lag(event) OVER (PARTITION BY session_id ORDER BY k ${direction}) AS prev FROM seq) ${collapse}),
+     numbered AS (
+       SELECT session_id, uid, event, (row_number() OVER (PARTITION BY session_id ORDER BY k ${direction}) - 1) * ${backward ? -1 : 1} AS step
+       FROM kept QUALIFY abs(step) <= ${steps}),
+     ranked AS (
+       SELECT step, event, count(DISTINCT uid) AS users,
+              row_number() OVER (PARTITION BY step ORDER BY count(DISTINCT uid) DESC, event) AS r
+       FROM numbered GROUP BY step, event),
+     mapped AS (
+       SELECT n.session_id, n.uid, n.step, CASE WHEN r.r <= ${limit} THEN n.event ELSE ${params.bind(OTHER_LABEL)} END AS node
+       FROM numbered n JOIN ranked r USING (step, event))
+     SELECT 'node' AS kind, step, node AS source, NULL AS target, count(DISTINCT uid) AS users, count(DISTINCT session_id) AS sessions
+     FROM mapped GROUP BY step, node
+     UNION ALL
+     SELECT 'link', m1.step, m1.node, m2.node, count(DISTINCT m1.uid), count(DISTINCT m1.session_id)
+     FROM mapped m1 JOIN mapped m2 ON m2.session_id = m1.session_id AND m2.step = m1.step + 1
+     GROUP BY m1.step, m1.node, m2.node
+     UNION ALL
+     SELECT 'total', NULL, NULL, NULL, count(DISTINCT uid), count(*) FROM a`,
+    params.values,
+  );
+  const id = (step: number, event: string): string => `${step}:${event}`;
+  const nodes = rows
+    .filter((r) => r.kind === 'node')
+    .map((r) => ({
+      id: id(Number(r.step), String(r.source)),
+      step: Number(r.step),
+      event: String(r.source),
+      users: Number(r.users),
+      sessions: Number(r.sessions),
+    }))
+    .sort((x, y) => x.step - y.step || y.users - x.users || x.event.localeCompare(y.event));
+  const links = rows
+    .filter((r) => r.kind === 'link')
+    .map((r) => ({
+      source: id(Number(r.step), String(r.source)),
+      target: id(Number(r.step) + 1, String(r.target)),
+      users: Number(r.users),
+      sessions: Number(r.sessions),
+    }))
+    .sort(
+      (x, y) =>
+        x.source.localeCompare(y.source) || y.users - x.users || x.target.localeCompare(y.target),
+    );
+  const total = rows.find((r) => r.kind === 'total');
+  return {
+    kind: 'paths',
+    direction: backward ? 'backward' : 'forward',
+    nodes,
+    links,
+    sessions: Number(total?.sessions ?? 0),
+    sampled:
+      spec.sample === undefined || spec.sample.fraction >= 1
+        ? null
+        : { fraction: spec.sample.fraction },
+  };
+}

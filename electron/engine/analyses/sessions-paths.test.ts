@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PathsResult } from '../../../shared/specs/paths';
+import { analysisFixture } from '../testing/analysis-fixture';
+import type { TempWorkspace } from '../testing/temp-workspace';
+
+/**
+ * Sessions with the 30-minute gap (UTC):
+ * u1: 10:00 home, 10:05 search, 10:20 view, 10:21 view, 10:25 cart   -> one session, 25 min, 5 events
+ *     11:30 home                                                    -> a bounce
+ * u2: 12:00 home, 12:10 view, 12:40 cart (30 min after view: same session), 13:20 home (bounce)
+ * u3: 2024-01-02 09:00 ping, 09:01 home, 09:02 view
+ */
+const EVENTS = `user_id,event,timestamp
+u1,home,2024-01-01T10:00:00Z
+u1,search,2024-01-01T10:05:00Z
+u1,view,2024-01-01T10:20:00Z
+u1,view,2024-01-01T10:21:00Z
+u1,cart,2024-01-01T10:25:00Z
+u1,home,2024-01-01T11:30:00Z
+u2,home,2024-01-01T12:00:00Z
+u2,view,2024-01-01T12:10:00Z
+u2,cart,2024-01-01T12:40:00Z
+u2,home,2024-01-01T13:20:00Z
+u3,ping,2024-01-02T09:00:00Z
+u3,home,2024-01-02T09:01:00Z
+u3,view,2024-01-02T09:02:00Z
+`;
+const range = { type: 'absolute' as const, from: '2024-01-01', to: '2024-01-02' };
+let ws: TempWorkspace;
+let run: Awaited<ReturnType<typeof analysisFixture>>['run'];
+beforeAll(async () => {
+  ({ ws, run } = await analysisFixture(EVENTS));
+});
+afterAll(() => ws.close());
+
+describe('sessions', () => {
+  it('counts sessions, durations, depth and bounces per day of their start', async () => {
+    const r = await run({
+      kind: 'sessions',
+      version: 1,
+      events: { event: '$any', where: [] },
+      interval: 'day',
+      dateRange: range,
+      filters: [],
+    });
+    expect(r.periods.map((p) => [p.period, p.sessions, p.users, p.bounceRate])).toEqual([
+      ['2024-01-01', 4, 2, 0.5],
+      ['2024-01-02', 1, 1, 0],
+    ]);
+    // Durations: 1500 s, 0, 2400 s, 0, 120 s; events 5, 1, 3, 1, 3.
+    expect(r.total.meanDuration).toBe((1500 + 0 + 2400 + 0 + 120) / 5);
+    expect(r.total.medianDuration).toBe(120);
+    expect(r.total.meanEvents).toBe(13 / 5);
+    expect(r.total.sessionsPerUser).toBeCloseTo(5 / 3, 12);
+    expect(r.eventHistogram.slice(0, 5)).toEqual([2, 0, 2, 0, 1]);
+  });
+
+  it('counts only sessions holding a matching event when asked', async () => {
+    const r = await run({
+      kind: 'sessions',
+      version: 1,
+      events: { event: 'cart', where: [] },
+      interval: 'day',
+      dateRange: range,
+      filters: [],
+    });
+    expect(r.total.sessions).toBe(2);
+  });
+
+  it('re-cuts sessions when the workspace gap changes', async () => {
+    const before = (await ws.api['workspace.info']({})).sessions;
+    await ws.api['workspace.updateSettings']({ sessionGapMinutes: 60 });
+    // With an hour: u1's 11:30 joins its first session (65 min after 10:25? no: 65 > 60, stays);
+    // u2's 13:20 is 40 min after 12:40 and joins.
+    const after = (await ws.api['workspace.info']({})).sessions;
+    await ws.api['workspace.updateSettings']({ sessionGapMinutes: 30 });
+    expect([before, after]).toEqual([5, 4]);
+    expect((await ws.api['workspace.info']({})).sessions).toBe(5);
+  });
+});
+
+describe('paths', () => {
+  const base = {
+    kind: 'paths' as const,
+    version: 1 as const,
+    steps: 3,
+    hide: [],
+    limit: 8,
+    collapseRepeats: false,
+    dateRange: range,
+  };
+  const links = (r: PathsResult) => r.links.map((l) => `${l.source}>${l.target}=${l.users}`);
+
+  it('follows sessions forward from a start event', async () => {
+    const r = await run({ ...base, start: { event: 'home', where: [] } });
+    // u1's second home (11:30) anchors nothing: the anchor is the session's first home.
+    expect(r.sessions).toBe(5);
+    expect(links(r)).toEqual([
+      '0:home>1:view=2',
+      '0:home>1:search=1',
+      '1:search>2:view=1',
+      '1:view>2:cart=1',
+      '2:view>3:view=1',
+    ]);
+    expect(r.nodes.find((n) => n.id === '0:home')?.users).toBe(3);
+  });
+
+  it('hides events and collapses repeats', async () => {
+    const r = await run({
+      ...base,
+      start: { event: 'home', where: [] },
+      hide: ['search'],
+      collapseRepeats: true,
+    });
+    expect(links(r)).toEqual(['0:home>1:view=3', '1:view>2:cart=2']);
+  });
+
+  it('leads back to an end event', async () => {
+    const r = await run({ ...base, end: { event: 'cart', where: [] }, steps: 2 });
+    expect(r.direction).toBe('backward');
+    expect(links(r)).toEqual(['-1:view>0:cart=2', '-2:home>-1:view=1', '-2:view>-1:view=1']);
+  });
+
+  it('starts from the first visible event of each session without an anchor, and groups the rest', async () => {
+    const r = await run({ ...base, hide: ['ping'], steps: 1, limit: 1 });
+    expect(r.nodes.filter((n) => n.step === 0).map((n) => [n.event, n.users])).toEqual([
+      ['home', 3],
+    ]);
+    expect(r.nodes.filter((n) => n.step === 1).map((n) => [n.event, n.sessions])).toEqual([
+      ['view', 2],
+      ['(other)', 1],
+    ]);
+  });
+});

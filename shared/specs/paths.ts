@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { dateRangeSchema, eventFilterSchema, samplingSchema } from './common';
+
+/**
+ * Paths within sessions: from a start event forward (or back from an end event, or forward from
+ * each session's first event), the events step by step, shaped for a Sankey chart.
+ */
+export const pathsSpecSchema = z
+  .object({
+    kind: z.literal('paths'),
+    version: z.literal(1).default(1),
+    start: eventFilterSchema.optional(),
+    end: eventFilterSchema.optional(),
+    steps: z.number().int().min(1).max(10).default(5),
+    /** Events left out of the paths (e.g. app_opened, page pings). */
+    hide: z.array(z.string().min(1)).default([]),
+    /** The most frequent events shown at each step; the rest are "(other)". */
+    limit: z.number().int().min(1).max(50).default(8),
+    /** Count "A, A, B" as "A, B". */
+    collapseRepeats: z.boolean().default(false),
+    /** The range the sessions' anchor events (start, end, or first event) fall in. */
+    dateRange: dateRangeSchema,
+    sample: samplingSchema.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.start !== undefined && p.end !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: 'give a start event or an end event, not both',
+      });
+    }
+  });
+export type PathsSpec = z.infer<typeof pathsSpecSchema>;
+
+export interface PathsResult {
+  kind: 'paths';
+  direction: 'forward' | 'backward';
+  /** id = `${step}:${event}`; step 0 is the anchor, negative steps lead to an end event. */
+  nodes: { id: string; step: number; event: string; users: number; sessions: number }[];
+  links: { source: string; target: string; users: number; sessions: number }[];
+  /** Sessions that had the anchor event in the range. */
+  sessions: number;
+  sampled: { fraction: number } | null;
+}
