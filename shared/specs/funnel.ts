@@ -60,7 +60,11 @@ export const funnelSpecSchema = z
         }),
       )
       .default([]),
-    countBy: z.enum(['users', 'attempts']).default('users'),
+    /**
+     * users: each user once, at their furthest attempt; sessions: each (user, held value) once,
+     * holding session_id unless holdConstant names another property; attempts: every attempt.
+     */
+    countBy: z.enum(['users', 'sessions', 'attempts']).default('users'),
     /** An event property every step of an attempt shares (session_id gives session funnels). */
     holdConstant: z.object({ property: z.string().min(1) }).optional(),
     /** The range bounds the first step only; later steps may fall after it. */
@@ -161,7 +165,7 @@ export interface FunnelStepResult {
 export interface FunnelResult {
   kind: 'funnel';
   timezone: string;
-  countBy: 'users' | 'attempts';
+  countBy: 'users' | 'sessions' | 'attempts';
   /** Bucket edges of every time-to-convert histogram, in seconds. */
   histogramEdges: number[];
   groups: {

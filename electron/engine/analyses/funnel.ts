@@ -61,14 +61,11 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
     return f.where;
   });
   let holdSql = 'NULL';
-  if (spec.holdConstant !== undefined) {
-    const ref = propertyRef(
-      catalog,
-      spec.holdConstant.property,
-      'event',
-      issues,
-      'holdConstant.property',
-    );
+  // Counting by sessions holds session_id unless another property is held.
+  const held =
+    spec.holdConstant ?? (spec.countBy === 'sessions' ? { property: 'session_id' } : undefined);
+  if (held !== undefined) {
+    const ref = propertyRef(catalog, held.property, 'event', issues, 'holdConstant.property');
     if (ref !== null) holdSql = ref.sql;
   }
   let breakdownSql = 'NULL';
@@ -106,12 +103,12 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
       FROM events e ${needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
       WHERE e.ts >= ${rangeStart} AND e.ts <= ${rangeEnd} + ${window} AND ${samplingSql(spec.sample?.fraction, params)}
         ${strict ? '' : `AND (${anyFlag})`})`;
-  const holdJoin = spec.holdConstant !== undefined ? 'AND m.h = p.h' : '';
+  const holdJoin = held !== undefined ? 'AND m.h = p.h' : '';
   const allJoin = spec.breakdown?.attribution === 'all' ? 'AND m.b = p.b0' : '';
 
   const ctes: string[] = [ev];
   if (spec.order === 'any') {
-    ctes.push(...anyOrderCtes(spec, window, rangeEnd));
+    ctes.push(...anyOrderCtes(spec, window, rangeEnd, held !== undefined));
   } else {
     ctes.push(
       `c0 AS (SELECT uid, ts AS t0, k AS k0, h, b AS b0 ${strict ? ', seq AS q0' : ''}, row_number() OVER (ORDER BY uid, k) AS attempt
@@ -181,11 +178,15 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
       ? spec.steps.map((_, i) => i)
       : spec.steps.map((_, i) => i).filter((i) => i === 0 || spec.steps[i]?.optional !== true);
   const unitValue = attributionSql(spec, requiredIdx);
-  const usersMode = spec.countBy === 'users';
-  const partition = spec.breakdown?.attribution === 'all' ? 'uid, b0' : 'uid';
-  const units = usersMode
-    ? `SELECT * FROM att QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY level DESC, t0, attempt) = 1`
-    : 'SELECT * FROM att';
+  const partition = [
+    'uid',
+    ...(spec.countBy === 'sessions' ? ['h'] : []),
+    ...(spec.breakdown?.attribution === 'all' ? ['b0'] : []),
+  ].join(', ');
+  const units =
+    spec.countBy !== 'attempts'
+      ? `SELECT * FROM att QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY level DESC, t0, attempt) = 1`
+      : 'SELECT * FROM att';
   const limit = spec.breakdown?.limit ?? 0;
   const grouped = `units AS (SELECT *, ${unitValue} AS bv FROM (${units})),
     top AS (SELECT bv FROM units WHERE bv IS NOT NULL GROUP BY bv ORDER BY count(*) DESC, bv LIMIT ${limit}),
@@ -220,7 +221,7 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
  * Any order: every event of any step inside the range may start an attempt; each step counts if
  * one of its events falls in [start, start + window]. The level is the number of steps done.
  */
-function anyOrderCtes(spec: FunnelSpec, window: string, rangeEnd: string): string[] {
+function anyOrderCtes(spec: FunnelSpec, window: string, rangeEnd: string, hold: boolean): string[] {
   const n = spec.steps.length;
   const startFlag = spec.steps.map((_, i) => `s${i}`).join(' OR ');
   const ctes = [
@@ -231,7 +232,7 @@ function anyOrderCtes(spec: FunnelSpec, window: string, rangeEnd: string): strin
     ctes.push(
       `h${j} AS (SELECT p.*, CASE WHEN m.ts <= p.start + ${window} THEN m.ts END AS hit${j}
                  FROM ${prev} p ASOF LEFT JOIN (SELECT * FROM ev WHERE s${j}) m
-                   ON m.uid = p.uid ${spec.holdConstant !== undefined ? 'AND m.h = p.h' : ''} AND m.ts >= p.start)`,
+                   ON m.uid = p.uid ${hold ? 'AND m.h = p.h' : ''} AND m.ts >= p.start)`,
     );
     prev = `h${j}`;
   }
