@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { writeDemoExport } from '../electron/engine/demo/generate-demo-data';
 import { Engine } from '../electron/engine/engine';
 import { createLocalClient } from '../electron/engine/local-client';
+import { benchSpecs, botEventsCsv, timeAnalysis, type AnalysisFigure } from './analyses';
 
 /**
  * `npm run bench`: imports a generated ~10M-event export (Parquet and CSV) into fresh workspaces
@@ -12,7 +13,10 @@ import { createLocalClient } from '../electron/engine/local-client';
  * resulting table in the same run, so figures compare across machines.
  */
 const DATA = path.join(import.meta.dirname, 'data');
-const DEMO = { users: 100_000, days: 180, seed: 42, end: '2026-01-01' };
+const DEMO = { users: 200_000, days: 60, seed: 42, end: '2026-01-01' };
+/** The generated history: [end - days, end). */
+const FIRST_DAY = '2025-11-02';
+const LAST_DAY = '2025-12-31';
 
 interface Figure {
   name: string;
@@ -55,7 +59,8 @@ async function scanFloor(api: ReturnType<typeof createLocalClient>): Promise<Fig
 
 async function benchImport(
   format: 'parquet' | 'csv',
-): Promise<{ imports: Figure; floor: Figure[] }> {
+  withAnalyses: boolean,
+): Promise<{ imports: Figure; floor: Figure[]; analyses: AnalysisFigure[] }> {
   const file = await ensureData(format);
   const workspace = path.join(DATA, `bench-${format}.duckdb`);
   rmSync(workspace, { force: true });
@@ -66,15 +71,44 @@ async function benchImport(
     await api['workspace.open']({ path: workspace });
     const run = await time(() => api['import.events']({ files: [file] }));
     const floor = await scanFloor(api);
+    const analyses: AnalysisFigure[] = [];
+    if (withAnalyses) {
+      const specs = benchSpecs(FIRST_DAY, LAST_DAY);
+      for (const { name, spec, goal } of specs) {
+        process.stderr.write(`  ${name}…\n`);
+        analyses.push({
+          name,
+          seconds: await timeAnalysis(api, spec),
+          ...(goal === undefined ? {} : { goal }),
+        });
+      }
+      // The same funnel with 5 bot users of 100k events each: must stay linear in their events.
+      const bots = path.join(DATA, 'bots.csv');
+      writeFileSync(bots, botEventsCsv(FIRST_DAY));
+      await api['import.events']({ files: [bots] });
+      const funnel = specs[0];
+      const clean = analyses[0];
+      if (funnel !== undefined && clean !== undefined) {
+        const seconds = await timeAnalysis(api, funnel.spec);
+        analyses.push({
+          name: 'funnel with 5 bots of 100k events',
+          seconds,
+          goal: 2.5 * (clean.seconds / floorOf(floor)),
+        });
+      }
+    }
     return {
       imports: { name: `import ${format}`, seconds: run.seconds, rows: run.value.rowsImported },
       floor,
+      analyses,
     };
   } finally {
     engine.dispose();
     rmSync(workspace, { force: true });
   }
 }
+
+const floorOf = (floor: Figure[]): number => floor.reduce((a, f) => a + f.seconds, 0);
 
 /** The speed goals of the import issue (2-core machine, ~10M events). */
 const GOALS: Record<string, number> = { 'import parquet': 15, 'import csv': 25 };
@@ -87,7 +121,9 @@ function goal(figure: Figure): string {
   return `≤ ${scaled.toFixed(1)} s: ${figure.seconds <= scaled ? 'met' : 'missed'}`;
 }
 
-function report(results: { imports: Figure; floor: Figure[] }[]): string {
+function report(
+  results: { imports: Figure; floor: Figure[]; analyses: AnalysisFigure[] }[],
+): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const lines = [
     '# Benchmarks',
@@ -116,9 +152,26 @@ function report(results: { imports: Figure; floor: Figure[] }[]): string {
       );
     }
   }
+  for (const { floor, analyses, imports } of results) {
+    if (analyses.length === 0) continue;
+    const floorSeconds = floorOf(floor);
+    lines.push(
+      '',
+      `Analyses on the ${imports.name.replace('import ', '')}-imported workspace (${(imports.rows ?? 0).toLocaleString('en-US')} events), best of two runs:`,
+      '',
+      '| analysis | seconds | × scan floor | goal (× floor) |',
+      '| --- | ---: | ---: | --- |',
+    );
+    for (const a of analyses) {
+      const ratio = a.seconds / floorSeconds;
+      const goal =
+        a.goal === undefined ? '' : `≤ ${a.goal.toFixed(1)}: ${ratio <= a.goal ? 'met' : 'missed'}`;
+      lines.push(`| ${a.name} | ${a.seconds.toFixed(2)} | ${ratio.toFixed(1)} | ${goal} |`);
+    }
+  }
   lines.push(
     '',
-    '× scan floor = import seconds / (sum of the three scan-floor queries on the imported table).',
+    '× scan floor = seconds / (sum of the three scan-floor queries on the same table, same run).',
   );
   return lines.join('\n');
 }
@@ -132,7 +185,7 @@ const program = new Command('bench')
     const results = [];
     for (const format of formats) {
       process.stderr.write(`Importing ${format}…\n`);
-      results.push(await benchImport(format));
+      results.push(await benchImport(format, format === 'parquet'));
     }
     const text = report(results);
     process.stdout.write(`${text}\n`);

@@ -90,6 +90,11 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
   issues.throwIfAny('funnel');
 
   const strict = spec.order === 'strict';
+  // The (time, row) key that keeps one event from filling two steps is only needed when two
+  // steps can match the same event; computing it for every row is not free.
+  const needKey = spec.steps.some((x, i) =>
+    spec.steps.some((y, j) => j > i && canShareEvent(x.events, y.events)),
+  );
   const flags = [
     ...stepSql.map((s, i) => `(${s}) AS s${i}`),
     ...exclusionSql.map((s, i) => `(${s}) AS x${i}`),
@@ -97,7 +102,7 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
   const anyFlag = [...stepSql, ...exclusionSql].map((s) => `(${s})`).join(' OR ');
   // Strict order numbers every event of the user, matching or not: the next step must be the next event.
   const ev = `ev AS MATERIALIZED (
-      SELECT e.uid, e.ts, CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid AS k,
+      SELECT e.uid, e.ts, e.rowid AS r, ${needKey ? 'CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid' : 'NULL'} AS k,
              ${holdSql} AS h, ${breakdownSql} AS b, ${flags.join(', ')}
              ${strict ? ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.rowid) AS seq' : ''}
       FROM events e ${needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
@@ -111,7 +116,7 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
     ctes.push(...anyOrderCtes(spec, window, rangeEnd, held !== undefined));
   } else {
     ctes.push(
-      `c0 AS (SELECT uid, ts AS t0, k AS k0, h, b AS b0 ${strict ? ', seq AS q0' : ''}, row_number() OVER (ORDER BY uid, k) AS attempt
+      `c0 AS (SELECT uid, ts AS t0, k AS k0, h, b AS b0 ${strict ? ', seq AS q0' : ''}, r AS attempt
               FROM ev WHERE s0 AND ts < ${rangeEnd})`,
     );
     let prev = 0;
@@ -225,7 +230,7 @@ function anyOrderCtes(spec: FunnelSpec, window: string, rangeEnd: string, hold: 
   const n = spec.steps.length;
   const startFlag = spec.steps.map((_, i) => `s${i}`).join(' OR ');
   const ctes = [
-    `a AS (SELECT uid, ts AS start, h, b AS b0, row_number() OVER (ORDER BY uid, k) AS attempt FROM ev WHERE (${startFlag}) AND ts < ${rangeEnd})`,
+    `a AS (SELECT uid, ts AS start, h, b AS b0, r AS attempt FROM ev WHERE (${startFlag}) AND ts < ${rangeEnd})`,
   ];
   let prev = 'a';
   for (let j = 0; j < n; j++) {

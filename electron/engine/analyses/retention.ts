@@ -115,13 +115,19 @@ export async function runRetention(
   const periodMicros = ROLLING_SECONDS[spec.period] * 1_000_000;
   const n = spec.periods;
   // Calendar: the index is the number of local periods between the cohort's and the event's.
-  const calendarIndex = (): string =>
+  // Calendar: the index is the number of local periods between the cohort's and the event's.
+  const calendarIndex =
     spec.period === 'month'
-      ? `date_diff('month', x.period, ${cohortPeriod('r.ts')})`
-      : `date_diff('day', x.period, ${cohortPeriod('r.ts')}) // ${spec.period === 'week' ? 7 : 1}`;
+      ? `date_diff('month', x.period, r.rp)`
+      : `date_diff('day', x.period, r.rp) // ${spec.period === 'week' ? 7 : 1}`;
   const index = rolling
     ? `(epoch_us(r.ts) - epoch_us(x.ts)) // ${params.bind(periodMicros)}`
-    : calendarIndex();
+    : calendarIndex;
+  // Counting users on calendar periods needs only each user's active periods and the last event
+  // in each (period 0 counts if that is at or after the start): one aggregation per user, then a
+  // join as small as users x periods. Sums and rolling windows need the events themselves.
+  const perPeriod = !rolling && spec.measure === 'users';
+  const rPeriod = rolling ? '' : `, ${cohortPeriod('e.ts')} AS rp`;
   const returnUsers = ret.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '';
   const horizon = rolling
     ? `(SELECT max(ts) FROM x) + to_microseconds(${params.bind((n + 1) * periodMicros)})`
@@ -154,8 +160,9 @@ export async function runRetention(
     ctx.c,
     `WITH x AS MATERIALIZED (
        SELECT row_number() OVER () AS id, uid, ts, b, ${cohortPeriod('ts')} AS period FROM (${entries})),
-     r AS (SELECT e.uid, e.ts, ${valueSql} AS v FROM events e ${returnUsers}
+     r_events AS (SELECT e.uid, e.ts, ${valueSql} AS v ${rPeriod} FROM events e ${returnUsers}
            WHERE ${ret.where} AND e.uid IN (SELECT uid FROM x) AND e.ts >= (SELECT min(ts) FROM x) AND e.ts < ${horizon}),
+     r AS (${perPeriod ? 'SELECT uid, rp, max(ts) AS ts, NULL AS v FROM r_events GROUP BY uid, rp' : 'SELECT * FROM r_events'}),
      hits AS (
        SELECT x.id, ${index} AS k, sum(r.v) AS v
        FROM x JOIN r ON r.uid = x.uid AND r.ts >= x.ts

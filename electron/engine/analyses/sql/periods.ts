@@ -50,11 +50,14 @@ export function resolveDays(range: DateRange, now: Date, settings: WorkspaceSett
 
 /** A UTC bound for the local midnight starting `day` (DST-aware, via ICU). */
 export function utcMidnight(day: string, timezone: string, params: SqlParams): string {
+  if (timezone === 'UTC') return `CAST(CAST(${params.bind(day)} AS DATE) AS TIMESTAMP)`;
   return `timezone('UTC', timezone(${params.bind(timezone)}, CAST(${params.bind(day)} AS DATE)::TIMESTAMP))`;
 }
 
 /** `ts` (UTC) as local wall-clock time of the workspace zone. */
 export function localTime(ts: string, timezone: string, params: SqlParams): string {
+  // Stored times are UTC already: in a UTC workspace the two ICU conversions per row are skipped.
+  if (timezone === 'UTC') return ts;
   return `timezone(${params.bind(timezone)}, timezone('UTC', ${ts}))`;
 }
 

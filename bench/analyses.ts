@@ -1,0 +1,135 @@
+import type { ApiClient } from '../shared/api/contract';
+import type { AnalysisSpec } from '../shared/specs/analysis-spec';
+
+/** One timed analysis: best of `runs` (the first run also warms DuckDB's caches). */
+export interface AnalysisFigure {
+  name: string;
+  seconds: number;
+  goal?: number;
+}
+
+const step = (event: string) => ({ events: { event, where: [] }, optional: false });
+
+/** The analyses the issue sets goals for, on the benchmark workspace's whole history. */
+export function benchSpecs(
+  from: string,
+  to: string,
+): { name: string; spec: AnalysisSpec; goal?: number }[] {
+  const dateRange = { type: 'absolute' as const, from, to };
+  const any = { event: '$any', where: [] };
+  return [
+    {
+      name: 'funnel, 4 steps, 7 days',
+      goal: 3,
+      spec: {
+        kind: 'funnel',
+        version: 1,
+        steps: ['app_opened', 'dashboard_viewed', 'report_created', 'report_shared'].map(step),
+        order: 'ordered',
+        window: { n: 7, unit: 'day' },
+        exclusions: [],
+        countBy: 'users',
+        dateRange,
+        filters: [],
+        interval: 'week',
+      },
+    },
+    {
+      name: 'retention, weekly, 12 periods',
+      goal: 1.5,
+      spec: {
+        kind: 'retention',
+        version: 1,
+        start: { event: 'signed_up', where: [] },
+        return: any,
+        cohort: 'first_time',
+        period: 'week',
+        periods: 12,
+        criterion: 'on',
+        time: 'calendar',
+        measure: 'users',
+        dateRange,
+        filters: [],
+      },
+    },
+    {
+      name: 'sessions, daily',
+      goal: 6,
+      spec: { kind: 'sessions', version: 1, events: any, interval: 'day', dateRange, filters: [] },
+    },
+    {
+      name: 'trends, DAU daily',
+      spec: {
+        kind: 'trends',
+        version: 1,
+        series: [{ events: any, measure: 'uniqueUsers' }],
+        interval: 'day',
+        dateRange,
+        filters: [],
+      },
+    },
+    {
+      name: 'lifecycle, weekly',
+      spec: {
+        kind: 'lifecycle',
+        version: 1,
+        events: any,
+        interval: 'week',
+        dateRange,
+        filters: [],
+      },
+    },
+    {
+      name: 'stickiness, days per week',
+      spec: {
+        kind: 'stickiness',
+        version: 1,
+        events: any,
+        unit: 'day',
+        per: 'week',
+        minEventsPerUnit: 1,
+        cumulative: false,
+        dateRange,
+        filters: [],
+      },
+    },
+    {
+      name: 'paths, 5 steps from app_opened',
+      spec: {
+        kind: 'paths',
+        version: 1,
+        start: { event: 'app_opened', where: [] },
+        steps: 5,
+        hide: [],
+        limit: 8,
+        collapseRepeats: false,
+        dateRange,
+      },
+    },
+  ];
+}
+
+export async function timeAnalysis(api: ApiClient, spec: AnalysisSpec, runs = 2): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await api['analysis.run']({ spec });
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
+}
+
+/** Five "bot" users with 100k events each, cycling through the funnel's events a second apart. */
+export function botEventsCsv(firstDay: string): string {
+  const events = ['app_opened', 'dashboard_viewed', 'report_created', 'report_shared'];
+  const start = Date.parse(`${firstDay}T00:00:00Z`);
+  const lines = ['user_id,event,timestamp'];
+  for (let bot = 0; bot < 5; bot++) {
+    for (let i = 0; i < 100_000; i++) {
+      lines.push(
+        `bot_${bot},${events[i % events.length]},${new Date(start + bot * 3_600_000 + i * 1_000).toISOString()}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
