@@ -10,7 +10,7 @@ import {
   type ResponseOf,
 } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
-import { runAnalysis } from './analyses';
+import { runAnalysis, usersBehind } from './analyses';
 import { toApiError } from './errors';
 import { importEvents, previewImport } from './import/import-events';
 import { importUsers } from './import/import-users';
@@ -76,6 +76,7 @@ export class Engine {
     'import.users': async (r, job) => importUsers(this.current(), r, job),
     'sql.query': async (r, job) => runSql(this.current(), r, job),
     'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job),
+    'analysis.users': async (r, job) => usersBehind(this.current(), r, job),
     'saved.list': async (r) => listSaved(this.current(), r.kind),
     'saved.save': async (r) => saveSpec(this.current(), r),
     'saved.delete': async (r) => deleteSpec(this.current(), r.id),

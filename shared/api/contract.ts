@@ -17,6 +17,7 @@ import {
   type WorkspaceSummary,
 } from './workspace-types';
 import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../specs/analysis-spec';
+import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
 
 /**
  * Every engine method, declared once. Electron IPC, the HTTP server and the CLI are generated from
@@ -109,6 +110,20 @@ export const contract = {
   'analysis.run': method<AnalysisResult>()({
     summary: 'Run an analysis spec ({"kind": ...}).',
     request: z.object({ spec: analysisSpecSchema }),
+    long: true,
+  }),
+  'analysis.users': method<UsersBehindResult>()({
+    summary: 'The users behind one number of an analysis (a funnel step, a retention cell, ...).',
+    request: z
+      .object({
+        spec: analysisSpecSchema,
+        select: userSelectionSchema,
+        limit: z.number().int().min(1).max(1_000_000).default(1_000),
+      })
+      .refine((r) => r.spec.kind === r.select.kind, {
+        path: ['select', 'kind'],
+        message: 'the selection must be of the same kind as the spec',
+      }),
     long: true,
   }),
   'saved.list': method<SavedSpec[]>()({

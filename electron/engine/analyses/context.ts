@@ -19,3 +19,9 @@ export interface AnalysisContext {
 export function observedUntilSql(ctx: AnalysisContext, params: SqlParams): string {
   return `CAST(${params.bind(ctx.observedUntil.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP)`;
 }
+
+/** A statement selecting the uids behind one number of a result, with its bound values. */
+export interface UidQuery {
+  sql: string;
+  params: SqlParams;
+}

@@ -19,7 +19,7 @@ import {
 } from './sql/periods';
 import { eventFilterSql, propertyRef, samplingSql } from './sql/properties';
 import { shiftDay } from './sql/scoped-events';
-import { observedUntilSql, type AnalysisContext } from './context';
+import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 
 /** Bucket edges of time-to-convert histograms: 10 s, 1 min, 5 min, ... 30 days. */
 export const HISTOGRAM_EDGES = [
@@ -38,7 +38,15 @@ function canShareEvent(a: EventFilter, b: EventFilter): boolean {
  * never fills two steps); a user counts at the furthest step any attempt reaches. The chain is a
  * sequence of ASOF joins, linear in each user's events (no self-join of a user's events).
  */
-export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise<FunnelResult> {
+interface FunnelUnits {
+  /** SELECT of the counted units: uid, t0.., level, grp (and the rest of the attempt). */
+  sql: string;
+  params: SqlParams;
+  required: number[];
+  windowSeconds: number;
+}
+
+function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
   const { settings, catalog } = ctx;
   const issues = new SpecIssues();
   const params = new SqlParams();
@@ -197,17 +205,28 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
     top AS (SELECT bv FROM units WHERE bv IS NOT NULL GROUP BY bv ORDER BY count(*) DESC, bv LIMIT ${limit}),
     g AS (SELECT *, ${spec.breakdown === undefined ? 'NULL' : `CASE WHEN bv IS NULL THEN ${params.bind(NONE_LABEL)} WHEN bv IN (SELECT bv FROM top) THEN bv ELSE ${params.bind(OTHER_LABEL)} END`} AS grp FROM units)`;
 
+  return {
+    sql: `WITH ${ctes.join(',\n')}, ${grouped} SELECT * FROM g`,
+    params,
+    required: requiredIdx,
+    windowSeconds,
+  };
+}
+
+/**
+ * Funnels, as ClickHouse's windowFunnel and PostHog compute them (see funnelUnitsSql): the
+ * counted units are materialised once, then counted per step and per entry period.
+ */
+export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise<FunnelResult> {
+  const { sql, params, required, windowSeconds } = funnelUnitsSql(ctx, spec);
   await ctx.c.run('DROP TABLE IF EXISTS funnel_units');
-  await ctx.c.run(
-    `CREATE TEMP TABLE funnel_units AS WITH ${ctes.join(',\n')}, ${grouped} SELECT * FROM g`,
-    params.values,
-  );
+  await ctx.c.run(`CREATE TEMP TABLE funnel_units AS ${sql}`, params.values);
   try {
-    const groups = await stepResults(ctx, spec, requiredIdx);
-    const overTime = await conversionOverTime(ctx, spec, requiredIdx, windowSeconds);
+    const groups = await stepResults(ctx, spec, required);
+    const overTime = await conversionOverTime(ctx, spec, required, windowSeconds);
     return {
       kind: 'funnel',
-      timezone: tz,
+      timezone: ctx.settings.timezone,
       countBy: spec.countBy,
       histogramEdges: HISTOGRAM_EDGES,
       groups,
@@ -298,6 +317,35 @@ function timeSql(prefix: string, diff: string, reached: string): string {
   ].join(', ');
 }
 
+/** Whether a counted unit reached step i. */
+function reachedSql(spec: FunnelSpec, required: number[], i: number): string {
+  if (i === 0) return 'TRUE';
+  if (spec.order === 'any') return `level >= ${i + 1}`;
+  return required.includes(i) ? `level >= ${required.indexOf(i) + 1}` : `t${i} IS NOT NULL`;
+}
+
+/** The step conversion to step i is measured from: the previous required one. */
+function previousStep(spec: FunnelSpec, required: number[], i: number): number {
+  if (spec.order === 'any') return Math.max(0, i - 1);
+  return [...required].filter((r) => r < i).sort((a, b) => b - a)[0] ?? 0;
+}
+
+/** The users behind a step: those who reached it, or who reached the step before and not it. */
+export function funnelUsers(
+  ctx: AnalysisContext,
+  spec: FunnelSpec,
+  pick: { step: number; outcome: 'converted' | 'dropped'; breakdown?: string },
+): UidQuery {
+  const { sql, params, required } = funnelUnitsSql(ctx, spec);
+  const reached = reachedSql(spec, required, pick.step);
+  const condition =
+    pick.outcome === 'converted'
+      ? reached
+      : `(${reachedSql(spec, required, previousStep(spec, required, pick.step))}) AND NOT (${reached})`;
+  const group = pick.breakdown === undefined ? '' : ` AND grp = ${params.bind(pick.breakdown)}`;
+  return { sql: `SELECT DISTINCT uid FROM (${sql}) WHERE ${condition}${group}`, params };
+}
+
 async function stepResults(
   ctx: AnalysisContext,
   spec: FunnelSpec,
@@ -307,18 +355,8 @@ async function stepResults(
   const selects: string[] = ['count(*) AS c0'];
   spec.steps.forEach((step, i) => {
     if (i === 0) return;
-    const isRequired = required.includes(i);
-    const position = required.indexOf(i);
-    const reached =
-      spec.order === 'any'
-        ? `level >= ${i + 1}`
-        : isRequired
-          ? `level >= ${position + 1}`
-          : `t${i} IS NOT NULL`;
-    const previous =
-      spec.order === 'any'
-        ? i - 1
-        : ([...required].filter((r) => r < i).sort((a, b) => b - a)[0] ?? 0);
+    const reached = reachedSql(spec, required, i);
+    const previous = previousStep(spec, required, i);
     selects.push(`count(*) FILTER (${reached}) AS c${i}`);
     selects.push(timeSql(`p${i}`, seconds(`t${i}`, `t${previous}`), reached));
     selects.push(timeSql(`f${i}`, seconds(`t${i}`, 't0'), reached));

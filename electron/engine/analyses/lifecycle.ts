@@ -1,4 +1,8 @@
-import type { LifecycleResult, LifecycleSpec } from '../../../shared/specs/lifecycle';
+import type {
+  LifecycleResult,
+  LifecycleSpec,
+  LifecycleStatus,
+} from '../../../shared/specs/lifecycle';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
@@ -11,17 +15,17 @@ import {
   resolveDays,
 } from './sql/periods';
 import { previousPeriodDay, scopedEventsSql } from './sql/scoped-events';
-import { observedUntilSql, type AnalysisContext } from './context';
+import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 
-/**
- * Lifecycle per period of the workspace zone. "New" follows the user's first event of any kind
- * in the whole workspace (users.first_seen); the period before the range is read too, so the
- * first period has returning and dormant users.
- */
-export async function runLifecycle(
-  ctx: AnalysisContext,
-  spec: LifecycleSpec,
-): Promise<LifecycleResult> {
+interface LifecycleSql {
+  params: SqlParams;
+  /** act (uid, period), periods (period), status (uid, period, status). */
+  ctes: string;
+  final: string;
+  label: (period: string) => string;
+}
+
+function lifecycleSql(ctx: AnalysisContext, spec: LifecycleSpec): LifecycleSql {
   const { settings } = ctx;
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const issues = new SpecIssues();
@@ -45,12 +49,12 @@ export async function runLifecycle(
   const firstSeen = period(localTime('u.first_seen', settings.timezone, params));
   const observed = observedUntilSql(ctx, params);
   const zone = params.bind(settings.timezone);
-  const rows = await queryRows(
-    ctx.c,
-    `WITH act AS (SELECT DISTINCT uid, ${period('local')} AS period FROM (${scoped})),
+  return {
+    params,
+    ctes: `act AS (SELECT DISTINCT uid, ${period('local')} AS period FROM (${scoped})),
      periods AS (SELECT g.p AS period FROM generate_series(${bounds.first}, ${bounds.last}, ${step}) g(p)),
      status AS (
-       SELECT a.period,
+       SELECT a.uid, a.period,
               CASE WHEN ${firstSeen} = a.period THEN 'new'
                    WHEN prev.uid IS NOT NULL THEN 'returning'
                    ELSE 'resurrecting' END AS status
@@ -58,10 +62,10 @@ export async function runLifecycle(
        JOIN users u ON u.uid = a.uid
        LEFT JOIN act prev ON prev.uid = a.uid AND prev.period = a.period - ${step}
        UNION ALL
-       SELECT p.period + ${step} AS period, 'dormant' AS status
+       SELECT p.uid, p.period + ${step} AS period, 'dormant' AS status
        FROM act p LEFT JOIN act n ON n.uid = p.uid AND n.period = p.period + ${step}
-       WHERE n.uid IS NULL)
-     SELECT ${periodLabel('periods.period', spec.interval)} AS label,
+       WHERE n.uid IS NULL)`,
+    final: `     SELECT ${periodLabel('periods.period', spec.interval)} AS label,
             timezone('UTC', timezone(${zone}, periods.period + ${step})) > ${observed} AS incomplete,
             count(*) FILTER (status = 'new') AS new,
             count(*) FILTER (status = 'returning') AS returning,
@@ -69,8 +73,22 @@ export async function runLifecycle(
             count(*) FILTER (status = 'dormant') AS dormant
      FROM periods LEFT JOIN status ON status.period = periods.period
      GROUP BY periods.period ORDER BY periods.period`,
-    params.values,
-  );
+    label: (p: string) => periodLabel(p, spec.interval),
+  };
+}
+
+/**
+ * Lifecycle per period of the workspace zone. "New" follows the user's first event of any kind
+ * in the whole workspace (users.first_seen); the period before the range is read too, so the
+ * first period has returning and dormant users.
+ */
+export async function runLifecycle(
+  ctx: AnalysisContext,
+  spec: LifecycleSpec,
+): Promise<LifecycleResult> {
+  const { settings } = ctx;
+  const { params, ctes, final } = lifecycleSql(ctx, spec);
+  const rows = await queryRows(ctx.c, `WITH ${ctes} ${final}`, params.values);
   const n = (v: unknown): number => Number(v ?? 0);
   return {
     kind: 'lifecycle',
@@ -90,4 +108,15 @@ export async function runLifecycle(
         ? null
         : { fraction: spec.sample.fraction },
   };
+}
+
+/** The users behind one bar: a period's new, returning, resurrecting or dormant users. */
+export async function lifecycleUsers(
+  ctx: AnalysisContext,
+  spec: LifecycleSpec,
+  pick: { period: string; status: LifecycleStatus },
+): Promise<UidQuery> {
+  const { params, ctes, label } = lifecycleSql(ctx, spec);
+  const sql = `WITH ${ctes} SELECT DISTINCT uid FROM status WHERE ${label('period')} = ${params.bind(pick.period)} AND status = ${params.bind(pick.status)}`;
+  return { sql, params };
 }

@@ -10,7 +10,7 @@ import { SpecIssues } from './spec-issues';
 import { intervalSql, localTime, periodStart, resolveDays, utcMidnight } from './sql/periods';
 import { eventFilterSql, isNumericType, propertyRef, samplingSql } from './sql/properties';
 import { shiftDay } from './sql/scoped-events';
-import { observedUntilSql, type AnalysisContext } from './context';
+import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 
 const ROLLING_SECONDS: Record<RetentionSpec['period'], number> = {
   day: 86_400,
@@ -39,10 +39,7 @@ function columnsOf(spec: RetentionSpec): { label: string; from: number; to: numb
  * is joined to its user's return events once, each event mapped to its period index: one pass,
  * no per-period query. Cells whose period has not fully happened are null and marked.
  */
-export async function runRetention(
-  ctx: AnalysisContext,
-  spec: RetentionSpec,
-): Promise<RetentionResult> {
+function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   const { settings, catalog } = ctx;
   const tz = settings.timezone;
   const issues = new SpecIssues();
@@ -156,9 +153,9 @@ export async function runRetention(
     )
     .join(',\n');
 
-  const rows = await queryRows(
-    ctx.c,
-    `WITH x AS MATERIALIZED (
+  return {
+    params,
+    ctes: `x AS MATERIALIZED (
        SELECT row_number() OVER () AS id, uid, ts, b, ${cohortPeriod('ts')} AS period FROM (${entries})),
      r_events AS (SELECT e.uid, e.ts, ${valueSql} AS v ${rPeriod} FROM events e ${returnUsers}
            WHERE ${ret.where} AND e.uid IN (SELECT uid FROM x) AND e.ts >= (SELECT min(ts) FROM x) AND e.ts < ${horizon}),
@@ -170,12 +167,21 @@ export async function runRetention(
        GROUP BY x.id, k),
      h AS (SELECT id, list(k) AS ks, max(k) AS max_k, list({'k': k, 'v': v}) AS kv FROM hits GROUP BY id),
      top AS (SELECT b FROM x WHERE b IS NOT NULL GROUP BY b ORDER BY count(*) DESC, b LIMIT ${limit}),
-     xg AS (SELECT x.*, ${spec.breakdown === undefined ? 'NULL' : `CASE WHEN b IS NULL THEN ${params.bind(NONE_LABEL)} WHEN b IN (SELECT b FROM top) THEN b ELSE ${params.bind(OTHER_LABEL)} END`} AS grp FROM x)
-     SELECT x.grp, strftime(x.period, '%Y-%m-%d') AS cohort, count(*) AS size, ${cells}
+     xg AS (SELECT x.*, ${spec.breakdown === undefined ? 'NULL' : `CASE WHEN b IS NULL THEN ${params.bind(NONE_LABEL)} WHEN b IN (SELECT b FROM top) THEN b ELSE ${params.bind(OTHER_LABEL)} END`} AS grp FROM x)`,
+    final: `     SELECT x.grp, strftime(x.period, '%Y-%m-%d') AS cohort, count(*) AS size, ${cells}
      FROM xg x LEFT JOIN h ON h.id = x.id
      GROUP BY x.grp, x.period ORDER BY x.grp, x.period`,
-    params.values,
-  );
+    columns,
+    inColumn,
+  };
+}
+
+export async function runRetention(
+  ctx: AnalysisContext,
+  spec: RetentionSpec,
+): Promise<RetentionResult> {
+  const { params, ctes, final, columns } = retentionSql(ctx, spec);
+  const rows = await queryRows(ctx.c, `WITH ${ctes} ${final}`, params.values);
 
   const groups = new Map<string, RetentionCohort[]>();
   for (const row of rows) {
@@ -215,7 +221,7 @@ export async function runRetention(
   );
   return {
     kind: 'retention',
-    timezone: tz,
+    timezone: ctx.settings.timezone,
     period: spec.period,
     time: spec.time,
     criterion: spec.criterion,
@@ -257,4 +263,20 @@ function meanRow(
     percentages.push(measure === 'users' ? total / sizes : null);
   }
   return { values, percentages };
+}
+
+/** The users behind one cell: a cohort's users retained in one column (or period). */
+export function retentionUsers(
+  ctx: AnalysisContext,
+  spec: RetentionSpec,
+  pick: { cohort: string; column: number; breakdown?: string },
+): UidQuery {
+  const { params, ctes, columns, inColumn } = retentionSql(ctx, spec);
+  const column = columns[pick.column] ?? { from: -1, to: -1 };
+  const group = pick.breakdown === undefined ? '' : ` AND x.grp = ${params.bind(pick.breakdown)}`;
+  return {
+    sql: `WITH ${ctes} SELECT DISTINCT x.uid FROM xg x JOIN h ON h.id = x.id
+      WHERE strftime(x.period, '%Y-%m-%d') = ${params.bind(pick.cohort)} AND ${inColumn(column)}${group}`,
+    params,
+  };
 }

@@ -4,15 +4,12 @@ import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
 import { intervalSql, periodBounds, periodLabel, periodStart, resolveDays } from './sql/periods';
 import { scopedEventsSql } from './sql/scoped-events';
-import { observedUntilSql, type AnalysisContext } from './context';
+import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 
 const MOST_UNITS: Record<StickinessSpec['per'], number> = { day: 24, week: 7, month: 31 };
 
 /** Users by the number of active days (of a week or month) or hours (of a day), per period. */
-export async function runStickiness(
-  ctx: AnalysisContext,
-  spec: StickinessSpec,
-): Promise<StickinessResult> {
+function stickinessSql(ctx: AnalysisContext, spec: StickinessSpec) {
   const { settings } = ctx;
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const issues = new SpecIssues();
@@ -35,20 +32,28 @@ export async function runStickiness(
   const minEvents = params.bind(spec.minEventsPerUnit);
   const zone = params.bind(settings.timezone);
   const observed = observedUntilSql(ctx, params);
-  const rows = await queryRows(
-    ctx.c,
-    `WITH units AS (
+  return {
+    params,
+    ctes: `units AS (
        SELECT uid, ${per('local')} AS period, date_trunc('${spec.unit}', local) AS unit
        FROM (${scoped}) GROUP BY ALL HAVING count(*) >= ${minEvents}),
      per_user AS (SELECT period, uid, count(*) AS k FROM units GROUP BY ALL),
-     periods AS (SELECT g.p AS period FROM generate_series(${bounds.first}, ${bounds.last}, ${intervalSql(spec.per)}) g(p))
-     SELECT ${periodLabel('periods.period', spec.per === 'day' ? 'day' : spec.per)} AS label,
+     periods AS (SELECT g.p AS period FROM generate_series(${bounds.first}, ${bounds.last}, ${intervalSql(spec.per)}) g(p))`,
+    final: `     SELECT ${periodLabel('periods.period', spec.per === 'day' ? 'day' : spec.per)} AS label,
             timezone('UTC', timezone(${zone}, periods.period + ${intervalSql(spec.per)})) > ${observed} AS incomplete,
             per_user.k, count(per_user.uid) AS users
      FROM periods LEFT JOIN per_user ON per_user.period = periods.period
      GROUP BY periods.period, per_user.k ORDER BY periods.period, per_user.k`,
-    params.values,
-  );
+    label: (p: string) => periodLabel(p, spec.per),
+  };
+}
+
+export async function runStickiness(
+  ctx: AnalysisContext,
+  spec: StickinessSpec,
+): Promise<StickinessResult> {
+  const { params, ctes, final } = stickinessSql(ctx, spec);
+  const rows = await queryRows(ctx.c, `WITH ${ctes} ${final}`, params.values);
   const most = MOST_UNITS[spec.per];
   const buckets = Array.from({ length: most }, (_, i) => i + 1);
   const periods: StickinessResult['periods'] = [];
@@ -70,7 +75,7 @@ export async function runStickiness(
   }
   return {
     kind: 'stickiness',
-    timezone: settings.timezone,
+    timezone: ctx.settings.timezone,
     unit: spec.unit,
     per: spec.per,
     cumulative: spec.cumulative,
@@ -81,5 +86,21 @@ export async function runStickiness(
       spec.sample === undefined || spec.sample.fraction >= 1
         ? null
         : { fraction: spec.sample.fraction },
+  };
+}
+
+/** The users behind one bucket: active on exactly (or at least) N units, in one period or all. */
+export function stickinessUsers(
+  ctx: AnalysisContext,
+  spec: StickinessSpec,
+  pick: { bucket: number; period?: string },
+): UidQuery {
+  const { params, ctes, label } = stickinessSql(ctx, spec);
+  const k = params.bind(pick.bucket);
+  const period =
+    pick.period === undefined ? '' : ` AND ${label('period')} = ${params.bind(pick.period)}`;
+  return {
+    sql: `WITH ${ctes} SELECT DISTINCT uid FROM per_user WHERE k ${spec.cumulative ? '>=' : '='} ${k}${period}`,
+    params,
   };
 }

@@ -11,4 +11,28 @@ export class SqlParams {
     this.values.push(value);
     return `$${this.values.length}`;
   }
+
+  /**
+   * Renumbers the placeholders of `sql` to the values it really uses: a statement built from a
+   * larger one's parts (the users behind one number) leaves some values unused, and DuckDB
+   * refuses values without a placeholder.
+   */
+  static compact(
+    sql: string,
+    values: readonly DuckDBValue[],
+  ): { sql: string; values: DuckDBValue[] } {
+    const used = new Map<number, number>();
+    const kept: DuckDBValue[] = [];
+    const rewritten = sql.replace(/\$(\d+)\b/g, (_, n: string) => {
+      const index = Number(n);
+      let next = used.get(index);
+      if (next === undefined) {
+        kept.push(values[index - 1] ?? null);
+        next = kept.length;
+        used.set(index, next);
+      }
+      return `$${next}`;
+    });
+    return { sql: rewritten, values: kept };
+  }
 }

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { LIFECYCLE_STATUSES } from './lifecycle';
+
+/** Which number of a result to open: the users behind a funnel step, a retention cell, ... */
+export const userSelectionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('funnel'),
+    /** 0-based step. */
+    step: z.number().int().min(0),
+    /** converted: reached the step; dropped: reached the step before it, not this one. */
+    outcome: z.enum(['converted', 'dropped']).default('converted'),
+    breakdown: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('retention'),
+    cohort: z.iso.date(),
+    /** 0-based column of the grid (period k, or bracket). */
+    column: z.number().int().min(0),
+    breakdown: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('lifecycle'),
+    period: z.string().min(1),
+    status: z.enum(LIFECYCLE_STATUSES),
+  }),
+  z.object({
+    kind: z.literal('stickiness'),
+    bucket: z.number().int().min(1),
+    period: z.string().min(1).optional(),
+  }),
+]);
+export type UserSelection = z.infer<typeof userSelectionSchema>;
+
+export interface UserRow {
+  user_id: string;
+  email: string | null;
+  first_seen: string | null;
+  last_seen: string | null;
+  event_count: number;
+}
+
+export interface UsersBehindResult {
+  /** How many users the number stands for. */
+  total: number;
+  /** The first `limit` of them, by user id. */
+  users: UserRow[];
+  truncated: boolean;
+}
