@@ -108,8 +108,10 @@ function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
     ...exclusionSql.map((s, i) => `(${s}) AS x${i}`),
   ];
   const anyFlag = [...stepSql, ...exclusionSql].map((s) => `(${s})`).join(' OR ');
-  // Strict order numbers every event of the user, matching or not: the next step must be the next event.
-  const ev = `ev AS MATERIALIZED (
+  // Strict order numbers every event of the user, matching or not: the next step must be the next
+  // event. That numbering is computed once; otherwise each step re-reads its own events, which
+  // measured faster than materialising every step's rows (1.5 s -> 1.15 s on 10M events).
+  const ev = `ev AS ${strict ? 'MATERIALIZED' : 'NOT MATERIALIZED'} (
       SELECT e.uid, e.ts, e.rowid AS r, ${needKey ? 'CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid' : 'NULL'} AS k,
              ${holdSql} AS h, ${breakdownSql} AS b, ${flags.join(', ')}
              ${strict ? ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.rowid) AS seq' : ''}
@@ -224,6 +226,7 @@ export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise
   try {
     const groups = await stepResults(ctx, spec, required);
     const overTime = await conversionOverTime(ctx, spec, required, windowSeconds);
+
     return {
       kind: 'funnel',
       timezone: ctx.settings.timezone,
