@@ -107,3 +107,8 @@ export type Interval = (typeof INTERVALS)[number];
 /** Labels for rows that have no breakdown value, and for values beyond the top N. */
 export const NONE_LABEL = '(none)';
 export const OTHER_LABEL = '(other)';
+
+/** How a result states that it was computed on a sample of users. */
+export function sampledOf(sample: Sampling | undefined): { fraction: number } | null {
+  return sample === undefined || sample.fraction >= 1 ? null : { fraction: sample.fraction };
+}

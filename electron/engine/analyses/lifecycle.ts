@@ -1,3 +1,4 @@
+import { sampledOf } from '../../../shared/specs/common';
 import type {
   LifecycleResult,
   LifecycleSpec,
@@ -103,10 +104,7 @@ export async function runLifecycle(
     quickRatio: rows.map((r) =>
       n(r.dormant) === 0 ? null : (n(r.new) + n(r.resurrecting)) / n(r.dormant),
     ),
-    sampled:
-      spec.sample === undefined || spec.sample.fraction >= 1
-        ? null
-        : { fraction: spec.sample.fraction },
+    sampled: sampledOf(spec.sample),
   };
 }
 

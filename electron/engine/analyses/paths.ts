@@ -1,4 +1,4 @@
-import { OTHER_LABEL } from '../../../shared/specs/common';
+import { OTHER_LABEL, sampledOf } from '../../../shared/specs/common';
 import type { PathsResult, PathsSpec } from '../../../shared/specs/paths';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
@@ -116,9 +116,6 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
     nodes,
     links,
     sessions: Number(total?.sessions ?? 0),
-    sampled:
-      spec.sample === undefined || spec.sample.fraction >= 1
-        ? null
-        : { fraction: spec.sample.fraction },
+    sampled: sampledOf(spec.sample),
   };
 }

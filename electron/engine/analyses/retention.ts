@@ -1,4 +1,4 @@
-import { ANY_EVENT, NONE_LABEL, OTHER_LABEL } from '../../../shared/specs/common';
+import { ANY_EVENT, NONE_LABEL, OTHER_LABEL, sampledOf } from '../../../shared/specs/common';
 import type {
   RetentionCohort,
   RetentionResult,
@@ -8,7 +8,7 @@ import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
 import { intervalSql, localTime, periodStart, resolveDays, utcMidnight } from './sql/periods';
-import { eventFilterSql, isNumericType, propertyRef, samplingSql } from './sql/properties';
+import { breakdownSql, eventFilterSql, numericPropertySql, samplingSql } from './sql/properties';
 import { shiftDay } from './sql/scoped-events';
 import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 
@@ -47,35 +47,11 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const start = eventFilterSql(catalog, spec.start, spec.filters, params, issues, 'start');
   const ret = eventFilterSql(catalog, spec.return, [], params, issues, 'return');
-  let valueSql = 'NULL';
-  if (spec.property !== undefined) {
-    const ref = propertyRef(catalog, spec.property, 'event', issues, 'property');
-    if (ref !== null) {
-      if (isNumericType(ref.type)) valueSql = ref.sql;
-      else if (spec.property.startsWith('properties.')) valueSql = `TRY_CAST(${ref.sql} AS DOUBLE)`;
-      else issues.add('property', `'${spec.property}' is ${ref.type}, not a number`);
-    }
-  }
-  let breakdownSql = 'NULL';
-  let breakdownUsers = false;
-  if (spec.breakdown !== undefined) {
-    const ref = propertyRef(
-      catalog,
-      spec.breakdown.property,
-      spec.breakdown.source,
-      issues,
-      'breakdown.property',
-    );
-    if (ref !== null) {
-      if (ref.type === 'JSON')
-        issues.add(
-          'breakdown.property',
-          `'${spec.breakdown.property}' holds JSON objects; break down by one key of it (properties.KEY)`,
-        );
-      breakdownSql = `CAST(${ref.sql} AS VARCHAR)`;
-      breakdownUsers = ref.needsUsers;
-    }
-  }
+  const valueSql =
+    spec.property === undefined
+      ? 'NULL'
+      : numericPropertySql(catalog, spec.property, issues, 'property');
+  const breakdown = breakdownSql(catalog, spec.breakdown, issues);
   issues.throwIfAny('retention');
 
   const rangeStart = utcMidnight(days.from, tz, params);
@@ -83,8 +59,8 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   const cohortPeriod = (ts: string): string =>
     periodStart(localTime(ts, tz, params), spec.period, settings.weekStart);
   const sampling = samplingSql(spec.sample?.fraction, params);
-  const usersJoin = start.needsUsers || breakdownUsers ? 'JOIN users u ON u.uid = e.uid' : '';
-  const starts = `SELECT e.uid, e.ts, ${breakdownSql} AS b FROM events e ${usersJoin} WHERE ${start.where} AND ${sampling}`;
+  const usersJoin = start.needsUsers || breakdown.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '';
+  const starts = `SELECT e.uid, e.ts, ${breakdown.sql} AS b FROM events e ${usersJoin} WHERE ${start.where} AND ${sampling}`;
 
   let entries: string;
   switch (spec.cohort) {
@@ -232,10 +208,7 @@ export async function runRetention(
       cohorts,
       mean: meanRow(cohorts, columns.length, spec.measure),
     })),
-    sampled:
-      spec.sample === undefined || spec.sample.fraction >= 1
-        ? null
-        : { fraction: spec.sample.fraction },
+    sampled: sampledOf(spec.sample),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ANY_EVENT } from '../../../shared/specs/common';
+import { ANY_EVENT, sampledOf } from '../../../shared/specs/common';
 import type { SessionsPeriod, SessionsResult, SessionsSpec } from '../../../shared/specs/sessions';
 import { queryRows, type Row } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
@@ -95,10 +95,7 @@ export async function runSessions(
       durationHistogram: DURATION_EDGES.map((_, i) => Number(total?.[`d${i}`] ?? 0)),
       eventEdges: EVENT_EDGES,
       eventHistogram: EVENT_EDGES.map((_, i) => Number(total?.[`e${i}`] ?? 0)),
-      sampled:
-        spec.sample === undefined || spec.sample.fraction >= 1
-          ? null
-          : { fraction: spec.sample.fraction },
+      sampled: sampledOf(spec.sample),
     };
   } finally {
     await ctx.c.run('DROP TABLE IF EXISTS session_stats');

@@ -1,3 +1,4 @@
+import { sampledOf } from '../../../shared/specs/common';
 import type { StickinessResult, StickinessSpec } from '../../../shared/specs/stickiness';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
@@ -82,10 +83,7 @@ export async function runStickiness(
     buckets,
     users: buckets.map((_, i) => periods.reduce((sum, p) => sum + (p.users[i] ?? 0), 0)),
     periods,
-    sampled:
-      spec.sample === undefined || spec.sample.fraction >= 1
-        ? null
-        : { fraction: spec.sample.fraction },
+    sampled: sampledOf(spec.sample),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ANY_EVENT, NONE_LABEL, OTHER_LABEL } from '../../../shared/specs/common';
+import { ANY_EVENT, NONE_LABEL, OTHER_LABEL, sampledOf } from '../../../shared/specs/common';
 import {
   PROPERTY_MEASURES,
   type TrendMeasure,
@@ -19,7 +19,7 @@ import {
   utcMidnight,
   type LocalDays,
 } from './sql/periods';
-import { eventFilterSql, isNumericType, propertyRef, samplingSql } from './sql/properties';
+import { breakdownSql, eventFilterSql, numericPropertySql, samplingSql } from './sql/properties';
 
 export type { AnalysisContext } from './context';
 
@@ -61,20 +61,11 @@ interface SeriesQuery {
 export async function runTrends(ctx: AnalysisContext, spec: TrendsSpec): Promise<TrendsResult> {
   const days = resolveDays(spec.dateRange, ctx.now, ctx.settings);
   const issues = new SpecIssues();
-  const queries = spec.series.map((series, index) =>
-    buildSeriesQuery(ctx, spec, index, days, issues),
+  // One breakdown for every series: resolved (and its problems reported) once.
+  const breakdown = breakdownSql(ctx.catalog, spec.breakdown, issues);
+  const queries = spec.series.map((_, index) =>
+    buildSeriesQuery(ctx, spec, index, days, issues, breakdown),
   );
-  if (spec.breakdown !== undefined) {
-    const type = ctx.catalog[spec.breakdown.source === 'user' ? 'userColumns' : 'eventColumns'].get(
-      spec.breakdown.property,
-    );
-    if (type === 'JSON' || spec.breakdown.property === 'properties') {
-      issues.add(
-        'breakdown.property',
-        `'${spec.breakdown.property}' holds JSON objects; break down by one key of it (properties.KEY)`,
-      );
-    }
-  }
   issues.throwIfAny('trends');
 
   const periods = await periodList(ctx, spec, days);
@@ -134,10 +125,7 @@ export async function runTrends(ctx: AnalysisContext, spec: TrendsSpec): Promise
     periods: periods.labels,
     incomplete: periods.incomplete,
     series,
-    sampled:
-      spec.sample === undefined || spec.sample.fraction >= 1
-        ? null
-        : { fraction: spec.sample.fraction },
+    sampled: sampledOf(spec.sample),
   };
 }
 
@@ -175,6 +163,7 @@ function buildSeriesQuery(
   index: number,
   days: LocalDays,
   issues: SpecIssues,
+  breakdown: { sql: string; needsUsers: boolean },
 ): SeriesQuery {
   const series = spec.series[index];
   const params = new SqlParams();
@@ -191,30 +180,11 @@ function buildSeriesQuery(
   );
   let needsUsers = filter.needsUsers;
 
-  let valueSql = 'NULL';
-  if (series.property !== undefined && PROPERTY_MEASURES.includes(series.measure)) {
-    const ref = propertyRef(catalog, series.property, 'event', issues, `${path}.property`);
-    if (ref !== null) {
-      if (isNumericType(ref.type)) valueSql = ref.sql;
-      else if (ref.type === 'VARCHAR' && series.property.startsWith('properties.'))
-        valueSql = `TRY_CAST(${ref.sql} AS DOUBLE)`;
-      else issues.add(`${path}.property`, `'${series.property}' is ${ref.type}, not a number`);
-    }
-  }
-  let breakdownSql = 'NULL';
-  if (spec.breakdown !== undefined) {
-    const ref = propertyRef(
-      catalog,
-      spec.breakdown.property,
-      spec.breakdown.source,
-      issues,
-      'breakdown.property',
-    );
-    if (ref !== null) {
-      breakdownSql = `CAST(${ref.sql} AS VARCHAR)`;
-      needsUsers ||= ref.needsUsers;
-    }
-  }
+  const valueSql =
+    series.property !== undefined && PROPERTY_MEASURES.includes(series.measure)
+      ? numericPropertySql(catalog, series.property, issues, `${path}.property`)
+      : 'NULL';
+  needsUsers ||= breakdown.needsUsers;
   const rolling = ROLLING_DAYS[series.measure];
   if (rolling !== undefined && spec.interval === 'hour') {
     issues.add(
@@ -234,7 +204,7 @@ function buildSeriesQuery(
   const limit = spec.breakdown?.limit ?? 0;
 
   const base = `ev_raw AS (
-      SELECT e.uid, ${local} AS local, ${breakdownSql} AS b, ${valueSql} AS v, e.ts >= ${rangeStart} AS in_range
+      SELECT e.uid, ${local} AS local, ${breakdown.sql} AS b, ${valueSql} AS v, e.ts >= ${rangeStart} AS in_range
       FROM events e ${needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
       WHERE e.ts >= ${from} AND e.ts < ${to} AND ${filter.where} AND ${sampling}),
     top AS (

@@ -175,3 +175,46 @@ export function samplingSql(fraction: number | undefined, params: SqlParams): st
   if (fraction === undefined || fraction >= 1) return 'TRUE';
   return `(CAST(e.uid AS UBIGINT) * 2654435761) % 4294967296 < ${params.bind(Math.floor(fraction * 4294967296))}`;
 }
+
+/**
+ * The SQL of a breakdown property as text, or NULL without a breakdown. A whole JSON object is
+ * refused: a breakdown needs values that repeat, so it must name one key of it.
+ */
+export function breakdownSql(
+  catalog: Catalog,
+  breakdown: { property: string; source: 'event' | 'user' } | undefined,
+  issues: SpecIssues,
+): { sql: string; needsUsers: boolean } {
+  if (breakdown === undefined) return { sql: 'NULL', needsUsers: false };
+  const ref = propertyRef(
+    catalog,
+    breakdown.property,
+    breakdown.source,
+    issues,
+    'breakdown.property',
+  );
+  if (ref === null) return { sql: 'NULL', needsUsers: false };
+  if (ref.type === 'JSON') {
+    issues.add(
+      'breakdown.property',
+      `'${breakdown.property}' holds JSON objects; break down by one key of it (properties.KEY)`,
+    );
+  }
+  return { sql: `CAST(${ref.sql} AS VARCHAR)`, needsUsers: ref.needsUsers };
+}
+
+/** A numeric event property as DOUBLE-compatible SQL (keys inside the JSON are cast). */
+export function numericPropertySql(
+  catalog: Catalog,
+  property: string,
+  issues: SpecIssues,
+  path: string,
+): string {
+  const ref = propertyRef(catalog, property, 'event', issues, path);
+  if (ref === null) return 'NULL';
+  if (isNumericType(ref.type)) return ref.sql;
+  if (ref.type === 'VARCHAR' && property.startsWith('properties.'))
+    return `TRY_CAST(${ref.sql} AS DOUBLE)`;
+  issues.add(path, `'${property}' is ${ref.type}, not a number`);
+  return 'NULL';
+}
