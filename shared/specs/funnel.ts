@@ -31,6 +31,8 @@ export const funnelStepSchema = z.object({
   label: z.string().min(1).optional(),
   /** A step users may skip: later steps still count without it (never the first step). */
   optional: z.boolean().default(false),
+  /** At most this long after the previous step (on top of the funnel's window from step 1). */
+  within: windowSchema.optional(),
 });
 
 export const ATTRIBUTIONS = ['first', 'last', 'all', 'step'] as const;
@@ -82,6 +84,28 @@ export const funnelSpecSchema = z
     sample: samplingSchema.optional(),
   })
   .superRefine((f, ctx) => {
+    if (f.steps[0]?.within !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'within'], message: 'the first step has no step before it' });
+    }
+    if (f.steps.some((s) => s.within !== undefined)) {
+      const problems: [string[], string][] = [
+        [['order'], 'per-step windows need the ordered order'],
+        [['countBy'], "per-step windows count users or sessions, not attempts"],
+        [['exclusions'], 'per-step windows do not combine with exclusions yet'],
+        [['steps'], 'per-step windows do not combine with optional steps yet'],
+        [['breakdown', 'attribution'], "per-step windows attribute by 'first', 'last' or 'step'"],
+      ];
+      const broken = [
+        f.order !== 'ordered',
+        f.countBy === 'attempts',
+        f.exclusions.length > 0,
+        f.steps.some((s) => s.optional),
+        f.breakdown?.attribution === 'all',
+      ];
+      problems.forEach(([path, message], i) => {
+        if (broken[i]) ctx.addIssue({ code: 'custom', path, message });
+      });
+    }
     if (f.steps[0]?.optional)
       ctx.addIssue({
         code: 'custom',

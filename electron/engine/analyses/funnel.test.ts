@@ -190,3 +190,72 @@ describe('funnel semantics', () => {
     });
   });
 });
+
+describe('per-step windows', () => {
+  /**
+   * w1: A 00:00, B 00:01, B 00:50, C 00:55: C must come within 10 min of B; only the later B
+   * fits, which earliest-next matching would miss. w2: C exactly 10 min after B (counts).
+   * w3: C 11 min after its only B (stops at B). w4: A, A again 00:30, B 00:40, C 00:45, and the
+   * funnel window (1 h) is only met from the second A.
+   */
+  const WINDOWED = `user_id,event,timestamp
+w1,A,2024-03-01T00:00:00Z
+w1,B,2024-03-01T00:01:00Z
+w1,B,2024-03-01T00:50:00Z
+w1,C,2024-03-01T00:55:00Z
+w2,A,2024-03-01T00:00:00Z
+w2,B,2024-03-01T00:20:00Z
+w2,C,2024-03-01T00:30:00Z
+w3,A,2024-03-01T00:00:00Z
+w3,B,2024-03-01T00:20:00Z
+w3,C,2024-03-01T00:31:00Z
+w4,A,2024-03-01T00:00:00Z
+w4,A,2024-03-01T00:30:00Z
+w4,B,2024-03-01T01:20:00Z
+w4,C,2024-03-01T01:25:00Z
+`;
+  let fx: Awaited<ReturnType<typeof analysisFixture>>;
+  beforeAll(async () => {
+    fx = await analysisFixture(WINDOWED);
+  });
+  afterAll(() => fx.ws.close());
+  const spec: FunnelSpec = {
+    ...base,
+    steps: [step('A'), step('B'), { ...step('C'), within: { n: 10, unit: 'minute' } }],
+    window: { n: 1, unit: 'hour' },
+    dateRange: { type: 'absolute', from: '2024-03-01', to: '2024-03-01' },
+  };
+
+  it('finds the chain a per-step window allows, window edges inclusive', async () => {
+    const r = await fx.run(spec);
+    // w4: B at 01:20 is 50 min after the second A (within the hour), C 5 min later.
+    expect(r.groups[0]?.steps.map((s) => s.count)).toEqual([4, 4, 3]);
+    const c = r.groups[0]?.steps[2];
+    // B -> C: w1 5 min (from the B that fits), w2 10 min, w4 5 min.
+    expect(c?.fromPreviousTime.median).toBe(300);
+  });
+
+  it('is refused with what it cannot be combined with yet', async () => {
+    await expect(fx.run({ ...spec, countBy: 'attempts' })).rejects.toMatchObject({
+      message: expect.stringContaining('per-step windows count users or sessions'),
+    });
+  });
+});
+
+describe('per-step windows with a repeated event', () => {
+  it('never lets one event fill two steps', async () => {
+    const fx = await analysisFixture(
+      `user_id,event,timestamp\nr1,A,2024-03-01T00:00:00Z\nr1,A,2024-03-01T00:04:00Z\nr2,A,2024-03-01T00:00:00Z\nr2,A,2024-03-01T00:07:00Z\n`,
+    );
+    const r = await fx.run({
+      ...base,
+      steps: [step('A'), { ...step('A'), within: { n: 5, unit: 'minute' } }],
+      dateRange: { type: 'absolute', from: '2024-03-01', to: '2024-03-01' },
+    });
+    fx.ws.close();
+    // r1's second A is 4 min after its first; r2's is 7 min after (too late). r2's second A
+    // does not count as its own follow-up.
+    expect(r.groups[0]?.steps.map((s) => s.count)).toEqual([2, 1]);
+    expect(r.groups[0]?.steps[1]?.fromPreviousTime.median).toBe(240);
+  });
+});

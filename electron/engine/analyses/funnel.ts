@@ -113,6 +113,8 @@ function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
   const ctes: string[] = [ev];
   if (spec.order === 'any') {
     ctes.push(...anyOrderCtes(spec, window, rangeEnd, held !== undefined));
+  } else if (spec.steps.some((step) => step.within !== undefined)) {
+    ctes.push(...perStepWindowCtes(spec, window, rangeEnd, held !== undefined, needKey, params));
   } else {
     ctes.push(
       `c0 AS (SELECT uid, ts AS t0, k AS k0, h, b AS b0 ${strict ? ', seq AS q0' : ''}, r AS attempt
@@ -257,6 +259,85 @@ function anyOrderCtes(spec: FunnelSpec, window: string, rangeEnd: string, hold: 
   ctes.push(`att AS (SELECT * EXCLUDE (${hits.join(', ')}), ${done} AS level,
       ${spec.steps.map((_, j) => `${sorted}[${j + 1}] AS t${j}`).join(', ')}
     FROM ${prev})`);
+  return ctes;
+}
+
+/**
+ * Funnels where a step must also come within its own window of the previous step. Earliest-next
+ * matching is no longer right (a later previous step can be the one that fits), so each step is
+ * a pass of dynamic programming: a step-k event is reachable if a reachable step-(k-1) event lies
+ * within its window before it, and it keeps the latest first-step time among those (the latest
+ * start leaves the most room for the funnel's own window). One sorted window pass per step.
+ */
+function perStepWindowCtes(
+  spec: FunnelSpec,
+  window: string,
+  rangeEnd: string,
+  hold: boolean,
+  needKey: boolean,
+  params: SqlParams,
+): string[] {
+  const part = hold ? 'uid, h' : 'uid';
+  const ctes = [
+    `d0 AS (SELECT uid, h, ts, k, b, {'t0': ts, 'b0': b} AS best FROM ev WHERE s0 AND ts < ${rangeEnd})`,
+  ];
+  spec.steps.forEach((step, i) => {
+    if (i === 0) return;
+    const previous = spec.steps[i - 1]?.events ?? step.events;
+    const seconds =
+      step.within === undefined ? undefined : step.within.n * WINDOW_SECONDS[step.within.unit];
+    // One event must not fill two steps: order by the (time, row) key and stop one row short.
+    const byKey = needKey && canShareEvent(previous, step.events);
+    const frame = byKey
+      ? `ORDER BY k RANGE BETWEEN ${seconds === undefined ? 'UNBOUNDED' : `CAST(${params.bind((BigInt(seconds) * 1_000_000n + 1n) * 4_294_967_296n - 1n)} AS HUGEINT)`} PRECEDING AND 1 PRECEDING`
+      : `ORDER BY ts RANGE BETWEEN ${seconds === undefined ? 'UNBOUNDED' : `to_microseconds(CAST(${params.bind(seconds)} AS BIGINT) * 1000000)`} PRECEDING AND CURRENT ROW`;
+    ctes.push(
+      `d${i} AS (SELECT uid, h, ts, k, b, best FROM (
+         SELECT *, max(prev) OVER (PARTITION BY ${part} ${frame}) AS best FROM (
+           SELECT uid, h, ts, k, NULL AS b, best AS prev, false AS here FROM d${i - 1}
+           UNION ALL SELECT uid, h, ts, k, b, NULL, true FROM ev WHERE s${i}))
+       WHERE here AND best IS NOT NULL AND ts <= best.t0 + ${window})`,
+    );
+  });
+  const all = spec.steps
+    .map((_, i) => `SELECT uid, h, ${i} AS step, ts, k, b, best FROM d${i}`)
+    .join(' UNION ALL ');
+  ctes.push(
+    `reach AS (${all})`,
+    `deepest AS (SELECT uid, h, max(step) AS top FROM reach GROUP BY uid, h)`,
+    `pick AS (SELECT r.uid, r.h, d.top, max(r.best) AS best FROM reach r
+              JOIN deepest d ON d.uid = r.uid AND d.h IS NOT DISTINCT FROM r.h AND r.step = d.top GROUP BY r.uid, r.h, d.top)`,
+  );
+  // One chain per user, rebuilt backwards: the deepest step's earliest event, then for each step
+  // before it the latest event of the same start that still fits the next step's window.
+  const last = spec.steps.length - 1;
+  ctes.push(
+    `z${last + 1} AS (SELECT uid, h, top, top + 1 AS level, best.t0 AS t0, best.b0 AS b0, row_number() OVER () AS attempt FROM pick)`,
+  );
+  for (let j = last; j >= 1; j--) {
+    const next = spec.steps[j + 1]?.within;
+    // Steps that can match one event compare (time, row) keys, so one event never fills both.
+    const shared =
+      needKey &&
+      canShareEvent(
+        spec.steps[j]?.events ?? { event: '', where: [] },
+        spec.steps[j + 1]?.events ?? { event: '', where: [] },
+      );
+    const fits =
+      j === last
+        ? 'FALSE'
+        : `${shared ? `a.k < x.k${j + 1}` : `a.ts <= x.t${j + 1}`}${next === undefined ? '' : ` AND x.t${j + 1} - a.ts <= to_microseconds(CAST(${params.bind(next.n * WINDOW_SECONDS[next.unit])} AS BIGINT) * 1000000)`}`;
+    const mine = `a.uid = x.uid AND a.h IS NOT DISTINCT FROM x.h AND a.step = ${j} AND a.best.t0 = x.t0`;
+    ctes.push(
+      `z${j} AS (SELECT x.*, CASE WHEN x.top < ${j} THEN NULL
+                                  WHEN x.top = ${j} THEN (SELECT min(a.ts) FROM reach a WHERE ${mine})
+                                  ELSE (SELECT max(a.ts) FROM reach a WHERE ${mine} AND ${fits}) END AS t${j}
+                 FROM ${j === last ? `z${last + 1}` : `y${j + 1}`} x)`,
+      `y${j} AS (SELECT x.*, (SELECT arg_min(a.b, a.k) FROM reach a WHERE ${mine} AND a.ts = x.t${j}) AS b${j},
+                        (SELECT ${j === last ? 'min' : 'max'}(a.k) FROM reach a WHERE ${mine} AND a.ts = x.t${j}) AS k${j} FROM z${j} x)`,
+    );
+  }
+  ctes.push(`att AS (SELECT * EXCLUDE (top) FROM y1)`);
   return ctes;
 }
 

@@ -7,7 +7,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 export class SqlParams {
   readonly values: DuckDBValue[] = [];
 
-  bind(value: string | number | boolean): string {
+  bind(value: string | number | boolean | bigint): string {
     this.values.push(value);
     return `$${this.values.length}`;
   }
