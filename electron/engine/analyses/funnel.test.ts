@@ -143,6 +143,24 @@ describe('funnel semantics', () => {
     ]);
   });
 
+  it("attributes to one step's value, or to values held through every step ('all')", async () => {
+    const atStep = await funnel({
+      breakdown: { property: 'plan', source: 'event', limit: 10, attribution: 'step', step: 2 },
+    });
+    // Plan on the C event of each user's counted attempt; users without C fall under (none).
+    expect(atStep.groups.map((g) => [g.breakdown, g.steps[0]?.count, g.steps[2]?.count])).toEqual([
+      ['free', 2, 2],
+      ['pro', 2, 2],
+      ['(none)', 4, 1],
+    ]);
+    const all = await funnel({
+      breakdown: { property: 'plan', source: 'event', limit: 10, attribution: 'all' },
+    });
+    // Held value: u1's C (pro) does not continue its free A and B, so u1 stops at B under free.
+    const free = all.groups.find((g) => g.breakdown === 'free');
+    expect(free?.steps.map((s) => s.count)).toEqual([6, 4, 2]);
+  });
+
   it('measures time to convert from the previous step and from the first', async () => {
     const r = await funnel({});
     const b = r.groups[0]?.steps[1];

@@ -113,6 +113,24 @@ describe('retention', () => {
     ]);
   });
 
+  it('sums and averages a property of the return events (revenue retention)', async () => {
+    const fixture = await analysisFixture(
+      `user_id,event,timestamp,amount\na,S,2024-01-01T10:00:00Z,\na,P,2024-01-02T10:00:00Z,30\na,P,2024-01-02T11:00:00Z,12\nb,S,2024-01-01T11:00:00Z,\nb,P,2024-01-03T10:00:00Z,8\nc,X,2024-01-09T00:00:00Z,\n`,
+    );
+    const spec = {
+      ...base,
+      return: { event: 'P', where: [] },
+      periods: 2,
+      dateRange: { type: 'absolute' as const, from: '2024-01-01', to: '2024-01-01' },
+    };
+    const sum = await fixture.run({ ...spec, measure: 'sum', property: 'amount' });
+    const avg = await fixture.run({ ...spec, measure: 'avg', property: 'amount' });
+    fixture.ws.close();
+    expect(grid(sum)).toEqual([['2024-01-01', 2, [0, 42, 8]]]);
+    // Per user of the cohort (2 users).
+    expect(grid(avg)).toEqual([['2024-01-01', 2, [0, 21, 4]]]);
+  });
+
   it('rejects brackets that do not increase, and a sum without a property', async () => {
     await expect(retention({ criterion: 'brackets', brackets: [3, 2] })).rejects.toMatchObject({
       message: expect.stringContaining('brackets must increase'),
