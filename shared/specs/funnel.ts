@@ -85,12 +85,16 @@ export const funnelSpecSchema = z
   })
   .superRefine((f, ctx) => {
     if (f.steps[0]?.within !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'within'], message: 'the first step has no step before it' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', 0, 'within'],
+        message: 'the first step has no step before it',
+      });
     }
     if (f.steps.some((s) => s.within !== undefined)) {
       const problems: [string[], string][] = [
         [['order'], 'per-step windows need the ordered order'],
-        [['countBy'], "per-step windows count users or sessions, not attempts"],
+        [['countBy'], 'per-step windows count users or sessions, not attempts'],
         [['exclusions'], 'per-step windows do not combine with exclusions yet'],
         [['steps'], 'per-step windows do not combine with optional steps yet'],
         [['breakdown', 'attribution'], "per-step windows attribute by 'first', 'last' or 'step'"],
