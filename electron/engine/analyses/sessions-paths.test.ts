@@ -55,6 +55,28 @@ describe('sessions', () => {
     expect(r.eventHistogram.slice(0, 5)).toEqual([2, 0, 2, 0, 1]);
   });
 
+  it('reads a session across the range edges whole, and files it under the day it began', async () => {
+    const edge = await analysisFixture(
+      `user_id,event,timestamp\nz,a,2024-01-01T23:50:00Z\nz,b,2024-01-02T00:10:00Z\nz,c,2024-01-02T00:30:00Z\n`,
+    );
+    const day = (d: string) =>
+      edge.run({
+        kind: 'sessions',
+        version: 1,
+        events: { event: '$any', where: [] },
+        interval: 'day',
+        dateRange: { type: 'absolute', from: d, to: d },
+        filters: [],
+      });
+    const first = await day('2024-01-01');
+    const second = await day('2024-01-02');
+    edge.ws.close();
+    expect([first.total.sessions, first.total.meanEvents, first.total.meanDuration]).toEqual([
+      1, 3, 2400,
+    ]);
+    expect(second.total.sessions).toBe(0);
+  });
+
   it('counts only sessions holding a matching event when asked', async () => {
     const r = await run({
       kind: 'sessions',

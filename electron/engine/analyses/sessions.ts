@@ -47,12 +47,23 @@ export async function runSessions(
   const filtered =
     spec.events.event !== ANY_EVENT || spec.filters.length > 0 || spec.events.where.length > 0;
   // Sessions with an event in the range (and a matching one, when asked), then read whole.
-  const candidates = `SELECT DISTINCT e.session_id FROM events e ${filter.needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
-    WHERE e.ts >= ${from} AND e.ts < ${to} AND ${samplingSql(spec.sample?.fraction, params)} ${filtered ? `AND ${filter.where}` : ''}`;
-  const sessions = `SELECT session_id, any_value(uid) AS uid, min(ts) AS started, count(*) AS events,
-      (epoch_us(max(ts)) - epoch_us(min(ts))) / 1e6 AS duration
-    FROM events WHERE session_id IN (${candidates}) GROUP BY session_id
-    HAVING min(ts) >= ${from} AND min(ts) < ${to}`;
+  // Events of one session are at most the gap apart, so a session that began before the range
+  // has an event in the gap before it, and one that runs past the range has an event in the gap
+  // before its end: those two small sets make the read exact without scanning other days.
+  const gap = `to_microseconds(CAST(${params.bind(settings.sessionGapMinutes)} AS BIGINT) * 60000000)`;
+  const begunBefore = `SELECT session_id FROM events WHERE ts >= ${from} - ${gap} AND ts < ${from}`;
+  const runningOn = `SELECT session_id FROM events WHERE ts >= ${to} - ${gap} AND ts < ${to}`;
+  const sampling = samplingSql(spec.sample?.fraction, params);
+  const matching = filtered
+    ? `AND e.session_id IN (SELECT e.session_id FROM events e ${filter.needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
+         WHERE e.ts >= ${from} AND e.ts < ${to} AND ${filter.where})`
+    : '';
+  const sessions = `SELECT e.session_id, any_value(e.uid) AS uid, min(e.ts) AS started, count(*) AS events,
+      (epoch_us(max(e.ts)) - epoch_us(min(e.ts))) / 1e6 AS duration
+    FROM events e
+    WHERE ((e.ts >= ${from} AND e.ts < ${to}) OR (e.ts >= ${to} AND e.session_id IN (${runningOn})))
+      AND e.session_id NOT IN (${begunBefore}) AND ${sampling} ${matching}
+    GROUP BY e.session_id`;
   const period = periodStart(localTime('started', tz, params), spec.interval, settings.weekStart);
   const measures = `count(*) AS sessions, count(DISTINCT uid) AS users, avg(duration) AS mean_duration,
       median(duration) AS median_duration, avg(events) AS mean_events, median(events) AS median_events,
