@@ -54,7 +54,6 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
          FROM events e ${usersJoin} WHERE ${anchorWhere} AND e.ts >= ${from} AND e.ts < ${to} GROUP BY e.session_id`;
   const sampling = samplingSql(spec.sample?.fraction, params);
   const direction = backward ? 'DESC' : 'ASC';
-  const collapse = spec.collapseRepeats ? 'WHERE prev IS DISTINCT FROM event' : '';
   const limit = params.bind(spec.limit);
   const steps = params.bind(spec.steps);
   const rows = await queryRows(
@@ -64,8 +63,12 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
        SELECT e.session_id, a.uid, e.event, ${ORDER_KEY} AS k
        FROM events e JOIN a ON a.session_id = e.session_id
        WHERE ${backward ? `${ORDER_KEY} <= a.ak` : `${ORDER_KEY} >= a.ak`} AND (NOT (${hidden}) OR ${ORDER_KEY} = a.ak)),
-     kept AS (
-       SELECT * FROM (SELECT *, lag(event) OVER (PARTITION BY session_id ORDER BY k ${direction}) AS prev FROM seq) ${collapse}),
+     kept AS (${
+       // The lag is a second sort of every event: only collapsed repeats need it.
+       spec.collapseRepeats
+         ? `SELECT * FROM (SELECT *, lag(event) OVER (PARTITION BY session_id ORDER BY k ${direction}) AS prev FROM seq) WHERE prev IS DISTINCT FROM event`
+         : 'SELECT * FROM seq'
+     }),
      numbered AS (
        SELECT session_id, uid, event, (row_number() OVER (PARTITION BY session_id ORDER BY k ${direction}) - 1) * ${backward ? -1 : 1} AS step
        FROM kept QUALIFY abs(step) <= ${steps}),
