@@ -4,6 +4,8 @@ import { queryRows } from '../duckdb/database';
 /** What specs are checked against: the workspace's event names and property columns. */
 export interface Catalog {
   events: Set<string>;
+  /** Tables of the workspace (derived tables such as user_days may be missing in old ones). */
+  tables: Set<string>;
   eventColumns: Map<string, string>;
   userColumns: Map<string, string>;
 }
@@ -21,8 +23,13 @@ export async function loadCatalog(c: DuckDBConnection): Promise<Catalog> {
         .filter((r) => r.table_name === table)
         .map((r) => [String(r.column_name), String(r.data_type)]),
     );
+  const tables = await queryRows(
+    c,
+    `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()`,
+  );
   return {
     events: new Set(events.map((r) => String(r.event))),
+    tables: new Set(tables.map((r) => String(r.table_name))),
     eventColumns: of('events'),
     userColumns: of('users'),
   };

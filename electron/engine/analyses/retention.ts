@@ -101,6 +101,15 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   // join as small as users x periods. Sums and rolling windows need the events themselves.
   const perPeriod = !rolling && spec.measure === 'users';
   const rPeriod = rolling ? '' : `, ${cohortPeriod('e.ts')} AS rp`;
+  // Returning with any event, in a UTC workspace, reads the users' active days instead of their
+  // events: the last event of each day still decides period 0 (at or after the start).
+  const anyReturn = spec.return.event === ANY_EVENT && spec.return.where.length === 0;
+  const fromDays =
+    perPeriod && anyReturn && tz === 'UTC' && catalog.tables.has('user_days')
+      ? `SELECT d.uid, ${periodStart('CAST(d.day AS TIMESTAMP)', spec.period, settings.weekStart)} AS rp, max(d.last_ts) AS ts, NULL AS v
+         FROM user_days d WHERE d.uid IN (SELECT uid FROM x) AND d.day >= CAST((SELECT min(ts) FROM x) AS DATE)
+         GROUP BY d.uid, rp`
+      : undefined;
   const returnUsers = ret.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '';
   const horizon = rolling
     ? `(SELECT max(ts) FROM x) + to_microseconds(${params.bind((n + 1) * periodMicros)})`
@@ -135,7 +144,7 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
        SELECT row_number() OVER () AS id, uid, ts, b, ${cohortPeriod('ts')} AS period FROM (${entries})),
      r_events AS (SELECT e.uid, e.ts, ${valueSql} AS v ${rPeriod} FROM events e ${returnUsers}
            WHERE ${ret.where} AND e.uid IN (SELECT uid FROM x) AND e.ts >= (SELECT min(ts) FROM x) AND e.ts < ${horizon}),
-     r AS (${perPeriod ? 'SELECT uid, rp, max(ts) AS ts, NULL AS v FROM r_events GROUP BY uid, rp' : 'SELECT * FROM r_events'}),
+     r AS (${fromDays ? fromDays : perPeriod ? 'SELECT uid, rp, max(ts) AS ts, NULL AS v FROM r_events GROUP BY uid, rp' : 'SELECT * FROM r_events'}),
      hits AS (
        SELECT x.id, ${index} AS k, sum(r.v) AS v
        FROM x JOIN r ON r.uid = x.uid AND r.ts >= x.ts

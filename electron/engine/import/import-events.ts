@@ -15,7 +15,7 @@ import { HASH_PROBE_TEXT } from '../workspace/schema';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
 import { resolveInputs, type ResolvedInputs } from './inputs';
 import { inspectSource, planImport, type ImportPlan, type PlanRequest } from './plan-import';
-import { rebuildUserFacts } from './user-facts';
+import { rebuildUserDays, rebuildUserFacts } from './user-facts';
 
 type ImportEventsRequest = ParsedRequestOf<'import.events'>;
 
@@ -371,9 +371,10 @@ async function mergeStage(
   await c.run('DROP TABLE events');
   await c.run('ALTER TABLE events_next RENAME TO events');
 
-  await tracked(c, job, { label: 'updating user facts', start: 0.95, end: 0.98 }, () =>
-    rebuildUserFacts(c),
-  );
+  await tracked(c, job, { label: 'updating user facts', start: 0.95, end: 0.98 }, async () => {
+    await rebuildUserFacts(c);
+    await rebuildUserDays(c);
+  });
   const after = await queryOne(
     c,
     `SELECT count(*) AS events, count(DISTINCT uid) AS users FROM events`,

@@ -15,3 +15,13 @@ export async function rebuildUserFacts(c: DuckDBConnection): Promise<void> {
   await c.run('DROP TABLE users');
   await c.run('ALTER TABLE users_next RENAME TO users');
 }
+
+/**
+ * Each user's active UTC days with their event count and last event: ~1 row per 4 events, so
+ * "was the user active in period k" (retention on any event) reads this instead of `events`.
+ */
+export async function rebuildUserDays(c: DuckDBConnection): Promise<void> {
+  await c.run(`CREATE OR REPLACE TABLE user_days AS
+    SELECT uid, CAST(ts AS DATE) AS day, count(*) AS events, max(ts) AS last_ts
+    FROM events GROUP BY uid, day ORDER BY uid, day`);
+}

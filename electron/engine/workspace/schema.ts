@@ -44,6 +44,7 @@ export const CREATE_SCHEMA = [
      imported_at TIMESTAMP NOT NULL,
      seconds DOUBLE NOT NULL
    )`,
+  `CREATE TABLE IF NOT EXISTS user_days (uid INTEGER, day DATE, events BIGINT, last_ts TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS saved_specs (
      id VARCHAR NOT NULL,
      kind VARCHAR NOT NULL,
@@ -62,7 +63,14 @@ export const CREATE_SCHEMA = [
 export const HASH_PROBE_TEXT = 'retention-workbench insert key';
 
 /** Tables every workspace has; anything else in the file is the analyst's own. */
-export const WORKSPACE_TABLES = ['workbench_meta', 'events', 'users', 'sources', 'saved_specs'];
+export const WORKSPACE_TABLES = [
+  'workbench_meta',
+  'events',
+  'users',
+  'user_days',
+  'sources',
+  'saved_specs',
+];
 
 /** Columns of `users` that the engine maintains; identity imports add any others. */
 export const USER_FACT_COLUMNS = ['uid', 'user_id', 'first_seen', 'last_seen', 'event_count'];

@@ -32,6 +32,7 @@ describe('workspace', () => {
       'events',
       'saved_specs',
       'sources',
+      'user_days',
       'users',
       'workbench_meta',
     ]);
@@ -109,6 +110,19 @@ describe('workspace', () => {
     await expect(
       ws.api['import.events']({ files: [ws.write('e2.csv', EVENTS)] }),
     ).rejects.toMatchObject({ code: 'READ_ONLY' });
+  });
+
+  it("derives users' active days for a workspace written before they existed", async () => {
+    await ws.api['import.events']({ files: [ws.write('e.csv', EVENTS)] });
+    await ws.api['sql.query']({ sql: 'DROP TABLE user_days', write: true });
+    await ws.api['workspace.close']({});
+    await ws.api['workspace.open']({ path: ws.file });
+    const days = await ws.rows('SELECT uid, day, events FROM user_days ORDER BY uid, day');
+    expect(days.map((d) => [d.uid, String(d.day), d.events])).toEqual([
+      [0, '2024-03-30', 1],
+      [0, '2024-03-31', 1],
+      [1, '2024-03-31', 1],
+    ]);
   });
 
   it('has a default location under the user data directory', () => {

@@ -15,6 +15,7 @@ import {
 import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
 import { toApiError } from '../errors';
 import { rederiveSessions } from '../import/sessions';
+import { rebuildUserDays } from '../import/user-facts';
 import { CREATE_SCHEMA, HASH_PROBE_TEXT, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
 
 export interface OpenOptions {
@@ -138,10 +139,14 @@ export class Workspace {
       if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
       await c.run('BEGIN TRANSACTION');
       for (const statement of CREATE_SCHEMA) await c.run(statement);
-      await c.run(
-        `INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2), ('hash_probe', CAST(hash($3) AS VARCHAR))`,
-        [String(SCHEMA_VERSION), JSON.stringify(DEFAULT_SETTINGS), HASH_PROBE_TEXT],
-      );
+      // A workspace from before user_days existed: derive it from its events.
+      if (names.has('events') && !names.has('user_days')) await rebuildUserDays(c);
+      if (!names.has('workbench_meta')) {
+        await c.run(
+          `INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2), ('hash_probe', CAST(hash($3) AS VARCHAR))`,
+          [String(SCHEMA_VERSION), JSON.stringify(DEFAULT_SETTINGS), HASH_PROBE_TEXT],
+        );
+      }
       await c.run('COMMIT');
     });
   }
