@@ -433,7 +433,7 @@ async function stepResults(
   });
   const rows = await queryRows(
     ctx.c,
-    `SELECT grp, ${selects.join(', ')} FROM funnel_units GROUP BY grp ORDER BY c0 DESC`,
+    `SELECT grp, ${selects.join(', ')} FROM funnel_units GROUP BY grp ORDER BY c0 DESC, grp`,
   );
   const order = (g: unknown): number => (g === OTHER_LABEL ? 1 : g === NONE_LABEL ? 2 : 0);
   rows.sort((a, b) => order(a.grp) - order(b.grp));
