@@ -191,7 +191,11 @@ function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
   ].join(', ');
   const units =
     spec.countBy !== 'attempts'
-      ? `SELECT * FROM att QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY level DESC, t0, attempt) = 1`
+      ? // Each unit's furthest attempt, the earliest among equals: one hash aggregation, no sort.
+        `SELECT unnest(arg_max(a, (a.level, -epoch_us(a.t0), -a.attempt))) FROM att a GROUP BY ${partition
+          .split(', ')
+          .map((c) => `a.${c}`)
+          .join(', ')}`
       : 'SELECT * FROM att';
   const limit = spec.breakdown?.limit ?? 0;
   const grouped = `units AS (SELECT *, ${unitValue} AS bv FROM (${units})),
@@ -359,18 +363,18 @@ function attributionSql(spec: FunnelSpec, required: number[]): string {
 
 function timeStats(prefix: string, row: Row): TimeToConvert {
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  const q = Array.isArray(row[`${prefix}_q`]) ? (row[`${prefix}_q`] as unknown[]) : [];
   return {
     mean: num(row[`${prefix}_mean`]),
-    median: num(row[`${prefix}_p50`]),
-    p25: num(row[`${prefix}_p25`]),
-    p75: num(row[`${prefix}_p75`]),
-    p95: num(row[`${prefix}_p95`]),
+    median: num(q[1]),
+    p25: num(q[0]),
+    p75: num(q[2]),
+    p95: num(q[3]),
     histogram: HISTOGRAM_EDGES.map((_, i) => Number(row[`${prefix}_h${i}`] ?? 0)),
   };
 }
 
 function timeSql(prefix: string, diff: string, reached: string): string {
-  const q = (p: number): string => `quantile_cont(${diff}, ${p}) FILTER (${reached})`;
   const buckets = HISTOGRAM_EDGES.map((edge, i) => {
     const next = HISTOGRAM_EDGES[i + 1];
     const cond =
@@ -379,10 +383,8 @@ function timeSql(prefix: string, diff: string, reached: string): string {
   });
   return [
     `avg(${diff}) FILTER (${reached}) AS ${prefix}_mean`,
-    `${q(0.25)} AS ${prefix}_p25`,
-    `${q(0.5)} AS ${prefix}_p50`,
-    `${q(0.75)} AS ${prefix}_p75`,
-    `${q(0.95)} AS ${prefix}_p95`,
+    // All four quantiles from one sort of the times.
+    `quantile_cont(${diff}, [0.25, 0.5, 0.75, 0.95]) FILTER (${reached}) AS ${prefix}_q`,
     ...buckets,
   ].join(', ');
 }
