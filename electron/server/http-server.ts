@@ -1,0 +1,160 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isMethodName, type ProgressEvent } from '../../shared/api/contract';
+import type { ApiErrorShape } from '../../shared/api/errors';
+import type { Engine } from '../engine/engine';
+
+/** Requests larger than this are refused before they are read whole (imports send paths, not files). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface WorkbenchServer {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The API contract over HTTP on 127.0.0.1, for browser mode and end-to-end tests. Every request
+ * needs the session token (like a notebook server), calls are POST /api/call/<method> with the
+ * JSON request, replies are the contract's {ok, value | error}, and progress events stream on
+ * GET /api/events as Server-Sent Events. No CORS headers are sent, and requests from another
+ * origin are refused.
+ */
+export async function startServer(options: {
+  engine: Engine;
+  port?: number;
+  token?: string;
+}): Promise<WorkbenchServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const listeners = new Set<ServerResponse>();
+  const broadcast = (event: ProgressEvent): void => {
+    const data = `data: ${JSON.stringify(event)}\n\n`;
+    for (const res of listeners) res.write(data);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      send(res, 500, { ok: false, error: { code: 'INTERNAL', message: String(error) } });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!authorised(req, url, token)) {
+      send(
+        res,
+        401,
+        failure(
+          'INVALID_REQUEST',
+          'Missing or wrong session token. Open the URL the workbench printed.',
+        ),
+      );
+      return;
+    }
+    const origin = req.headers.origin;
+    const own = `http://${req.headers.host ?? ''}`;
+    if (origin !== undefined && origin !== own) {
+      send(res, 403, failure('INVALID_REQUEST', `Requests from ${origin} are not accepted.`));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/api/events') {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(': connected\n\n');
+      listeners.add(res);
+      req.on('close', () => listeners.delete(res));
+      return;
+    }
+    const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
+    if (req.method !== 'POST' || call === null) {
+      send(res, 404, failure('UNKNOWN_METHOD', `No route ${req.method ?? ''} ${url.pathname}.`));
+      return;
+    }
+    const method = call[1] ?? '';
+    if (!isMethodName(method)) {
+      send(res, 404, failure('UNKNOWN_METHOD', `No method '${method}'.`));
+      return;
+    }
+    const body = await readBody(req);
+    if (body === 'too large') {
+      send(
+        res,
+        413,
+        failure(
+          'INVALID_REQUEST',
+          `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`,
+        ),
+      );
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = body === '' ? {} : JSON.parse(body);
+    } catch {
+      send(res, 400, failure('INVALID_REQUEST', 'The request body is not JSON.'));
+      return;
+    }
+    const envelope = (parsed ?? {}) as { request?: unknown; jobId?: unknown };
+    const jobId = typeof envelope.jobId === 'string' ? envelope.jobId : undefined;
+    const reply = await options.engine.call(method, envelope.request ?? {}, {
+      ...(jobId === undefined ? {} : { jobId }),
+      onProgress: broadcast,
+    });
+    send(res, 200, reply);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    close: async () => {
+      for (const res of listeners) res.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function authorised(req: IncomingMessage, url: URL, token: string): boolean {
+  const header = req.headers.authorization;
+  const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+  if (given === null || given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage): Promise<string | 'too large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return 'too large';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return 'too large';
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function failure(
+  code: ApiErrorShape['code'],
+  message: string,
+): { ok: false; error: ApiErrorShape } {
+  return { ok: false, error: { code, message } };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
