@@ -58,8 +58,9 @@ if (reason === null) {
   if (build.status !== 0) process.exit(build.status ?? 1);
   run(electronBinary(), [root]);
 } else {
-  process.stderr.write(
-    `Electron cannot start here (${reason}); opening the demo workspace in the terminal instead.\n`,
-  );
-  run(process.execPath, [path.join(root, 'bin', 'workbench.js'), 'demo']);
+  process.stderr.write(`Electron cannot start here (${reason}); starting browser mode instead.\n`);
+  run(process.execPath, [
+    path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+    path.join(root, 'electron', 'server', 'web.ts'),
+  ]);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,28 @@ describe('the contract over HTTP', () => {
     await reader?.cancel();
     await reading;
     expect(events.some((e) => e.jobId === 'job-1' && e.method === 'import.events')).toBe(true);
+  });
+
+  it('serves the app to a browser holding the token, its assets by cookie', async () => {
+    const appDir = path.join(dir, 'app');
+    mkdirSync(path.join(appDir, 'assets'), { recursive: true });
+    writeFileSync(path.join(appDir, 'index.html'), '<main>app</main>');
+    writeFileSync(path.join(appDir, 'assets', 'a.js'), 'console.log(1)');
+    const web = await startServer({ engine, staticDir: appDir });
+    const root = web.url.replace(/\/\?token=.*$/, '');
+    try {
+      const page = await fetch(web.url);
+      expect(await page.text()).toBe('<main>app</main>');
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect((await fetch(`${root}/assets/a.js`)).status).toBe(401);
+      const asset = await fetch(`${root}/assets/a.js`, { headers: { cookie } });
+      expect(asset.headers.get('content-type')).toContain('javascript');
+      // Outside the app folder nothing is served but the app itself.
+      expect(
+        await (await fetch(`${root}/..%2F..%2Fetc%2Fpasswd`, { headers: { cookie } })).text(),
+      ).toBe('<main>app</main>');
+    } finally {
+      await web.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMethodName, type ProgressEvent } from '../../shared/api/contract';
@@ -25,6 +27,8 @@ export async function startServer(options: {
   engine: Engine;
   port?: number;
   token?: string;
+  /** The built renderer, served for every path outside /api (browser mode). */
+  staticDir?: string;
 }): Promise<WorkbenchServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const listeners = new Set<ServerResponse>();
@@ -67,6 +71,15 @@ export async function startServer(options: {
       res.write(': connected\n\n');
       listeners.add(res);
       req.on('close', () => listeners.delete(res));
+      return;
+    }
+    if (
+      req.method === 'GET' &&
+      options.staticDir !== undefined &&
+      !url.pathname.startsWith('/api/')
+    ) {
+      res.setHeader('set-cookie', `workbench_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      await serveStatic(res, options.staticDir, url.pathname);
       return;
     }
     const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
@@ -119,9 +132,44 @@ export async function startServer(options: {
   };
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** Files of the built renderer; anything that is not a file is the app itself (index.html). */
+async function serveStatic(res: ServerResponse, root: string, pathname: string): Promise<void> {
+  const base = path.resolve(root);
+  const wanted = path.resolve(base, `.${decodeURIComponent(pathname)}`);
+  const inside = wanted === base || wanted.startsWith(`${base}${path.sep}`);
+  const file =
+    inside && (await stat(wanted).catch(() => null))?.isFile()
+      ? wanted
+      : path.join(base, 'index.html');
+  const body = await readFile(file).catch(() => null);
+  if (body === null) {
+    send(res, 404, failure('FILE_NOT_FOUND', 'The app is not built (npm run web builds it).'));
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
 function authorised(req: IncomingMessage, url: URL, token: string): boolean {
   const header = req.headers.authorization;
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+  // The page's own assets are fetched without the token in their URL: the cookie set when the
+  // page was opened with it vouches for them (SameSite=Strict, so other sites cannot use it).
+  const cookie = /(?:^|;\s*)workbench_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  const given = header?.startsWith('Bearer ')
+    ? header.slice(7)
+    : (url.searchParams.get('token') ?? cookie ?? null);
   if (given === null || given === undefined) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);

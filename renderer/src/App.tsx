@@ -13,11 +13,13 @@ export function App() {
   useEffect(() => {
     const api = connectApi();
     if (api === null) {
-      setError('No engine connection: start the workbench with npm start.');
+      setError(
+        'No engine connection: start the workbench with npm start (or npm run web and open the URL it prints).',
+      );
       return;
     }
-    api['workspace.open']({})
-      .then(() => api['workspace.info']({}))
+    api['workspace.info']({})
+      .catch(() => api['workspace.open']({}).then(() => api['workspace.info']({})))
       .then(setInfo)
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, []);
