@@ -19,6 +19,14 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
     breakdown: z.string().optional(),
   }),
   z.object({
+    kind: z.literal('trends'),
+    /** 0-based series of the spec. */
+    series: z.number().int().min(0),
+    /** The period as the result labels it ('2024-03-04' or '2024-03-04 13:00'). */
+    period: z.string().min(1),
+    breakdown: z.string().optional(),
+  }),
+  z.object({
     kind: z.literal('lifecycle'),
     period: z.string().min(1),
     status: z.enum(LIFECYCLE_STATUSES),

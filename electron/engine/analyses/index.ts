@@ -16,7 +16,7 @@ import { runPaths } from './paths';
 import { retentionUsers, runRetention } from './retention';
 import { runSessions } from './sessions';
 import { runStickiness, stickinessUsers } from './stickiness';
-import { runTrends } from './trends';
+import { runTrends, trendsUsers } from './trends';
 
 export type Clock = () => Date;
 
@@ -86,6 +86,7 @@ function uidQuery(
   select: UserSelection,
 ): Promise<UidQuery> | UidQuery {
   if (spec.kind === 'funnel' && select.kind === 'funnel') return funnelUsers(ctx, spec, select);
+  if (spec.kind === 'trends' && select.kind === 'trends') return trendsUsers(ctx, spec, select);
   if (spec.kind === 'retention' && select.kind === 'retention')
     return retentionUsers(ctx, spec, select);
   if (spec.kind === 'lifecycle' && select.kind === 'lifecycle')

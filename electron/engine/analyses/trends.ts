@@ -7,7 +7,7 @@ import {
 } from '../../../shared/specs/trends';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
-import { observedUntilSql, type AnalysisContext } from './context';
+import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 import { SpecIssues } from './spec-issues';
 import {
   intervalSql,
@@ -51,6 +51,8 @@ interface SeriesQuery {
   label: string;
   sql: string;
   params: SqlParams;
+  /** The CTEs up to `ev` (uid, local, period, b, in_range): what the users behind a point use. */
+  base: string;
 }
 
 /**
@@ -168,7 +170,7 @@ function buildSeriesQuery(
   const series = spec.series[index];
   const params = new SqlParams();
   const path = `series[${index}]`;
-  if (series === undefined) return { index, label: '', sql: '', params };
+  if (series === undefined) return { index, label: '', sql: '', params, base: '' };
   const { catalog, settings } = ctx;
   const filter = eventFilterSql(
     catalog,
@@ -246,7 +248,7 @@ function buildSeriesQuery(
   const label =
     series.label ??
     `${series.events.event === ANY_EVENT ? 'Any event' : series.events.event} (${MEASURE_LABELS[series.measure]}${series.property === undefined ? '' : ` of ${series.property}`})`;
-  return { index, label, sql, params };
+  return { index, label, sql, params, base };
 }
 
 function aggregate(measure: TrendMeasure): string {
@@ -276,4 +278,40 @@ function shiftDay(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The users behind one point: those whose matching events make the series' value in that period
+ * (for DAU/WAU/MAU and DAU/MAU: those active in the days the value counts).
+ */
+export function trendsUsers(
+  ctx: AnalysisContext,
+  spec: TrendsSpec,
+  pick: { series: number; period: string; breakdown?: string },
+): UidQuery {
+  const { settings } = ctx;
+  const days = resolveDays(spec.dateRange, ctx.now, settings);
+  const issues = new SpecIssues();
+  const breakdown = breakdownSql(ctx.catalog, spec.breakdown, issues);
+  const query = buildSeriesQuery(ctx, spec, pick.series, days, issues, breakdown);
+  issues.throwIfAny('trends');
+  const { params, base } = query;
+  const measure = spec.series[pick.series]?.measure ?? 'total';
+  const rolling = ROLLING_DAYS[measure];
+  const label = periodLabel('period', spec.interval);
+  const group = pick.breakdown === undefined ? '' : ` AND b = ${params.bind(pick.breakdown)}`;
+  if (rolling === undefined) {
+    return {
+      sql: `WITH ${base} SELECT DISTINCT uid FROM ev WHERE in_range AND ${label} = ${params.bind(pick.period)}${group}`,
+      params,
+    };
+  }
+  const n = measure === 'stickiness' ? 30 : rolling;
+  // The period's label is its first local day; the value counts the N days ending on its last.
+  const lastDay = `CAST(CAST(${params.bind(pick.period)} AS TIMESTAMP) + ${intervalSql(spec.interval)} - INTERVAL 1 DAY AS DATE)`;
+  return {
+    sql: `WITH ${base} SELECT DISTINCT uid FROM ev
+      WHERE CAST(local AS DATE) BETWEEN ${lastDay} - ${n - 1} AND ${lastDay}${group}`,
+    params,
+  };
 }

@@ -127,6 +127,39 @@ describe('users behind a number', () => {
     ).toBe(period?.users[1]);
   });
 
+  it('trend points: unique users and rolling weekly actives, per breakdown value', async () => {
+    const spec: AnalysisSpec = {
+      kind: 'trends',
+      version: 1,
+      series: [
+        { events: { event: 'app_opened', where: [] }, measure: 'uniqueUsers' },
+        { events: { event: '$any', where: [] }, measure: 'wau' },
+      ],
+      interval: 'day',
+      dateRange: { type: 'relative', last: 14, unit: 'day' },
+      breakdown: { property: 'platform', source: 'event', limit: 2 },
+      filters: [],
+    };
+    const result = await ws.api['analysis.run']({ spec });
+    if (result.kind !== 'trends') throw new Error('trends expected');
+    for (const line of result.series
+      .slice(0, 3)
+      .concat(result.series.filter((x) => x.series === 1).slice(0, 2))) {
+      for (const at of [3, 9]) {
+        const period = result.periods[at] ?? '';
+        const picked = await users(spec, {
+          kind: 'trends',
+          series: line.series,
+          period,
+          ...(line.breakdown === undefined ? {} : { breakdown: line.breakdown }),
+        });
+        expect(picked.total, `${line.label} ${line.breakdown ?? ''} ${period}`).toBe(
+          line.values[at],
+        );
+      }
+    }
+  });
+
   it('refuses a selection of another kind than the spec', async () => {
     const spec: AnalysisSpec = {
       kind: 'lifecycle',
