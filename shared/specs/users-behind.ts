@@ -27,6 +27,12 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
     breakdown: z.string().optional(),
   }),
   z.object({
+    kind: z.literal('paths'),
+    /** The node: its step (0 = anchor, negative before an end event) and event (or "(other)"). */
+    step: z.number().int(),
+    event: z.string().min(1),
+  }),
+  z.object({
     kind: z.literal('lifecycle'),
     period: z.string().min(1),
     status: z.enum(LIFECYCLE_STATUSES),

@@ -12,7 +12,7 @@ import type { AnalysisContext, UidQuery } from './context';
 import { runEventTypes } from './event-types';
 import { funnelUsers, runFunnel } from './funnel';
 import { lifecycleUsers, runLifecycle } from './lifecycle';
-import { runPaths } from './paths';
+import { pathsUsers, runPaths } from './paths';
 import { retentionUsers, runRetention } from './retention';
 import { runSessions } from './sessions';
 import { runStickiness, stickinessUsers } from './stickiness';
@@ -87,6 +87,7 @@ function uidQuery(
 ): Promise<UidQuery> | UidQuery {
   if (spec.kind === 'funnel' && select.kind === 'funnel') return funnelUsers(ctx, spec, select);
   if (spec.kind === 'trends' && select.kind === 'trends') return trendsUsers(ctx, spec, select);
+  if (spec.kind === 'paths' && select.kind === 'paths') return pathsUsers(ctx, spec, select);
   if (spec.kind === 'retention' && select.kind === 'retention')
     return retentionUsers(ctx, spec, select);
   if (spec.kind === 'lifecycle' && select.kind === 'lifecycle')

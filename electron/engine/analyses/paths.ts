@@ -2,7 +2,7 @@ import { OTHER_LABEL, sampledOf } from '../../../shared/specs/common';
 import type { PathsResult, PathsSpec } from '../../../shared/specs/paths';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, UidQuery } from './context';
 import { SpecIssues } from './spec-issues';
 import { resolveDays, utcMidnight } from './sql/periods';
 import { eventFilterSql, samplingSql } from './sql/properties';
@@ -11,12 +11,8 @@ import { shiftDay } from './sql/scoped-events';
 /** Events of one session in order: time, then storage order for events of the same instant. */
 const ORDER_KEY = 'CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid';
 
-/**
- * Paths within sessions. The anchor is the session's first start event (paths forward), its
- * first end event (paths leading to it, steps -1, -2, ...), or its first visible event. Each step
- * keeps its most frequent events by users; the rest become "(other)".
- */
-export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<PathsResult> {
+/** The CTEs up to `mapped` (session_id, uid, step, node) and the statement over them. */
+function pathsSql(ctx: AnalysisContext, spec: PathsSpec) {
   const { settings, catalog } = ctx;
   const tz = settings.timezone;
   const issues = new SpecIssues();
@@ -56,9 +52,10 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
   const direction = backward ? 'DESC' : 'ASC';
   const limit = params.bind(spec.limit);
   const steps = params.bind(spec.steps);
-  const rows = await queryRows(
-    ctx.c,
-    `WITH a AS MATERIALIZED (SELECT * FROM (${anchors}) e WHERE ${sampling}),
+  return {
+    params,
+    backward,
+    ctes: `a AS MATERIALIZED (SELECT * FROM (${anchors}) e WHERE ${sampling}),
      seq AS (
        SELECT e.session_id, a.uid, e.event, ${ORDER_KEY} AS k
        FROM events e JOIN a ON a.session_id = e.session_id
@@ -78,8 +75,8 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
        FROM numbered GROUP BY step, event),
      mapped AS (
        SELECT n.session_id, n.uid, n.step, CASE WHEN r.r <= ${limit} THEN n.event ELSE ${params.bind(OTHER_LABEL)} END AS node
-       FROM numbered n JOIN ranked r USING (step, event))
-     SELECT 'node' AS kind, step, node AS source, NULL AS target, count(DISTINCT uid) AS users, count(DISTINCT session_id) AS sessions
+       FROM numbered n JOIN ranked r USING (step, event))`,
+    final: `     SELECT 'node' AS kind, step, node AS source, NULL AS target, count(DISTINCT uid) AS users, count(DISTINCT session_id) AS sessions
      FROM mapped GROUP BY step, node
      UNION ALL
      SELECT 'link', m1.step, m1.node, m2.node, count(DISTINCT m1.uid), count(DISTINCT m1.session_id)
@@ -87,8 +84,17 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
      GROUP BY m1.step, m1.node, m2.node
      UNION ALL
      SELECT 'total', NULL, NULL, NULL, count(DISTINCT uid), count(*) FROM a`,
-    params.values,
-  );
+  };
+}
+
+/**
+ * Paths within sessions. The anchor is the session's first start event (paths forward), its
+ * first end event (paths leading to it, steps -1, -2, ...), or its first visible event. Each step
+ * keeps its most frequent events by users; the rest become "(other)".
+ */
+export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<PathsResult> {
+  const { params, backward, ctes, final } = pathsSql(ctx, spec);
+  const rows = await queryRows(ctx.c, `WITH ${ctes} ${final}`, params.values);
   const id = (step: number, event: string): string => `${step}:${event}`;
   const nodes = rows
     .filter((r) => r.kind === 'node')
@@ -120,5 +126,18 @@ export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<P
     links,
     sessions: Number(total?.sessions ?? 0),
     sampled: sampledOf(spec.sample),
+  };
+}
+
+/** The users behind one path node (a step and an event, or "(other)"). */
+export function pathsUsers(
+  ctx: AnalysisContext,
+  spec: PathsSpec,
+  pick: { step: number; event: string },
+): UidQuery {
+  const { params, ctes } = pathsSql(ctx, spec);
+  return {
+    sql: `WITH ${ctes} SELECT DISTINCT uid FROM mapped WHERE step = ${params.bind(pick.step)} AND node = ${params.bind(pick.event)}`,
+    params,
   };
 }

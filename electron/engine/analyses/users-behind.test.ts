@@ -160,6 +160,27 @@ describe('users behind a number', () => {
     }
   });
 
+  it('path nodes', async () => {
+    const spec: AnalysisSpec = {
+      kind: 'paths',
+      version: 1,
+      start: { event: 'app_opened', where: [] },
+      steps: 3,
+      hide: [],
+      limit: 3,
+      collapseRepeats: false,
+      dateRange: { type: 'relative', last: 14, unit: 'day' },
+    };
+    const result = await ws.api['analysis.run']({ spec });
+    if (result.kind !== 'paths') throw new Error('paths expected');
+    for (const node of result.nodes.slice(0, 6)) {
+      expect(
+        (await users(spec, { kind: 'paths', step: node.step, event: node.event })).total,
+        node.id,
+      ).toBe(node.users);
+    }
+  });
+
   it('refuses a selection of another kind than the spec', async () => {
     const spec: AnalysisSpec = {
       kind: 'lifecycle',
