@@ -24,6 +24,14 @@ afterAll(() => ws.close());
 const users = async (spec: AnalysisSpec, select: UserSelection) =>
   ws.api['analysis.users']({ spec, select, limit: 100_000 });
 const range = { type: 'relative' as const, last: 60, unit: 'day' as const };
+const lifecycleSpec: AnalysisSpec = {
+  kind: 'lifecycle',
+  version: 1,
+  events: { event: 'app_opened', where: [] },
+  interval: 'week',
+  dateRange: range,
+  filters: [],
+};
 
 describe('users behind a number', () => {
   it('funnel steps: converted and dropped users match the counts, and are the right people', async () => {
@@ -88,14 +96,7 @@ describe('users behind a number', () => {
   });
 
   it('lifecycle bars and stickiness buckets', async () => {
-    const lifecycle: AnalysisSpec = {
-      kind: 'lifecycle',
-      version: 1,
-      events: { event: 'app_opened', where: [] },
-      interval: 'week',
-      dateRange: range,
-      filters: [],
-    };
+    const lifecycle = lifecycleSpec;
     const l = await ws.api['analysis.run']({ spec: lifecycle });
     if (l.kind !== 'lifecycle') throw new Error('lifecycle expected');
     const at = 3;
@@ -182,14 +183,7 @@ describe('users behind a number', () => {
   });
 
   it('refuses a selection of another kind than the spec', async () => {
-    const spec: AnalysisSpec = {
-      kind: 'lifecycle',
-      version: 1,
-      events: { event: 'app_opened', where: [] },
-      interval: 'week',
-      dateRange: range,
-      filters: [],
-    };
+    const spec = lifecycleSpec;
     await expect(
       users(spec, { kind: 'funnel', step: 1, outcome: 'converted' }),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
