@@ -14,6 +14,7 @@ import {
 } from '../../../shared/specs/funnel';
 import { queryRows, type Row } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
+import { scanFunnelUnits } from './funnel-stream';
 import { SpecIssues } from './spec-issues';
 import {
   intervalSql,
@@ -212,13 +213,26 @@ function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
 
 /**
  * Funnels, as ClickHouse's windowFunnel and PostHog compute them (see funnelUnitsSql): the
- * counted units are materialised once, then counted per step and per entry period.
+ * counted units are materialised once, then counted per step and per entry period. The units come
+ * from the one-pass scan (funnel-stream.ts) when the funnel's shape allows it, else from the SQL
+ * chain; `scan: false` forces the chain, which tests use to check the two against each other.
  */
-export async function runFunnel(ctx: AnalysisContext, spec: FunnelSpec): Promise<FunnelResult> {
+export async function runFunnel(
+  ctx: AnalysisContext,
+  spec: FunnelSpec,
+  options: { scan: boolean } = { scan: true },
+): Promise<FunnelResult> {
   const { sql, params, required, windowSeconds } = funnelUnitsSql(ctx, spec);
-  await ctx.c.run('DROP TABLE IF EXISTS funnel_units');
-  await ctx.c.run(`CREATE TEMP TABLE funnel_units AS ${sql}`, params.values);
+  const share = (i: number, j: number): boolean =>
+    canShareEvent(
+      spec.steps[i]?.events ?? { event: '', where: [] },
+      spec.steps[j]?.events ?? { event: '', where: [] },
+    );
   try {
+    if (!options.scan || !(await scanFunnelUnits(ctx, spec, share))) {
+      await ctx.c.run('DROP TABLE IF EXISTS funnel_units');
+      await ctx.c.run(`CREATE TEMP TABLE funnel_units AS ${sql}`, params.values);
+    }
     const groups = await stepResults(ctx, spec, required);
     const overTime = await conversionOverTime(ctx, spec, required, windowSeconds);
 
@@ -374,21 +388,6 @@ function timeStats(prefix: string, row: Row): TimeToConvert {
   };
 }
 
-function timeSql(prefix: string, diff: string, reached: string): string {
-  const buckets = HISTOGRAM_EDGES.map((edge, i) => {
-    const next = HISTOGRAM_EDGES[i + 1];
-    const cond =
-      next === undefined ? `${diff} >= ${edge}` : `${diff} >= ${edge} AND ${diff} < ${next}`;
-    return `count(*) FILTER (${reached} AND ${cond}) AS ${prefix}_h${i}`;
-  });
-  return [
-    `avg(${diff}) FILTER (${reached}) AS ${prefix}_mean`,
-    // All four quantiles from one sort of the times.
-    `quantile_cont(${diff}, [0.25, 0.5, 0.75, 0.95]) FILTER (${reached}) AS ${prefix}_q`,
-    ...buckets,
-  ].join(', ');
-}
-
 /** Whether a counted unit reached step i. */
 function reachedSql(spec: FunnelSpec, required: number[], i: number): string {
   if (i === 0) return 'TRUE';
@@ -425,18 +424,48 @@ async function stepResults(
 ): Promise<FunnelResult['groups']> {
   const seconds = (a: string, b: string): string => `((epoch_us(${a}) - epoch_us(${b})) / 1e6)`;
   const selects: string[] = ['count(*) AS c0'];
+  // Each time to convert as a (key, seconds, reached) row: the statistics then come from one
+  // grouping instead of a filtered aggregate per statistic and bucket (265 ms -> 60 ms on 200k).
+  const measures: string[] = [];
   spec.steps.forEach((step, i) => {
     if (i === 0) return;
     const reached = reachedSql(spec, required, i);
     const previous = previousStep(spec, required, i);
     selects.push(`count(*) FILTER (${reached}) AS c${i}`);
-    selects.push(timeSql(`p${i}`, seconds(`t${i}`, `t${previous}`), reached));
-    selects.push(timeSql(`f${i}`, seconds(`t${i}`, 't0'), reached));
+    measures.push(
+      `{'key': 'p${i}', 'd': ${seconds(`t${i}`, `t${previous}`)}, 'r': ${reached}}`,
+      `{'key': 'f${i}', 'd': ${seconds(`t${i}`, 't0')}, 'r': ${reached}}`,
+    );
   });
   const rows = await queryRows(
     ctx.c,
     `SELECT grp, ${selects.join(', ')} FROM funnel_units GROUP BY grp ORDER BY c0 DESC, grp`,
   );
+  if (measures.length > 0) {
+    const bucket = `CASE ${HISTOGRAM_EDGES.slice(1)
+      .map((edge, i) => `WHEN d < ${edge} THEN ${i}`)
+      .join(' ')} ELSE ${HISTOGRAM_EDGES.length - 1} END`;
+    const times = await queryRows(
+      ctx.c,
+      `SELECT grp, key, avg(d) AS mean, quantile_cont(d, [0.25, 0.5, 0.75, 0.95]) AS q,
+              ${HISTOGRAM_EDGES.map((_, i) => `count(*) FILTER (b = ${i}) AS h${i}`).join(', ')}
+       FROM (SELECT grp, key, d, ${bucket} AS b
+             FROM (SELECT grp, m.key AS key, m.d AS d, m.r AS r
+                   FROM (SELECT grp, unnest([${measures.join(', ')}]) AS m FROM funnel_units))
+             WHERE r)
+       GROUP BY grp, key`,
+    );
+    for (const t of times) {
+      const row = rows.find((r) => r.grp === t.grp);
+      if (row === undefined) continue;
+      const key = String(t.key);
+      row[`${key}_mean`] = t.mean ?? null;
+      row[`${key}_q`] = t.q ?? null;
+      HISTOGRAM_EDGES.forEach((_, i) => {
+        row[`${key}_h${i}`] = t[`h${i}`] ?? 0;
+      });
+    }
+  }
   const order = (g: unknown): number => (g === OTHER_LABEL ? 1 : g === NONE_LABEL ? 2 : 0);
   rows.sort((a, b) => order(a.grp) - order(b.grp));
   if (rows.length === 0) rows.push({ grp: null, c0: 0 });

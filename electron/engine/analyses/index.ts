@@ -21,7 +21,7 @@ import { runTrends, trendsUsers } from './trends';
 export type Clock = () => Date;
 
 /** The context every analysis runs in: settings, names to check specs against, the clocks. */
-async function analysisContext(
+export async function analysisContext(
   workspace: Workspace,
   c: DuckDBConnection,
   clock: Clock,
