@@ -77,6 +77,25 @@ describe('sessions', () => {
     expect(second.total.sessions).toBe(0);
   });
 
+  it('gives the same sessions from the session table as from the events', async () => {
+    const spec = {
+      kind: 'sessions' as const,
+      version: 1 as const,
+      events: { event: '$any', where: [] },
+      interval: 'day' as const,
+      dateRange: range,
+      filters: [],
+    };
+    const fromTable = await run(spec);
+    await ws.api['sql.query']({ sql: 'DROP TABLE session_facts', write: true });
+    const fromEvents = await run(spec);
+    await ws.api['sql.query']({
+      sql: 'CREATE TABLE session_facts AS SELECT session_id, any_value(uid) AS uid, min(ts) AS started, count(*) AS events, (epoch_us(max(ts)) - epoch_us(min(ts))) / 1e6 AS duration FROM events GROUP BY session_id',
+      write: true,
+    });
+    expect(fromTable).toEqual(fromEvents);
+  });
+
   it('counts only sessions holding a matching event when asked', async () => {
     const r = await run({
       kind: 'sessions',
@@ -95,8 +114,18 @@ describe('sessions', () => {
     // With an hour: u1's 11:30 joins its first session (65 min after 10:25? no: 65 > 60, stays);
     // u2's 13:20 is 40 min after 12:40 and joins.
     const after = (await ws.api['workspace.info']({})).sessions;
+    const analysed = await run({
+      kind: 'sessions',
+      version: 1,
+      events: { event: '$any', where: [] },
+      interval: 'day',
+      dateRange: range,
+      filters: [],
+    });
     await ws.api['workspace.updateSettings']({ sessionGapMinutes: 30 });
     expect([before, after]).toEqual([5, 4]);
+    // The analysis reads the re-cut sessions too: u2's two sessions are one of 3 events now.
+    expect([analysed.total.sessions, analysed.total.meanEvents]).toEqual([4, 13 / 4]);
     expect((await ws.api['workspace.info']({})).sessions).toBe(5);
   });
 });

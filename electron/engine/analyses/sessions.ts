@@ -58,7 +58,14 @@ export async function runSessions(
     ? `AND e.session_id IN (SELECT e.session_id FROM events e ${filter.needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
          WHERE e.ts >= ${from} AND e.ts < ${to} AND ${filter.where})`
     : '';
-  const sessions = `SELECT e.session_id, any_value(e.uid) AS uid, min(e.ts) AS started, count(*) AS events,
+  // Without an event filter a session is in when it starts in the range (one that started before
+  // has an event in the gap before it; one that starts inside has an event inside): the derived
+  // session table answers that without reading events.
+  const sessions =
+    !filtered && catalog.tables.has('session_facts')
+      ? `SELECT e.session_id, e.uid, e.started, e.events, e.duration FROM session_facts e
+         WHERE e.started >= ${from} AND e.started < ${to} AND ${sampling}`
+      : `SELECT e.session_id, any_value(e.uid) AS uid, min(e.ts) AS started, count(*) AS events,
       (epoch_us(max(e.ts)) - epoch_us(min(e.ts))) / 1e6 AS duration
     FROM events e
     WHERE ((e.ts >= ${from} AND e.ts < ${to}) OR (e.ts >= ${to} AND e.session_id IN (${runningOn})))
@@ -70,10 +77,12 @@ export async function runSessions(
       avg((events = 1)::INT) AS bounce`;
   const step = intervalSql(spec.interval);
   await ctx.c.run('DROP TABLE IF EXISTS session_stats');
-  await ctx.c.run(
+  // The session-table path leaves the gap windows' values unused: keep only the placeholders used.
+  const stats = SqlParams.compact(
     `CREATE TEMP TABLE session_stats AS SELECT *, ${period} AS period FROM (${sessions})`,
     params.values,
   );
+  await ctx.c.run(stats.sql, stats.values);
   try {
     const p2 = new SqlParams();
     const bounds = periodBounds(days, spec.interval, settings.weekStart, p2);

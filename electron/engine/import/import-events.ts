@@ -15,7 +15,7 @@ import { HASH_PROBE_TEXT } from '../workspace/schema';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
 import { resolveInputs, type ResolvedInputs } from './inputs';
 import { inspectSource, planImport, type ImportPlan, type PlanRequest } from './plan-import';
-import { rebuildUserDays, rebuildUserFacts } from './user-facts';
+import { rebuildSessionFacts, rebuildUserDays, rebuildUserFacts } from './user-facts';
 
 type ImportEventsRequest = ParsedRequestOf<'import.events'>;
 
@@ -374,6 +374,7 @@ async function mergeStage(
   await tracked(c, job, { label: 'updating user facts', start: 0.95, end: 0.98 }, async () => {
     await rebuildUserFacts(c);
     await rebuildUserDays(c);
+    await rebuildSessionFacts(c);
   });
   const after = await queryOne(
     c,

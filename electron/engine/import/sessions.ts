@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { rebuildSessionFacts } from './user-facts';
 
 /**
  * Recomputes every session_id for a new inactivity gap, in one pass that keeps the (uid, ts)
@@ -17,4 +18,5 @@ export async function rederiveSessions(c: DuckDBConnection, gapMinutes: number):
     FROM marked ORDER BY uid, ts`);
   await c.run('DROP TABLE events');
   await c.run('ALTER TABLE events_next RENAME TO events');
+  await rebuildSessionFacts(c);
 }

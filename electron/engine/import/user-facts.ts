@@ -25,3 +25,15 @@ export async function rebuildUserDays(c: DuckDBConnection): Promise<void> {
     SELECT uid, CAST(ts AS DATE) AS day, count(*) AS events, max(ts) AS last_ts
     FROM events GROUP BY uid, day ORDER BY uid, day`);
 }
+
+/**
+ * One row per session (~1 per 10 events): start, event count and duration. The sessions analysis
+ * on any event reads this instead of grouping every event by session_id. Rebuilt whenever events
+ * or their session_ids change.
+ */
+export async function rebuildSessionFacts(c: DuckDBConnection): Promise<void> {
+  await c.run(`CREATE OR REPLACE TABLE session_facts AS
+    SELECT session_id, any_value(uid) AS uid, min(ts) AS started, count(*) AS events,
+           (epoch_us(max(ts)) - epoch_us(min(ts))) / 1e6 AS duration
+    FROM events GROUP BY session_id ORDER BY started`);
+}

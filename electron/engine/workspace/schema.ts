@@ -45,6 +45,7 @@ export const CREATE_SCHEMA = [
      seconds DOUBLE NOT NULL
    )`,
   `CREATE TABLE IF NOT EXISTS user_days (uid INTEGER, day DATE, events BIGINT, last_ts TIMESTAMP)`,
+  `CREATE TABLE IF NOT EXISTS session_facts (session_id BIGINT, uid INTEGER, started TIMESTAMP, events BIGINT, duration DOUBLE)`,
   `CREATE TABLE IF NOT EXISTS saved_specs (
      id VARCHAR NOT NULL,
      kind VARCHAR NOT NULL,
@@ -68,6 +69,7 @@ export const WORKSPACE_TABLES = [
   'events',
   'users',
   'user_days',
+  'session_facts',
   'sources',
   'saved_specs',
 ];

@@ -31,6 +31,7 @@ describe('workspace', () => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'events',
       'saved_specs',
+      'session_facts',
       'sources',
       'user_days',
       'users',
@@ -114,7 +115,10 @@ describe('workspace', () => {
 
   it("derives users' active days for a workspace written before they existed", async () => {
     await ws.api['import.events']({ files: [ws.write('e.csv', EVENTS)] });
-    await ws.api['sql.query']({ sql: 'DROP TABLE user_days', write: true });
+    await ws.api['sql.query']({
+      sql: 'DROP TABLE user_days; DROP TABLE session_facts',
+      write: true,
+    });
     await ws.api['workspace.close']({});
     await ws.api['workspace.open']({ path: ws.file });
     const days = await ws.rows('SELECT uid, day, events FROM user_days ORDER BY uid, day');
@@ -122,6 +126,12 @@ describe('workspace', () => {
       [0, '2024-03-30', 1],
       [0, '2024-03-31', 1],
       [1, '2024-03-31', 1],
+    ]);
+    const sessions = await ws.rows('SELECT uid, events FROM session_facts ORDER BY uid, started');
+    expect(sessions.map((x) => [x.uid, x.events])).toEqual([
+      [0, 1],
+      [0, 1],
+      [1, 1],
     ]);
   });
 

@@ -15,7 +15,7 @@ import {
 import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
 import { toApiError } from '../errors';
 import { rederiveSessions } from '../import/sessions';
-import { rebuildUserDays } from '../import/user-facts';
+import { rebuildSessionFacts, rebuildUserDays } from '../import/user-facts';
 import { CREATE_SCHEMA, HASH_PROBE_TEXT, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
 
 export interface OpenOptions {
@@ -139,8 +139,9 @@ export class Workspace {
       if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
       await c.run('BEGIN TRANSACTION');
       for (const statement of CREATE_SCHEMA) await c.run(statement);
-      // A workspace from before user_days existed: derive it from its events.
+      // A workspace from before the derived tables existed: derive them from its events.
       if (names.has('events') && !names.has('user_days')) await rebuildUserDays(c);
+      if (names.has('events') && !names.has('session_facts')) await rebuildSessionFacts(c);
       if (!names.has('workbench_meta')) {
         await c.run(
           `INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2), ('hash_probe', CAST(hash($3) AS VARCHAR))`,
