@@ -125,18 +125,24 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   const inColumn = (c: { from: number; to: number }): string =>
     spec.criterion === 'on_or_after'
       ? `h.max_k >= ${c.from}`
-      : `len(list_filter(h.ks, k -> k BETWEEN ${c.from} AND ${c.to})) > 0`;
+      : c.from === c.to
+        ? `list_contains(h.ks, ${c.from})`
+        : `len(list_filter(h.ks, k -> k BETWEEN ${c.from} AND ${c.to})) > 0`;
   const sumColumn = (c: { from: number; to: number }): string =>
     spec.criterion === 'on_or_after'
       ? `list_sum(list_transform(list_filter(h.kv, p -> p.k >= ${c.from}), p -> p.v))`
       : `list_sum(list_transform(list_filter(h.kv, p -> p.k BETWEEN ${c.from} AND ${c.to}), p -> p.v))`;
+  // Sums only when measuring a property; completeness depends on the cohort's period alone, so it
+  // is worked out once per cohort row rather than per user (ICU conversions are not free).
   const cells = columns
     .map(
-      (c, i) => `count(*) FILTER (${inColumn(c)}) AS r${i},
-         sum(coalesce(${sumColumn(c)}, 0)) AS s${i},
-         bool_or(${cohortEnd(c.to)} > ${observed}) AS i${i}`,
+      (c, i) =>
+        `count(*) FILTER (${inColumn(c)}) AS r${i}${
+          spec.measure === 'users' ? '' : `, sum(coalesce(${sumColumn(c)}, 0)) AS s${i}`
+        }`,
     )
     .join(',\n');
+  const flags = columns.map((c, i) => `${cohortEnd(c.to)} > ${observed} AS i${i}`).join(', ');
 
   return {
     params,
@@ -153,9 +159,10 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
      h AS (SELECT id, list(k) AS ks, max(k) AS max_k, list({'k': k, 'v': v}) AS kv FROM hits GROUP BY id),
      top AS (SELECT b FROM x WHERE b IS NOT NULL GROUP BY b ORDER BY count(*) DESC, b LIMIT ${limit}),
      xg AS (SELECT x.*, ${spec.breakdown === undefined ? 'NULL' : `CASE WHEN b IS NULL THEN ${params.bind(NONE_LABEL)} WHEN b IN (SELECT b FROM top) THEN b ELSE ${params.bind(OTHER_LABEL)} END`} AS grp FROM x)`,
-    final: `     SELECT x.grp, strftime(x.period, '%Y-%m-%d') AS cohort, count(*) AS size, ${cells}
-     FROM xg x LEFT JOIN h ON h.id = x.id
-     GROUP BY x.grp, x.period ORDER BY x.grp, x.period`,
+    final: `     SELECT x.*, ${flags} FROM (
+       SELECT x.grp, x.period, strftime(x.period, '%Y-%m-%d') AS cohort, count(*) AS size, ${cells}
+       FROM xg x LEFT JOIN h ON h.id = x.id
+       GROUP BY x.grp, x.period) x ORDER BY x.grp, x.period`,
     columns,
     inColumn,
   };
