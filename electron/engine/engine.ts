@@ -14,7 +14,10 @@ import { runAnalysis, usersBehind } from './analyses';
 import { toApiError } from './errors';
 import { importEvents, previewImport } from './import/import-events';
 import { importUsers } from './import/import-users';
-import type { JobContext } from './jobs';
+import { tracked, type JobContext } from './jobs';
+import { eventsPage } from './browse/events-page';
+import { recentWorkspaces, rememberWorkspace } from './browse/recent-workspaces';
+import { userTimeline, usersPage } from './browse/users-page';
 import { deleteSpec, listSaved, saveSpec } from './saved-specs';
 import { runSql } from './sql-query';
 import { fillDemoWorkspace } from './demo/demo-workspace';
@@ -45,7 +48,9 @@ export class Engine {
         create: r.create,
         readOnly: r.readOnly,
       });
-      return this.workspace.summary();
+      const summary = await this.workspace.summary();
+      rememberWorkspace(this.env, summary);
+      return summary;
     },
     'workspace.openDemo': async (r, job) => {
       this.closeWorkspace();
@@ -65,7 +70,9 @@ export class Engine {
           job,
         );
       }
-      return { ...(await this.workspace.summary()), created };
+      const summary = await this.workspace.summary();
+      rememberWorkspace(this.env, summary);
+      return { ...summary, created };
     },
     'workspace.close': async () => ({ closed: this.closeWorkspace() }),
     'workspace.info': async () => this.current().info(),
@@ -74,6 +81,13 @@ export class Engine {
     'import.preview': async (r) => previewImport(this.current(), r),
     'import.events': async (r, job) => importEvents(this.current(), r, job),
     'import.users': async (r, job) => importUsers(this.current(), r, job),
+    'workspace.recent': async () => recentWorkspaces(this.env),
+    'events.page': async (r, job) =>
+      this.current().use((c) =>
+        tracked(c, job, { label: 'reading events', start: 0, end: 1 }, () => eventsPage(c, r)),
+      ),
+    'users.timeline': async (r) => this.current().use((c) => userTimeline(c, r)),
+    'users.page': async (r) => this.current().use((c) => usersPage(c, r)),
     'sql.query': async (r, job) => runSql(this.current(), r, job),
     'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job),
     'analysis.users': async (r, job) => usersBehind(this.current(), r, job),

@@ -1,6 +1,7 @@
 import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/api/contract';
+import { arrowBase64 } from './browse/arrow-page';
 import { plainValueConverter } from './duckdb/convert';
 import { toApiError } from './errors';
 import { tracked, type JobContext } from './jobs';
@@ -58,12 +59,17 @@ async function execute(
   const columns = reader.columnNames();
   const values = reader.convertRows(plainValueConverter);
   const truncated = values.length > request.limit;
-  const rows = values.slice(0, request.limit).map((v) => {
+  const kept = values.slice(0, request.limit);
+  const seconds = (performance.now() - started) / 1000;
+  if (request.format === 'arrow') {
+    return { columns, rows: [], arrow: arrowBase64(columns, kept), truncated, seconds };
+  }
+  const rows = kept.map((v) => {
     const row: Record<string, unknown> = {};
     columns.forEach((name, i) => {
       row[name] = v[i] ?? null;
     });
     return row;
   });
-  return { columns, rows, truncated, seconds: (performance.now() - started) / 1000 };
+  return { columns, rows, truncated, seconds };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,23 @@ describe('the contract over HTTP', () => {
     await reader?.cancel();
     await reading;
     expect(events.some((e) => e.jobId === 'job-1' && e.method === 'import.events')).toBe(true);
+  });
+
+  it('takes a file upload with the token and hands back a local path to import', async () => {
+    const csv = 'user_id,event,timestamp\nu1,open,2024-01-01T00:00:00Z\n';
+    expect((await post(`${base}/api/upload?name=e.csv`, csv)).status).toBe(401);
+    const reply = (await (
+      await post(`${base}/api/upload?name=../../evil/e.csv`, csv, {
+        authorization: `Bearer ${server.token}`,
+        'content-type': 'application/octet-stream',
+      })
+    ).json()) as { ok: boolean; value: { path: string } };
+    expect(reply.ok).toBe(true);
+    // Only the file name is kept, inside a fresh folder of the system's temp directory.
+    expect(path.basename(reply.value.path)).toBe('e.csv');
+    expect(path.dirname(path.dirname(reply.value.path))).toBe(os.tmpdir());
+    expect(readFileSync(reply.value.path, 'utf8')).toBe(csv);
+    rmSync(path.dirname(reply.value.path), { recursive: true, force: true });
   });
 
   it('serves the app to a browser holding the token, its assets by cookie', async () => {

@@ -1,5 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -82,6 +85,10 @@ export async function startServer(options: {
       await serveStatic(res, options.staticDir, url.pathname);
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/api/upload') {
+      send(res, 200, await receiveUpload(req, url.searchParams.get('name') ?? ''));
+      return;
+    }
     const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || call === null) {
       send(res, 404, failure('UNKNOWN_METHOD', `No route ${req.method ?? ''} ${url.pathname}.`));
@@ -160,6 +167,30 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
     'cache-control': 'no-store',
   });
   res.end(body);
+}
+
+/**
+ * Browser mode's file picker: the page cannot hand the engine a path, so it sends the file's bytes
+ * and gets back the path of a copy on this machine, which import.preview and import.events then
+ * read like any other. Streamed to disk, never held in memory; the name keeps only its last part.
+ */
+async function receiveUpload(
+  req: IncomingMessage,
+  name: string,
+): Promise<{ ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape }> {
+  const base = path.basename(name.replaceAll('\\', '/')).replace(/^\.+/, '');
+  if (base === '') {
+    req.resume();
+    return failure('INVALID_REQUEST', 'Give the file name: POST /api/upload?name=events.csv.');
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'retention-workbench-upload-'));
+  const target = path.join(dir, base);
+  try {
+    await pipeline(req, createWriteStream(target));
+  } catch (error) {
+    return failure('INVALID_REQUEST', `The upload of ${base} did not complete: ${String(error)}`);
+  }
+  return { ok: true, value: { path: target } };
 }
 
 function authorised(req: IncomingMessage, url: URL, token: string): boolean {

@@ -16,6 +16,14 @@ import {
   type WorkspaceInfo,
   type WorkspaceSummary,
 } from './workspace-types';
+import {
+  eventsPageRequestSchema,
+  userTimelineRequestSchema,
+  usersPageRequestSchema,
+  type ArrowPage,
+  type RecentWorkspace,
+  type UserTimeline,
+} from './browse-types';
 import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../specs/analysis-spec';
 import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
 
@@ -45,6 +53,8 @@ export const sqlQueryRequestSchema = z.object({
   write: z.boolean().default(false),
   /** At most this many rows come back; the response says when more were available. */
   limit: z.number().int().min(1).max(10_000_000).default(10_000),
+  /** `arrow`: the rows come as an Arrow IPC stream (base64) in `arrow`, and `rows` is empty. */
+  format: z.enum(['rows', 'arrow']).default('rows'),
 });
 
 export const contract = {
@@ -83,6 +93,10 @@ export const contract = {
     summary: 'Every file imported into the workspace.',
     request: empty,
   }),
+  'workspace.recent': method<RecentWorkspace[]>()({
+    summary: 'Workspaces opened before, most recent first (kept beside the default workspace).',
+    request: empty,
+  }),
   'workspace.updateSettings': method<WorkspaceSummary>()({
     summary: 'Change the workspace time zone, week start or session gap.',
     request: workspaceSettingsSchema.partial(),
@@ -102,7 +116,20 @@ export const contract = {
     request: importUsersRequestSchema,
     long: true,
   }),
-  'sql.query': method<ResultTable & { truncated: boolean; seconds: number }>()({
+  'events.page': method<ArrowPage>()({
+    summary: 'A page of raw events (user, time, event, session, properties) matching a filter.',
+    request: eventsPageRequestSchema,
+    long: true,
+  }),
+  'users.timeline': method<UserTimeline>()({
+    summary: "One user's profile and events in time order.",
+    request: userTimelineRequestSchema,
+  }),
+  'users.page': method<ArrowPage>()({
+    summary: 'A page of the people table (user id, identities, first/last seen, event count).',
+    request: usersPageRequestSchema,
+  }),
+  'sql.query': method<ResultTable & { truncated: boolean; seconds: number; arrow?: string }>()({
     summary: 'Run SQL on the workspace (read-only unless write is set).',
     request: sqlQueryRequestSchema,
     long: true,
