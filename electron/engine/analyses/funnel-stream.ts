@@ -118,7 +118,7 @@ export async function scanFunnelUnits(
  * A vector's values as its own typed array (no copy): the scan reads them, the writer fills them
  * and flushes. The columns involved hold no NULLs.
  */
-function typedItems<T extends Int32Array | Float64Array>(
+export function typedItems<T extends Int32Array | Float64Array>(
   vector: unknown,
   Kind: abstract new (...args: never[]) => T,
 ): T {

@@ -3,6 +3,8 @@ import type { PathsResult, PathsSpec } from '../../../shared/specs/paths';
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import type { AnalysisContext, UidQuery } from './context';
+import { typedItems } from './funnel-stream';
+import { PATH_FLAGS, PathsScanner } from './paths-scan';
 import { SpecIssues } from './spec-issues';
 import { resolveDays, utcMidnight } from './sql/periods';
 import { eventFilterSql, samplingSql } from './sql/properties';
@@ -87,12 +89,84 @@ function pathsSql(ctx: AnalysisContext, spec: PathsSpec) {
   };
 }
 
+/** More event names than this make the code mapping of the scan slower than the SQL. */
+const MAX_SCAN_EVENTS = 400;
+
+/**
+ * The paths from one ordered read of the events (paths-scan.ts), or null when the spec or the
+ * workspace does not allow it: a condition on user properties (a join, which need not keep the
+ * stored order), very many event names, or events no longer stored session by session.
+ */
+async function scanPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<PathsResult | null> {
+  const { settings, catalog } = ctx;
+  if (catalog.events.size > MAX_SCAN_EVENTS) return null;
+  const tz = settings.timezone;
+  const issues = new SpecIssues();
+  const params = new SqlParams();
+  const days = resolveDays(spec.dateRange, ctx.now, settings);
+  const anchorFilter = spec.start ?? spec.end;
+  const filter =
+    anchorFilter === undefined
+      ? null
+      : eventFilterSql(catalog, anchorFilter, [], params, issues, spec.start ? 'start' : 'end');
+  spec.hide.forEach((event, i) => {
+    if (!catalog.events.has(event))
+      issues.add(`hide[${i}]`, `no event '${event}' in this workspace`);
+  });
+  issues.throwIfAny('paths');
+  if (filter?.needsUsers === true) return null;
+
+  const events = [...catalog.events].sort();
+  const from = utcMidnight(days.from, tz, params);
+  const to = utcMidnight(shiftDay(days.to, 1), tz, params);
+  const inRange = `(e.ts >= ${from} AND e.ts < ${to})`;
+  const hidden =
+    spec.hide.length === 0
+      ? 'FALSE'
+      : `e.event IN (${spec.hide.map((h) => params.bind(h)).join(', ')})`;
+  const code = `CASE e.event ${events.map((name, i) => `WHEN ${params.bind(name)} THEN ${i}`).join(' ')} END`;
+  const flags = `(CASE WHEN ${filter === null ? 'FALSE' : `(${filter.where}) AND ${inRange}`} THEN ${PATH_FLAGS.anchor} ELSE 0 END
+    + CASE WHEN ${hidden} THEN ${PATH_FLAGS.hidden} ELSE 0 END + CASE WHEN ${inRange} THEN ${PATH_FLAGS.inRange} ELSE 0 END)`;
+  // Forward paths never look before the range, backward ones never after it.
+  const bound =
+    filter === null ? 'TRUE' : spec.end !== undefined ? `e.ts < ${to}` : `e.ts >= ${from}`;
+  const sql = `SELECT e.uid, CAST(e.session_id AS DOUBLE) AS s, CAST(${code} AS INTEGER) AS c, CAST(${flags} AS INTEGER) AS f
+    FROM events e WHERE ${bound} AND ${samplingSql(spec.sample?.fraction, params)}`;
+  const scanner = new PathsScanner({
+    events,
+    steps: spec.steps,
+    limit: spec.limit,
+    backward: spec.end !== undefined,
+    anchored: filter !== null,
+    collapseRepeats: spec.collapseRepeats,
+  });
+  const result = await ctx.c.run(sql, params.values);
+  for (let i = 0; i < result.chunkCount; i++) {
+    const chunk = result.getChunk(i);
+    scanner.push(
+      typedItems(chunk.getColumnVector(0), Int32Array),
+      typedItems(chunk.getColumnVector(1), Float64Array),
+      typedItems(chunk.getColumnVector(2), Int32Array),
+      typedItems(chunk.getColumnVector(3), Int32Array),
+      chunk.rowCount,
+    );
+    if (scanner.outOfOrder) return null;
+  }
+  return { kind: 'paths', ...scanner.finish(), sampled: sampledOf(spec.sample) };
+}
+
 /**
  * Paths within sessions. The anchor is the session's first start event (paths forward), its
  * first end event (paths leading to it, steps -1, -2, ...), or its first visible event. Each step
  * keeps its most frequent events by users; the rest become "(other)".
  */
-export async function runPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<PathsResult> {
+export async function runPaths(
+  ctx: AnalysisContext,
+  spec: PathsSpec,
+  options: { scan: boolean } = { scan: true },
+): Promise<PathsResult> {
+  const scanned = options.scan ? await scanPaths(ctx, spec) : null;
+  if (scanned !== null) return scanned;
   const { params, backward, ctes, final } = pathsSql(ctx, spec);
   const rows = await queryRows(ctx.c, `WITH ${ctes} ${final}`, params.values);
   const id = (step: number, event: string): string => `${step}:${event}`;
