@@ -1,39 +1,135 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { WorkspaceInfo } from '../../shared/api/workspace-types';
-import { connectApi } from './api';
+import { connect } from './api';
+import { Context, type AppContext, type Theme } from './app-context';
+import { ErrorNote } from './components/ErrorNote';
+import { JobStore } from './lib/jobs';
+import { JobTray } from './shell/JobTray';
+import { Placeholder } from './shell/Placeholder';
+import { Rail } from './shell/Rail';
+import { viewById } from './shell/views';
+import { WorkspaceSwitcher } from './shell/WorkspaceSwitcher';
+import { DataView } from './views/data/DataView';
+import { EventsView } from './views/events/EventsView';
+import { SqlView } from './views/sql/SqlView';
 
-/**
- * The first window: the open workspace in numbers. The full app shell (views, import flow, grids)
- * is built on this client in the app-shell issue.
- */
+function initialTheme(): Theme {
+  const saved = localStorage.getItem('workbench.theme');
+  if (saved === 'light' || saved === 'dark') return saved;
+  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+/** The view in the URL hash (#events), so reloads and links keep their place. */
+function viewFromHash(): string {
+  return viewById(window.location.hash.replace(/^#/, '') || 'data').id;
+}
+
 export function App() {
-  const [info, setInfo] = useState<WorkspaceInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const connection = useMemo(() => connect(), []);
+  if (connection === null) {
+    return (
+      <div className="fatal">
+        <h1>Retention Workbench</h1>
+        <ErrorNote
+          title="No engine connection"
+          error={{
+            message:
+              'Open the URL printed by `npm run web` (it carries the session token), or start the desktop app with `npm start`.',
+          }}
+        />
+      </div>
+    );
+  }
+  return <Workbench connection={connection} />;
+}
 
-  useEffect(() => {
-    const api = connectApi();
-    if (api === null) {
-      setError(
-        'No engine connection: start the workbench with npm start (or npm run web and open the URL it prints).',
-      );
-      return;
+function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof connect>> }) {
+  const { api } = connection;
+  const jobs = useMemo(() => new JobStore((jobId) => api['job.cancel']({ jobId })), [api]);
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [view, setView] = useState(viewFromHash);
+  const [detail, setDetail] = useState<{ userId?: string; files?: string[] }>({});
+  const [info, setInfo] = useState<WorkspaceInfo | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setInfo(await api['workspace.info']({}));
+      setError(null);
+    } catch (e) {
+      setError(e);
     }
-    api['workspace.info']({})
-      .catch(() => api['workspace.open']({}).then(() => api['workspace.info']({})))
-      .then(setInfo)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [api]);
+
+  useEffect(() => connection.onProgress(jobs.progress), [connection, jobs]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('workbench.theme', theme);
+  }, [theme]);
+  useEffect(() => {
+    const onHash = (): void => setView(viewFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
+  const navigate = useCallback(
+    (next: string, extra: { userId?: string; files?: string[] } = {}) => {
+      setDetail(extra);
+      window.location.hash = next;
+      setView(next);
+    },
+    [],
+  );
+  useEffect(
+    () =>
+      connection.onCommand((command) => {
+        if (command.type === 'workspaceChanged') void refresh();
+        else if (command.type === 'import') navigate('data', { files: command.files });
+        else navigate(command.view);
+      }),
+    [connection, navigate, refresh],
+  );
+
+  const context: AppContext = { connection, api, jobs, info, refresh, theme, navigate };
+  const current = viewById(view);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Retention Workbench</h1>
-      {error !== null && <p role="alert">{error}</p>}
-      {info !== null && (
-        <p>
-          {info.workspace.name}: {info.events.toLocaleString()} events from{' '}
-          {info.users.toLocaleString()} users
-        </p>
-      )}
-    </main>
+    <Context.Provider value={context}>
+      <div className="app">
+        <Rail current={current.id} onSelect={(id) => navigate(id)} />
+        <div className="main">
+          <header className="topbar">
+            <WorkspaceSwitcher />
+            <div className="topbar-right">
+              <button
+                type="button"
+                className="ghost"
+                onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+                aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+              >
+                {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+              </button>
+            </div>
+          </header>
+          <main className="content">
+            <ErrorNote error={error} title="Could not read the workspace" />
+            {info !== null && current.id === 'data' && (
+              <DataView {...(detail.files === undefined ? {} : { files: detail.files })} />
+            )}
+            {info !== null && current.id === 'events' && (
+              <EventsView
+                key={detail.userId ?? ''}
+                {...(detail.userId === undefined ? {} : { userId: detail.userId })}
+              />
+            )}
+            {info !== null && current.id === 'sql' && <SqlView />}
+            {!current.built && <Placeholder view={current} />}
+          </main>
+        </div>
+        <JobTray />
+      </div>
+    </Context.Provider>
   );
 }

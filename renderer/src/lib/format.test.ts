@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatCell, formatRange, formatSeconds, formatTime } from './format';
+
+describe('formatting', () => {
+  it('formats cells for a dense grid', () => {
+    expect(formatCell(1234567)).toBe('1,234,567');
+    expect(formatCell(0.12345)).toBe('0.12');
+    expect(formatCell(null)).toBe('–');
+    expect(formatCell('a')).toBe('a');
+    expect(formatCell({ a: 1 })).toBe('{"a":1}');
+  });
+  it('formats times, ranges, sizes and durations', () => {
+    expect(formatTime('2024-03-01 09:05:07')).toBe('2024-03-01 09:05');
+    expect(formatTime('2024-03-01')).toBe('2024-03-01');
+    expect(formatRange({ from: '2024-03-01 00:00:00', to: '2024-03-31 10:00:00' })).toBe(
+      '2024-03-01 → 2024-03-31',
+    );
+    expect(formatRange(null)).toBe('no events yet');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatSeconds(0.0421)).toBe('42 ms');
+    expect(formatSeconds(75)).toBe('1 min 15 s');
+  });
+});

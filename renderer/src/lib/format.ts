@@ -1,0 +1,51 @@
+/** Numbers and times as an analyst reads them in a dense grid. */
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  return Number.isInteger(value) ? integer.format(value) : decimal.format(value);
+}
+
+/** A cell of any type: numbers grouped, text as is, null as an en dash. */
+export function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'bigint') return value.toLocaleString('en-US');
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** '2024-03-01 09:00:00' -> '2024-03-01 09:00'; dates stay dates. */
+export function formatTime(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '–';
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2})(?::(\d{2}))?)?/.exec(value);
+  if (match === null) return value;
+  const [, day, minutes] = match;
+  return minutes === undefined ? (day ?? value) : `${day ?? ''} ${minutes}`;
+}
+
+/** A time range in one line: '2024-03-01 → 2024-03-31'. */
+export function formatRange(range: { from: string; to: string } | null): string {
+  if (range === null) return 'no events yet';
+  return `${range.from.slice(0, 10)} → ${range.to.slice(0, 10)}`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? 'B'}`;
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return `${Math.max(1, Math.round(seconds * 1000))} ms`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}

@@ -1,0 +1,113 @@
+/** Every view of the product, in the rail's order; `built: false` views say what they will do. */
+export interface ViewDef {
+  id: string;
+  label: string;
+  group: 'Data' | 'Analyses' | 'Users' | 'Tools';
+  built: boolean;
+  /** One paragraph: what the view is for. */
+  about: string;
+}
+
+export const VIEWS: ViewDef[] = [
+  {
+    id: 'data',
+    label: 'Data',
+    group: 'Data',
+    built: true,
+    about: 'Import event exports and people, see what the workspace holds.',
+  },
+  {
+    id: 'events',
+    label: 'Events',
+    group: 'Data',
+    built: true,
+    about: 'Event types with their counts, every raw event, and any user’s timeline.',
+  },
+  {
+    id: 'trends',
+    label: 'Trends',
+    group: 'Analyses',
+    built: false,
+    about:
+      'Events, unique users, DAU/WAU/MAU and property sums per hour, day, week or month, several series with breakdowns. The engine computes them today (workbench run with a trends spec); the builder and chart come next.',
+  },
+  {
+    id: 'funnels',
+    label: 'Funnels',
+    group: 'Analyses',
+    built: false,
+    about:
+      'Ordered, strict or any-order funnels with conversion windows, exclusions, optional steps, time to convert and conversion over time, with the users behind every step.',
+  },
+  {
+    id: 'retention',
+    label: 'Retention',
+    group: 'Analyses',
+    built: false,
+    about:
+      'Cohort grids (first time, first ever, recurring) by day, week or month, on / on-or-after / brackets, calendar or rolling windows, user or revenue retention.',
+  },
+  {
+    id: 'lifecycle',
+    label: 'Lifecycle',
+    group: 'Analyses',
+    built: false,
+    about: 'New, returning, resurrecting and dormant users per period, with the quick ratio.',
+  },
+  {
+    id: 'stickiness',
+    label: 'Stickiness',
+    group: 'Analyses',
+    built: false,
+    about: 'How many days a week (or month) users come back, exact or cumulative.',
+  },
+  {
+    id: 'paths',
+    label: 'Paths',
+    group: 'Analyses',
+    built: false,
+    about:
+      'What users do after a start event or before an end event, within sessions, as a Sankey.',
+  },
+  {
+    id: 'metrics',
+    label: 'Metrics & Thresholds',
+    group: 'Users',
+    built: false,
+    about:
+      'Per-user behaviour (frequency, feature adoption, session depth, recency) and the thresholds that separate retained from churned users, per segment and percentile.',
+  },
+  {
+    id: 'segments',
+    label: 'Segments',
+    group: 'Users',
+    built: false,
+    about:
+      'Behavioural segments and triggers (inactive 7 days, feature unused 14 days, milestone missed) and health scores, saved in the workspace.',
+  },
+  {
+    id: 'personas',
+    label: 'Personas',
+    group: 'Users',
+    built: false,
+    about: 'K-means behavioural personas, churn prediction and experiment lift.',
+  },
+  {
+    id: 'exports',
+    label: 'Exports',
+    group: 'Users',
+    built: false,
+    about: 'Segment lists, HubSpot and Marketo import files, and hashed ad-audience files.',
+  },
+  {
+    id: 'sql',
+    label: 'SQL',
+    group: 'Tools',
+    built: true,
+    about: 'Query the workspace with DuckDB SQL, read-only.',
+  },
+];
+
+export function viewById(id: string): ViewDef {
+  return VIEWS.find((v) => v.id === id) ?? (VIEWS[0] as ViewDef);
+}
