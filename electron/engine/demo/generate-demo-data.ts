@@ -7,6 +7,7 @@ import { connect } from '../duckdb/database';
 import { literal, stringList } from '../duckdb/sql';
 import { EVENTS, FEATURES, PLANS, PRIORITIES, simulate, type DemoUser } from './demo-model';
 import { SeededRandom } from './seeded-random';
+import demo from '../../../resources/demo/demo.json' with { type: 'json' };
 
 export interface DemoOptions {
   /** Number of people. */
@@ -26,7 +27,8 @@ export interface DemoFiles {
   users: number;
 }
 
-export const DEMO_DEFAULTS = { users: 20_000, days: 120, seed: 42 } as const;
+/** The demo a first start opens is described in resources/demo (size and seed of the generator). */
+export const DEMO_DEFAULTS = { users: demo.users, days: demo.days, seed: demo.seed } as const;
 
 const FIRST_NAMES = [
   'Ada',

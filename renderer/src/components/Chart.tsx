@@ -1,6 +1,25 @@
-import * as echarts from 'echarts';
+import { BarChart, LineChart } from 'echarts/charts';
+import {
+  DatasetComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { Theme } from '../app-context';
+
+// Only the chart types and parts the views draw are bundled (all of ECharts is ~1 MB more).
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  DatasetComponent,
+  CanvasRenderer,
+]);
 
 /**
  * An ECharts chart that follows the app's theme and its container's size. The option is a pure

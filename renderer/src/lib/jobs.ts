@@ -64,8 +64,8 @@ export class JobStore {
       fraction: state === 'done' ? 1 : job.fraction,
       ...(message === undefined ? {} : { message }),
     });
-    // Finished work stays in the tray briefly, failures a little longer.
-    setTimeout(() => this.remove(id), state === 'done' ? 2_500 : 8_000);
+    // Finished work stays in the tray briefly; a failure's message is shown where it happened.
+    setTimeout(() => this.remove(id), 3_000);
   }
 
   private update(job: Job): void {

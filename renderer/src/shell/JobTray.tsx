@@ -20,20 +20,22 @@ export function JobTray() {
               <span className="job-state">{job.state}</span>
             )}
           </div>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label={job.label}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={job.fraction === null ? undefined : Math.round(job.fraction * 100)}
-          >
+          {job.state === 'running' && (
             <div
-              className={job.fraction === null ? 'bar indeterminate' : 'bar'}
-              style={{ width: `${Math.round((job.fraction ?? 0.3) * 100)}%` }}
-            />
-          </div>
-          <div className="job-phase">{job.state === 'running' ? job.phase : job.message}</div>
+              className="progress"
+              role="progressbar"
+              aria-label={job.label}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={job.fraction === null ? undefined : Math.round(job.fraction * 100)}
+            >
+              <div
+                className={job.fraction === null ? 'bar indeterminate' : 'bar'}
+                style={{ width: `${Math.round((job.fraction ?? 0.3) * 100)}%` }}
+              />
+            </div>
+          )}
+          {job.state === 'running' && <div className="job-phase">{job.phase}</div>}
         </div>
       ))}
     </section>

@@ -243,11 +243,14 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
                   }
                 >
                   <option value="">{field.key === 'insertId' ? '(none)' : '(choose)'}</option>
-                  {columnOptions.map((c) => (
-                    <option key={c} value={c}>
-                      {c}
-                    </option>
-                  ))}
+                  {/* A preset may read a key inside a nested column (properties.time). */}
+                  {[...new Set([current(field.key), ...columnOptions])]
+                    .filter((c) => c !== '')
+                    .map((c) => (
+                      <option key={c} value={c}>
+                        {c}
+                      </option>
+                    ))}
                 </select>
               </label>
             ))}

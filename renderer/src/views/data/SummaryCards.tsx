@@ -22,7 +22,7 @@ export function SummaryCards() {
           data-testid={`card-${label.split(' ')[0]?.toLowerCase() ?? ''}`}
         >
           <div className="card-label">{label}</div>
-          <div className="card-value">{value}</div>
+          <div className={`card-value${value.length > 14 ? ' small-value' : ''}`}>{value}</div>
         </div>
       ))}
     </div>

@@ -45,7 +45,7 @@ export function UserTimeline({ userId, onClose }: { userId: string; onClose: () 
           <dt>Last seen</dt>
           <dd>{formatTime(profile.lastSeen)}</dd>
           {Object.entries(profile.properties)
-            .filter(([, v]) => v !== null)
+            .filter(([k, v]) => v !== null && k.toLowerCase() !== 'email')
             .map(([k, v]) => (
               <div key={k} className="fact">
                 <dt>{k}</dt>
