@@ -16,6 +16,8 @@ import { importEvents, previewImport } from './import/import-events';
 import { importUsers } from './import/import-users';
 import { tracked, type JobContext } from './jobs';
 import { eventsPage } from './browse/events-page';
+import { propertyValues } from './browse/property-values';
+import { createStaticSegment, segmentMembers } from './segments/static-segments';
 import { recentWorkspaces, rememberWorkspace } from './browse/recent-workspaces';
 import { userTimeline, usersPage } from './browse/users-page';
 import { deleteSpec, listSaved, saveSpec } from './saved-specs';
@@ -88,6 +90,9 @@ export class Engine {
       ),
     'users.timeline': async (r) => this.current().use((c) => userTimeline(c, r)),
     'users.page': async (r) => this.current().use((c) => usersPage(c, r)),
+    'properties.values': async (r) => this.current().use((c) => propertyValues(c, r)),
+    'segments.createStatic': async (r, job) => createStaticSegment(this.current(), r, job),
+    'segments.members': async (r) => segmentMembers(this.current(), r),
     'sql.query': async (r, job) => runSql(this.current(), r, job),
     'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job),
     'analysis.users': async (r, job) => usersBehind(this.current(), r, job),

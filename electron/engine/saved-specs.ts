@@ -56,6 +56,8 @@ export async function deleteSpec(workspace: Workspace, id: string): Promise<{ de
   return workspace.use(async (c) => {
     const before = await queryRows(c, `SELECT id FROM saved_specs WHERE id = $1`, [id]);
     await c.run(`DELETE FROM saved_specs WHERE id = $1`, [id]);
+    // A static segment's members go with it.
+    await c.run(`DELETE FROM segment_members WHERE segment_id = $1`, [id]);
     return { deleted: before.length > 0 };
   });
 }

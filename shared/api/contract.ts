@@ -129,6 +129,39 @@ export const contract = {
     summary: 'A page of the people table (user id, identities, first/last seen, event count).',
     request: usersPageRequestSchema,
   }),
+  'properties.values': method<{ value: string | number | boolean | null; count: number }[]>()({
+    summary: 'The most frequent values of an event or user property, for value pickers.',
+    request: z.object({
+      property: z.string().min(1),
+      source: z.enum(['event', 'user']).default('event'),
+      /** Only events of this type (omit or "$any" for all events). */
+      event: z.string().min(1).optional(),
+      limit: z.number().int().min(1).max(1_000).default(50),
+    }),
+  }),
+  'segments.createStatic': method<{ segment: SavedSpec; members: number }>()({
+    summary:
+      'Save the users behind one number of an analysis (a funnel step, a retention cell, ...) as a named static segment.',
+    request: z
+      .object({
+        name: z.string().min(1, 'give the segment a name'),
+        spec: analysisSpecSchema,
+        select: userSelectionSchema,
+      })
+      .refine((r) => r.spec.kind === r.select.kind, {
+        path: ['select', 'kind'],
+        message: 'the selection must be of the same kind as the spec',
+      }),
+    long: true,
+  }),
+  'segments.members': method<ArrowPage>()({
+    summary: 'A page of the members of a saved static segment.',
+    request: z.object({
+      id: z.string().min(1),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1_000_000).default(1_000),
+    }),
+  }),
   'sql.query': method<ResultTable & { truncated: boolean; seconds: number; arrow?: string }>()({
     summary: 'Run SQL on the workspace (read-only unless write is set).',
     request: sqlQueryRequestSchema,

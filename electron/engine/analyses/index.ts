@@ -80,7 +80,7 @@ export async function runAnalysis(
   });
 }
 
-function uidQuery(
+export function uidQuery(
   ctx: AnalysisContext,
   spec: AnalysisSpec,
   select: UserSelection,

@@ -46,6 +46,8 @@ export const CREATE_SCHEMA = [
    )`,
   `CREATE TABLE IF NOT EXISTS user_days (uid INTEGER, day DATE, events BIGINT, last_ts TIMESTAMP)`,
   `CREATE TABLE IF NOT EXISTS session_facts (session_id BIGINT, uid INTEGER, started TIMESTAMP, events BIGINT, duration DOUBLE)`,
+  // Members of static segments (saved_specs rows of kind 'segment'), by dense uid.
+  `CREATE TABLE IF NOT EXISTS segment_members (segment_id VARCHAR NOT NULL, uid INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS saved_specs (
      id VARCHAR NOT NULL,
      kind VARCHAR NOT NULL,
@@ -72,6 +74,7 @@ export const WORKSPACE_TABLES = [
   'session_facts',
   'sources',
   'saved_specs',
+  'segment_members',
 ];
 
 /** Columns of `users` that the engine maintains; identity imports add any others. */

@@ -31,6 +31,7 @@ describe('workspace', () => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'events',
       'saved_specs',
+      'segment_members',
       'session_facts',
       'sources',
       'user_days',
