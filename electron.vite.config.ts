@@ -1,6 +1,30 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './electron/main/csp';
+
+/**
+ * The built page carries the app's Content-Security-Policy as a <meta> tag: the desktop app loads
+ * it from file:// and browser mode serves it as a file, so neither gets it as a header. Not in
+ * development, where the dev server's header (electron/main/csp.ts) allows hot reload.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'workbench-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: {
+          'http-equiv': 'Content-Security-Policy',
+          content: contentSecurityPolicy({ meta: true }),
+        },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 /**
  * electron-vite builds the three Electron targets. Native and Node-only packages (DuckDB) stay
@@ -29,6 +53,6 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicyMeta()],
   },
 });

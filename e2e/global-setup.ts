@@ -1,13 +1,35 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import type { FullConfig } from '@playwright/test';
 
-/** Builds the renderer once for the whole run; each test's server then starts with --no-build. */
-export default function globalSetup(): void {
-  const root = path.resolve(import.meta.dirname, '..');
-  const build = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  if (build.status !== 0) throw new Error('electron-vite build failed');
+/** The run's shared folder (the demo workspace template); workers inherit the variable. */
+export const DEMO_TEMPLATE_ENV = 'WORKBENCH_E2E_RUN_DIR';
+
+/**
+ * Once per run, before any worker starts: checks the browser, builds the renderer (every server
+ * then starts with --no-build) and makes the run's shared folder. Returns the teardown.
+ */
+export default function globalSetup(config: FullConfig): () => void {
+  const executable = config.projects[0]?.use.launchOptions?.executablePath;
+  if (executable === undefined || !existsSync(executable)) {
+    throw new Error(
+      'No Chromium found. Install Debian’s (apt-get install -y chromium) or set CHROMIUM_PATH; ' +
+        'Playwright cannot download its own browser on these machines.',
+    );
+  }
+  // WORKBENCH_E2E_NO_BUILD=1 reuses out/renderer when iterating on specs alone.
+  if (process.env.WORKBENCH_E2E_NO_BUILD !== '1') {
+    const root = path.resolve(import.meta.dirname, '..');
+    const build = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    );
+    if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.stderr}`);
+  }
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-e2e-run-'));
+  process.env[DEMO_TEMPLATE_ENV] = runDir;
+  return () => rmSync(runDir, { recursive: true, force: true });
 }

@@ -1,28 +1,31 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { WorkspaceInfo } from '../../shared/api/workspace-types';
 import { connect } from './api';
-import { Context, type AppContext, type Theme } from './app-context';
+import { Context, type AppContext } from './app-context';
 import { ErrorNote } from './components/ErrorNote';
 import { JobStore } from './lib/jobs';
 import { JobTray } from './shell/JobTray';
+import { AnalysisView } from './analysis/AnalysisView';
+import type { AnalysisKind } from './analysis/defaults';
 import { Placeholder } from './shell/Placeholder';
+import { initialView, rememberView } from './shell/last-view';
 import { Rail } from './shell/Rail';
 import { viewById } from './shell/views';
+import { useTheme } from './shell/use-theme';
 import { WorkspaceSwitcher } from './shell/WorkspaceSwitcher';
 import { DataView } from './views/data/DataView';
 import { EventsView } from './views/events/EventsView';
 import { SqlView } from './views/sql/SqlView';
 
-function initialTheme(): Theme {
-  const saved = localStorage.getItem('workbench.theme');
-  if (saved === 'light' || saved === 'dark') return saved;
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-}
-
-/** The view in the URL hash (#events), so reloads and links keep their place. */
-function viewFromHash(): string {
-  return viewById(window.location.hash.replace(/^#/, '') || 'data').id;
-}
+/** Rail views that are analyses, and the spec kind each edits. */
+const ANALYSIS_VIEWS: Record<string, AnalysisKind | undefined> = {
+  trends: 'trends',
+  funnels: 'funnel',
+  retention: 'retention',
+  lifecycle: 'lifecycle',
+  stickiness: 'stickiness',
+  paths: 'paths',
+};
 
 export function App() {
   const connection = useMemo(() => connect(), []);
@@ -45,9 +48,9 @@ export function App() {
 
 function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof connect>> }) {
   const { api } = connection;
-  const jobs = useMemo(() => new JobStore((jobId) => api['job.cancel']({ jobId })), [api]);
-  const [theme, setTheme] = useState<Theme>(initialTheme);
-  const [view, setView] = useState(viewFromHash);
+  const jobs = useMemo(() => new JobStore(), []);
+  const { theme, toggle: toggleTheme } = useTheme();
+  const [view, setView] = useState(initialView);
   const [detail, setDetail] = useState<{ userId?: string; files?: string[] }>({});
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -65,12 +68,9 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  useEffect(() => rememberView(view), [view]);
   useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-    localStorage.setItem('workbench.theme', theme);
-  }, [theme]);
-  useEffect(() => {
-    const onHash = (): void => setView(viewFromHash());
+    const onHash = (): void => setView(initialView());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -106,7 +106,7 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
               <button
                 type="button"
                 className="ghost"
-                onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+                onClick={toggleTheme}
                 aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
               >
                 {theme === 'dark' ? '☀ Light' : '☾ Dark'}
@@ -125,6 +125,9 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
               />
             )}
             {info !== null && current.id === 'sql' && <SqlView />}
+            {info !== null && ANALYSIS_VIEWS[current.id] !== undefined && (
+              <AnalysisView key={current.id} kind={ANALYSIS_VIEWS[current.id] ?? 'trends'} />
+            )}
             {!current.built && <Placeholder view={current} />}
           </main>
         </div>

@@ -1,7 +1,9 @@
 import type { ApiClient, MethodName, ProgressEvent, Reply } from '../../shared/api/contract';
 import { createClient } from '../../shared/api/client';
+import { ApiError, type ApiErrorShape } from '../../shared/api/errors';
 import { httpTransport } from '../../shared/api/http-transport';
 import type { PickFilesOptions, ShellCommand } from '../../shared/api/ipc';
+import { withJobs } from './lib/job-transport';
 
 interface Bridge {
   call(method: string, request: unknown, jobId?: string): Promise<Reply<MethodName>>;
@@ -19,7 +21,7 @@ declare global {
 /** What the renderer gets from whichever transport it runs on. */
 export interface Connection {
   api: ApiClient;
-  /** Progress of long calls, by job id. */
+  /** Progress of every long call (one shared stream); a call's own is in its options. */
   onProgress(listener: (event: ProgressEvent) => void): () => void;
   /** The desktop's native file dialog; absent in browser mode. */
   pickFiles?: (options: PickFilesOptions) => Promise<string[]>;
@@ -30,41 +32,50 @@ export interface Connection {
 
 /**
  * The renderer's one API client; it does not know which transport carries the calls: Electron
- * IPC through the preload bridge, or HTTP to the local server in browser mode.
+ * IPC through the preload bridge, or HTTP to the local server in browser mode. Progress and
+ * cancellation work the same over both (lib/job-transport.ts): pass `signal` and `onProgress`
+ * in a call's options.
  */
 export function connect(): Connection | null {
   const bridge = window.workbenchBridge;
   if (bridge !== undefined) {
+    const { transport, onProgress } = withJobs(
+      (method, request, options) => bridge.call(method, request, options.jobId),
+      (listener) => bridge.onProgress(listener),
+    );
+    const pickFiles = bridge.pickFiles?.bind(bridge);
     return {
-      api: createClient((method, request, options) => bridge.call(method, request, options.jobId)),
-      onProgress: (listener) => bridge.onProgress(listener),
-      ...(bridge.pickFiles === undefined
-        ? {}
-        : { pickFiles: (options: PickFilesOptions) => bridge.pickFiles?.(options) ?? [] }),
+      api: createClient(transport),
+      onProgress,
+      ...(pickFiles === undefined ? {} : { pickFiles }),
       onCommand: (listener) => bridge.onCommand?.(listener) ?? (() => undefined),
-    } as Connection;
+    };
   }
   const token = new URLSearchParams(window.location.search).get('token');
   if (token === null) return null;
   const origin = window.location.origin;
-  return {
-    api: createClient(httpTransport(origin, token, (url, init) => window.fetch(url, init))),
-    onProgress: (listener) => {
-      // Server-Sent Events: the page's cookie (set with the token) authorises the stream.
+  const { transport, onProgress } = withJobs(
+    httpTransport(origin, token, (url, init) => window.fetch(url, init)),
+    (listener) => {
+      // Server-Sent Events; the browser reconnects by itself if the stream drops.
       const source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
       source.onmessage = (message: MessageEvent<string>) => {
         listener(JSON.parse(message.data) as ProgressEvent);
       };
       return () => source.close();
     },
+  );
+  return {
+    api: createClient(transport),
+    onProgress,
     upload: async (file: File) => {
       const response = await window.fetch(
         `${origin}/api/upload?name=${encodeURIComponent(file.name)}`,
         { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: file },
       );
       const reply = (await response.json()) as
-        { ok: true; value: { path: string } } | { ok: false; error: { message: string } };
-      if (!reply.ok) throw new Error(reply.error.message);
+        { ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape };
+      if (!reply.ok) throw ApiError.fromShape(reply.error);
       return reply.value.path;
     },
     onCommand: () => () => undefined,

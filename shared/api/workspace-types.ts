@@ -67,6 +67,8 @@ export interface WorkspaceInfo {
   skipped: Record<string, number>;
   eventTypes: EventTypeInfo[];
   properties: { name: string; type: string }[];
+  /** Columns of the people table (user_id, identities, first/last seen, ...). */
+  userProperties: { name: string; type: string }[];
   sources: SourceInfo[];
 }
 

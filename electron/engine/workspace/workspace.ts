@@ -238,6 +238,15 @@ export class Workspace {
            ORDER BY column_index`,
         )
       ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+      const userProperties = (
+        await queryRows(
+          c,
+          `SELECT column_name, data_type FROM duckdb_columns()
+           WHERE database_name = current_database() AND table_name = 'users'
+             AND column_name NOT IN ('uid')
+           ORDER BY column_index`,
+        )
+      ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
       const sources = await this.sources(c);
       return {
         workspace: {
@@ -255,6 +264,7 @@ export class Workspace {
         skipped: skippedTotals(sources),
         eventTypes,
         properties,
+        userProperties,
         sources,
       };
     });

@@ -1,9 +1,11 @@
-import { BarChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, SankeyChart } from 'echarts/charts';
 import {
   DatasetComponent,
   GridComponent,
   LegendComponent,
+  TitleComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -14,6 +16,10 @@ import type { Theme } from '../app-context';
 echarts.use([
   BarChart,
   LineChart,
+  HeatmapChart,
+  SankeyChart,
+  TitleComponent,
+  VisualMapComponent,
   GridComponent,
   TooltipComponent,
   LegendComponent,
@@ -30,11 +36,17 @@ export function Chart({
   theme,
   height = 240,
   label,
+  onItemClick,
+  onInstance,
 }: {
   option: echarts.EChartsCoreOption;
   theme: Theme;
   height?: number;
   label: string;
+  /** A data item was clicked: its data object (which may carry what it stands for). */
+  onItemClick?: (data: unknown) => void;
+  /** The live chart, for exports (PNG). */
+  onInstance?: (chart: echarts.ECharts | null) => void;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -45,12 +57,27 @@ export function Chart({
       renderer: 'canvas',
     });
     chart.current = instance;
+    onInstance?.(instance);
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element.current);
     return () => {
       observer.disconnect();
       instance.dispose();
       chart.current = null;
+      onInstance?.(null);
+    };
+    // The instance lives as long as the theme; the click handler is read through a ref.
+  }, [theme]);
+
+  const clickRef = useRef(onItemClick);
+  clickRef.current = onItemClick;
+  useEffect(() => {
+    const instance = chart.current;
+    if (instance === null) return;
+    const handler = (params: { data?: unknown }): void => clickRef.current?.(params.data);
+    instance.on('click', handler);
+    return () => {
+      instance.off('click', handler);
     };
   }, [theme]);
 

@@ -2,16 +2,21 @@ import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import type { Row } from '../lib/arrow';
-import { formatCell } from '../lib/format';
+import { cellText, columnWidths, numericColumns } from '../lib/grid-columns';
+import { nextSort, type SortState } from '../lib/sort-rows';
 
 const features = tableFeatures({});
 const ROW_HEIGHT = 28;
+/** Rows read to size columns and find numeric ones: the first page is enough. */
+const SAMPLE = 200;
 
 /**
  * A grid over any number of rows: only the rows in view (plus a margin) exist in the DOM, and
  * rows come from `getRow`, which may answer undefined while their page loads (a grey
  * placeholder row is drawn, never a blank). TanStack Table defines the columns and cells of the
- * rows in view; the virtualizer decides which rows those are.
+ * rows in view; the virtualizer decides which rows those are. Where the caller holds every row
+ * (a query result), it passes `sort`/`onSort` and the headers sort; paged data is not sortable
+ * here (its order is the engine's).
  */
 export function VirtualGrid({
   columns,
@@ -23,6 +28,9 @@ export function VirtualGrid({
   height = 420,
   label,
   widths = {},
+  sort,
+  onSort,
+  empty = 'No rows.',
 }: {
   columns: string[];
   rowCount: number;
@@ -34,7 +42,12 @@ export function VirtualGrid({
   clickable?: string[];
   height?: number;
   label: string;
+  /** Fixed widths in px; other columns are sized to their header and first rows. */
   widths?: Record<string, number>;
+  sort?: SortState | null;
+  onSort?: (sort: SortState | null) => void;
+  /** Shown when there are no rows at all. */
+  empty?: string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -52,6 +65,28 @@ export function VirtualGrid({
     if (rowCount > 0) onRange?.(Math.max(0, first - 200), last + 400);
   }, [first, last, rowCount, onRange]);
 
+  // Sized once per set of columns, from the first rows that are there: columns do not jump
+  // as more pages arrive.
+  const layout = useRef<{ key: string; widths: Record<string, number>; numeric: Set<string> }>(
+    null,
+  );
+  const key = `${columns.join('\u0000')}|${JSON.stringify(widths)}`;
+  const sampleReady = rowCount === 0 || getRow(0) !== undefined;
+  if (layout.current?.key !== key && sampleReady) {
+    const sample: Row[] = [];
+    for (let i = 0; i < Math.min(rowCount, SAMPLE); i++) {
+      const row = getRow(i);
+      if (row !== undefined) sample.push(row);
+    }
+    layout.current = {
+      key,
+      widths: columnWidths(columns, sample, widths),
+      numeric: numericColumns(columns, sample),
+    };
+  }
+  const sized = layout.current?.key === key ? layout.current : null;
+  const numeric = sized?.numeric ?? new Set<string>();
+
   const windowRows = useMemo(
     () => items.map((item) => getRow(item.index) ?? { __loading: true }),
     // getRow's answers change as pages arrive: the caller passes a new getRow when they do.
@@ -68,7 +103,10 @@ export function VirtualGrid({
   );
   const table = useTable({ features, columns: defs, data: windowRows });
   const rows = table.getRowModel().rows;
-  const template = columns.map((c) => `${widths[c] ?? 160}px`).join(' ');
+  const template = columns
+    .map((c) => `${sized?.widths[c] ?? widths[c] ?? 140}px`)
+    .concat(['minmax(0, 1fr)'])
+    .join(' ');
 
   return (
     <div
@@ -78,15 +116,42 @@ export function VirtualGrid({
       role="grid"
       aria-label={label}
       aria-rowcount={rowCount + 1}
+      aria-colcount={columns.length}
       tabIndex={0}
     >
       <div className="grid-header" role="row" style={{ gridTemplateColumns: template }}>
-        {table.getHeaderGroups()[0]?.headers.map((header) => (
-          <div key={header.id} role="columnheader" className="grid-cell">
-            {String(header.column.columnDef.header ?? header.id)}
-          </div>
-        ))}
+        {table.getHeaderGroups()[0]?.headers.map((header) => {
+          const id = header.column.id;
+          const sorted = sort?.column === id ? (sort.desc ? 'descending' : 'ascending') : 'none';
+          const text = String(header.column.columnDef.header ?? id);
+          return (
+            <div
+              key={header.id}
+              role="columnheader"
+              aria-sort={onSort === undefined ? undefined : sorted}
+              className={`grid-cell${numeric.has(id) ? ' num' : ''}`}
+              title={text}
+            >
+              {onSort === undefined ? (
+                text
+              ) : (
+                <button
+                  type="button"
+                  className="sort"
+                  onClick={() => onSort(nextSort(sort ?? null, id, numeric.has(id)))}
+                >
+                  {text}
+                  <span className="sort-mark" aria-hidden>
+                    {sorted === 'ascending' ? '▲' : sorted === 'descending' ? '▼' : ''}
+                  </span>
+                </button>
+              )}
+            </div>
+          );
+        })}
+        <div className="grid-cell filler" aria-hidden />
       </div>
+      {rowCount === 0 && <div className="grid-empty">{empty}</div>}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item, i) => {
           const row = rows[i];
@@ -97,6 +162,7 @@ export function VirtualGrid({
               key={item.key}
               role="row"
               aria-rowindex={item.index + 2}
+              aria-busy={loading || undefined}
               className={`grid-row${loading ? ' loading' : ''}${item.index % 2 === 1 ? ' odd' : ''}`}
               style={{
                 transform: `translateY(${item.start}px)`,
@@ -111,18 +177,15 @@ export function VirtualGrid({
                     </div>
                   ))
                 : row.getAllCells().map((cell) => {
-                    const value = cell.getValue();
-                    // Ids are labels, not quantities: no thousands separators.
-                    const text = /(^|_)id$/.test(cell.column.id)
-                      ? String(value ?? '–')
-                      : formatCell(value);
                     const column = cell.column.id;
+                    const value = cell.getValue();
+                    const text = cellText(column, value);
                     const link = clickable.includes(column) && value !== null;
                     return (
                       <div
                         key={cell.id}
                         role="gridcell"
-                        className={`grid-cell${typeof value === 'number' && !/(^|_)id$/.test(cell.column.id) ? ' num' : ''}`}
+                        className={`grid-cell${numeric.has(column) ? ' num' : ''}${value === null ? ' null' : ''}`}
                         title={text}
                       >
                         {link ? (
@@ -139,6 +202,7 @@ export function VirtualGrid({
                       </div>
                     );
                   })}
+              <div className="grid-cell filler" aria-hidden />
             </div>
           );
         })}

@@ -8,6 +8,14 @@ describe('formatting', () => {
     expect(formatCell(null)).toBe('–');
     expect(formatCell('a')).toBe('a');
     expect(formatCell({ a: 1 })).toBe('{"a":1}');
+    expect(formatCell(12n ** 20n)).toBe('3,833,759,992,447,475,122,176');
+  });
+  it('shows timestamps with an even number of fraction digits', () => {
+    expect(formatCell('2026-07-26 00:32:50.82')).toBe('2026-07-26 00:32:50.820');
+    expect(formatCell('2026-07-26 00:32:50.874')).toBe('2026-07-26 00:32:50.874');
+    expect(formatCell('2026-07-26 00:32:50.97687')).toBe('2026-07-26 00:32:50.976870');
+    expect(formatCell('2026-07-26 00:32:50')).toBe('2026-07-26 00:32:50');
+    expect(formatCell('12.5')).toBe('12.5');
   });
   it('formats times, ranges, sizes and durations', () => {
     expect(formatTime('2024-03-01 09:05:07')).toBe('2024-03-01 09:05');

@@ -14,8 +14,19 @@ export function formatCell(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'bigint') return value.toLocaleString('en-US');
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return evenFraction(value);
   return JSON.stringify(value);
+}
+
+/**
+ * DuckDB writes timestamps with as few fraction digits as they need (`09:00:01.5`,
+ * `09:00:01.874`); a column of them reads evenly with milliseconds (or microseconds) always shown.
+ */
+function evenFraction(text: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})\.(\d{1,6})$/.exec(text);
+  if (match === null) return text;
+  const digits = match[2] ?? '';
+  return `${match[1] ?? ''}.${digits.padEnd(digits.length <= 3 ? 3 : 6, '0')}`;
 }
 
 /** '2024-03-01 09:00:00' -> '2024-03-01 09:00'; dates stay dates. */

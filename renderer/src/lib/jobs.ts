@@ -11,18 +11,33 @@ export interface Job {
 
 type Listener = () => void;
 
+interface Entry {
+  job: Job;
+  /** Shown in the tray: calls that end before `showAfterMs` never flash in it. */
+  visible: boolean;
+  controller: AbortController;
+}
+
 /**
  * Long calls the window is running (imports, queries, analyses): each gets a job id the engine
- * reports progress under and can be cancelled by. The job tray renders this store.
+ * reports progress under, and an AbortSignal the transport turns into `job.cancel`. The job tray
+ * renders this store; quick calls stay out of it, finished ones leave it after a moment.
  */
 export class JobStore {
-  private jobs: Job[] = [];
+  private entries: Entry[] = [];
+  private visibleJobs: Job[] = [];
   private readonly listeners = new Set<Listener>();
   private counter = 0;
+  private readonly showAfterMs: number;
+  private readonly keepMs: number;
 
-  constructor(private readonly cancelCall: (jobId: string) => Promise<unknown>) {}
+  constructor(options: { showAfterMs?: number; keepMs?: number } = {}) {
+    this.showAfterMs = options.showAfterMs ?? 400;
+    this.keepMs = options.keepMs ?? 3_000;
+  }
 
-  snapshot = (): Job[] => this.jobs;
+  /** The jobs the tray shows (a stable array between changes, for useSyncExternalStore). */
+  snapshot = (): Job[] => this.visibleJobs;
 
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
@@ -32,50 +47,76 @@ export class JobStore {
   /** Runs `call` as a job; its promise settles like the call's. */
   async run<T>(label: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
     const id = `ui-${Date.now().toString(36)}-${++this.counter}`;
-    this.update({ id, label, phase: 'starting', fraction: null, state: 'running' });
+    const controller = new AbortController();
+    const entry: Entry = {
+      job: { id, label, phase: 'starting', fraction: null, state: 'running' },
+      visible: this.showAfterMs <= 0,
+      controller,
+    };
+    this.entries = [...this.entries, entry];
+    if (!entry.visible) {
+      setTimeout(() => {
+        if (entry.job.state !== 'running' || !this.entries.includes(entry)) return;
+        entry.visible = true;
+        this.changed();
+      }, this.showAfterMs);
+    }
+    this.changed();
     try {
-      const value = await call({ jobId: id });
-      this.finish(id, 'done');
+      const value = await call({ jobId: id, signal: controller.signal, onProgress: this.progress });
+      this.finish(entry, 'done');
       return value;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const cancelled = (error as { code?: string }).code === 'CANCELLED';
-      this.finish(id, cancelled ? 'cancelled' : 'failed', message);
+      const cancelled =
+        controller.signal.aborted || (error as { code?: string }).code === 'CANCELLED';
+      this.finish(entry, cancelled ? 'cancelled' : 'failed', message);
       throw error;
     }
   }
 
+  /** Progress of any job (the transport also routes it per call); unknown ids are ignored. */
   progress = (event: ProgressEvent): void => {
-    const job = this.jobs.find((j) => j.id === event.jobId);
-    if (job === undefined || job.state !== 'running') return;
-    this.update({ ...job, phase: event.phase, fraction: event.fraction });
+    const entry = this.entries.find((e) => e.job.id === event.jobId);
+    if (entry === undefined || entry.job.state !== 'running') return;
+    entry.job = { ...entry.job, phase: event.phase, fraction: event.fraction };
+    this.changed();
   };
 
+  /** Asks the engine to stop the job (the call then fails with CANCELLED). */
   cancel(id: string): void {
-    void this.cancelCall(id);
+    const entry = this.entries.find((e) => e.job.id === id);
+    if (entry === undefined || entry.job.state !== 'running') return;
+    entry.job = { ...entry.job, phase: 'cancelling…' };
+    entry.controller.abort();
+    this.changed();
   }
 
-  private finish(id: string, state: Job['state'], message?: string): void {
-    const job = this.jobs.find((j) => j.id === id);
-    if (job === undefined) return;
-    this.update({
-      ...job,
+  isRunning(id: string): boolean {
+    return this.entries.some((e) => e.job.id === id && e.job.state === 'running');
+  }
+
+  private finish(entry: Entry, state: Job['state'], message?: string): void {
+    entry.job = {
+      ...entry.job,
       state,
-      fraction: state === 'done' ? 1 : job.fraction,
+      fraction: state === 'done' ? 1 : entry.job.fraction,
       ...(message === undefined ? {} : { message }),
-    });
-    // Finished work stays in the tray briefly; a failure's message is shown where it happened.
-    setTimeout(() => this.remove(id), 3_000);
+    };
+    if (!entry.visible) {
+      this.entries = this.entries.filter((e) => e !== entry);
+    } else {
+      // Finished work stays in the tray briefly; a failure's message is shown where it happened.
+      setTimeout(() => {
+        this.entries = this.entries.filter((e) => e !== entry);
+        this.changed();
+      }, this.keepMs);
+    }
+    this.changed();
   }
 
-  private update(job: Job): void {
-    const others = this.jobs.filter((j) => j.id !== job.id);
-    this.jobs = [...others, job].slice(-8);
-    for (const listener of this.listeners) listener();
-  }
-
-  private remove(id: string): void {
-    this.jobs = this.jobs.filter((j) => j.id !== id);
+  private changed(): void {
+    this.visibleJobs = this.entries.filter((e) => e.visible).map((e) => e.job);
     for (const listener of this.listeners) listener();
   }
 }

@@ -20,7 +20,9 @@ describe('PagedRows', () => {
   it('loads the pages a range needs, once each, and serves rows from them', async () => {
     const { asked, fetchPage } = source(1_000);
     const rows = new PagedRows(fetchPage, 100);
+    expect(rows.ready).toBe(false);
     await rows.start();
+    expect(rows.ready).toBe(true);
     expect(rows.total).toBe(1_000);
     expect(rows.get(99)).toEqual({ i: 99 });
     expect(rows.get(100)).toBeUndefined();

@@ -16,6 +16,8 @@ export class PagedRows {
   private readonly listeners = new Set<() => void>();
   total: number;
   error: Error | null = null;
+  /** The first page has answered (rows or an error): `total` is known. */
+  ready = false;
 
   constructor(
     private readonly fetchPage: (offset: number, limit: number) => Promise<Page>,
@@ -51,6 +53,8 @@ export class PagedRows {
 
   /** Loads the first page and learns the total. */
   async start(): Promise<void> {
+    // Once: React's development mode runs effects twice.
+    if (this.pages.has(0) || this.pending.has(0)) return;
     await this.load(0);
   }
 
@@ -74,6 +78,7 @@ export class PagedRows {
     } catch (error) {
       this.error = error instanceof Error ? error : new Error(String(error));
     } finally {
+      if (page === 0) this.ready = true;
       this.pending.delete(page);
       for (const listener of this.listeners) listener();
     }

@@ -24,5 +24,5 @@ export function usePagedRows(rows: PagedRows): {
     [rows, version],
   );
   const onRange = useCallback((start: number, end: number) => rows.ensure(start, end), [rows]);
-  return { getRow, onRange, total: rows.total, error: rows.error, loaded: version > 0 };
+  return { getRow, onRange, total: rows.total, error: rows.error, loaded: rows.ready };
 }

@@ -20,6 +20,10 @@ export function Rail({ current, onSelect }: { current: string; onSelect: (id: st
         } else if (e.key === 'ArrowUp') {
           e.preventDefault();
           move(-1);
+        } else if (e.key === 'Home' || e.key === 'End') {
+          e.preventDefault();
+          const index = VIEWS.findIndex((v) => v.id === current);
+          move(e.key === 'Home' ? -index : VIEWS.length - 1 - index);
         }
       }}
     >

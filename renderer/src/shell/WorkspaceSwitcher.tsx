@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RecentWorkspace } from '../../../shared/api/browse-types';
 import { useApp } from '../app-context';
 import { ErrorNote } from '../components/ErrorNote';
+import { formatTime } from '../lib/format';
 
 /** The open workspace's name; opens recent ones, a path, or the demo. */
 export function WorkspaceSwitcher() {
@@ -11,9 +12,27 @@ export function WorkspaceSwitcher() {
   const [path, setPath] = useState('');
   const [error, setError] = useState<unknown>(null);
 
+  const root = useRef<HTMLDivElement>(null);
+
   useEffect(() => {
     if (open) void api['workspace.recent']({}).then(setRecent, setError);
   }, [open, api]);
+  // Escape or a click elsewhere closes it, like any menu.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    const onClick = (e: MouseEvent): void => {
+      if (root.current !== null && !root.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onClick);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onClick);
+    };
+  }, [open]);
 
   const openPath = async (target: string, create: boolean): Promise<void> => {
     setError(null);
@@ -37,7 +56,7 @@ export function WorkspaceSwitcher() {
   };
 
   return (
-    <div className="switcher">
+    <div className="switcher" ref={root}>
       <button
         type="button"
         className="workspace-name"
@@ -53,18 +72,27 @@ export function WorkspaceSwitcher() {
         <div className="popover" role="dialog" aria-label="Switch workspace">
           <div className="popover-heading">Recent</div>
           {recent.length === 0 && <div className="muted">No other workspace opened yet.</div>}
-          {recent.map((r) => (
-            <button
-              key={r.path}
-              type="button"
-              className="menu-item"
-              onClick={() => void openPath(r.path, false)}
-              title={r.path}
-            >
-              <span>{r.name}</span>
-              <span className="muted small">{r.path}</span>
-            </button>
-          ))}
+          {recent.map((r) => {
+            const current = r.path === info?.workspace.path;
+            return (
+              <button
+                key={r.path}
+                type="button"
+                className={`menu-item${current ? ' current' : ''}`}
+                onClick={() => (current ? setOpen(false) : void openPath(r.path, false))}
+                title={r.path}
+                aria-current={current || undefined}
+              >
+                <span>
+                  {r.name}
+                  {current && <span className="tag">open</span>}
+                </span>
+                <span className="muted small">
+                  {r.path} · opened {formatTime(r.openedAt)}
+                </span>
+              </button>
+            );
+          })}
           <form
             className="row"
             onSubmit={(e) => {

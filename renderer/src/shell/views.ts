@@ -27,15 +27,15 @@ export const VIEWS: ViewDef[] = [
     id: 'trends',
     label: 'Trends',
     group: 'Analyses',
-    built: false,
+    built: true,
     about:
-      'Events, unique users, DAU/WAU/MAU and property sums per hour, day, week or month, several series with breakdowns. The engine computes them today (workbench run with a trends spec); the builder and chart come next.',
+      'Events, unique users, DAU/WAU/MAU and property sums per hour, day, week or month, several series with breakdowns.',
   },
   {
     id: 'funnels',
     label: 'Funnels',
     group: 'Analyses',
-    built: false,
+    built: true,
     about:
       'Ordered, strict or any-order funnels with conversion windows, exclusions, optional steps, time to convert and conversion over time, with the users behind every step.',
   },
@@ -43,7 +43,7 @@ export const VIEWS: ViewDef[] = [
     id: 'retention',
     label: 'Retention',
     group: 'Analyses',
-    built: false,
+    built: true,
     about:
       'Cohort grids (first time, first ever, recurring) by day, week or month, on / on-or-after / brackets, calendar or rolling windows, user or revenue retention.',
   },
@@ -51,21 +51,21 @@ export const VIEWS: ViewDef[] = [
     id: 'lifecycle',
     label: 'Lifecycle',
     group: 'Analyses',
-    built: false,
+    built: true,
     about: 'New, returning, resurrecting and dormant users per period, with the quick ratio.',
   },
   {
     id: 'stickiness',
     label: 'Stickiness',
     group: 'Analyses',
-    built: false,
+    built: true,
     about: 'How many days a week (or month) users come back, exact or cumulative.',
   },
   {
     id: 'paths',
     label: 'Paths',
     group: 'Analyses',
-    built: false,
+    built: true,
     about:
       'What users do after a start event or before an end event, within sessions, as a Sankey.',
   },

@@ -3,6 +3,7 @@ import type { TrendsResult } from '../../../../shared/specs/trends';
 import { useApp } from '../../app-context';
 import { Chart } from '../../components/Chart';
 import { ErrorNote } from '../../components/ErrorNote';
+import { formatNumber } from '../../lib/format';
 
 /** Events per day over the workspace's whole range (a trends analysis, like any other). */
 export function EventsPerDay() {
@@ -25,24 +26,33 @@ export function EventsPerDay() {
     }).then((r) => setResult(r as TrendsResult), setError);
   }, [api, range]);
 
-  const option = useMemo(
-    () => ({
+  const option = useMemo(() => {
+    // The theme's accent (--accent); a period still under way is drawn faint and says so.
+    const color = theme === 'dark' ? '#8b95ff' : '#4f5bd5';
+    const incomplete = result?.incomplete ?? [];
+    return {
       grid: { left: 56, right: 16, top: 16, bottom: 28 },
-      tooltip: { trigger: 'axis' },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v)),
+      },
       xAxis: { type: 'category', data: result?.periods ?? [], axisLabel: { hideOverlap: true } },
       yAxis: { type: 'value', splitLine: { lineStyle: { opacity: 0.4 } } },
       series: [
         {
           type: 'bar',
           name: 'Events',
-          data: result?.series[0]?.values ?? [],
-          itemStyle: { color: '#5b6cff' },
+          data: (result?.series[0]?.values ?? []).map((value, i) =>
+            incomplete[i] === true
+              ? { value, itemStyle: { color, opacity: 0.4 }, name: 'incomplete day' }
+              : value,
+          ),
+          itemStyle: { color },
           barCategoryGap: '20%',
         },
       ],
-    }),
-    [result],
-  );
+    };
+  }, [result, theme]);
   if (range === null) return <p className="muted">No events yet: import a file to see them.</p>;
   return (
     <>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type {
   ImportEventsSummary,
   ImportPreview,
@@ -6,20 +6,14 @@ import type {
   MappingOverride,
   PresetId,
 } from '../../../../shared/api/import-types';
-import { PRESET_IDS } from '../../../../shared/api/import-types';
 import { useApp } from '../../app-context';
 import { ErrorNote } from '../../components/ErrorNote';
-import { formatCell, formatNumber, formatSeconds } from '../../lib/format';
+import { fileName, missingFields, splitPaths } from '../../lib/import-mapping';
+import { ImportMapping } from './ImportMapping';
+import { ImportPreviewTable } from './ImportPreviewTable';
+import { ImportSummary } from './ImportSummary';
 
 type Kind = 'events' | 'people';
-
-/** The mapping fields an analyst may change, with the file column each one reads. */
-const FIELDS: { key: 'userId' | 'event' | 'timestamp' | 'insertId'; label: string }[] = [
-  { key: 'userId', label: 'User id' },
-  { key: 'event', label: 'Event name' },
-  { key: 'timestamp', label: 'Timestamp' },
-  { key: 'insertId', label: 'Insert id (de-duplication)' },
-];
 
 /**
  * Choose files, see how they will be read (format, preset, column mapping, the first rows as
@@ -33,108 +27,122 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
   const [pathText, setPathText] = useState('');
   const [preset, setPreset] = useState<PresetId | undefined>(undefined);
   const [mapping, setMapping] = useState<MappingOverride>({});
+  const [timezone, setTimezone] = useState('');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [reading, setReading] = useState(false);
   const [summary, setSummary] = useState<ImportEventsSummary | ImportUsersSummary | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useState<{ title: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (initialFiles !== undefined && initialFiles.length > 0) setFiles(initialFiles);
+    if (initialFiles !== undefined && initialFiles.length > 0) choose(initialFiles);
   }, [initialFiles]);
 
-  // Every change of files, preset or mapping shows the new reading of the file.
+  // A zone is checked by the engine; half-typed names ("Europe/") wait until they look whole.
+  const zone = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(timezone.trim()) ? timezone.trim() : '';
+  const request = useMemo(
+    () => ({
+      files,
+      ...(preset === undefined ? {} : { preset }),
+      ...(Object.keys(mapping).length === 0 ? {} : { mapping }),
+      ...(zone === '' ? {} : { sourceTimezone: zone }),
+    }),
+    [files, preset, mapping, zone],
+  );
+
+  // Every change of files, preset, mapping or zone shows the new reading of the file.
   useEffect(() => {
     if (files.length === 0 || kind !== 'events') {
       setPreview(null);
       return;
     }
     let stale = false;
-    setError(null);
-    api['import.preview']({
-      files,
-      ...(preset === undefined ? {} : { preset }),
-      ...(Object.keys(mapping).length === 0 ? {} : { mapping }),
-      limit: 8,
-    }).then(
+    setReading(true);
+    api['import.preview']({ ...request, limit: 8 }).then(
       (p) => {
-        if (!stale) setPreview(p);
+        if (stale) return;
+        setPreview(p);
+        setError(null);
+        setReading(false);
       },
       (e: unknown) => {
-        if (!stale) {
-          setPreview(null);
-          setError(e);
-        }
+        if (stale) return;
+        setPreview(null);
+        setError({ title: 'This file cannot be read', error: e });
+        setReading(false);
       },
     );
     return () => {
       stale = true;
     };
-  }, [api, files, preset, mapping, kind]);
+  }, [api, request, files.length, kind]);
 
-  const addPaths = (): void => {
-    const paths = pathText
-      .split(/\n|,(?=\s*\/)/)
-      .map((p) => p.trim())
-      .filter((p) => p !== '');
-    if (paths.length > 0) choose(paths);
-    setPathText('');
-  };
-  const choose = (paths: string[]): void => {
+  function choose(paths: string[]): void {
     setFiles(paths);
     setPreset(undefined);
     setMapping({});
     setSummary(null);
+    setError(null);
+  }
+  const reset = (): void => {
+    choose([]);
+    setPreview(null);
   };
   const upload = async (list: FileList | null): Promise<void> => {
-    if (list === null || connection.upload === undefined) return;
+    if (list === null || list.length === 0 || connection.upload === undefined) return;
+    const send = connection.upload;
     setError(null);
     try {
-      const paths = await jobs.run(`uploading ${list.length} file(s)`, async () =>
-        Promise.all([...list].map((f) => connection.upload?.(f) ?? Promise.resolve(''))),
+      const paths = await jobs.run(
+        `uploading ${list.length === 1 ? (list[0]?.name ?? 'a file') : `${list.length} files`}`,
+        () => Promise.all([...list].map((f) => send(f))),
       );
       choose(paths);
     } catch (e) {
-      setError(e);
+      setError({ title: 'The upload did not complete', error: e });
     }
+  };
+  const pick = async (directory: boolean): Promise<void> => {
+    const paths = await connection.pickFiles?.({
+      title: kind === 'events' ? 'Import event exports' : 'Import people',
+      directory,
+    });
+    if (paths !== undefined && paths.length > 0) choose(paths);
   };
   const runImport = async (): Promise<void> => {
     setBusy(true);
     setError(null);
     setSummary(null);
-    const name = files.map((f) => f.split(/[\\/]/).pop()).join(', ');
+    const name = files.length === 1 ? fileName(files[0] ?? '') : `${files.length} files`;
     try {
       const result =
         kind === 'events'
-          ? await jobs.run(`importing ${name}`, (o) =>
-              api['import.events'](
-                {
-                  files,
-                  ...(preset === undefined ? {} : { preset }),
-                  ...(Object.keys(mapping).length === 0 ? {} : { mapping }),
-                },
-                o,
-              ),
-            )
+          ? await jobs.run(`importing ${name}`, (o) => api['import.events'](request, o))
           : await jobs.run(`importing people from ${name}`, (o) =>
               api['import.users']({ files }, o),
             );
       setSummary(result);
+      setFiles([]);
+      setPreview(null);
       await refresh();
     } catch (e) {
-      setError(e);
+      const cancelled = (e as { code?: string }).code === 'CANCELLED';
+      setError({
+        title: cancelled
+          ? 'Import cancelled: nothing was changed in the workspace'
+          : 'Import failed: nothing was changed in the workspace',
+        error: e,
+      });
     } finally {
       setBusy(false);
     }
   };
 
-  const columnOptions = preview?.fileColumns.map((c) => c.name) ?? [];
-  const current = (key: (typeof FIELDS)[number]['key']): string => {
-    const fromOverride = mapping[key];
-    if (fromOverride !== undefined)
-      return Array.isArray(fromOverride) ? (fromOverride[0] ?? '') : fromOverride;
-    const fromPreview = preview?.mapping[key];
-    return Array.isArray(fromPreview) ? (fromPreview[0] ?? '') : (fromPreview ?? '');
-  };
+  const blocked =
+    kind === 'events' &&
+    (preview === null ||
+      preview.problem !== undefined ||
+      missingFields(preview, mapping).length > 0);
 
   return (
     <section className="panel" aria-label="Import">
@@ -148,31 +156,40 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
               role="radio"
               aria-checked={kind === k}
               className={kind === k ? 'on' : ''}
-              onClick={() => setKind(k)}
+              onClick={() => {
+                setKind(k);
+                setSummary(null);
+                setError(null);
+              }}
             >
               {k === 'events' ? 'Events' : 'People'}
             </button>
           ))}
         </div>
       </div>
+      <p className="muted small import-about">
+        {kind === 'events'
+          ? 'Event exports from Mixpanel, Amplitude, Segment, PostHog, GA4 or your warehouse: CSV/TSV (gzip too), Parquet, NDJSON or JSON. The layout is detected; check the mapping and the first rows before importing. An import is all-or-nothing.'
+          : 'A people or contacts export (CSV, Parquet, JSON) with a user id matching the events: email, names, company, opt-out and any other column become user properties. Rows update people already known.'}
+      </p>
       <div className="import-choose">
         {connection.pickFiles !== undefined && (
-          <button
-            type="button"
-            onClick={() =>
-              void connection.pickFiles?.({ title: 'Import event exports' }).then((p) => {
-                if (p.length > 0) choose(p);
-              })
-            }
-          >
-            Choose files…
-          </button>
+          <>
+            <button type="button" onClick={() => void pick(false)}>
+              Choose files…
+            </button>
+            <button type="button" onClick={() => void pick(true)}>
+              Choose a folder…
+            </button>
+          </>
         )}
         <form
           className="row grow"
           onSubmit={(e) => {
             e.preventDefault();
-            addPaths();
+            const paths = splitPaths(pathText);
+            if (paths.length > 0) choose(paths);
+            setPathText('');
           }}
         >
           <input
@@ -186,7 +203,7 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
           </button>
         </form>
         {connection.upload !== undefined && (
-          <label className="button-like">
+          <label className="button-like" title="Copies the file to this machine, then reads it">
             Upload…
             <input
               type="file"
@@ -194,133 +211,75 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
               hidden
               aria-label="Upload files"
               accept=".csv,.tsv,.txt,.gz,.parquet,.json,.ndjson,.jsonl"
-              onChange={(e) => void upload(e.target.files)}
+              onChange={(e) => {
+                void upload(e.target.files);
+                e.target.value = '';
+              }}
             />
           </label>
         )}
       </div>
       {files.length > 0 && (
-        <div className="muted small" data-testid="import-files">
-          {files.join(', ')}
+        <div className="import-files" data-testid="import-files">
+          <span title={files.join('\n')}>
+            {files.map(fileName).join(', ')}
+            {preview !== null && (
+              <span className="muted">
+                {' '}
+                · {preview.format.toUpperCase()}
+                {preview.files.length > 1 ? ` · ${preview.files.length} files` : ''} · detected
+                preset {preview.candidates[0]?.preset ?? preview.preset}
+              </span>
+            )}
+            {reading && <span className="muted"> · reading…</span>}
+          </span>
+          <button type="button" className="ghost small" onClick={reset} disabled={busy}>
+            Clear
+          </button>
         </div>
       )}
       {kind === 'events' && preview !== null && (
         <div className="stack">
-          <div className="mapping">
-            <label>
-              Format
-              <input value={preview.format} readOnly aria-label="Detected format" />
-            </label>
-            <label>
-              Preset
-              <select
-                aria-label="Preset"
-                value={preset ?? preview.preset}
-                onChange={(e) => {
-                  setPreset(e.target.value as PresetId);
-                  setMapping({});
-                }}
-              >
-                {PRESET_IDS.map((id) => (
-                  <option key={id} value={id}>
-                    {id}
-                    {id === preview.candidates[0]?.preset ? ' (detected)' : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {FIELDS.map((field) => (
-              <label key={field.key}>
-                {field.label}
-                <select
-                  aria-label={field.label}
-                  value={current(field.key)}
-                  onChange={(e) =>
-                    setMapping({
-                      ...mapping,
-                      [field.key]: e.target.value === '' ? undefined : e.target.value,
-                    })
-                  }
-                >
-                  <option value="">{field.key === 'insertId' ? '(none)' : '(choose)'}</option>
-                  {/* A preset may read a key inside a nested column (properties.time). */}
-                  {[...new Set([current(field.key), ...columnOptions])]
-                    .filter((c) => c !== '')
-                    .map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                </select>
-              </label>
-            ))}
-          </div>
+          <ImportMapping
+            preview={preview}
+            preset={preset}
+            onPreset={(p) => {
+              setPreset(p);
+              setMapping({});
+            }}
+            mapping={mapping}
+            onMapping={setMapping}
+            timezone={timezone}
+            onTimezone={setTimezone}
+          />
           {preview.problem !== undefined && (
-            <ErrorNote error={preview.problem} title="This mapping cannot be imported yet" />
+            <ErrorNote
+              error={{
+                ...preview.problem,
+                message: `${preview.problem.message.replace(/ (Say which|Map one with|Map it with) .*$/, '')} Choose the column above; the preview follows your choice.`,
+              }}
+              title="This mapping cannot be imported yet"
+            />
           )}
-          <div className="preview-wrap">
-            <table
-              className="table compact"
-              aria-label="Preview of the rows as they will be stored"
-            >
-              <thead>
-                <tr>
-                  {preview.columns.map((c) => (
-                    <th key={c}>{c}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {preview.rows.map((row, i) => (
-                  <tr key={i}>
-                    {preview.columns.map((c) => (
-                      <td key={c}>{formatCell(row[c])}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ImportPreviewTable preview={preview} />
         </div>
       )}
-      <div className="row">
+      <div className="row import-actions">
         <button
           type="button"
           className="primary"
-          disabled={files.length === 0 || busy || preview?.problem !== undefined}
+          disabled={files.length === 0 || busy || blocked}
           onClick={() => void runImport()}
         >
           {busy ? 'Importing…' : kind === 'events' ? 'Import events' : 'Import people'}
         </button>
-        {busy && <span className="muted">Progress and Cancel are in the tray (bottom right).</span>}
+        {busy && <span className="muted">Progress and Cancel are in the tray, bottom right.</span>}
+        {!busy && files.length === 0 && summary === null && (
+          <span className="muted">Choose a file to see how it will be read.</span>
+        )}
       </div>
-      <ErrorNote error={error} title="Import failed: nothing was changed in the workspace" />
+      {error !== null && <ErrorNote error={error.error} title={error.title} />}
       {summary !== null && <ImportSummary summary={summary} />}
     </section>
-  );
-}
-
-function ImportSummary({ summary }: { summary: ImportEventsSummary | ImportUsersSummary }) {
-  if ('rowsImported' in summary) {
-    const skipped = Object.entries(summary.skipped).filter(([, n]) => n > 0);
-    return (
-      <div className="success" role="status" data-testid="import-summary">
-        Imported {formatNumber(summary.rowsImported)} events ({formatNumber(summary.newUsers)} new
-        users) in {formatSeconds(summary.seconds)}.
-        {skipped.length > 0 &&
-          ` Skipped: ${skipped.map(([why, n]) => `${formatNumber(n)} ${why.replace(/([A-Z])/g, ' $1').toLowerCase()}`).join(', ')}.`}
-        {summary.warnings.map((w) => (
-          <div key={w} className="muted">
-            {w}
-          </div>
-        ))}
-      </div>
-    );
-  }
-  return (
-    <div className="success" role="status" data-testid="import-summary">
-      {formatNumber(summary.added)} people added, {formatNumber(summary.updated)} updated in{' '}
-      {formatSeconds(summary.seconds)}.
-    </div>
   );
 }

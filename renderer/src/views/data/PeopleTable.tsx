@@ -5,24 +5,26 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { decodeArrowRows } from '../../lib/arrow';
 import { formatNumber } from '../../lib/format';
 import { PagedRows } from '../../lib/paged-rows';
+import { useDebounced } from '../../lib/use-debounced';
 import { usePagedRows } from '../../lib/use-paged-rows';
 
 /** The people table: ids, identities from a people import, first/last seen, events. */
 export function PeopleTable() {
   const { api, info, navigate } = useApp();
   const [search, setSearch] = useState('');
+  const query = useDebounced(search.trim(), 250);
   const [columns, setColumns] = useState<string[]>([]);
   const rows = useMemo(
     () =>
       new PagedRows(async (offset, limit) => {
-        const page = await api['users.page']({ search, offset, limit });
+        const page = await api['users.page']({ search: query, offset, limit });
         setColumns(page.columns);
         return { rows: decodeArrowRows(page.arrow), total: page.total };
       }, 200),
     // A new workspace (its info) or a new search starts a new list.
-    [api, search, info],
+    [api, query, info],
   );
-  const { getRow, onRange, total, error } = usePagedRows(rows);
+  const { getRow, onRange, total, error, loaded } = usePagedRows(rows);
   return (
     <div className="stack">
       <div className="toolbar">
@@ -33,7 +35,10 @@ export function PeopleTable() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-        <span className="muted">{formatNumber(total)} people</span>
+        <span className="muted" data-testid="people-total">
+          {loaded ? `${formatNumber(total)} ${total === 1 ? 'person' : 'people'}` : 'loading…'}
+          {loaded && query !== '' ? ` matching “${query}”` : ''}
+        </span>
       </div>
       <ErrorNote error={error} title="Could not read the people table" />
       <VirtualGrid
@@ -43,6 +48,13 @@ export function PeopleTable() {
         getRow={getRow}
         onRange={onRange}
         height={300}
+        empty={
+          !loaded
+            ? 'Loading…'
+            : query !== ''
+              ? 'Nobody matches this search.'
+              : 'No people yet: import events or a people export.'
+        }
         clickable={['user_id']}
         onCellClick={(_, row) => navigate('events', { userId: String(row.user_id) })}
       />

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { EventsFilter } from '../../../../shared/api/browse-types';
 import { useApp } from '../../app-context';
 import { ErrorNote } from '../../components/ErrorNote';
 import { VirtualGrid } from '../../components/VirtualGrid';
@@ -6,7 +7,8 @@ import { decodeArrowRows } from '../../lib/arrow';
 import { formatNumber } from '../../lib/format';
 import { PagedRows } from '../../lib/paged-rows';
 import { usePagedRows } from '../../lib/use-paged-rows';
-import { EventsFilterBar, type FilterInput } from './EventsFilterBar';
+import { NO_FILTER } from '../../lib/events-filter';
+import { EventsFilterBar } from './EventsFilterBar';
 import { EventTypesTable } from './EventTypesTable';
 import { UserTimeline } from './UserTimeline';
 
@@ -15,7 +17,7 @@ const WIDTHS = { user_id: 150, time: 210, event: 180, session_id: 110, propertie
 /** Event types, every raw event (filtered, paged as it scrolls), and any user's timeline. */
 export function EventsView({ userId }: { userId?: string }) {
   const { api, info } = useApp();
-  const [filter, setFilter] = useState<FilterInput>({});
+  const [filter, setFilter] = useState<EventsFilter>(NO_FILTER);
   const [columns, setColumns] = useState<string[]>([]);
   const [user, setUser] = useState<string | undefined>(userId);
   const [firstPageSeconds, setFirstPageSeconds] = useState<number | null>(null);
@@ -69,11 +71,19 @@ export function EventsView({ userId }: { userId?: string }) {
             widths={WIDTHS}
             clickable={['user_id']}
             onCellClick={(_, row) => setUser(String(row.user_id))}
-            height={460}
+            height={480}
+            empty={loaded ? 'No events match these filters.' : 'Loading…'}
           />
         </section>
       </div>
-      {user !== undefined && <UserTimeline userId={user} onClose={() => setUser(undefined)} />}
+      {user !== undefined && (
+        <UserTimeline
+          key={user}
+          userId={user}
+          onClose={() => setUser(undefined)}
+          onFilter={() => setFilter({ ...NO_FILTER, users: [user] })}
+        />
+      )}
     </div>
   );
 }

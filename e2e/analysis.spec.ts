@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { expect, test as base } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { AnalysisResult, AnalysisSpec } from '../shared/specs/analysis-spec';
+import { resultTable } from '../shared/specs/result-table';
+import { startWorkbench, type Workbench } from './fixtures';
+
+/**
+ * The analysis views on a copy of the demo workspace (this file saves analyses and segments in
+ * it): each view's numbers against the engine's own answer to the same spec, the users behind
+ * a number, saved analyses and the CSV export.
+ */
+const test = base.extend<object, { ws: Workbench }>({
+  ws: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { workbench, stop } = await startWorkbench({ demo: true });
+      try {
+        await use(workbench);
+      } finally {
+        await stop();
+      }
+    },
+    { scope: 'worker', timeout: 240_000 },
+  ],
+});
+
+const VIEWS = [
+  ['trends', 'trends'],
+  ['funnels', 'funnel'],
+  ['retention', 'retention'],
+  ['lifecycle', 'lifecycle'],
+  ['stickiness', 'stickiness'],
+  ['paths', 'paths'],
+] as const;
+
+/** The spec the view is showing, as the view keeps it for the next start. */
+async function shownSpec(page: Page, kind: string): Promise<AnalysisSpec> {
+  const text = await page.evaluate((k) => localStorage.getItem(`workbench.spec.${k}`), kind);
+  return JSON.parse(text ?? 'null') as AnalysisSpec;
+}
+
+async function engineAnswer(ws: Workbench, spec: AnalysisSpec): Promise<AnalysisResult> {
+  const reply = await ws.call('analysis.run', { spec });
+  if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+  return reply.value as AnalysisResult;
+}
+
+/** The grid's text, row by row (header excluded). */
+async function gridRows(page: Page): Promise<string[][]> {
+  const table = page.getByRole('table', { name: 'Result' });
+  return table
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())),
+    );
+}
+
+const shown = (v: unknown): string =>
+  v === null || v === undefined
+    ? '–'
+    : typeof v === 'number'
+      ? Number.isInteger(v)
+        ? v.toLocaleString('en-US')
+        : v.toLocaleString('en-US', { maximumFractionDigits: 2 })
+      : String(v);
+
+for (const [view, kind] of VIEWS) {
+  test(`${view}: the grid shows the engine's numbers for the spec on screen`, async ({
+    ws,
+    page,
+  }) => {
+    await page.goto(`${ws.url}#${view}`);
+    await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes', {
+      timeout: 30_000,
+    });
+    const spec = await shownSpec(page, kind);
+    expect(spec.kind).toBe(kind);
+    const table = resultTable(await engineAnswer(ws, spec));
+    const rows = await gridRows(page);
+    expect(rows.length).toBe(table.rows.length);
+    expect(rows.length).toBeGreaterThan(0);
+    // Every numeric cell of the first rows, in the grid's own formatting.
+    table.rows.slice(0, 5).forEach((row, i) => {
+      const numbers = table.columns.filter(
+        (c) => typeof row[c] === 'number' && !/^conversion/.test(c),
+      );
+      for (const c of numbers) {
+        const index = table.columns.indexOf(c);
+        expect(rows[i]?.[index], `${c} of row ${i}`).toBe(shown(row[c]));
+      }
+    });
+    await expect(page.getByTestId('meaning')).not.toBeEmpty();
+  });
+}
+
+test('funnel: a step opens its users, which save as a segment; the analysis saves and reopens; CSV equals the grid', async ({
+  ws,
+  page,
+}) => {
+  await page.goto(`${ws.url}#funnels`);
+  await expect(page.getByTestId('analysis-status')).toContainText('computed in', {
+    timeout: 30_000,
+  });
+  // Build through the UI: a 7-day window.
+  await page.getByLabel('Window', { exact: true }).fill('7');
+  await expect(page.getByTestId('meaning')).toContainText('within 7 days');
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes', {
+    timeout: 30_000,
+  });
+  const spec = await shownSpec(page, 'funnel');
+  expect(spec.kind === 'funnel' && spec.window.n).toBe(7);
+  const result = await engineAnswer(ws, spec);
+  if (result.kind !== 'funnel') throw new Error('not a funnel');
+  const second = result.groups[0]?.steps[1]?.count ?? -1;
+
+  // The second step's bar: the users behind it, as many as the bar says.
+  const users = await ws.call('analysis.users', {
+    spec,
+    select: { kind: 'funnel', step: 1, outcome: 'converted' },
+  });
+  expect((users.value as { total: number }).total).toBe(second);
+  const chart = page.getByRole('img', { name: 'Funnels chart' });
+  const box = await chart.boundingBox();
+  if (box === null) throw new Error('no chart');
+  // The bars are evenly spread over the plot: the second of three sits in the middle.
+  const steps = spec.kind === 'funnel' ? spec.steps.length : 3;
+  const x = box.x + 56 + (box.width - 80) * (1.5 / steps);
+  await page.mouse.click(x, box.y + box.height - 60);
+  const panel = page.getByRole('complementary', { name: 'Users behind the number' });
+  await expect(panel.getByTestId('users-total')).toContainText(second.toLocaleString('en-US'), {
+    timeout: 30_000,
+  });
+  await panel.getByLabel('Segment name').fill('Reached step 2 (e2e)');
+  await panel.getByRole('button', { name: 'Save as segment' }).click();
+  await expect(panel.getByRole('status')).toContainText(
+    `with ${second.toLocaleString('en-US')} users`,
+  );
+  const segments = (await ws.call('saved.list', { kind: 'segment' })).value as { name: string }[];
+  expect(segments.map((s) => s.name)).toContain('Reached step 2 (e2e)');
+
+  // Save, reload, reopen from the saved list.
+  await page.getByLabel('Analysis name').fill('Weekly report funnel');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.reload();
+  await page.getByRole('button', { name: /Saved \(1\)/ }).click();
+  await page
+    .getByRole('dialog', { name: 'Saved analyses' })
+    .getByRole('button', { name: 'Weekly report funnel' })
+    .click();
+  await expect(page.getByTestId('meaning')).toContainText('within 7 days');
+
+  // CSV: exactly the grid.
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'CSV' }).click();
+  const file = await (await download).path();
+  const csv = readFileSync(file, 'utf8').trim().split('\n');
+  const header = csv[0]?.split(',') ?? [];
+  const rows = await gridRows(page);
+  expect(csv.length - 1).toBe(rows.length);
+  const usersColumn = header.indexOf('users');
+  csv.slice(1).forEach((line, i) => {
+    expect(Number(line.split(',')[usersColumn]).toLocaleString('en-US')).toBe(
+      rows[i]?.[usersColumn],
+    );
+  });
+});

@@ -1,0 +1,239 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ECharts } from 'echarts/core';
+import type { SavedSpec } from '../../../shared/api/workspace-types';
+import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
+import type { UserSelection } from '../../../shared/specs/users-behind';
+import { useApp } from '../app-context';
+import { Chart } from '../components/Chart';
+import { ErrorNote } from '../components/ErrorNote';
+import { formatSeconds } from '../lib/format';
+import { Builder } from './builders';
+import {
+  chartOption,
+  funnelOverTimeOption,
+  funnelTimeOption,
+  retentionCurveOption,
+} from './chart-options';
+import { download, toCsv } from './csv';
+import { defaultSpec, type AnalysisKind } from './defaults';
+import { describeSpec } from './describe';
+import { gridTable, ResultGrid } from './ResultGrid';
+import { SavedBar } from './SavedBar';
+import { useAnalysis } from './use-analysis';
+import { UsersPanel } from './UsersPanel';
+import './analysis.css';
+
+const TITLES: Record<AnalysisKind, string> = {
+  trends: 'Trends',
+  funnel: 'Funnels',
+  retention: 'Retention',
+  lifecycle: 'Lifecycle',
+  stickiness: 'Stickiness',
+  paths: 'Paths',
+};
+
+const storageKey = (kind: AnalysisKind): string => `workbench.spec.${kind}`;
+
+/** The spec the view reopens with: the last one edited here, else a default from the data. */
+function initialSpec(kind: AnalysisKind, fallback: AnalysisSpec): AnalysisSpec {
+  try {
+    const saved = JSON.parse(
+      localStorage.getItem(storageKey(kind)) ?? 'null',
+    ) as AnalysisSpec | null;
+    return saved?.kind === kind ? saved : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * One analysis: the builder on the left, the chart on top, the numbers below, the users behind
+ * any number in a side panel. Every change of the spec reruns it (latest wins).
+ */
+export function AnalysisView({ kind }: { kind: AnalysisKind }) {
+  const { info, theme } = useApp();
+  const [spec, setSpec] = useState<AnalysisSpec>(() => initialSpec(kind, defaultSpec(kind, info)));
+  const [savedId, setSavedId] = useState<string | null>(null);
+  const [select, setSelect] = useState<UserSelection | null>(null);
+  const chart = useRef<ECharts | null>(null);
+  const state = useAnalysis(spec);
+  const { result } = state;
+
+  useEffect(() => {
+    localStorage.setItem(storageKey(kind), JSON.stringify(spec));
+  }, [kind, spec]);
+
+  const option = useMemo(() => (result === null ? null : chartOption(result)), [result]);
+  const stale = state.running && !state.sampled;
+  // Whether the numbers on screen answer the spec in the builder (tests wait on it).
+  const upToDate =
+    !state.running &&
+    state.answered !== null &&
+    JSON.stringify(state.answered) === JSON.stringify(spec);
+  const tz = info?.workspace.settings.timezone ?? 'UTC';
+
+  const exportPng = (): void => {
+    const url = chart.current?.getDataURL({
+      type: 'png',
+      pixelRatio: 2,
+      backgroundColor: theme === 'dark' ? '#1a1d28' : '#ffffff',
+    });
+    if (url === undefined) return;
+    void fetch(url)
+      .then((r) => r.blob())
+      .then((blob) => download(`${kind}.png`, blob));
+  };
+  const exportCsv = (): void => {
+    if (result === null) return;
+    const table = gridTable(result);
+    download(`${kind}.csv`, toCsv({ columns: table.columns, rows: table.rows }));
+  };
+
+  return (
+    <div className={`analysis${select !== null ? ' with-users' : ''}`}>
+      <aside className="builder" aria-label={`${TITLES[kind]} builder`}>
+        <Builder spec={spec} onChange={(next) => setSpec(next)} />
+        <button
+          type="button"
+          className="ghost small"
+          onClick={() => setSpec(defaultSpec(kind, info))}
+        >
+          Reset to defaults
+        </button>
+      </aside>
+      <div className="analysis-main">
+        <header className="view-head">
+          <div className="panel-head">
+            <h1>{TITLES[kind]}</h1>
+            <SavedBar
+              spec={spec}
+              savedId={savedId}
+              onOpen={(next: AnalysisSpec, saved: SavedSpec | null) => {
+                setSpec(next);
+                setSavedId(saved?.id ?? null);
+              }}
+            />
+          </div>
+          <p className="meaning" data-testid="meaning">
+            {describeSpec(spec, tz)}
+          </p>
+        </header>
+        <section className={`panel chart-panel${stale ? ' stale' : ''}`} aria-busy={state.running}>
+          <div className="panel-head">
+            <span
+              className="muted small"
+              data-testid="analysis-status"
+              data-current={upToDate ? 'yes' : 'no'}
+            >
+              {state.running
+                ? state.sampled
+                  ? 'sampled 10% of users: computing the exact answer…'
+                  : 'computing…'
+                : state.seconds !== null
+                  ? `computed in ${formatSeconds(state.seconds)}`
+                  : ''}
+              {result !== null && 'sampled' in result && result.sampled !== null
+                ? ` · sampled ${Math.round(result.sampled.fraction * 100)}% of users`
+                : ''}
+            </span>
+            <span className="row">
+              <button
+                type="button"
+                className="small"
+                disabled={result === null}
+                onClick={exportPng}
+              >
+                PNG
+              </button>
+              <button
+                type="button"
+                className="small"
+                disabled={result === null}
+                onClick={exportCsv}
+              >
+                CSV
+              </button>
+            </span>
+          </div>
+          <ErrorNote error={state.error} title="The analysis could not run" />
+          {option !== null && (
+            <Chart
+              option={option}
+              theme={theme}
+              label={`${TITLES[kind]} chart`}
+              height={
+                kind === 'paths'
+                  ? 460
+                  : kind === 'retention'
+                    ? Math.min(
+                        520,
+                        80 +
+                          26 *
+                            (result?.kind === 'retention'
+                              ? (result.groups[0]?.cohorts.length ?? 0)
+                              : 0),
+                      )
+                    : 320
+              }
+              onInstance={(c) => {
+                chart.current = c;
+              }}
+              onItemClick={(data) => {
+                const selection = (data as { selection?: UserSelection } | undefined)?.selection;
+                if (selection !== undefined && state.answered !== null) setSelect(selection);
+              }}
+            />
+          )}
+          {result === null && !state.running && state.error === null && (
+            <p className="muted">No answer yet.</p>
+          )}
+          <p className="muted small">
+            Click a bar, point, cell or node to see the users behind it.
+          </p>
+        </section>
+        {result?.kind === 'funnel' && (
+          <div className="two">
+            <section className="panel">
+              <Chart
+                option={funnelTimeOption(result)}
+                theme={theme}
+                label="Time to convert"
+                height={220}
+              />
+            </section>
+            <section className="panel">
+              <Chart
+                option={funnelOverTimeOption(result)}
+                theme={theme}
+                label="Conversion over time"
+                height={220}
+              />
+            </section>
+          </div>
+        )}
+        {result?.kind === 'retention' && (
+          <section className="panel">
+            <h2>Retention curve</h2>
+            <Chart
+              option={retentionCurveOption(result)}
+              theme={theme}
+              label="Retention curve"
+              height={240}
+            />
+          </section>
+        )}
+        {result !== null && (
+          <section className={`panel${stale ? ' stale' : ''}`}>
+            <h2>Numbers</h2>
+            <div className="scroll-box tall">
+              <ResultGrid result={result} />
+            </div>
+          </section>
+        )}
+      </div>
+      {select !== null && state.answered !== null && (
+        <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,430 @@
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import type {
+  Breakdown,
+  DateRange,
+  EventFilter,
+  PropertyCondition,
+  PropertyOperator,
+} from '../../../shared/specs/common';
+import { PROPERTY_OPERATORS } from '../../../shared/specs/common';
+import { useApp } from '../app-context';
+import { formatNumber } from '../lib/format';
+import { lastDaysOfData } from './defaults';
+
+/** A labelled control with its one-line explanation on hover (and for screen readers). */
+export function Field({
+  label,
+  help,
+  children,
+}: {
+  label: string;
+  help: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="field" title={help}>
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+export function Select<T extends string>({
+  label,
+  help,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  help: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <Field label={label} help={help}>
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+export function NumberInput({
+  label,
+  help,
+  value,
+  min,
+  max,
+  onChange,
+}: {
+  label: string;
+  help: string;
+  value: number;
+  min: number;
+  max?: number;
+  onChange: (value: number) => void;
+}) {
+  return (
+    <Field label={label} help={help}>
+      <input
+        type="number"
+        aria-label={label}
+        value={value}
+        min={min}
+        max={max}
+        onChange={(e) => {
+          const n = Number(e.target.value);
+          if (Number.isInteger(n) && n >= min && (max === undefined || n <= max)) onChange(n);
+        }}
+      />
+    </Field>
+  );
+}
+
+/** An event name (with its count) or any event, plus conditions on its properties. */
+export function EventPicker({
+  label,
+  value,
+  onChange,
+  allowAny = true,
+}: {
+  label: string;
+  value: EventFilter;
+  onChange: (value: EventFilter) => void;
+  allowAny?: boolean;
+}) {
+  const { info } = useApp();
+  return (
+    <div className="event-picker">
+      <Field label={label} help="The event (with how often it happened in the workspace).">
+        <select
+          aria-label={label}
+          value={value.event}
+          onChange={(e) => onChange({ ...value, event: e.target.value })}
+        >
+          {allowAny && <option value="$any">Any event</option>}
+          {(info?.eventTypes ?? []).map((t) => (
+            <option key={t.event} value={t.event}>
+              {t.event} ({formatNumber(t.events)})
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Conditions
+        label={`${label} where`}
+        event={value.event}
+        value={value.where}
+        onChange={(where) => onChange({ ...value, where })}
+      />
+    </div>
+  );
+}
+
+const NO_VALUE: PropertyOperator[] = ['is set', 'is not set'];
+const LIST: PropertyOperator[] = ['in', 'not in'];
+
+/** Conditions on event or user properties, with value suggestions from the data. */
+export function Conditions({
+  label,
+  value,
+  onChange,
+  event,
+}: {
+  label: string;
+  value: PropertyCondition[];
+  onChange: (value: PropertyCondition[]) => void;
+  event?: string;
+}) {
+  const update = (i: number, next: PropertyCondition): void =>
+    onChange(value.map((c, j) => (j === i ? next : c)));
+  return (
+    <div className="conditions" aria-label={label}>
+      {value.map((c, i) => (
+        <ConditionRow
+          key={i}
+          condition={c}
+          event={event}
+          onChange={(next) => update(i, next)}
+          onRemove={() => onChange(value.filter((_, j) => j !== i))}
+        />
+      ))}
+      <button
+        type="button"
+        className="ghost small add"
+        onClick={() => onChange([...value, { property: '', source: 'event', op: '=', value: '' }])}
+      >
+        + {label.endsWith('where') ? 'where' : 'filter'}
+      </button>
+    </div>
+  );
+}
+
+function ConditionRow({
+  condition,
+  event,
+  onChange,
+  onRemove,
+}: {
+  condition: PropertyCondition;
+  event?: string | undefined;
+  onChange: (c: PropertyCondition) => void;
+  onRemove: () => void;
+}) {
+  const { api, info } = useApp();
+  const listId = useId();
+  const [suggestions, setSuggestions] = useState<string[]>([]);
+  useEffect(() => {
+    if (condition.property === '') return;
+    let live = true;
+    api['properties.values']({
+      property: condition.property,
+      source: condition.source,
+      ...(event === undefined || event === '$any' ? {} : { event }),
+      limit: 30,
+    }).then(
+      (values) => {
+        if (live) setSuggestions(values.map((v) => String(v.value)));
+      },
+      () => setSuggestions([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, condition.property, condition.source, event]);
+  const properties = (info?.properties ?? []).filter(
+    (p) => !['uid', 'ts', 'insert_key', 'properties'].includes(p.name),
+  );
+  const text = Array.isArray(condition.value)
+    ? condition.value.join(', ')
+    : String(condition.value ?? '');
+  const setValue = (raw: string, op = condition.op): PropertyCondition => {
+    const { value: _, ...rest } = condition;
+    if (NO_VALUE.includes(op)) return { ...rest, op };
+    if (LIST.includes(op))
+      return {
+        ...rest,
+        op,
+        value: raw
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      };
+    return {
+      ...rest,
+      op,
+      value: raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw,
+    };
+  };
+  return (
+    <div className="condition">
+      <select
+        aria-label="Property"
+        value={`${condition.source}:${condition.property}`}
+        onChange={(e) => {
+          const [source, ...name] = e.target.value.split(':');
+          onChange({
+            ...condition,
+            source: source === 'user' ? 'user' : 'event',
+            property: name.join(':'),
+          });
+        }}
+      >
+        <option value="event:">property…</option>
+        <optgroup label="Event properties">
+          {properties.map((p) => (
+            <option key={p.name} value={`event:${p.name}`}>
+              {p.name}
+            </option>
+          ))}
+        </optgroup>
+        <optgroup label="User properties">
+          {(info?.userProperties ?? []).map((p) => (
+            <option key={p.name} value={`user:${p.name}`}>
+              user.{p.name}
+            </option>
+          ))}
+        </optgroup>
+      </select>
+      <select
+        aria-label="Operator"
+        value={condition.op}
+        onChange={(e) => onChange(setValue(text, e.target.value as PropertyOperator))}
+      >
+        {PROPERTY_OPERATORS.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+      {!NO_VALUE.includes(condition.op) && (
+        <>
+          <input
+            aria-label="Value"
+            list={listId}
+            value={text}
+            placeholder={LIST.includes(condition.op) ? 'a, b, c' : 'value'}
+            onChange={(e) => onChange(setValue(e.target.value))}
+          />
+          <datalist id={listId}>
+            {suggestions.map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+        </>
+      )}
+      <button
+        type="button"
+        className="ghost small"
+        aria-label="Remove condition"
+        onClick={onRemove}
+      >
+        ✕
+      </button>
+    </div>
+  );
+}
+
+const PRESETS = [
+  ['7', 'Last 7 days of data'],
+  ['30', 'Last 30 days of data'],
+  ['90', 'Last 90 days of data'],
+  ['month', 'This month'],
+  ['all', 'All data'],
+  ['custom', 'Custom…'],
+] as const;
+
+/** Date range presets (relative to the data's last day, as exports end when they were taken). */
+export function DateRangeEditor({
+  label = 'Date range',
+  value,
+  onChange,
+}: {
+  label?: string;
+  value: DateRange;
+  onChange: (value: DateRange) => void;
+}) {
+  const { info } = useApp();
+  const [custom, setCustom] = useState(false);
+  const absolute =
+    value.type === 'absolute'
+      ? value
+      : lastDaysOfData(info, value.unit === 'day' ? value.last : value.last * 7);
+  const abs = absolute.type === 'absolute' ? absolute : { from: '', to: '' };
+  const preset = (id: string): DateRange => {
+    const last = info?.range?.to.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+    if (id === 'month') return { type: 'absolute', from: `${last.slice(0, 7)}-01`, to: last };
+    if (id === 'all')
+      return { type: 'absolute', from: info?.range?.from.slice(0, 10) ?? last, to: last };
+    return lastDaysOfData(info, Number(id));
+  };
+  const current = custom
+    ? 'custom'
+    : (PRESETS.find(
+        ([id]) => id !== 'custom' && JSON.stringify(preset(id)) === JSON.stringify(value),
+      )?.[0] ?? 'custom');
+  return (
+    <div className="date-range">
+      <Field label={label} help="Calendar days in the workspace time zone, both ends included.">
+        <select
+          aria-label={label}
+          value={current}
+          onChange={(e) => {
+            if (e.target.value === 'custom') setCustom(true);
+            else {
+              setCustom(false);
+              onChange(preset(e.target.value));
+            }
+          }}
+        >
+          {PRESETS.map(([id, text]) => (
+            <option key={id} value={id}>
+              {text}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {current === 'custom' && (
+        <div className="row">
+          <input
+            type="date"
+            aria-label="From"
+            value={abs.from}
+            onChange={(e) =>
+              e.target.value && onChange({ type: 'absolute', from: e.target.value, to: abs.to })
+            }
+          />
+          <input
+            type="date"
+            aria-label="To"
+            value={abs.to}
+            onChange={(e) =>
+              e.target.value && onChange({ type: 'absolute', from: abs.from, to: e.target.value })
+            }
+          />
+        </div>
+      )}
+      <div className="muted small">
+        {abs.from} → {abs.to}
+      </div>
+    </div>
+  );
+}
+
+/** Breakdown by one event or user property: its top N values, the rest as "(other)". */
+export function BreakdownEditor({
+  value,
+  onChange,
+  label = 'Breakdown',
+}: {
+  value: Breakdown | undefined;
+  onChange: (value: Breakdown | undefined) => void;
+  label?: string;
+}) {
+  const { info } = useApp();
+  const properties = (info?.properties ?? []).filter(
+    (p) => !['uid', 'ts', 'insert_key', 'properties', 'session_id'].includes(p.name),
+  );
+  return (
+    <div className="row">
+      <Field
+        label={label}
+        help="Split every number by this property's top values; the rest are summed as (other)."
+      >
+        <select
+          aria-label={label}
+          value={value?.property ?? ''}
+          onChange={(e) =>
+            onChange(
+              e.target.value === ''
+                ? undefined
+                : { property: e.target.value, source: 'event', limit: value?.limit ?? 10 },
+            )
+          }
+        >
+          <option value="">(none)</option>
+          {properties.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {value !== undefined && (
+        <NumberInput
+          label="Top values"
+          help="How many values are shown; the rest become (other)."
+          value={value.limit}
+          min={1}
+          max={100}
+          onChange={(limit) => onChange({ ...value, limit })}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { describeSpec } from './describe';
+
+describe('the meaning line', () => {
+  it('says what a funnel counts', () => {
+    expect(
+      describeSpec(
+        {
+          kind: 'funnel',
+          version: 1,
+          steps: [
+            { events: { event: 'signed_up', where: [] }, optional: false },
+            {
+              events: {
+                event: 'report_created',
+                where: [{ property: 'plan', source: 'event', op: '=', value: 'pro' }],
+              },
+              optional: false,
+            },
+          ],
+          order: 'ordered',
+          window: { n: 14, unit: 'day' },
+          exclusions: [],
+          countBy: 'users',
+          dateRange: { type: 'absolute', from: '2024-09-01', to: '2024-09-30' },
+          filters: [],
+          interval: 'week',
+        },
+        'UTC',
+      ),
+    ).toBe(
+      'Users who did signed_up then report_created (plan = pro) within 14 days, any events between, entry 2024-09-01 – 2024-09-30, UTC',
+    );
+  });
+  it('says what a retention grid counts', () => {
+    expect(
+      describeSpec(
+        {
+          kind: 'retention',
+          version: 1,
+          start: { event: 'signed_up', where: [] },
+          return: { event: '$any', where: [] },
+          cohort: 'first_time',
+          period: 'week',
+          periods: 8,
+          criterion: 'on',
+          time: 'calendar',
+          measure: 'users',
+          dateRange: { type: 'relative', last: 90, unit: 'day' },
+          filters: [],
+        },
+        'Europe/Paris',
+      ),
+    ).toBe(
+      'Users by their first signed_up last 90 days who did any event in exactly that period, 8 weeks, calendar weeks, Europe/Paris',
+    );
+  });
+});
