@@ -6,6 +6,13 @@ export interface AnalysisFigure {
   name: string;
   seconds: number;
   goal?: number;
+  /** A goal in seconds rather than as a ratio to the scan floor. */
+  goalSeconds?: number;
+}
+
+/** What an analysis view shows first on a large workspace: the spec on a 10% user sample. */
+export function firstAnswerSpec(spec: AnalysisSpec): AnalysisSpec {
+  return { ...spec, sample: { fraction: 0.1 } } as AnalysisSpec;
 }
 
 const step = (event: string) => ({ events: { event, where: [] }, optional: false });

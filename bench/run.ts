@@ -5,7 +5,13 @@ import { Command } from 'commander';
 import { writeDemoExport } from '../electron/engine/demo/generate-demo-data';
 import { Engine } from '../electron/engine/engine';
 import { createLocalClient } from '../electron/engine/local-client';
-import { benchSpecs, botEventsCsv, timeAnalysis, type AnalysisFigure } from './analyses';
+import {
+  benchSpecs,
+  botEventsCsv,
+  firstAnswerSpec,
+  timeAnalysis,
+  type AnalysisFigure,
+} from './analyses';
 
 /**
  * `npm run bench`: imports a generated ~10M-event export (Parquet and CSV) into fresh workspaces
@@ -80,6 +86,15 @@ async function benchImport(
           name,
           seconds: await timeAnalysis(api, spec),
           ...(goal === undefined ? {} : { goal }),
+        });
+      }
+      // The analysis views answer a 10% sample first on large workspaces, then the exact spec.
+      for (const { name, spec } of specs) {
+        if (spec.kind === 'sessions') continue;
+        analyses.push({
+          name: `view's first answer: ${name} (10% sample)`,
+          seconds: await timeAnalysis(api, firstAnswerSpec(spec)),
+          goalSeconds: 2,
         });
       }
       // The same funnel with 5 bot users of 100k events each: must stay linear in their events.
@@ -165,7 +180,11 @@ function report(
     for (const a of analyses) {
       const ratio = a.seconds / floorSeconds;
       const goal =
-        a.goal === undefined ? '' : `≤ ${a.goal.toFixed(1)}: ${ratio <= a.goal ? 'met' : 'missed'}`;
+        a.goalSeconds !== undefined
+          ? `≤ ${a.goalSeconds} s: ${a.seconds <= a.goalSeconds ? 'met' : 'missed'}`
+          : a.goal === undefined
+            ? ''
+            : `≤ ${a.goal.toFixed(1)}: ${ratio <= a.goal ? 'met' : 'missed'}`;
       lines.push(`| ${a.name} | ${a.seconds.toFixed(2)} | ${ratio.toFixed(1)} | ${goal} |`);
     }
   }

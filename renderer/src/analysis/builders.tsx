@@ -6,6 +6,7 @@ import type { RetentionSpec } from '../../../shared/specs/retention';
 import type { StickinessSpec } from '../../../shared/specs/stickiness';
 import { TREND_MEASURES, PROPERTY_MEASURES, type TrendsSpec } from '../../../shared/specs/trends';
 import { useApp } from '../app-context';
+import { MEASURES } from './describe';
 import {
   BreakdownEditor,
   Conditions,
@@ -104,7 +105,7 @@ function TrendsBuilder({
             label={`Series ${i + 1} measure`}
             help="What each period counts: events, unique users, a property's sum/average/..., or rolling active users (DAU/WAU/MAU)."
             value={series.measure}
-            options={TREND_MEASURES.map((m) => [m, m] as const)}
+            options={TREND_MEASURES.map((m) => [m, MEASURES[m] ?? m] as const)}
             onChange={(measure) => {
               const { property: _, ...rest } = series;
               const next = PROPERTY_MEASURES.includes(measure)

@@ -75,7 +75,7 @@ export function describeSpec(spec: AnalysisSpec, timezone: string): string {
   }
 }
 
-const MEASURES: Record<string, string> = {
+export const MEASURES: Record<string, string> = {
   total: 'Total',
   uniqueUsers: 'Unique users',
   perUser: 'Events per user',
