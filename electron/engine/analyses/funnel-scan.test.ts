@@ -1,11 +1,7 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract } from '../../../shared/api/contract';
 import type { FunnelResult, FunnelSpec } from '../../../shared/specs/funnel';
-import { writeDemoExport } from '../demo/generate-demo-data';
-import { importEvents } from '../import/import-events';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
-import { Workspace } from '../workspace/workspace';
+import { generatedWorkspace } from '../testing/generated-workspace';
+import type { Workspace } from '../workspace/workspace';
 import { runFunnel } from './funnel';
 import { analysisContext } from './index';
 
@@ -13,30 +9,18 @@ import { analysisContext } from './index';
  * The one-pass funnel scan against the SQL chain: both must give the same result, number for
  * number, on a generated workspace, for every funnel shape the scan takes on.
  */
-let ws: TempWorkspace;
 let workspace: Workspace;
+let close: () => void;
 
 beforeAll(async () => {
-  ws = await tempWorkspace();
-  const files = await writeDemoExport({
+  ({ workspace, close } = await generatedWorkspace({
     users: 2_000,
     days: 45,
     seed: 5,
     end: '2026-03-01',
-    outDir: path.join(ws.dir, 'demo'),
-    format: 'parquet',
-  });
-  workspace = await Workspace.open(path.join(ws.dir, 'scan.duckdb'));
-  await importEvents(
-    workspace,
-    contract['import.events'].request.parse({ files: [files.eventsFile] }),
-    {},
-  );
+  }));
 });
-afterAll(() => {
-  workspace.close();
-  ws.close();
-});
+afterAll(() => close());
 
 const step = (event: string, optional = false) => ({ events: { event, where: [] }, optional });
 const base: FunnelSpec = {

@@ -1,39 +1,23 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract } from '../../../shared/api/contract';
 import type { PathsSpec } from '../../../shared/specs/paths';
-import { writeDemoExport } from '../demo/generate-demo-data';
-import { importEvents } from '../import/import-events';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
-import { Workspace } from '../workspace/workspace';
+import { generatedWorkspace } from '../testing/generated-workspace';
+import type { Workspace } from '../workspace/workspace';
 import { analysisContext } from './index';
 import { runPaths } from './paths';
 
 /** The one-pass paths scan against the SQL that numbers every event: same Sankey, node for node. */
-let ws: TempWorkspace;
 let workspace: Workspace;
+let close: () => void;
 
 beforeAll(async () => {
-  ws = await tempWorkspace();
-  const files = await writeDemoExport({
+  ({ workspace, close } = await generatedWorkspace({
     users: 1_500,
     days: 40,
     seed: 9,
     end: '2026-03-01',
-    outDir: path.join(ws.dir, 'demo'),
-    format: 'parquet',
-  });
-  workspace = await Workspace.open(path.join(ws.dir, 'paths.duckdb'));
-  await importEvents(
-    workspace,
-    contract['import.events'].request.parse({ files: [files.eventsFile] }),
-    {},
-  );
+  }));
 });
-afterAll(() => {
-  workspace.close();
-  ws.close();
-});
+afterAll(() => close());
 
 const base: PathsSpec = {
   kind: 'paths',

@@ -13,8 +13,8 @@ import { shiftDay } from './sql/scoped-events';
 /** Events of one session in order: time, then storage order for events of the same instant. */
 const ORDER_KEY = 'CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid';
 
-/** The CTEs up to `mapped` (session_id, uid, step, node) and the statement over them. */
-function pathsSql(ctx: AnalysisContext, spec: PathsSpec) {
+/** What both ways of computing paths start from: the checked anchor, the range, hidden events. */
+function pathsInputs(ctx: AnalysisContext, spec: PathsSpec) {
   const { settings, catalog } = ctx;
   const tz = settings.timezone;
   const issues = new SpecIssues();
@@ -30,14 +30,19 @@ function pathsSql(ctx: AnalysisContext, spec: PathsSpec) {
       issues.add(`hide[${i}]`, `no event '${event}' in this workspace`);
   });
   issues.throwIfAny('paths');
-
-  const backward = spec.end !== undefined;
   const from = utcMidnight(days.from, tz, params);
   const to = utcMidnight(shiftDay(days.to, 1), tz, params);
   const hidden =
     spec.hide.length === 0
       ? 'FALSE'
       : `e.event IN (${spec.hide.map((h) => params.bind(h)).join(', ')})`;
+  return { params, filter, from, to, hidden };
+}
+
+/** The CTEs up to `mapped` (session_id, uid, step, node) and the statement over them. */
+function pathsSql(ctx: AnalysisContext, spec: PathsSpec) {
+  const { params, filter, from, to, hidden } = pathsInputs(ctx, spec);
+  const backward = spec.end !== undefined;
   const anchorWhere = filter === null ? `NOT (${hidden})` : filter.where;
   const usersJoin = filter?.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '';
   // Without a start or end event, the anchor is the session's first visible event, which must
@@ -98,32 +103,12 @@ const MAX_SCAN_EVENTS = 400;
  * stored order), very many event names, or events no longer stored session by session.
  */
 async function scanPaths(ctx: AnalysisContext, spec: PathsSpec): Promise<PathsResult | null> {
-  const { settings, catalog } = ctx;
+  const { catalog } = ctx;
   if (catalog.events.size > MAX_SCAN_EVENTS) return null;
-  const tz = settings.timezone;
-  const issues = new SpecIssues();
-  const params = new SqlParams();
-  const days = resolveDays(spec.dateRange, ctx.now, settings);
-  const anchorFilter = spec.start ?? spec.end;
-  const filter =
-    anchorFilter === undefined
-      ? null
-      : eventFilterSql(catalog, anchorFilter, [], params, issues, spec.start ? 'start' : 'end');
-  spec.hide.forEach((event, i) => {
-    if (!catalog.events.has(event))
-      issues.add(`hide[${i}]`, `no event '${event}' in this workspace`);
-  });
-  issues.throwIfAny('paths');
+  const { params, filter, from, to, hidden } = pathsInputs(ctx, spec);
   if (filter?.needsUsers === true) return null;
-
   const events = [...catalog.events].sort();
-  const from = utcMidnight(days.from, tz, params);
-  const to = utcMidnight(shiftDay(days.to, 1), tz, params);
   const inRange = `(e.ts >= ${from} AND e.ts < ${to})`;
-  const hidden =
-    spec.hide.length === 0
-      ? 'FALSE'
-      : `e.event IN (${spec.hide.map((h) => params.bind(h)).join(', ')})`;
   const code = `CASE e.event ${events.map((name, i) => `WHEN ${params.bind(name)} THEN ${i}`).join(' ')} END`;
   const flags = `(CASE WHEN ${filter === null ? 'FALSE' : `(${filter.where}) AND ${inRange}`} THEN ${PATH_FLAGS.anchor} ELSE 0 END
     + CASE WHEN ${hidden} THEN ${PATH_FLAGS.hidden} ELSE 0 END + CASE WHEN ${inRange} THEN ${PATH_FLAGS.inRange} ELSE 0 END)`;
