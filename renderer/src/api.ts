@@ -26,7 +26,7 @@ export interface Connection {
   /** The desktop's native file dialog; absent in browser mode. */
   pickFiles?: (options: PickFilesOptions) => Promise<string[]>;
   /** Browser mode: copies a chosen file to the engine's machine and returns its path there. */
-  upload?: (file: File) => Promise<string>;
+  upload?: (file: File, signal?: AbortSignal) => Promise<string>;
   onCommand(listener: (command: ShellCommand) => void): () => void;
 }
 
@@ -68,10 +68,15 @@ export function connect(): Connection | null {
   return {
     api: createClient(transport),
     onProgress,
-    upload: async (file: File) => {
+    upload: async (file: File, signal?: AbortSignal) => {
       const response = await window.fetch(
         `${origin}/api/upload?name=${encodeURIComponent(file.name)}`,
-        { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: file },
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: file,
+          ...(signal === undefined ? {} : { signal }),
+        },
       );
       const reply = (await response.json()) as
         { ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape };

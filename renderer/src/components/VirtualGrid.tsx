@@ -1,12 +1,15 @@
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { Row } from '../lib/arrow';
 import { cellText, columnWidths, numericColumns } from '../lib/grid-columns';
+import { drawnTop, movedOffset, scrollScale } from '../lib/scroll-scale';
 import { nextSort, type SortState } from '../lib/sort-rows';
 
 const features = tableFeatures({});
 const ROW_HEIGHT = 28;
+/** The sticky header row's height (30 px line + 1 px border). */
+const HEADER_HEIGHT = 31;
 /** Rows read to size columns and find numeric ones: the first page is enough. */
 const SAMPLE = 200;
 
@@ -50,19 +53,128 @@ export function VirtualGrid({
   empty?: string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
+  // Millions of rows outgrow what a browser can scroll: past the cap, scroll positions are
+  // scaled onto rows (lib/scroll-scale.ts) and the grid keeps its own offset into the rows.
+  const viewport = Math.max(ROW_HEIGHT, height - 2 - HEADER_HEIGHT);
+  const scaling = scrollScale(rowCount * ROW_HEIGHT, viewport);
+  const scalingRef = useRef(scaling);
+  scalingRef.current = scaling;
+  const offset = useRef(0);
+  /** scrollTop the grid itself set last (a scroll event from it is not the user's). */
+  const ownScrollTop = useRef<number | null>(null);
+  const report = useRef<((offset: number, isScrolling: boolean) => void) | null>(null);
+
+  const observeOffset = useCallback(
+    (
+      instance: Virtualizer<HTMLDivElement, Element>,
+      cb: (offset: number, isScrolling: boolean) => void,
+    ) => {
+      const el = instance.scrollElement;
+      if (el === null) return undefined;
+      report.current = cb;
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      const onScroll = (): void => {
+        const own = ownScrollTop.current;
+        ownScrollTop.current = null;
+        if (own === null || Math.abs(el.scrollTop - own) > 1) {
+          offset.current = Math.min(
+            scalingRef.current.maxOffset,
+            el.scrollTop * scalingRef.current.scale,
+          );
+        }
+        cb(offset.current, true);
+        clearTimeout(idle);
+        idle = setTimeout(() => cb(offset.current, false), 150);
+      };
+      offset.current = Math.min(
+        scalingRef.current.maxOffset,
+        el.scrollTop * scalingRef.current.scale,
+      );
+      cb(offset.current, false);
+      el.addEventListener('scroll', onScroll, { passive: true });
+      return () => {
+        clearTimeout(idle);
+        el.removeEventListener('scroll', onScroll);
+        report.current = null;
+      };
+    },
+    [],
+  );
+
+  /** Moves the view by `delta` row pixels (wheel, keys), whatever the scale. */
+  const moveBy = useCallback((delta: number) => {
+    const el = scroller.current;
+    if (el === null) return;
+    const next = movedOffset(offset.current, delta, scalingRef.current);
+    if (next === offset.current) return;
+    offset.current = next;
+    const top = next / scalingRef.current.scale;
+    const before = el.scrollTop;
+    ownScrollTop.current = top;
+    el.scrollTop = top;
+    // Under one scrolled pixel no scroll event comes: tell the virtualizer directly.
+    if (Math.abs(el.scrollTop - before) < 0.5) {
+      ownScrollTop.current = null;
+      report.current?.(next, false);
+    }
+  }, []);
+
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 30,
+    observeElementOffset: observeOffset,
   });
   const items = virtualizer.getVirtualItems();
+  const rowOffset = virtualizer.scrollOffset ?? 0;
+
+  // A new row count or scale: the offset follows the scrollbar where it now is.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el === null) return;
+    offset.current = Math.min(scaling.maxOffset, el.scrollTop * scaling.scale);
+    report.current?.(offset.current, false);
+  }, [scaling.scale, scaling.maxOffset]);
+
+  // A scaled grid takes the wheel itself, so a notch moves by rows, not by thousands of them.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el === null || scaling.scale === 1) return;
+    const onWheel = (e: WheelEvent): void => {
+      if (Math.abs(e.deltaY) <= Math.abs(e.deltaX)) return;
+      e.preventDefault();
+      const unit = e.deltaMode === 1 ? ROW_HEIGHT : e.deltaMode === 2 ? viewport : 1;
+      moveBy(e.deltaY * unit);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [scaling.scale, viewport, moveBy]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const page = viewport - ROW_HEIGHT;
+    const moves: Record<string, number> = {
+      ArrowDown: ROW_HEIGHT,
+      ArrowUp: -ROW_HEIGHT,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity,
+    };
+    const delta = moves[e.key];
+    if (delta === undefined || e.altKey || e.metaKey) return;
+    e.preventDefault();
+    moveBy(Number.isFinite(delta) ? delta : delta > 0 ? scaling.maxOffset : -scaling.maxOffset);
+  };
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    // Ask for a screenful beyond each edge so fast scrolling rarely meets a placeholder.
-    if (rowCount > 0) onRange?.(Math.max(0, first - 200), last + 400);
+    if (rowCount === 0 || onRange === undefined) return;
+    // The rows in view first (their pages are asked for first), then a margin beyond each edge
+    // so scrolling on rarely meets a placeholder.
+    onRange(first, last + 1);
+    onRange(Math.max(0, first - 200), last + 400);
   }, [first, last, rowCount, onRange]);
 
   // Sized once per set of columns, from the first rows that are there: columns do not jump
@@ -118,6 +230,7 @@ export function VirtualGrid({
       aria-rowcount={rowCount + 1}
       aria-colcount={columns.length}
       tabIndex={0}
+      onKeyDown={onKeyDown}
     >
       <div className="grid-header" role="row" style={{ gridTemplateColumns: template }}>
         {table.getHeaderGroups()[0]?.headers.map((header) => {
@@ -152,7 +265,7 @@ export function VirtualGrid({
         <div className="grid-cell filler" aria-hidden />
       </div>
       {rowCount === 0 && <div className="grid-empty">{empty}</div>}
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div style={{ height: scaling.spacer, position: 'relative' }}>
         {items.map((item, i) => {
           const row = rows[i];
           const data = windowRows[i];
@@ -165,7 +278,7 @@ export function VirtualGrid({
               aria-busy={loading || undefined}
               className={`grid-row${loading ? ' loading' : ''}${item.index % 2 === 1 ? ' odd' : ''}`}
               style={{
-                transform: `translateY(${item.start}px)`,
+                transform: `translateY(${drawnTop(item.start, rowOffset, scaling.scale)}px)`,
                 height: ROW_HEIGHT,
                 gridTemplateColumns: template,
               }}

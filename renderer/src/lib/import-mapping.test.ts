@@ -6,6 +6,7 @@ import {
   skippedReasons,
   splitPaths,
   withColumn,
+  windowWording,
   withEventName,
 } from './import-mapping';
 
@@ -52,5 +53,32 @@ describe('import mapping', () => {
       '1,200 without a user id',
       '2 without a readable timestamp',
     ]);
+  });
+});
+
+describe('import errors in the window', () => {
+  it('points at the form instead of command-line flags', () => {
+    expect(
+      windowWording(
+        'e.csv: no user id column found; columns are: a, b. Say which one holds the user with --map user_id=COLUMN.',
+      ),
+    ).toBe('e.csv: no user id column found; columns are: a, b. Choose the user id column above.');
+    expect(windowWording('x. Say which one holds the time with --map ts=COLUMN.')).toBe(
+      'x. Choose the timestamp column above.',
+    );
+    expect(
+      windowWording(
+        "x. Map one with --map event=COLUMN, or name every row's event with --event-name NAME (e.g. purchase).",
+      ),
+    ).toBe('x. Choose the event column above, or “one name for every row”.');
+    expect(
+      windowWording(
+        "x. Map another column (--map timestamp=COLUMN) or give the format (--ts-format '%d/%m/%Y %H:%M').",
+      ),
+    ).toBe('x. Map another column for the timestamp or give its format (e.g. %d/%m/%Y %H:%M).');
+    expect(
+      windowWording("x. Say which with --ts-format '%m/%d/%Y' or --ts-format '%d/%m/%Y'."),
+    ).toBe('x. Give the timestamp format: %m/%d/%Y or %d/%m/%Y.');
+    expect(windowWording('The disk is full.')).toBe('The disk is full.');
   });
 });

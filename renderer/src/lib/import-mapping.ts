@@ -82,3 +82,31 @@ export function skippedReasons(skipped: Record<string, number>): string[] {
     .filter(([, n]) => n > 0)
     .map(([why, n]) => `${n.toLocaleString('en-US')} ${words[why] ?? why}`);
 }
+
+/**
+ * The engine words import errors for the command line as well ("Say which with --map
+ * user_id=COLUMN"); in the window the same advice points at the form instead. Anything not
+ * recognised stays as the engine said it.
+ */
+export function windowWording(message: string): string {
+  return message
+    .replace(
+      /Say which one holds the (user|time) with --map \w+=COLUMN\./,
+      (_, what: string) => `Choose the ${what === 'user' ? 'user id' : 'timestamp'} column above.`,
+    )
+    .replace(/Say which with --map user_id=COLUMN\./, 'Choose the user id column above.')
+    .replace(
+      /Map one with --map event=COLUMN, or name every row's event with --event-name NAME \(e\.g\. purchase\)\./,
+      'Choose the event column above, or “one name for every row”.',
+    )
+    .replace(
+      /Say which with --ts-format '([^']+)' or --ts-format '([^']+)'\./,
+      'Give the timestamp format: $1 or $2.',
+    )
+    .replace(
+      /(map another column|Map another column) \(--map timestamp=COLUMN\)/,
+      '$1 for the timestamp',
+    )
+    .replace(/give the format \(--ts-format '([^']+)'\)/, 'give its format (e.g. $1)')
+    .replace(/Check the mapping \(--map\)\./, 'Check the mapping above.');
+}

@@ -25,6 +25,7 @@ export function ImportMapping({
   onMapping,
   timezone,
   onTimezone,
+  showFormat = false,
 }: {
   preview: ImportPreview;
   preset: PresetId | undefined;
@@ -33,6 +34,8 @@ export function ImportMapping({
   onMapping: (mapping: MappingOverride) => void;
   timezone: string;
   onTimezone: (zone: string) => void;
+  /** Offer the timestamp format (the timestamps did not read as any known form). */
+  showFormat?: boolean;
 }) {
   const missing = missingFields(preview, mapping);
   const columns = preview.fileColumns.map((c) => c.name);
@@ -101,10 +104,13 @@ export function ImportMapping({
           />
         </label>
       )}
-      <label>
-        Time zone of times without one
+      {(showFormat || mapping.timestampFormat !== undefined) && (
+        <TimestampFormat mapping={mapping} onMapping={onMapping} />
+      )}
+      <label title="The time zone of timestamps written without an offset (a UTC offset or Z in the text wins)">
+        Source time zone
         <input
-          aria-label="Time zone of times without one"
+          aria-label="Source time zone"
           list="import-zones"
           placeholder="UTC"
           value={timezone}
@@ -119,3 +125,43 @@ export function ImportMapping({
     </div>
   );
 }
+
+/** A strptime format for timestamps in a form of their own (`%d/%m/%Y %H:%M`). */
+export function TimestampFormat({
+  mapping,
+  onMapping,
+}: {
+  mapping: MappingOverride;
+  onMapping: (mapping: MappingOverride) => void;
+}) {
+  return (
+    <label className="narrow" title="A strptime format, for timestamps in a form of their own">
+      Timestamp format
+      <input
+        aria-label="Timestamp format"
+        list="import-ts-formats"
+        placeholder="%d/%m/%Y %H:%M"
+        value={mapping.timestampFormat ?? ''}
+        onChange={(e) => {
+          const { timestampFormat: _previous, ...rest } = mapping;
+          onMapping(e.target.value === '' ? rest : { ...rest, timestampFormat: e.target.value });
+        }}
+      />
+      <datalist id="import-ts-formats">
+        {TIMESTAMP_FORMATS.map((f) => (
+          <option key={f} value={f} />
+        ))}
+      </datalist>
+    </label>
+  );
+}
+
+const TIMESTAMP_FORMATS = [
+  '%d/%m/%Y %H:%M',
+  '%m/%d/%Y %H:%M',
+  '%d/%m/%Y %H:%M:%S',
+  '%m/%d/%Y %H:%M:%S',
+  '%d.%m.%Y %H:%M',
+  '%Y-%m-%d %H:%M:%S',
+  '%Y%m%d%H%M%S',
+];

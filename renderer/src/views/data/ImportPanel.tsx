@@ -8,8 +8,8 @@ import type {
 } from '../../../../shared/api/import-types';
 import { useApp } from '../../app-context';
 import { ErrorNote } from '../../components/ErrorNote';
-import { fileName, missingFields, splitPaths } from '../../lib/import-mapping';
-import { ImportMapping } from './ImportMapping';
+import { fileName, missingFields, splitPaths, windowWording } from '../../lib/import-mapping';
+import { ImportMapping, TimestampFormat } from './ImportMapping';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { ImportSummary } from './ImportSummary';
 
@@ -29,6 +29,8 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
   const [mapping, setMapping] = useState<MappingOverride>({});
   const [timezone, setTimezone] = useState('');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
+  /** Why the files cannot be read as mapped now; the last preview of them stays to fix it. */
+  const [readError, setReadError] = useState<unknown>(null);
   const [reading, setReading] = useState(false);
   const [summary, setSummary] = useState<ImportEventsSummary | ImportUsersSummary | null>(null);
   const [error, setError] = useState<{ title: string; error: unknown } | null>(null);
@@ -54,6 +56,7 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
   useEffect(() => {
     if (files.length === 0 || kind !== 'events') {
       setPreview(null);
+      setReadError(null);
       return;
     }
     let stale = false;
@@ -62,13 +65,12 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
       (p) => {
         if (stale) return;
         setPreview(p);
-        setError(null);
+        setReadError(null);
         setReading(false);
       },
       (e: unknown) => {
         if (stale) return;
-        setPreview(null);
-        setError({ title: 'This file cannot be read', error: e });
+        setReadError(e);
         setReading(false);
       },
     );
@@ -79,6 +81,8 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
 
   function choose(paths: string[]): void {
     setFiles(paths);
+    setPreview(null);
+    setReadError(null);
     setPreset(undefined);
     setMapping({});
     setSummary(null);
@@ -95,7 +99,7 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
     try {
       const paths = await jobs.run(
         `uploading ${list.length === 1 ? (list[0]?.name ?? 'a file') : `${list.length} files`}`,
-        () => Promise.all([...list].map((f) => send(f))),
+        ({ signal }) => Promise.all([...list].map((f) => send(f, signal as AbortSignal))),
       );
       choose(paths);
     } catch (e) {
@@ -138,9 +142,13 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
     }
   };
 
+  const badTimestamp =
+    (readError as { code?: string } | null)?.code === 'BAD_TIMESTAMP' ||
+    (error?.error as { code?: string } | undefined)?.code === 'BAD_TIMESTAMP';
   const blocked =
     kind === 'events' &&
     (preview === null ||
+      readError !== null ||
       preview.problem !== undefined ||
       missingFields(preview, mapping).length > 0);
 
@@ -233,7 +241,7 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
             )}
             {reading && <span className="muted"> · reading…</span>}
           </span>
-          <button type="button" className="ghost small" onClick={reset} disabled={busy}>
+          <button type="button" className="link small" onClick={reset} disabled={busy}>
             Clear
           </button>
         </div>
@@ -251,18 +259,29 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
             onMapping={setMapping}
             timezone={timezone}
             onTimezone={setTimezone}
+            showFormat={badTimestamp}
           />
-          {preview.problem !== undefined && (
+          {preview.problem !== undefined && readError === null && (
             <ErrorNote
-              error={{
-                ...preview.problem,
-                message: `${preview.problem.message.replace(/ (Say which|Map one with|Map it with) .*$/, '')} Choose the column above; the preview follows your choice.`,
-              }}
+              error={{ ...preview.problem, message: windowWording(preview.problem.message) }}
               title="This mapping cannot be imported yet"
             />
           )}
-          <ImportPreviewTable preview={preview} />
         </div>
+      )}
+      {kind === 'events' && readError !== null && (
+        <ErrorNote
+          error={inWindowWords(readError)}
+          title={
+            preview === null ? 'This file cannot be read' : 'The file cannot be read as mapped'
+          }
+        />
+      )}
+      {kind === 'events' && readError === null && preview !== null && (
+        <ImportPreviewTable preview={preview} />
+      )}
+      {kind === 'events' && badTimestamp && preview === null && (
+        <TimestampFormat mapping={mapping} onMapping={setMapping} />
       )}
       <div className="row import-actions">
         <button
@@ -278,8 +297,16 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
           <span className="muted">Choose a file to see how it will be read.</span>
         )}
       </div>
-      {error !== null && <ErrorNote error={error.error} title={error.title} />}
+      {error !== null && <ErrorNote error={inWindowWords(error.error)} title={error.title} />}
       {summary !== null && <ImportSummary summary={summary} />}
     </section>
   );
+}
+
+/** An engine error with its advice pointing at the form rather than at CLI flags. */
+function inWindowWords(error: unknown): unknown {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string') return error;
+  const { code, detail } = error as { code?: string; detail?: unknown };
+  return { code, detail, message: windowWording(message) };
 }

@@ -11,8 +11,8 @@ export function ImportPreviewTable({ preview }: { preview: ImportPreview }) {
     <div className="stack tight">
       <div className="muted small">
         {mapped
-          ? `The first ${preview.rows.length} rows as they will be stored: user_id, event and ts (UTC) first, then the properties. Rows without a user id or time are skipped and counted.`
-          : `The first ${preview.rows.length} rows of the file, before mapping.`}
+          ? `The first ${rowsWord(preview.rows.length)} as they will be stored: user_id, event and ts (UTC) first, then the properties. Rows without a user id or time are skipped and counted.`
+          : `The first ${rowsWord(preview.rows.length)} of the file, before mapping.`}
       </div>
       <div className="preview-wrap">
         <table className="table compact" aria-label={label}>
@@ -57,4 +57,8 @@ export function ImportPreviewTable({ preview }: { preview: ImportPreview }) {
       </div>
     </div>
   );
+}
+
+function rowsWord(n: number): string {
+  return n === 1 ? 'row' : `${n} rows`;
 }

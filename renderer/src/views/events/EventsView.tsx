@@ -38,6 +38,7 @@ export function EventsView({ userId }: { userId?: string }) {
     // A new workspace (info) or filter starts a new list.
   }, [api, filter, info]);
   const { getRow, onRange, total, error, loaded } = usePagedRows(rows);
+  const filterKey = JSON.stringify(filter);
 
   return (
     <div className={`view${user !== undefined ? ' with-side' : ''}`}>
@@ -55,14 +56,16 @@ export function EventsView({ userId }: { userId?: string }) {
           <div className="panel-head">
             <h2>Raw events</h2>
             <span className="muted" data-testid="events-total">
-              {loaded ? `${formatNumber(total)} events` : 'loading…'}
+              {loaded ? `${formatNumber(total)} ${total === 1 ? 'event' : 'events'}` : 'loading…'}
               {firstPageSeconds !== null &&
                 ` · first rows in ${Math.round(firstPageSeconds * 1000)} ms`}
             </span>
           </div>
-          <EventsFilterBar key={JSON.stringify(filter)} value={filter} onChange={setFilter} />
+          <EventsFilterBar key={`bar:${filterKey}`} value={filter} onChange={setFilter} />
           <ErrorNote error={error} title="Could not read events" />
           <VirtualGrid
+            // A new filter starts at the top.
+            key={`grid:${filterKey}`}
             label="Raw events"
             columns={columns}
             rowCount={total}

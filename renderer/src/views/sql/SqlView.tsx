@@ -182,7 +182,9 @@ export function SqlView() {
             </div>
           )}
         </section>
-        <SchemaPanel onInsert={insert} />
+        <div className="schema-cell">
+          <SchemaPanel onInsert={insert} />
+        </div>
       </div>
       {answer !== null && (
         <section className="panel" aria-label="Result">
