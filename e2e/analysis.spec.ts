@@ -166,3 +166,63 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
     );
   });
 });
+
+for (const [view, kind] of VIEWS) {
+  test(`${view}: a number's users save as a segment; the analysis saves, reopens, and exports its grid`, async ({
+    ws,
+    page,
+  }) => {
+    await page.goto(`${ws.url}#${view}`);
+    const status = page.getByTestId('analysis-status');
+    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    const spec = await shownSpec(page, kind);
+
+    // The first count in the grid that stands for users: the panel lists as many.
+    const cell = page.getByRole('table', { name: 'Result' }).locator('button.cell-link').first();
+    const text = ((await cell.textContent()) ?? '').trim();
+    await cell.click();
+    const panel = page.getByRole('complementary', { name: 'Users behind the number' });
+    if (kind === 'paths') {
+      const result = await engineAnswer(ws, spec);
+      const node = result.kind === 'paths' ? result.nodes.find((n) => n.id === text) : undefined;
+      await expect(panel.getByTestId('users-total')).toContainText(
+        (node?.users ?? -1).toLocaleString('en-US'),
+        { timeout: 30_000 },
+      );
+    } else {
+      await expect(panel.getByTestId('users-total')).toContainText(
+        `${text.replace('-', '')} users`,
+        { timeout: 30_000 },
+      );
+    }
+    const name = `${view} segment (e2e)`;
+    await panel.getByLabel('Segment name').fill(name);
+    await panel.getByRole('button', { name: 'Save as segment' }).click();
+    await expect(panel.getByRole('status')).toContainText('Saved');
+    const segments = (await ws.call('saved.list', { kind: 'segment' })).value as { name: string }[];
+    expect(segments.map((s) => s.name)).toContain(name);
+
+    // Saved, then reopened after a reload from the view's saved list.
+    await page.getByLabel('Analysis name').fill(`${view} (e2e)`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByRole('button', { name: /Saved \(\d+\)/ })).not.toHaveText('Saved (0) ▾');
+    await page.reload();
+    await page.getByRole('button', { name: /Saved \(\d+\)/ }).click();
+    await page
+      .getByRole('dialog', { name: 'Saved analyses' })
+      .getByRole('button', { name: `${view} (e2e)` })
+      .click();
+    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    expect(await shownSpec(page, kind)).toEqual(spec);
+
+    // The CSV holds exactly the grid: same rows, same first column.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'CSV' }).click();
+    const lines = readFileSync(await (await download).path(), 'utf8')
+      .trim()
+      .split('\n');
+    const rows = await gridRows(page);
+    expect(lines.length - 1).toBe(rows.length);
+    expect(lines[0]?.split(',').length).toBe(rows[0]?.length);
+  });
+}

@@ -226,7 +226,12 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           <section className={`panel${stale ? ' stale' : ''}`}>
             <h2>Numbers</h2>
             <div className="scroll-box tall">
-              <ResultGrid result={result} />
+              <ResultGrid
+                result={result}
+                onSelect={(selection) => {
+                  if (state.answered !== null) setSelect(selection);
+                }}
+              />
             </div>
           </section>
         )}

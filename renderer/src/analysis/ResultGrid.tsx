@@ -2,6 +2,8 @@ import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
 import { resultTable } from '../../../shared/specs/result-table';
 import { SortableTable, type Column } from '../components/SortableTable';
 import { formatCell } from '../lib/format';
+import type { UserSelection } from '../../../shared/specs/users-behind';
+import { selectionOfCell, type GridRow } from './cell-selection';
 import { colorOf } from './chart-options';
 
 /** Columns holding shares (0..1), shown as percentages like the chart's labels. */
@@ -11,7 +13,14 @@ const SHARES = /^(conversionFrom|bounceRate|rate)/;
  * The numbers of a result in a sortable grid: the same table the CSV export writes (shared
  * resultTable), so the grid, the chart and the file never disagree.
  */
-export function ResultGrid({ result }: { result: AnalysisResult }) {
+export function ResultGrid({
+  result,
+  onSelect,
+}: {
+  result: AnalysisResult;
+  /** A count was clicked: show the users behind it. */
+  onSelect?: (selection: UserSelection) => void;
+}) {
   const table = gridTable(result);
   const columns: Column[] = table.columns.map((c, i) => ({
     id: c,
@@ -21,6 +30,18 @@ export function ResultGrid({ result }: { result: AnalysisResult }) {
       const v = row[c];
       const text =
         typeof v === 'number' && SHARES.test(c) ? `${(v * 100).toFixed(1)}%` : formatCell(v);
+      const selection = onSelect === undefined ? null : selectionOfCell(result, row as GridRow, c);
+      if (selection !== null)
+        return (
+          <button
+            type="button"
+            className="link cell-link"
+            title="Show the users behind this number"
+            onClick={() => onSelect?.(selection)}
+          >
+            {text}
+          </button>
+        );
       if (i === 0 && typeof row.__color === 'number')
         return (
           <span>
@@ -33,10 +54,13 @@ export function ResultGrid({ result }: { result: AnalysisResult }) {
   return <SortableTable label="Result" columns={columns} rows={table.rows} />;
 }
 
-/** resultTable, with the series colour of each row and incomplete periods marked in headers. */
+/**
+ * resultTable, with incomplete periods marked in headers and each row's index (and series
+ * colour) kept in hidden fields, which neither the grid nor the CSV shows.
+ */
 export function gridTable(result: AnalysisResult): {
   columns: string[];
-  rows: Record<string, unknown>[];
+  rows: GridRow[];
 } {
   const table = resultTable(result);
   if (result.kind === 'trends') {
@@ -45,11 +69,11 @@ export function gridTable(result: AnalysisResult): {
     return {
       columns: table.columns.map(rename),
       rows: table.rows.map((row, i) => {
-        const out: Record<string, unknown> = { __color: i };
+        const out: GridRow = { __row: i, __color: i };
         for (const c of table.columns) out[rename(c)] = row[c];
         return out;
       }),
     };
   }
-  return table;
+  return { columns: table.columns, rows: table.rows.map((row, i) => ({ ...row, __row: i })) };
 }

@@ -173,6 +173,10 @@ function FunnelBuilder({
   spec: FunnelSpec;
   onChange: (s: FunnelSpec) => void;
 }) {
+  const { info } = useApp();
+  const holdable = ['session_id', ...(info?.properties ?? []).map((p) => p.name)].filter(
+    (p) => p !== 'properties',
+  );
   const setStep = (i: number, step: FunnelSpec['steps'][number]) =>
     onChange({ ...spec, steps: spec.steps.map((s, j) => (j === i ? step : s)) });
   return (
@@ -211,6 +215,50 @@ function FunnelBuilder({
               />
               Optional
             </label>
+          )}
+          {i > 0 && spec.order !== 'any' && (
+            <label
+              className="check"
+              title="This step must also come within this long after the previous one (on top of the funnel's window)."
+            >
+              <input
+                type="checkbox"
+                checked={step.within !== undefined}
+                onChange={(e) =>
+                  setStep(
+                    i,
+                    withOptional(
+                      step,
+                      'within',
+                      e.target.checked ? { n: 1, unit: 'day' as const } : undefined,
+                    ),
+                  )
+                }
+              />
+              Within its own window
+            </label>
+          )}
+          {step.within !== undefined && (
+            <div className="row">
+              <NumberInput
+                label={`Step ${i + 1} within`}
+                help="At most this long after the previous step."
+                value={step.within.n}
+                min={1}
+                onChange={(n) =>
+                  step.within && setStep(i, { ...step, within: { ...step.within, n } })
+                }
+              />
+              <Select
+                label={`Step ${i + 1} within unit`}
+                help="A day is 24 hours; a month 30 days."
+                value={step.within.unit}
+                options={WINDOW_UNITS}
+                onChange={(unit) =>
+                  step.within && setStep(i, { ...step, within: { ...step.within, unit } })
+                }
+              />
+            </div>
           )}
         </fieldset>
       ))}
@@ -273,6 +321,15 @@ function FunnelBuilder({
           ['attempts', 'Attempts (totals)'],
         ]}
         onChange={(countBy) => onChange({ ...spec, countBy })}
+      />
+      <Select
+        label="Hold constant"
+        help="A property every step of an attempt must share: session_id gives session funnels (counting by sessions holds it already)."
+        value={spec.holdConstant?.property ?? ''}
+        options={[['', '(nothing)'] as const, ...holdable.map((p) => [p, p] as const)]}
+        onChange={(property) =>
+          onChange(withOptional(spec, 'holdConstant', property === '' ? undefined : { property }))
+        }
       />
       {spec.order !== 'any' && (
         <fieldset className="series">

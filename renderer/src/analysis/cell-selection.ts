@@ -1,0 +1,72 @@
+import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
+import type { UserSelection } from '../../../shared/specs/users-behind';
+
+/** A grid row as gridTable builds it: the result table's cells, plus the row's index. */
+export type GridRow = Record<string, unknown> & { __row: number };
+
+const INCOMPLETE = / \(incomplete\)$/;
+
+/**
+ * The users behind one cell of the numbers grid, as behind the same number in the chart: a
+ * funnel step's users (or those who dropped there), a retention cell, a trend point, a
+ * lifecycle count, a stickiness bucket, a path node. Null for cells that are not a count of
+ * users (labels, ratios, means).
+ */
+export function selectionOfCell(
+  result: AnalysisResult,
+  row: GridRow,
+  column: string,
+): UserSelection | null {
+  const breakdown =
+    typeof row.breakdown === 'string' && row.breakdown !== '' ? { breakdown: row.breakdown } : {};
+  switch (result.kind) {
+    case 'funnel': {
+      const step = Number(row.step) - 1;
+      if (column === result.countBy)
+        return { kind: 'funnel', step, outcome: 'converted', ...breakdown };
+      if (column === 'dropped' && step > 0)
+        return { kind: 'funnel', step, outcome: 'dropped', ...breakdown };
+      return null;
+    }
+    case 'retention': {
+      const index = result.columns.indexOf(column);
+      if (index < 0 || row.cohort === 'mean' || row[column] === null) return null;
+      return { kind: 'retention', cohort: String(row.cohort), column: index, ...breakdown };
+    }
+    case 'trends': {
+      const period = column.replace(INCOMPLETE, '');
+      const series = result.series[row.__row];
+      if (series === undefined || !result.periods.includes(period)) return null;
+      return {
+        kind: 'trends',
+        series: series.series,
+        period,
+        ...(series.breakdown === undefined ? {} : { breakdown: series.breakdown }),
+      };
+    }
+    case 'lifecycle':
+      return column === 'new' ||
+        column === 'returning' ||
+        column === 'resurrecting' ||
+        column === 'dormant'
+        ? { kind: 'lifecycle', period: String(row.period), status: column }
+        : null;
+    case 'stickiness': {
+      const bucket = Number(column.replace('>=', ''));
+      if (!Number.isInteger(bucket) || bucket < 1) return null;
+      return {
+        kind: 'stickiness',
+        bucket,
+        ...(row.period === 'all periods' ? {} : { period: String(row.period) }),
+      };
+    }
+    case 'paths': {
+      if (column !== 'source' && column !== 'target') return null;
+      const node = String(row[column]);
+      const split = node.indexOf(':');
+      return { kind: 'paths', step: Number(node.slice(0, split)), event: node.slice(split + 1) };
+    }
+    default:
+      return null;
+  }
+}
