@@ -23,6 +23,8 @@ export function SavedBar({
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState(false);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
 
   const reload = useCallback(async () => {
     const all = await api['saved.list']({ kind: 'analysis' });
@@ -74,31 +76,57 @@ export function SavedBar({
             {list.length === 0 && <div className="muted">Nothing saved yet.</div>}
             {list.map((s) => (
               <div key={s.id} className="saved-row">
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => {
-                    onOpen(s.spec as AnalysisSpec, s);
-                    setOpen(false);
-                  }}
-                >
-                  {s.name}
-                </button>
+                {renaming === s.id ? (
+                  <form
+                    className="row"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      const next = newName.trim();
+                      setRenaming(null);
+                      if (next !== '' && next !== s.name)
+                        void act(() =>
+                          api['saved.save']({
+                            id: s.id,
+                            kind: 'analysis',
+                            name: next,
+                            spec: s.spec as Record<string, unknown>,
+                          }),
+                        );
+                    }}
+                  >
+                    <input
+                      aria-label={`New name for ${s.name}`}
+                      value={newName}
+                      autoFocus
+                      onChange={(e) => setNewName(e.target.value)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Escape') setRenaming(null);
+                      }}
+                    />
+                    <button type="submit" className="small">
+                      OK
+                    </button>
+                  </form>
+                ) : (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      onOpen(s.spec as AnalysisSpec, s);
+                      setOpen(false);
+                    }}
+                  >
+                    {s.name}
+                  </button>
+                )}
                 <span className="row">
                   <button
                     type="button"
                     className="ghost small"
                     onClick={() => {
-                      const n = window.prompt('Rename to', s.name);
-                      if (n)
-                        void act(() =>
-                          api['saved.save']({
-                            id: s.id,
-                            kind: 'analysis',
-                            name: n,
-                            spec: s.spec as Record<string, unknown>,
-                          }),
-                        );
+                      // An inline field, not window.prompt: Electron does not implement prompt().
+                      setRenaming(s.id);
+                      setNewName(s.name);
                     }}
                   >
                     Rename

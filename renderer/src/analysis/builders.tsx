@@ -7,6 +7,7 @@ import type { StickinessSpec } from '../../../shared/specs/stickiness';
 import { TREND_MEASURES, PROPERTY_MEASURES, type TrendsSpec } from '../../../shared/specs/trends';
 import { useApp } from '../app-context';
 import { MEASURES } from './describe';
+import { withOptional } from './spec-edit';
 import {
   BreakdownEditor,
   Conditions,
@@ -450,7 +451,7 @@ function FunnelBuilder({
             ['first', 'First touch (default)'],
             ['last', 'Last touch'],
             ['all', 'All events'],
-            ['step', 'Step 1'],
+            ['step', 'One step (choose)'],
           ]}
           onChange={(attribution) =>
             spec.breakdown &&
@@ -462,6 +463,18 @@ function FunnelBuilder({
                 ...(attribution === 'step' ? { step: 0 } : {}),
               },
             })
+          }
+        />
+      )}
+      {spec.breakdown?.attribution === 'step' && (
+        <NumberInput
+          label="Attribution step"
+          help="The step whose event's value files the user."
+          value={(spec.breakdown.step ?? 0) + 1}
+          min={1}
+          max={spec.steps.length}
+          onChange={(n) =>
+            spec.breakdown && onChange({ ...spec, breakdown: { ...spec.breakdown, step: n - 1 } })
           }
         />
       )}
@@ -808,14 +821,4 @@ function PathsBuilder({ spec, onChange }: { spec: PathsSpec; onChange: (s: Paths
       />
     </>
   );
-}
-
-/** Sets or removes an optional field, so specs never carry `undefined` (JSON drops it anyway). */
-function withOptional<T extends object, K extends string, V>(
-  spec: T,
-  key: K,
-  value: V | undefined,
-): T {
-  const { [key]: _, ...rest } = spec as Record<string, unknown>;
-  return (value === undefined ? rest : { ...rest, [key]: value }) as T;
 }

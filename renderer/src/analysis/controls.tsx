@@ -398,21 +398,34 @@ export function BreakdownEditor({
       >
         <select
           aria-label={label}
-          value={value?.property ?? ''}
-          onChange={(e) =>
-            onChange(
-              e.target.value === ''
-                ? undefined
-                : { property: e.target.value, source: 'event', limit: value?.limit ?? 10 },
-            )
-          }
+          value={value === undefined ? '' : `${value.source}:${value.property}`}
+          onChange={(e) => {
+            if (e.target.value === '') return onChange(undefined);
+            const [source, ...name] = e.target.value.split(':');
+            onChange({
+              property: name.join(':'),
+              source: source === 'user' ? 'user' : 'event',
+              limit: value?.limit ?? 10,
+            });
+          }}
         >
           <option value="">(none)</option>
-          {properties.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
+          <optgroup label="Event properties">
+            {properties.map((p) => (
+              <option key={p.name} value={`event:${p.name}`}>
+                {p.name}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="User properties">
+            {(info?.userProperties ?? [])
+              .filter((p) => !['uid', 'first_seen', 'last_seen', 'event_count'].includes(p.name))
+              .map((p) => (
+                <option key={p.name} value={`user:${p.name}`}>
+                  user.{p.name}
+                </option>
+              ))}
+          </optgroup>
         </select>
       </Field>
       {value !== undefined && (

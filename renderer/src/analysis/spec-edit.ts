@@ -1,0 +1,12 @@
+/**
+ * Sets or removes an optional field of a spec: a removed field is absent, never `undefined`,
+ * so the spec the view runs, saves and exports is the same JSON `workbench run` reads.
+ */
+export function withOptional<T extends object, K extends string, V>(
+  spec: T,
+  key: K,
+  value: V | undefined,
+): T {
+  const { [key]: _, ...rest } = spec as Record<string, unknown>;
+  return (value === undefined ? rest : { ...rest, [key]: value }) as T;
+}
