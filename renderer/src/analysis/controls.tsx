@@ -87,6 +87,9 @@ export function NumberInput({
   );
 }
 
+/** Event lists longer than this get a search box. */
+const SEARCH_ABOVE = 12;
+
 /** An event name (with its count) or any event, plus conditions on its properties. */
 export function EventPicker({
   label,
@@ -100,16 +103,31 @@ export function EventPicker({
   allowAny?: boolean;
 }) {
   const { info } = useApp();
+  const [search, setSearch] = useState('');
+  const types = info?.eventTypes ?? [];
+  // Long lists get a search box; the chosen event stays listed whatever the search.
+  const shown = types.filter(
+    (t) => t.event === value.event || t.event.toLowerCase().includes(search.trim().toLowerCase()),
+  );
   return (
     <div className="event-picker">
       <Field label={label} help="The event (with how often it happened in the workspace).">
+        {types.length > SEARCH_ABOVE && (
+          <input
+            type="search"
+            aria-label={`Search ${label}`}
+            placeholder={`Search ${types.length} events`}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        )}
         <select
           aria-label={label}
           value={value.event}
           onChange={(e) => onChange({ ...value, event: e.target.value })}
         >
           {allowAny && <option value="$any">Any event</option>}
-          {(info?.eventTypes ?? []).map((t) => (
+          {shown.map((t) => (
             <option key={t.event} value={t.event}>
               {t.event} ({formatNumber(t.events)})
             </option>
