@@ -1,7 +1,12 @@
-import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  type DuckDBPreparedStatement,
+} from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/api/contract';
-import { arrowBase64 } from './browse/arrow-page';
+import { encodeArrow } from './browse/arrow-page';
 import { plainValueConverter } from './duckdb/convert';
 import { toApiError } from './errors';
 import { tracked, type JobContext } from './jobs';
@@ -25,6 +30,14 @@ export async function runSql(
   });
 }
 
+async function runOne(
+  c: DuckDBConnection,
+  job: JobContext,
+  statement: DuckDBPreparedStatement,
+): Promise<void> {
+  await tracked(c, job, { label: 'running SQL', start: 0, end: 0.5 }, () => statement.run());
+}
+
 async function execute(
   c: DuckDBConnection,
   workspace: Workspace,
@@ -34,9 +47,13 @@ async function execute(
 ): Promise<ResponseOf<'sql.query'>> {
   const extracted = await c.extractStatements(request.sql);
   if (extracted.count === 0) throw new ApiError('SQL_ERROR', 'The query holds no statement.');
-  const prepared = [];
-  for (let i = 0; i < extracted.count; i++) prepared.push(await extracted.prepare(i));
+  const count = extracted.count;
+  let last: DuckDBPreparedStatement;
   if (!request.write) {
+    // Everything is prepared before anything runs, so a write anywhere in the script is refused
+    // before the reads ahead of it run.
+    const prepared = [];
+    for (let i = 0; i < count; i++) prepared.push(await extracted.prepare(i));
     const writer = prepared.find((p) => !READ_ONLY.has(p.statementType));
     if (writer !== undefined) {
       throw new ApiError(
@@ -45,31 +62,45 @@ async function execute(
         { statementType: StatementType[writer.statementType] },
       );
     }
+    for (const p of prepared.slice(0, -1)) await runOne(c, job, p);
+    last = prepared[count - 1] as DuckDBPreparedStatement;
   } else {
     workspace.assertWritable();
+    // One at a time: a statement may use a table the one before it creates.
+    for (let i = 0; i < count - 1; i++) await runOne(c, job, await extracted.prepare(i));
+    last = await extracted.prepare(count - 1);
   }
-  const last = prepared.pop();
-  if (last === undefined) throw new ApiError('SQL_ERROR', 'The query holds no statement.');
-  for (const p of prepared)
-    await tracked(c, job, { label: 'running SQL', start: 0, end: 0.5 }, () => p.run());
-  // One row more than asked tells whether the result was cut.
-  const reader = await tracked(c, job, { label: 'running SQL', start: 0.5, end: 1 }, () =>
-    last.runAndReadUntil(request.limit + 1),
-  );
-  const columns = reader.columnNames();
-  const values = reader.convertRows(plainValueConverter);
-  const truncated = values.length > request.limit;
-  const kept = values.slice(0, request.limit);
-  const seconds = (performance.now() - started) / 1000;
-  if (request.format === 'arrow') {
-    return { columns, rows: [], arrow: arrowBase64(columns, kept), truncated, seconds };
-  }
-  const rows = kept.map((v) => {
-    const row: Record<string, unknown> = {};
-    columns.forEach((name, i) => {
-      row[name] = v[i] ?? null;
-    });
-    return row;
+  // Streamed, not materialised: `SELECT * FROM events` on 100M rows reads only the chunks it
+  // keeps. One row more than asked tells whether the result was cut.
+  const read = await tracked(c, job, { label: 'running SQL', start: 0.5, end: 1 }, async () => {
+    const result = await last.stream();
+    const chunks: DuckDBDataChunk[] = [];
+    let count = 0;
+    while (count <= request.limit) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      chunks.push(chunk);
+      count += chunk.rowCount;
+    }
+    return { names: result.columnNames(), types: result.columnTypes(), chunks, count };
   });
-  return { columns, rows, truncated, seconds };
+  const truncated = read.count > request.limit;
+  if (request.format === 'arrow') {
+    const encoded = encodeArrow(read, request.limit);
+    const seconds = (performance.now() - started) / 1000;
+    return { columns: encoded.columns, rows: [], arrow: encoded.arrow, truncated, seconds };
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (const chunk of read.chunks) {
+    for (const values of chunk.convertRows(plainValueConverter)) {
+      if (rows.length === request.limit) break;
+      const row: Record<string, unknown> = {};
+      read.names.forEach((name, i) => {
+        row[name] = values[i] ?? null;
+      });
+      rows.push(row);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { columns: read.names, rows, truncated, seconds };
 }

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,17 +14,19 @@ import { createClient } from '../../shared/api/client';
 import type { ProgressEvent } from '../../shared/api/contract';
 import { httpTransport } from '../../shared/api/http-transport';
 import { Engine } from '../engine/engine';
-import { MAX_BODY_BYTES, startServer, type WorkbenchServer } from './http-server';
+import { MAX_BODY_BYTES, startServer, uploadName, type WorkbenchServer } from './http-server';
 
 let dir: string;
 let engine: Engine;
 let server: WorkbenchServer;
 let base: string;
+let uploads: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-http-'));
   engine = new Engine({ WORKBENCH_HOME: dir });
-  server = await startServer({ engine });
+  uploads = path.join(dir, 'uploads');
+  server = await startServer({ engine, uploadDir: uploads });
   base = server.url.replace(/\/\?token=.*$/, '');
 });
 afterAll(async () => {
@@ -27,6 +37,18 @@ afterAll(async () => {
 
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+/** What the renderer sends: the raw file as the body, its name in the query. */
+const upload = (name: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+  fetch(`${base}/api/upload?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      'content-type': 'application/octet-stream',
+      ...headers,
+    },
+    body,
+  });
 
 describe('the contract over HTTP', () => {
   it('refuses requests without the session token, or with a wrong one', async () => {
@@ -91,21 +113,116 @@ describe('the contract over HTTP', () => {
     expect(events.some((e) => e.jobId === 'job-1' && e.method === 'import.events')).toBe(true);
   });
 
-  it('takes a file upload with the token and hands back a local path to import', async () => {
-    const csv = 'user_id,event,timestamp\nu1,open,2024-01-01T00:00:00Z\n';
-    expect((await post(`${base}/api/upload?name=e.csv`, csv)).status).toBe(401);
-    const reply = (await (
-      await post(`${base}/api/upload?name=../../evil/e.csv`, csv, {
-        authorization: `Bearer ${server.token}`,
-        'content-type': 'application/octet-stream',
-      })
-    ).json()) as { ok: boolean; value: { path: string } };
-    expect(reply.ok).toBe(true);
-    // Only the file name is kept, inside a fresh folder of the system's temp directory.
-    expect(path.basename(reply.value.path)).toBe('e.csv');
-    expect(path.dirname(path.dirname(reply.value.path))).toBe(os.tmpdir());
-    expect(readFileSync(reply.value.path, 'utf8')).toBe(csv);
-    rmSync(path.dirname(reply.value.path), { recursive: true, force: true });
+  it('takes a file upload with the token: bytes intact, beyond the JSON cap, importable', async () => {
+    // Every byte value, and more than the 10 MB a JSON call may carry.
+    const body = Buffer.alloc(MAX_BODY_BYTES + 123_457);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 31 + (i >> 8)) & 0xff;
+    const reply = await upload('blob.bin', body);
+    expect(reply.status).toBe(200);
+    const { value } = (await reply.json()) as { value: { path: string } };
+    expect(path.basename(value.path)).toBe('blob.bin');
+    expect(path.dirname(path.dirname(value.path))).toBe(uploads);
+    expect(readFileSync(value.path).equals(body)).toBe(true);
+
+    // The renderer's next step: import what it uploaded, by the path it got back.
+    const csv =
+      'user_id,event,timestamp\nu1,open,2024-01-01T00:00:00Z\nu2,open,2024-01-02T00:00:00Z\n';
+    const sent = (await (await upload('events.csv', csv)).json()) as { value: { path: string } };
+    const api = createClient(httpTransport(base, server.token, fetch));
+    await api['workspace.open']({ path: path.join(dir, 'upload.duckdb') });
+    const preview = await api['import.preview']({ files: [sent.value.path] });
+    expect(preview.rows.map((r) => r.user_id)).toEqual(['u1', 'u2']);
+    expect((await api['import.events']({ files: [sent.value.path] })).rowsImported).toBe(2);
+  });
+
+  it('refuses an upload without the session token or from another origin', async () => {
+    const before = existsSync(uploads) ? readdirSync(uploads).length : 0;
+    const anonymous = await fetch(`${base}/api/upload?name=e.csv`, { method: 'POST', body: 'x' });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    const wrong = await upload('e.csv', 'x', { authorization: 'Bearer nope' });
+    expect(wrong.status).toBe(401);
+    const foreign = await upload('e.csv', 'x', { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(existsSync(uploads) ? readdirSync(uploads).length : 0).toBe(before);
+  });
+
+  it('keeps only the file name of an upload, inside its own fresh folder', async () => {
+    const names: [string, string][] = [
+      ['../../evil/e.csv', 'e.csv'],
+      ['..\\..\\windows\\e.csv', 'e.csv'],
+      ['/etc/passwd', 'passwd'],
+      ['.bashrc', 'bashrc'],
+      ['a<b>:c|d?.csv', 'a_b__c_d_.csv'],
+    ];
+    const folders = new Set<string>();
+    for (const [name, kept] of names) {
+      const reply = (await (await upload(name, 'data')).json()) as { value: { path: string } };
+      expect(path.basename(reply.value.path)).toBe(kept);
+      expect(path.dirname(path.dirname(reply.value.path))).toBe(uploads);
+      folders.add(path.dirname(reply.value.path));
+    }
+    expect(folders.size).toBe(names.length);
+    expect(existsSync(path.join(dir, 'evil'))).toBe(false);
+    expect(uploadName('x'.repeat(300) + '.csv.gz')).toMatch(/^x{193}\.csv\.gz$/);
+    for (const name of ['', '..', '../..', '/']) {
+      const reply = await upload(name, 'data');
+      expect(reply.status).toBe(400);
+      expect(await reply.json()).toMatchObject({
+        ok: false,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: expect.stringContaining('file name') as unknown,
+        },
+      });
+    }
+  });
+
+  it('refuses an upload over the size cap and keeps nothing of it', async () => {
+    const small = await startServer({ engine, uploadDir: uploads, maxUploadBytes: 1000 });
+    const root = small.url.replace(/\/\?token=.*$/, '');
+    const auth = { authorization: `Bearer ${small.token}` };
+    const before = readdirSync(uploads).length;
+    try {
+      const ok = await fetch(`${root}/api/upload?name=a.csv`, {
+        method: 'POST',
+        headers: auth,
+        body: 'x'.repeat(1000),
+      });
+      expect(ok.status).toBe(200);
+      // Declared too large: refused before a byte is stored.
+      const declared = await fetch(`${root}/api/upload?name=b.csv`, {
+        method: 'POST',
+        headers: auth,
+        body: 'x'.repeat(1001),
+      });
+      expect(declared.status).toBe(413);
+      expect(await declared.json()).toMatchObject({
+        ok: false,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: expect.stringContaining('larger than the 1000 bytes') as unknown,
+        },
+      });
+      // Streamed without a length: cut off when it passes the cap, the partial file removed.
+      const streamed = await fetch(`${root}/api/upload?name=c.csv`, {
+        method: 'POST',
+        headers: auth,
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < 4; i++) controller.enqueue(new Uint8Array(400));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+      expect(readdirSync(uploads).length).toBe(before + 1);
+    } finally {
+      await small.close();
+    }
+    // Closing the server removes the uploads of its session.
+    expect(readdirSync(uploads).length).toBe(before);
   });
 
   it('serves the app to a browser holding the token, its assets by cookie', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +13,9 @@ import type { Engine } from '../engine/engine';
 
 /** Requests larger than this are refused before they are read whole (imports send paths, not files). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The largest file browser mode accepts on /api/upload (streamed to disk, never held whole). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
 
 export interface WorkbenchServer {
   url: string;
@@ -32,9 +36,14 @@ export async function startServer(options: {
   token?: string;
   /** The built renderer, served for every path outside /api (browser mode). */
   staticDir?: string;
+  /** Where uploads go, one fresh folder each; default <tmp>/retention-workbench-uploads. */
+  uploadDir?: string;
+  maxUploadBytes?: number;
 }): Promise<WorkbenchServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const listeners = new Set<ServerResponse>();
+  // This session's uploads: copies made only to be imported, removed when the server stops.
+  const uploads = new Set<string>();
   const broadcast = (event: ProgressEvent): void => {
     const data = `data: ${JSON.stringify(event)}\n\n`;
     for (const res of listeners) res.write(data);
@@ -86,7 +95,17 @@ export async function startServer(options: {
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/upload') {
-      send(res, 200, await receiveUpload(req, url.searchParams.get('name') ?? ''));
+      const reply = await receiveUpload(req, url.searchParams.get('name') ?? '', {
+        root: options.uploadDir ?? path.join(os.tmpdir(), 'retention-workbench-uploads'),
+        maxBytes: options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+        folders: uploads,
+      });
+      if (reply.status !== 200) {
+        // The rest of a refused body (up to 20 GB) is not worth reading: answer, then hang up.
+        res.setHeader('connection', 'close');
+        res.on('finish', () => req.destroy());
+      }
+      send(res, reply.status, reply.body);
       return;
     }
     const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
@@ -135,6 +154,9 @@ export async function startServer(options: {
     close: async () => {
       for (const res of listeners) res.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(
+        [...uploads].map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)),
+      );
     },
   };
 }
@@ -171,26 +193,95 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
 
 /**
  * Browser mode's file picker: the page cannot hand the engine a path, so it sends the file's bytes
- * and gets back the path of a copy on this machine, which import.preview and import.events then
- * read like any other. Streamed to disk, never held in memory; the name keeps only its last part.
+ * (the raw body, any size up to the cap) and gets back the path of a copy on this machine, which
+ * import.preview and import.events then read like any other. Streamed to disk, never held in
+ * memory, and not subject to the JSON body cap; each upload gets a fresh folder, so two files of
+ * the same name never meet, and a failed upload leaves nothing behind.
  */
 async function receiveUpload(
   req: IncomingMessage,
   name: string,
-): Promise<{ ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape }> {
-  const base = path.basename(name.replaceAll('\\', '/')).replace(/^\.+/, '');
+  limits: { root: string; maxBytes: number; folders: Set<string> },
+): Promise<{
+  status: number;
+  body: { ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape };
+}> {
+  const base = uploadName(name);
   if (base === '') {
-    req.resume();
-    return failure('INVALID_REQUEST', 'Give the file name: POST /api/upload?name=events.csv.');
+    return {
+      status: 400,
+      body: failure('INVALID_REQUEST', 'Give the file name: POST /api/upload?name=events.csv.'),
+    };
   }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'retention-workbench-upload-'));
+  const tooLarge = {
+    status: 413,
+    body: failure(
+      'INVALID_REQUEST',
+      `${base} is larger than the ${formatBytes(limits.maxBytes)} an upload may be. Open it from disk in the desktop app, or import it with the CLI (npx workbench import).`,
+    ),
+  };
+  if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes) return tooLarge;
+  await mkdir(limits.root, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(path.join(limits.root, 'upload-'));
+  limits.folders.add(dir);
   const target = path.join(dir, base);
+  let received = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      done(received > limits.maxBytes ? new UploadTooLarge() : null, chunk);
+    },
+  });
   try {
-    await pipeline(req, createWriteStream(target));
+    await pipeline(req, cap, createWriteStream(target, { flags: 'wx' }));
   } catch (error) {
-    return failure('INVALID_REQUEST', `The upload of ${base} did not complete: ${String(error)}`);
+    await rm(dir, { recursive: true, force: true });
+    limits.folders.delete(dir);
+    if (error instanceof UploadTooLarge) return tooLarge;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC') {
+      return {
+        status: 507,
+        body: failure(
+          'DISK_FULL',
+          `The disk is full: ${base} could not be stored in ${limits.root}.`,
+        ),
+      };
+    }
+    return {
+      status: 400,
+      body: failure('INVALID_REQUEST', `The upload of ${base} did not complete: ${String(error)}`),
+    };
   }
-  return { ok: true, value: { path: target } };
+  return { status: 200, body: { ok: true, value: { path: target } } };
+}
+
+class UploadTooLarge extends Error {}
+
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001f\u007f<>:"|?*]/g;
+
+/**
+ * The file's own name and nothing else: no folders (`../../x` is `x`), no leading dots (no
+ * hidden files, no `..`), no characters Windows refuses or controls, at most 200 characters
+ * (the extension kept: it tells the importer the format).
+ */
+export function uploadName(name: string): string {
+  const last = name.replaceAll('\\', '/').split('/').pop() ?? '';
+  const cleaned = last
+    .replace(UNSAFE_NAME_CHARACTERS, '_')
+    .replace(/^[.\s]+/, '')
+    .trim();
+  if (cleaned.length <= 200) return cleaned;
+  // Up to two extensions (`.csv.gz`), each short: a long name is shortened before them.
+  const ext = /(\.[\w-]{1,10}){1,2}$/.exec(cleaned)?.[0] ?? '';
+  return `${cleaned.slice(0, 200 - ext.length)}${ext}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${Math.round(bytes / 1024 ** 3)} GB`;
+  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  return `${bytes} bytes`;
 }
 
 function authorised(req: IncomingMessage, url: URL, token: string): boolean {

@@ -12,10 +12,16 @@ export const eventsFilterSchema = z.object({
   /** user_id values as stored (text). */
   users: z.array(z.string().min(1)).default([]),
   events: z.array(z.string().min(1)).default([]),
-  /** ISO timestamps (UTC) bounding ts: from inclusive, to exclusive. */
+  /**
+   * ISO 8601 dates or times bounding the event time: from inclusive, to exclusive. Without an
+   * offset they are UTC (as events are stored); with one (`+02:00`) they are moved to UTC.
+   */
   from: z.string().min(1).optional(),
   to: z.string().min(1).optional(),
-  /** Conditions on event properties (or user properties with scope "user"). */
+  /**
+   * Conditions on event properties (or user properties with `source: "user"`), with the
+   * analyses' semantics: `!=` and `not ...` keep events without the property.
+   */
   where: z.array(propertyConditionSchema).default([]),
 });
 export type EventsFilter = z.infer<typeof eventsFilterSchema>;
@@ -28,9 +34,19 @@ export const eventsPageRequestSchema = z.object({
   count: z.boolean().default(true),
 });
 
-/** A page of rows as an Arrow IPC stream, base64-encoded. */
+/**
+ * A page of rows as an Arrow IPC stream, base64-encoded. Column types follow DuckDB's (each
+ * field's metadata `duckdb_type` names it): booleans as Bool, numbers as Int32/Float64 (64-bit
+ * integers beyond 2^53 as text, every digit kept), times as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]',
+ * anything else as text (JSON for nested values).
+ *
+ * events.page and a timeline's events: user_id, time, event, session_id, the typed property
+ * columns of the workspace, properties (the JSON of the remaining keys). users.page: user_id, the
+ * identity columns a people import filled (email, names, company, CRM fields), first_seen,
+ * last_seen, events.
+ */
 export interface ArrowPage {
-  /** Column names in order (also in the Arrow schema; here for callers that do not decode). */
+  /** Column names in order, as in the Arrow schema (here for callers that do not decode). */
   columns: string[];
   /** base64 of an Arrow IPC stream holding exactly the page's rows. */
   arrow: string;
@@ -51,6 +67,7 @@ export interface UserProfile {
   userId: string;
   /** From a people/contacts import, when present. */
   email: string | null;
+  /** Every identity column of the people table (null where the import gave no value). */
   properties: Record<string, unknown>;
   events: number;
   sessions: number;
@@ -72,7 +89,9 @@ export const usersPageRequestSchema = z.object({
 });
 
 export interface RecentWorkspace {
+  /** Absolute path of the .duckdb file. */
   path: string;
   name: string;
+  /** ISO time (UTC) it was last opened. */
   openedAt: string;
 }

@@ -1,33 +1,42 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RecentWorkspace } from '../../../shared/api/browse-types';
 import { dataDirectory } from '../workspace/default-location';
 
-const KEEP = 10;
+/** How many workspaces the list keeps. */
+export const RECENT_LIMIT = 10;
 
-function file(env: NodeJS.ProcessEnv): string {
+/** In the data directory, beside the `workspaces` folder that holds the default workspace. */
+export function recentListPath(env: NodeJS.ProcessEnv): string {
   return path.join(dataDirectory(env), 'recent-workspaces.json');
 }
 
-/** Workspaces opened before, most recent first; files that are gone are left out. */
-export function recentWorkspaces(env: NodeJS.ProcessEnv): RecentWorkspace[] {
+function isRecent(value: unknown): value is RecentWorkspace {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.path === 'string' && typeof r.name === 'string' && typeof r.openedAt === 'string';
+}
+
+/** Everything the list file holds that this version can read, most recent first. */
+function readList(env: NodeJS.ProcessEnv): RecentWorkspace[] {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file(env), 'utf8'));
-    if (!Array.isArray(parsed)) return [];
-    return parsed
-      .filter(
-        (r): r is RecentWorkspace =>
-          typeof r === 'object' &&
-          r !== null &&
-          typeof (r as RecentWorkspace).path === 'string' &&
-          typeof (r as RecentWorkspace).name === 'string' &&
-          typeof (r as RecentWorkspace).openedAt === 'string',
-      )
-      .filter((r) => existsSync(r.path));
+    parsed = JSON.parse(readFileSync(recentListPath(env), 'utf8'));
   } catch {
-    // No list yet, or one this version cannot read: start a new one.
+    // No list yet, or a damaged one: the next open starts a new list.
     return [];
   }
+  if (!Array.isArray(parsed)) return [];
+  const byPath = new Map<string, RecentWorkspace>();
+  for (const r of parsed.filter(isRecent)) if (!byPath.has(r.path)) byPath.set(r.path, r);
+  return [...byPath.values()];
+}
+
+/** Workspaces opened before, most recent first, each once; files that are gone are left out. */
+export function recentWorkspaces(env: NodeJS.ProcessEnv): RecentWorkspace[] {
+  return readList(env)
+    .filter((r) => existsSync(r.path))
+    .slice(0, RECENT_LIMIT);
 }
 
 /** Puts a workspace at the top of the list. A list that cannot be written is not an error. */
@@ -36,13 +45,20 @@ export function rememberWorkspace(
   workspace: { path: string; name: string },
   now: Date = new Date(),
 ): void {
+  // An in-memory workspace cannot be reopened.
+  if (workspace.path === ':memory:') return;
   const list = [
     { path: workspace.path, name: workspace.name, openedAt: now.toISOString() },
     ...recentWorkspaces(env).filter((r) => r.path !== workspace.path),
-  ].slice(0, KEEP);
+  ].slice(0, RECENT_LIMIT);
+  const file = recentListPath(env);
   try {
-    mkdirSync(path.dirname(file(env)), { recursive: true });
-    writeFileSync(file(env), `${JSON.stringify(list, null, 2)}\n`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Written aside and renamed: the app and a CLI run opening workspaces at the same moment
+    // may each lose the other's entry, but never leave half a file.
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(list, null, 2)}\n`);
+    renameSync(temp, file);
   } catch {
     // A read-only home directory only loses the convenience of the list.
   }

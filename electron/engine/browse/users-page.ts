@@ -3,12 +3,12 @@ import type { ArrowPage, UserTimeline } from '../../../shared/api/browse-types';
 import { ApiError } from '../../../shared/api/errors';
 import { num, queryOne, queryRows, str } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
+import { ident } from '../duckdb/sql';
+import { USER_FACT_COLUMNS } from '../workspace/schema';
 import { eventsPage } from './events-page';
 import { readPage } from './read-page';
 
-/** Columns of `users` the engine keeps; the rest came from a people import. */
-const FACTS = ['uid', 'user_id', 'first_seen', 'last_seen', 'event_count'];
-
+/** Columns of `users` that came from a people import (email, names, CRM fields), in order. */
 async function identityColumns(c: DuckDBConnection): Promise<string[]> {
   const rows = await queryRows(
     c,
@@ -16,54 +16,83 @@ async function identityColumns(c: DuckDBConnection): Promise<string[]> {
      WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'users'
      ORDER BY column_index`,
   );
-  return rows.map((r) => String(r.column_name)).filter((name) => !FACTS.includes(name));
+  return rows.map((r) => String(r.column_name)).filter((n) => !USER_FACT_COLUMNS.includes(n));
 }
 
-const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+/**
+ * The identity columns holding at least one value. Every workspace has email, names, company and
+ * opted_out from the start; before a people import they are empty and only crowd the grid.
+ */
+async function filledIdentityColumns(c: DuckDBConnection): Promise<string[]> {
+  const columns = await identityColumns(c);
+  if (columns.length === 0) return [];
+  const counts = await queryOne(
+    c,
+    `SELECT ${columns.map((n, i) => `count(${ident(n)}) AS c${i}`).join(', ')} FROM users`,
+  );
+  return columns.filter((_, i) => num(counts[`c${i}`]) > 0);
+}
 
-/** The people table: ids, identities from a people import, and what their events say. */
+/** Where the people search looks: the id and every column naming an email or a name. */
+const SEARCHED = /email|name/i;
+
+/**
+ * The people table in uid order (first seen first): user_id, the filled identity columns,
+ * first_seen, last_seen (UTC text) and events. `search` is a case-insensitive substring of the
+ * user id, an email or a name — a plain substring: % and _ are not wildcards.
+ */
 export async function usersPage(
   c: DuckDBConnection,
   request: { search: string; offset: number; limit: number },
 ): Promise<ArrowPage> {
   const started = performance.now();
-  const identities = await identityColumns(c);
+  const identities = await filledIdentityColumns(c);
   const params = new SqlParams();
-  const text = ['user_id', ...identities.filter((n) => /email|name/i.test(n))];
-  const where =
-    request.search.trim() === ''
-      ? 'TRUE'
-      : `(${text.map((n) => `CAST(${quote(n)} AS VARCHAR) ILIKE ${params.bind(`%${request.search.trim()}%`)}`).join(' OR ')})`;
+  const search = request.search.trim();
+  let where = 'TRUE';
+  if (search !== '') {
+    const needle = params.bind(search.toLowerCase());
+    const searched = ['user_id', ...identities.filter((n) => SEARCHED.test(n))];
+    where = searched
+      .map((n) => `contains(lower(CAST(${ident(n)} AS VARCHAR)), ${needle})`)
+      .join(' OR ');
+  }
   const total = num(
     (await queryOne(c, `SELECT count(*) AS n FROM users WHERE ${where}`, params.values)).n,
   );
-  const select = `SELECT user_id, ${identities.map((n) => `${quote(n)}`).join(', ')}${identities.length > 0 ? ',' : ''}
-      CAST(first_seen AS VARCHAR) AS first_seen, CAST(last_seen AS VARCHAR) AS last_seen, event_count AS events
+  const select = `SELECT user_id, ${identities.map((n) => `${ident(n)}, `).join('')}
+      first_seen, last_seen, event_count AS events
     FROM users WHERE ${where} ORDER BY uid LIMIT ${request.limit} OFFSET ${request.offset}`;
   return readPage(c, select, params.values, { offset: request.offset, total, started });
 }
 
-/** One user: who they are, and their events in time order. */
+/**
+ * One user: who they are (identities, counts, first and last seen) and a page of their events in
+ * time order, with the columns of events.page.
+ */
 export async function userTimeline(
   c: DuckDBConnection,
   request: { userId: string; offset: number; limit: number },
 ): Promise<UserTimeline> {
-  const identities = await identityColumns(c);
   const [user] = await queryRows(
     c,
-    `SELECT u.*, CAST(u.first_seen AS VARCHAR) AS first_text, CAST(u.last_seen AS VARCHAR) AS last_text,
-            (SELECT count(DISTINCT session_id) FROM events e WHERE e.uid = u.uid) AS sessions
-     FROM users u WHERE u.user_id = $1`,
+    `SELECT *, CAST(first_seen AS VARCHAR) AS first_text, CAST(last_seen AS VARCHAR) AS last_text
+     FROM users WHERE user_id = $1`,
     [request.userId],
   );
   if (user === undefined) {
     throw new ApiError('INVALID_REQUEST', `No user '${request.userId}' in this workspace.`, {
       field: 'userId',
+      userId: request.userId,
     });
   }
+  // The uid as a literal lets the scan skip every row group of other users.
+  const { sessions } = await queryOne(
+    c,
+    `SELECT count(DISTINCT session_id) AS sessions FROM events WHERE uid = ${num(user.uid)}`,
+  );
   const properties: Record<string, unknown> = {};
-  for (const name of identities) properties[name] = user[name] ?? null;
-  const emailColumn = identities.find((n) => n.toLowerCase() === 'email');
+  for (const name of await identityColumns(c)) properties[name] = user[name] ?? null;
   const events = await eventsPage(c, {
     filter: { users: [request.userId], events: [], where: [] },
     offset: request.offset,
@@ -73,10 +102,10 @@ export async function userTimeline(
   return {
     profile: {
       userId: request.userId,
-      email: emailColumn === undefined ? null : str(user[emailColumn]),
+      email: str(user.email),
       properties,
       events: num(user.event_count),
-      sessions: num(user.sessions),
+      sessions: num(sessions),
       firstSeen: str(user.first_text),
       lastSeen: str(user.last_text),
     },
