@@ -44,16 +44,7 @@ export function formatRange(range: { from: string; to: string } | null): string 
   return `${range.from.slice(0, 10)} → ${range.to.slice(0, 10)}`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? 'B'}`;
-}
+export { formatBytes } from '../../../shared/util/format-bytes';
 
 export function formatSeconds(seconds: number): string {
   if (seconds < 1) return `${Math.max(1, Math.round(seconds * 1000))} ms`;
