@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test as base } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { AnalysisResult, AnalysisSpec } from '../shared/specs/analysis-spec';
 import { resultTable } from '../shared/specs/result-table';
-import { startWorkbench, type Workbench } from './fixtures';
+import { copyWorkspace, demoTemplate, startWorkbench, type Workbench } from './fixtures';
 
 /**
  * The analysis views on a copy of the demo workspace (this file saves analyses and segments in
@@ -40,6 +43,37 @@ async function shownSpec(page: Page, kind: string): Promise<AnalysisSpec> {
   return JSON.parse(text ?? 'null') as AnalysisSpec;
 }
 
+/**
+ * The same spec run from the command line (`workbench run SPEC.json`) on another copy of the
+ * demo workspace: the answer the grid must show.
+ */
+async function cliAnswer(spec: AnalysisSpec): Promise<AnalysisResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-cli-'));
+  try {
+    const workspace = path.join(dir, 'demo.duckdb');
+    copyWorkspace(await demoTemplate(), workspace);
+    const file = path.join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const root = path.resolve(import.meta.dirname, '..');
+    const out = execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'bin', 'workbench.js'),
+        'run',
+        file,
+        '--workspace',
+        workspace,
+        '--format',
+        'json',
+      ],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, WORKBENCH_HOME: dir } },
+    );
+    return JSON.parse(out) as AnalysisResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function engineAnswer(ws: Workbench, spec: AnalysisSpec): Promise<AnalysisResult> {
   const reply = await ws.call('analysis.run', { spec });
   if (!reply.ok) throw new Error(JSON.stringify(reply.error));
@@ -66,7 +100,7 @@ const shown = (v: unknown): string =>
       : String(v);
 
 for (const [view, kind] of VIEWS) {
-  test(`${view}: the grid shows the engine's numbers for the spec on screen`, async ({
+  test(`${view}: the grid shows what \`workbench run\` answers for the spec on screen`, async ({
     ws,
     page,
   }) => {
@@ -76,7 +110,7 @@ for (const [view, kind] of VIEWS) {
     });
     const spec = await shownSpec(page, kind);
     expect(spec.kind).toBe(kind);
-    const table = resultTable(await engineAnswer(ws, spec));
+    const table = resultTable(await cliAnswer(spec));
     const rows = await gridRows(page);
     expect(rows.length).toBe(table.rows.length);
     expect(rows.length).toBeGreaterThan(0);

@@ -161,7 +161,7 @@ export async function startWorkbench(options: StartOptions = {}): Promise<{
 }
 
 /** DuckDB may leave a write-ahead log beside the file; a copy without it would lose rows. */
-function copyWorkspace(from: string, to: string): void {
+export function copyWorkspace(from: string, to: string): void {
   copyFileSync(from, to);
   if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
 }
@@ -171,7 +171,7 @@ function copyWorkspace(from: string, to: string): void {
  * by the global setup, then copied for each server, so a test can never change another's data.
  * Two workers may ask at once: the first to create the lock folder generates, the other waits.
  */
-async function demoTemplate(): Promise<string> {
+export async function demoTemplate(): Promise<string> {
   const runDir = process.env[DEMO_TEMPLATE_ENV];
   if (runDir === undefined)
     throw new Error('e2e/global-setup.ts did not run (see playwright.config.ts).');
