@@ -17,6 +17,7 @@ test('the rail lists every view, moves with the keyboard and remembers the last 
     'Lifecycle',
     'Stickiness',
     'Paths',
+    'Sessions',
     'Metrics & Thresholds',
     'Segments',
     'Personas',

@@ -25,6 +25,7 @@ const ANALYSIS_VIEWS: Record<string, AnalysisKind | undefined> = {
   lifecycle: 'lifecycle',
   stickiness: 'stickiness',
   paths: 'paths',
+  sessions: 'sessions',
 };
 
 export function App() {

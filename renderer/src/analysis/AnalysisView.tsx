@@ -13,6 +13,7 @@ import {
   funnelOverTimeOption,
   funnelTimeOption,
   retentionCurveOption,
+  sessionsDurationOption,
 } from './chart-options';
 import { download, toCsv } from './csv';
 import { defaultSpec, type AnalysisKind } from './defaults';
@@ -30,6 +31,7 @@ const TITLES: Record<AnalysisKind, string> = {
   lifecycle: 'Lifecycle',
   stickiness: 'Stickiness',
   paths: 'Paths',
+  sessions: 'Sessions',
 };
 
 const storageKey = (kind: AnalysisKind): string => `workbench.spec.${kind}`;
@@ -210,6 +212,16 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
               />
             </section>
           </div>
+        )}
+        {result?.kind === 'sessions' && (
+          <section className="panel">
+            <Chart
+              option={sessionsDurationOption(result)}
+              theme={theme}
+              label="Session duration"
+              height={220}
+            />
+          </section>
         )}
         {result?.kind === 'retention' && (
           <section className="panel">

@@ -3,6 +3,7 @@ import type { FunnelSpec } from '../../../shared/specs/funnel';
 import type { LifecycleSpec } from '../../../shared/specs/lifecycle';
 import type { PathsSpec } from '../../../shared/specs/paths';
 import type { RetentionSpec } from '../../../shared/specs/retention';
+import type { SessionsSpec } from '../../../shared/specs/sessions';
 import type { StickinessSpec } from '../../../shared/specs/stickiness';
 import { TREND_MEASURES, PROPERTY_MEASURES, type TrendsSpec } from '../../../shared/specs/trends';
 import { useApp } from '../app-context';
@@ -59,6 +60,8 @@ export function Builder({
       return <StickinessBuilder spec={spec} onChange={onChange} />;
     case 'paths':
       return <PathsBuilder spec={spec} onChange={onChange} />;
+    case 'sessions':
+      return <SessionsBuilder spec={spec} onChange={onChange} />;
     default:
       return null;
   }
@@ -819,6 +822,45 @@ function PathsBuilder({ spec, onChange }: { spec: PathsSpec; onChange: (s: Paths
         value={spec.dateRange}
         onChange={(dateRange) => onChange({ ...spec, dateRange })}
       />
+    </>
+  );
+}
+
+function SessionsBuilder({
+  spec,
+  onChange,
+}: {
+  spec: SessionsSpec;
+  onChange: (s: SessionsSpec) => void;
+}) {
+  const { info } = useApp();
+  return (
+    <>
+      <EventPicker
+        label="Sessions with"
+        value={spec.events}
+        onChange={(events) => onChange({ ...spec, events })}
+      />
+      <Select
+        label="Interval"
+        help="Sessions are filed under the period their first event falls in."
+        value={spec.interval}
+        options={INTERVAL}
+        onChange={(interval) => onChange({ ...spec, interval })}
+      />
+      <DateRangeEditor
+        value={spec.dateRange}
+        onChange={(dateRange) => onChange({ ...spec, dateRange })}
+      />
+      <Conditions
+        label="Filters"
+        value={spec.filters}
+        onChange={(filters) => onChange({ ...spec, filters })}
+      />
+      <p className="muted small">
+        A session ends after {info?.workspace.settings.sessionGapMinutes ?? 30} minutes without an
+        event (a workspace setting: npx workbench settings --session-gap).
+      </p>
     </>
   );
 }

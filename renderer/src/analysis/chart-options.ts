@@ -3,6 +3,7 @@ import type { FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
 import type { PathsResult } from '../../../shared/specs/paths';
 import type { RetentionResult } from '../../../shared/specs/retention';
+import type { SessionsResult } from '../../../shared/specs/sessions';
 import type { StickinessResult } from '../../../shared/specs/stickiness';
 import type { TrendsResult } from '../../../shared/specs/trends';
 import type { UserSelection } from '../../../shared/specs/users-behind';
@@ -51,6 +52,8 @@ export function chartOption(result: AnalysisResult): ChartOption {
       return stickinessOption(result);
     case 'paths':
       return pathsOption(result);
+    case 'sessions':
+      return sessionsOption(result);
     default:
       return {};
   }
@@ -366,4 +369,59 @@ export function pathsOption(r: PathsResult): ChartOption {
 function eventIndex(r: PathsResult, event: string): number {
   const names = [...new Set(r.nodes.map((n) => n.event))].filter((e) => e !== '(other)');
   return names.indexOf(event);
+}
+
+/** Sessions per period (bars) with their median duration in minutes (line, right axis). */
+export function sessionsOption(r: SessionsResult): ChartOption {
+  return {
+    grid: { ...axisGrid, right: 56, top: 40 },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: r.periods.map((p) => p.period) },
+    yAxis: [
+      { type: 'value', name: 'sessions' },
+      { type: 'value', name: 'median min', splitLine: { show: false } },
+    ],
+    series: [
+      {
+        type: 'bar',
+        name: 'sessions',
+        color: colorOf(0),
+        data: r.periods.map((p) => ({
+          value: p.sessions,
+          ...(p.incomplete ? { itemStyle: { opacity: 0.4 } } : {}),
+        })),
+      },
+      {
+        type: 'line',
+        name: 'median duration (min)',
+        yAxisIndex: 1,
+        color: colorOf(2),
+        data: r.periods.map((p) =>
+          p.medianDuration === null ? null : Math.round((p.medianDuration / 60) * 10) / 10,
+        ),
+      },
+    ],
+  };
+}
+
+/** How long sessions last: the engine's duration buckets. */
+export function sessionsDurationOption(r: SessionsResult): ChartOption {
+  const label = (s: number): string =>
+    s < 60 ? `${s}s` : s < 3600 ? `${s / 60}m` : `${s / 3600}h`;
+  return {
+    grid: axisGrid,
+    tooltip: { trigger: 'axis' },
+    title: { text: 'Session duration', textStyle: { fontSize: 12 } },
+    xAxis: {
+      type: 'category',
+      data: r.durationEdges.map((e, i) =>
+        i + 1 < r.durationEdges.length
+          ? `${label(e)}–${label(r.durationEdges[i + 1] ?? e)}`
+          : `≥ ${label(e)}`,
+      ),
+    },
+    yAxis: { type: 'value' },
+    series: [{ type: 'bar', color: colorOf(1), data: r.durationHistogram }],
+  };
 }

@@ -2,7 +2,8 @@ import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import type { DateRange } from '../../../shared/specs/common';
 import type { WorkspaceInfo } from '../../../shared/api/workspace-types';
 
-export type AnalysisKind = 'trends' | 'funnel' | 'retention' | 'lifecycle' | 'stickiness' | 'paths';
+export type AnalysisKind =
+  'trends' | 'funnel' | 'retention' | 'lifecycle' | 'stickiness' | 'paths' | 'sessions';
 
 /** The last `days` days of the data (not of the calendar: an export ends when it was taken). */
 export function lastDaysOfData(info: WorkspaceInfo | null, days: number): DateRange {
@@ -84,6 +85,8 @@ export function defaultSpec(kind: AnalysisKind, info: WorkspaceInfo | null): Ana
         dateRange,
         filters: [],
       };
+    case 'sessions':
+      return { kind, version: 1, events: ev('$any'), interval: 'day', dateRange, filters: [] };
     case 'paths':
       return {
         kind,

@@ -70,6 +70,13 @@ export const VIEWS: ViewDef[] = [
       'What users do after a start event or before an end event, within sessions, as a Sankey.',
   },
   {
+    id: 'sessions',
+    label: 'Sessions',
+    group: 'Analyses',
+    built: true,
+    about: 'Sessions per period, their length in time and events, and the bounce rate.',
+  },
+  {
     id: 'metrics',
     label: 'Metrics & Thresholds',
     group: 'Users',
