@@ -345,7 +345,7 @@ export function pathsOption(r: PathsResult): ChartOption {
       {
         type: 'sankey',
         left: 8,
-        right: 120,
+        right: 190,
         top: 8,
         bottom: 8,
         nodeGap: 10,
