@@ -1,5 +1,6 @@
 import type { ApiClient } from '../shared/api/contract';
 import type { AnalysisSpec } from '../shared/specs/analysis-spec';
+import { SAMPLE_ABOVE, sampledFirst } from '../shared/specs/first-answer';
 
 /** One timed analysis: best of `runs` (the first run also warms DuckDB's caches). */
 export interface AnalysisFigure {
@@ -10,9 +11,9 @@ export interface AnalysisFigure {
   goalSeconds?: number;
 }
 
-/** What an analysis view shows first on a large workspace: the spec on a 10% user sample. */
+/** What an analysis view shows first on a large workspace (the same rule as the views). */
 export function firstAnswerSpec(spec: AnalysisSpec): AnalysisSpec {
-  return { ...spec, sample: { fraction: 0.1 } } as AnalysisSpec;
+  return sampledFirst(spec, SAMPLE_ABOVE + 1) ?? spec;
 }
 
 const step = (event: string) => ({ events: { event, where: [] }, optional: false });

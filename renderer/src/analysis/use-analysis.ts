@@ -2,9 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import { useApp } from '../app-context';
 
-/** Workspaces above this many events get a sampled first answer, then the exact one. */
-const SAMPLE_ABOVE = 3_000_000;
-const SAMPLE_FRACTION = 0.1;
+import { sampledFirst } from '../../../shared/specs/first-answer';
 
 export interface AnalysisState {
   result: AnalysisResult | null;
@@ -39,8 +37,7 @@ export function useAnalysis(spec: AnalysisSpec): AnalysisState {
     const timer = setTimeout(() => {
       if (running.current !== null) jobs.cancel(running.current);
       setState((s) => ({ ...s, running: true, error: null }));
-      const big =
-        (info?.events ?? 0) > SAMPLE_ABOVE && !('sample' in spec && spec.sample !== undefined);
+      const first = sampledFirst(spec, info?.events ?? 0);
       const run = async (request: AnalysisSpec, sampled: boolean): Promise<void> => {
         const started = performance.now();
         const result = await jobs.run(
@@ -62,8 +59,7 @@ export function useAnalysis(spec: AnalysisSpec): AnalysisState {
       };
       void (async () => {
         try {
-          if (big && spec.kind !== 'eventTypes')
-            await run({ ...spec, sample: { fraction: SAMPLE_FRACTION } } as AnalysisSpec, true);
+          if (first !== null) await run(first, true);
           if (live) await run(spec, false);
         } catch (error) {
           // A cancelled run was replaced by a newer spec: not an error to show.
