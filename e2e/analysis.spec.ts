@@ -81,6 +81,9 @@ async function engineAnswer(ws: Workbench, spec: AnalysisSpec): Promise<Analysis
   return reply.value as AnalysisResult;
 }
 
+const rangeOf = (spec: AnalysisSpec): string =>
+  'dateRange' in spec ? JSON.stringify(spec.dateRange) : '';
+
 /** The grid's text, row by row (header excluded). */
 async function gridRows(page: Page): Promise<string[][]> {
   const table = page.getByRole('table', { name: 'Result' });
@@ -106,9 +109,16 @@ for (const [view, kind] of VIEWS) {
     page,
   }) => {
     await page.goto(`${ws.url}#${view}`);
-    await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes', {
-      timeout: 30_000,
-    });
+    const status = page.getByTestId('analysis-status');
+    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    // Change the question through the builder: this month of the data instead of the default.
+    const before = await shownSpec(page, kind);
+    await page
+      .getByRole('complementary', { name: /builder/ })
+      .getByRole('combobox', { name: /date range/i })
+      .selectOption('month');
+    await expect.poll(async () => rangeOf(await shownSpec(page, kind))).not.toBe(rangeOf(before));
+    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
     const spec = await shownSpec(page, kind);
     expect(spec.kind).toBe(kind);
     const table = resultTable(await cliAnswer(spec));
