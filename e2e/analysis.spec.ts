@@ -121,7 +121,24 @@ for (const [view, kind] of VIEWS) {
     await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
     const spec = await shownSpec(page, kind);
     expect(spec.kind).toBe(kind);
-    const table = resultTable(await cliAnswer(spec));
+    const answer = await cliAnswer(spec);
+    const table = resultTable(answer);
+
+    // Every number the chart draws is a number of the engine's answer.
+    const known = new Set<number>();
+    const collect = (v: unknown): void => {
+      if (typeof v === 'number') known.add(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (typeof v === 'object' && v !== null) Object.values(v).forEach(collect);
+    };
+    collect(answer);
+    const drawn = await page
+      .getByRole('table', { name: /chart data/ })
+      .locator('td')
+      .evaluateAll((cells) => cells.map((c) => c.textContent ?? '').filter((t) => t !== ''));
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const n of drawn) expect(known.has(Number(n)), `chart number ${n}`).toBe(true);
+
     const rows = await gridRows(page);
     expect(rows.length).toBe(table.rows.length);
     expect(rows.length).toBeGreaterThan(0);

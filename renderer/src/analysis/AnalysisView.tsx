@@ -9,8 +9,10 @@ import { ErrorNote } from '../components/ErrorNote';
 import { formatSeconds } from '../lib/format';
 import { Builder } from './builders';
 import {
+  chartData,
   chartOption,
   funnelOverTimeOption,
+  type ChartOption,
   funnelTimeOption,
   retentionCurveOption,
   sessionsDurationOption,
@@ -159,6 +161,9 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           </div>
           <ErrorNote error={state.error} title="The analysis could not run" />
           {option !== null && (
+            <ChartDataTable option={option} label={`${TITLES[kind]} chart data`} />
+          )}
+          {option !== null && (
             <Chart
               option={option}
               theme={theme}
@@ -254,5 +259,23 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
         <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
       )}
     </div>
+  );
+}
+
+/** The chart's numbers as a table for screen readers (visually hidden). */
+function ChartDataTable({ option, label }: { option: ChartOption; label: string }) {
+  return (
+    <table className="sr-only" aria-label={label}>
+      <tbody>
+        {chartData(option).map((row, i) => (
+          <tr key={i}>
+            <th scope="row">{row.series}</th>
+            {row.values.map((v, j) => (
+              <td key={j}>{v ?? ''}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

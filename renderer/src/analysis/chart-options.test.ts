@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
-import { funnelOption, lifecycleOption } from './chart-options';
+import { chartData, funnelOption, lifecycleOption } from './chart-options';
 
 const time = { mean: null, median: null, p25: null, p75: null, p95: null, histogram: [] };
 
@@ -76,5 +76,22 @@ describe('chart options', () => {
     expect(dormant?.stack).toBe('lost');
     expect(dormant?.data.map((d) => d.value)).toEqual([0, -2]);
     expect(dormant?.data[1]?.itemStyle).toEqual({ opacity: 0.45 });
+  });
+
+  it('lists the numbers a chart draws, heat-map cells and Sankey links included', () => {
+    expect(
+      chartData({
+        series: [
+          { name: 'a', data: [1, { value: 2 }, null] },
+          { type: 'heatmap', data: [{ value: [0, 1, 0.5] }] },
+          { name: 'paths', data: [{ value: 7 }], links: [{ value: 3 }] },
+        ],
+      }),
+    ).toEqual([
+      { series: 'a', values: [1, 2, null] },
+      { series: 'series 2', values: [0.5] },
+      { series: 'paths', values: [7] },
+      { series: 'paths links', values: [3] },
+    ]);
   });
 });

@@ -371,7 +371,7 @@ function eventIndex(r: PathsResult, event: string): number {
   return names.indexOf(event);
 }
 
-/** Sessions per period (bars) with their median duration in minutes (line, right axis). */
+/** Sessions per period (bars) with their median duration in seconds (line, right axis). */
 export function sessionsOption(r: SessionsResult): ChartOption {
   return {
     grid: { ...axisGrid, right: 56, top: 40 },
@@ -380,7 +380,7 @@ export function sessionsOption(r: SessionsResult): ChartOption {
     xAxis: { type: 'category', data: r.periods.map((p) => p.period) },
     yAxis: [
       { type: 'value', name: 'sessions' },
-      { type: 'value', name: 'median min', splitLine: { show: false } },
+      { type: 'value', name: 'median s', splitLine: { show: false } },
     ],
     series: [
       {
@@ -394,12 +394,10 @@ export function sessionsOption(r: SessionsResult): ChartOption {
       },
       {
         type: 'line',
-        name: 'median duration (min)',
+        name: 'median duration (s)',
         yAxisIndex: 1,
         color: colorOf(2),
-        data: r.periods.map((p) =>
-          p.medianDuration === null ? null : Math.round((p.medianDuration / 60) * 10) / 10,
-        ),
+        data: r.periods.map((p) => p.medianDuration),
       },
     ],
   };
@@ -424,4 +422,25 @@ export function sessionsDurationOption(r: SessionsResult): ChartOption {
     yAxis: { type: 'value' },
     series: [{ type: 'bar', color: colorOf(1), data: r.durationHistogram }],
   };
+}
+
+/**
+ * The numbers a chart draws, series by series, as a table: what screen readers read instead of
+ * the canvas (and what tests compare with the engine's answer).
+ */
+export function chartData(option: ChartOption): { series: string; values: (number | null)[] }[] {
+  const series = Array.isArray(option.series) ? (option.series as Record<string, unknown>[]) : [];
+  const valueOf = (d: unknown): number | null => {
+    const v =
+      typeof d === 'object' && d !== null && 'value' in d ? (d as { value: unknown }).value : d;
+    const n = Array.isArray(v) ? v[2] : v;
+    return typeof n === 'number' ? n : null;
+  };
+  return series.flatMap((s, i) => {
+    const name = typeof s.name === 'string' ? s.name : `series ${i + 1}`;
+    const rows = [{ series: name, values: (Array.isArray(s.data) ? s.data : []).map(valueOf) }];
+    if (Array.isArray(s.links))
+      rows.push({ series: `${name} links`, values: s.links.map(valueOf) });
+    return rows;
+  });
 }
