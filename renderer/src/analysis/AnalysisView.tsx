@@ -8,6 +8,8 @@ import { Chart } from '../components/Chart';
 import { ErrorNote } from '../components/ErrorNote';
 import { formatSeconds } from '../lib/format';
 import { Builder } from './builders';
+import { Select } from './controls';
+import { withOptional } from './spec-edit';
 import {
   chartData,
   chartOption,
@@ -97,6 +99,22 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
     <div className={`analysis${select !== null ? ' with-users' : ''}`}>
       <aside className="builder" aria-label={`${TITLES[kind]} builder`}>
         <Builder spec={spec} onChange={(next) => setSpec(next)} />
+        {spec.kind !== 'eventTypes' && (
+          <Select
+            label="Users counted"
+            help="A deterministic share of users, each counted exactly: a fast answer on a big workspace. All users by default."
+            value={String(spec.sample?.fraction ?? 1)}
+            options={[
+              ['1', 'All users (default)'],
+              ['0.5', '50% sample'],
+              ['0.1', '10% sample'],
+              ['0.01', '1% sample'],
+            ]}
+            onChange={(v) =>
+              setSpec(withOptional(spec, 'sample', v === '1' ? undefined : { fraction: Number(v) }))
+            }
+          />
+        )}
         <button
           type="button"
           className="ghost small"

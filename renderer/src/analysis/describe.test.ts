@@ -55,4 +55,22 @@ describe('the meaning line', () => {
       'Users by their first signed_up last 90 days who did any event in exactly that period, 8 weeks, calendar weeks, Europe/Paris',
     );
   });
+  it('says when users are sampled', () => {
+    expect(
+      describeSpec(
+        {
+          kind: 'lifecycle',
+          version: 1,
+          events: { event: '$any', where: [] },
+          interval: 'week',
+          dateRange: { type: 'relative', last: 8, unit: 'week' },
+          filters: [],
+          sample: { fraction: 0.1 },
+        },
+        'UTC',
+      ),
+    ).toBe(
+      'New, returning, resurrecting and dormant users of any event per week, last 8 weeks, UTC, 10% of users sampled',
+    );
+  });
 });

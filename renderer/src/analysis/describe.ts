@@ -6,6 +6,14 @@ import type { DateRange, EventFilter, PropertyCondition } from '../../../shared/
  * report_created within 14 days, any events between, entry 2024-09-01 – 2024-09-30, UTC".
  */
 export function describeSpec(spec: AnalysisSpec, timezone: string): string {
+  const sample =
+    spec.kind !== 'eventTypes' && spec.sample !== undefined
+      ? `, ${Math.round(spec.sample.fraction * 100)}% of users sampled`
+      : '';
+  return `${meaning(spec, timezone)}${sample}`;
+}
+
+function meaning(spec: AnalysisSpec, timezone: string): string {
   if (spec.kind === 'eventTypes') return `Event types, ${timezone}`;
   const range = describeRange(spec.dateRange);
   switch (spec.kind) {
