@@ -105,6 +105,16 @@ function TrendsBuilder({
               })
             }
           />
+          <LabelInput
+            label={`Series ${i + 1} name`}
+            value={series.label}
+            onChange={(label) =>
+              onChange({
+                ...spec,
+                series: spec.series.map((x, j) => (j === i ? withOptional(x, 'label', label) : x)),
+              })
+            }
+          />
           <Select
             label={`Series ${i + 1} measure`}
             help="What each period counts: events, unique users, a property's sum/average/..., or rolling active users (DAU/WAU/MAU)."
@@ -206,6 +216,11 @@ function FunnelBuilder({
             label={`Step ${i + 1}`}
             value={step.events}
             onChange={(events) => setStep(i, { ...step, events })}
+          />
+          <LabelInput
+            label={`Step ${i + 1} name`}
+            value={step.label}
+            onChange={(label) => setStep(i, withOptional(step, 'label', label))}
           />
           {i > 0 && spec.order === 'ordered' && (
             <label
@@ -862,5 +877,30 @@ function SessionsBuilder({
         event (a workspace setting: npx workbench settings --session-gap).
       </p>
     </>
+  );
+}
+
+/** An optional display name (a series or step label); empty means the event's own name. */
+function LabelInput({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <Field
+      label={label}
+      help="Shown in the chart and the grid instead of the event name (optional)."
+    >
+      <input
+        aria-label={label}
+        placeholder="(the event's name)"
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value.trim() === '' ? undefined : e.target.value)}
+      />
+    </Field>
   );
 }
