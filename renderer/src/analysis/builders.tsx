@@ -1,4 +1,5 @@
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
+import type { DateRange, PropertyCondition } from '../../../shared/specs/common';
 import type { FunnelSpec } from '../../../shared/specs/funnel';
 import type { LifecycleSpec } from '../../../shared/specs/lifecycle';
 import type { PathsSpec } from '../../../shared/specs/paths';
@@ -163,18 +164,10 @@ function TrendsBuilder({
         options={INTERVAL}
         onChange={(interval) => onChange({ ...spec, interval })}
       />
-      <DateRangeEditor
-        value={spec.dateRange}
-        onChange={(dateRange) => onChange({ ...spec, dateRange })}
-      />
+      <RangeAndFilters spec={spec} onChange={onChange} />
       <BreakdownEditor
         value={spec.breakdown}
         onChange={(breakdown) => onChange(withOptional(spec, 'breakdown', breakdown))}
-      />
-      <Conditions
-        label="Filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
       />
     </>
   );
@@ -433,11 +426,7 @@ function FunnelBuilder({
         options={INTERVAL}
         onChange={(interval) => onChange({ ...spec, interval })}
       />
-      <DateRangeEditor
-        label="Entry date range"
-        value={spec.dateRange}
-        onChange={(dateRange) => onChange({ ...spec, dateRange })}
-      />
+      <RangeAndFilters spec={spec} onChange={onChange} rangeLabel="Entry date range" />
       <BreakdownEditor
         value={
           spec.breakdown === undefined
@@ -496,11 +485,6 @@ function FunnelBuilder({
           }
         />
       )}
-      <Conditions
-        label="Filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
-      />
     </>
   );
 }
@@ -626,20 +610,11 @@ function RetentionBuilder({
           onChange={(property) => onChange({ ...spec, property })}
         />
       )}
-      <DateRangeEditor
-        label="Cohort date range"
-        value={spec.dateRange}
-        onChange={(dateRange) => onChange({ ...spec, dateRange })}
-      />
+      <RangeAndFilters spec={spec} onChange={onChange} rangeLabel="Cohort date range" />
       <BreakdownEditor
         label="Breakdown (start event)"
         value={spec.breakdown}
         onChange={(breakdown) => onChange(withOptional(spec, 'breakdown', breakdown))}
-      />
-      <Conditions
-        label="Filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
       />
     </>
   );
@@ -666,15 +641,7 @@ function LifecycleBuilder({
         options={PERIOD}
         onChange={(interval) => onChange({ ...spec, interval })}
       />
-      <DateRangeEditor
-        value={spec.dateRange}
-        onChange={(dateRange) => onChange({ ...spec, dateRange })}
-      />
-      <Conditions
-        label="Filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
-      />
+      <RangeAndFilters spec={spec} onChange={onChange} />
     </>
   );
 }
@@ -740,15 +707,7 @@ function StickinessBuilder({
         />
         Cumulative (at least N)
       </label>
-      <DateRangeEditor
-        value={spec.dateRange}
-        onChange={(dateRange) => onChange({ ...spec, dateRange })}
-      />
-      <Conditions
-        label="Filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
-      />
+      <RangeAndFilters spec={spec} onChange={onChange} />
     </>
   );
 }
@@ -863,15 +822,7 @@ function SessionsBuilder({
         options={INTERVAL}
         onChange={(interval) => onChange({ ...spec, interval })}
       />
-      <DateRangeEditor
-        value={spec.dateRange}
-        onChange={(dateRange) => onChange({ ...spec, dateRange })}
-      />
-      <Conditions
-        label="Filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
-      />
+      <RangeAndFilters spec={spec} onChange={onChange} />
       <p className="muted small">
         A session ends after {info?.workspace.settings.sessionGapMinutes ?? 30} minutes without an
         event (a workspace setting: npx workbench settings --session-gap).
@@ -902,5 +853,31 @@ function LabelInput({
         onChange={(e) => onChange(e.target.value.trim() === '' ? undefined : e.target.value)}
       />
     </Field>
+  );
+}
+
+/** The date range and the filters every spec but paths has, edited the same way everywhere. */
+function RangeAndFilters<S extends { dateRange: DateRange; filters: PropertyCondition[] }>({
+  spec,
+  onChange,
+  rangeLabel,
+}: {
+  spec: S;
+  onChange: (spec: S) => void;
+  rangeLabel?: string;
+}) {
+  return (
+    <>
+      <DateRangeEditor
+        {...(rangeLabel === undefined ? {} : { label: rangeLabel })}
+        value={spec.dateRange}
+        onChange={(dateRange) => onChange({ ...spec, dateRange })}
+      />
+      <Conditions
+        label="Filters"
+        value={spec.filters}
+        onChange={(filters) => onChange({ ...spec, filters })}
+      />
+    </>
   );
 }
