@@ -84,6 +84,13 @@ async function engineAnswer(ws: Workbench, spec: AnalysisSpec): Promise<Analysis
 const rangeOf = (spec: AnalysisSpec): string =>
   'dateRange' in spec ? JSON.stringify(spec.dateRange) : '';
 
+/** Waits until the numbers on screen answer the spec in the builder. */
+async function answered(page: Page): Promise<void> {
+  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes', {
+    timeout: 30_000,
+  });
+}
+
 /** The grid's text, row by row (header excluded). */
 async function gridRows(page: Page): Promise<string[][]> {
   const table = page.getByRole('table', { name: 'Result' });
@@ -109,8 +116,7 @@ for (const [view, kind] of VIEWS) {
     page,
   }) => {
     await page.goto(`${ws.url}#${view}`);
-    const status = page.getByTestId('analysis-status');
-    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    await answered(page);
     // Change the question through the builder: this month of the data instead of the default.
     const before = await shownSpec(page, kind);
     await page
@@ -118,7 +124,7 @@ for (const [view, kind] of VIEWS) {
       .getByRole('combobox', { name: /date range/i })
       .selectOption('month');
     await expect.poll(async () => rangeOf(await shownSpec(page, kind))).not.toBe(rangeOf(before));
-    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    await answered(page);
     const spec = await shownSpec(page, kind);
     expect(spec.kind).toBe(kind);
     const answer = await cliAnswer(spec);
@@ -161,15 +167,11 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
   page,
 }) => {
   await page.goto(`${ws.url}#funnels`);
-  await expect(page.getByTestId('analysis-status')).toContainText('computed in', {
-    timeout: 30_000,
-  });
+  await answered(page);
   // Build through the UI: a 7-day window.
   await page.getByLabel('Window', { exact: true }).fill('7');
   await expect(page.getByTestId('meaning')).toContainText('within 7 days');
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes', {
-    timeout: 30_000,
-  });
+  await answered(page);
   const spec = await shownSpec(page, 'funnel');
   expect(spec.kind === 'funnel' && spec.window.n).toBe(7);
   const result = await engineAnswer(ws, spec);
@@ -213,7 +215,7 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
   await expect(page.getByTestId('meaning')).toContainText('within 7 days');
 
   // CSV: exactly the grid.
-  await expect(page.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes');
+  await answered(page);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'CSV' }).click();
   const file = await (await download).path();
@@ -236,8 +238,7 @@ for (const [view, kind] of VIEWS.filter(([v]) => v !== 'sessions')) {
     page,
   }) => {
     await page.goto(`${ws.url}#${view}`);
-    const status = page.getByTestId('analysis-status');
-    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    await answered(page);
     const spec = await shownSpec(page, kind);
 
     // The first count in the grid that stands for users: the panel lists as many.
@@ -275,7 +276,7 @@ for (const [view, kind] of VIEWS.filter(([v]) => v !== 'sessions')) {
       .getByRole('dialog', { name: 'Saved analyses' })
       .getByRole('button', { name: `${view} (e2e)` })
       .click();
-    await expect(status).toHaveAttribute('data-current', 'yes', { timeout: 30_000 });
+    await answered(page);
     expect(await shownSpec(page, kind)).toEqual(spec);
 
     // The CSV holds exactly the grid: same rows, same first column.

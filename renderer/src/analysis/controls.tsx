@@ -194,7 +194,7 @@ function ConditionRow({
   onChange: (c: PropertyCondition) => void;
   onRemove: () => void;
 }) {
-  const { api, info } = useApp();
+  const { api } = useApp();
   const listId = useId();
   const [suggestions, setSuggestions] = useState<string[]>([]);
   useEffect(() => {
@@ -215,9 +215,6 @@ function ConditionRow({
       live = false;
     };
   }, [api, condition.property, condition.source, event]);
-  const properties = (info?.properties ?? []).filter(
-    (p) => !['uid', 'ts', 'insert_key', 'properties'].includes(p.name),
-  );
   const text = Array.isArray(condition.value)
     ? condition.value.join(', ')
     : String(condition.value ?? '');
@@ -241,34 +238,14 @@ function ConditionRow({
   };
   return (
     <div className="condition">
-      <select
-        aria-label="Property"
-        value={`${condition.source}:${condition.property}`}
-        onChange={(e) => {
-          const [source, ...name] = e.target.value.split(':');
-          onChange({
-            ...condition,
-            source: source === 'user' ? 'user' : 'event',
-            property: name.join(':'),
-          });
-        }}
-      >
-        <option value="event:">property…</option>
-        <optgroup label="Event properties">
-          {properties.map((p) => (
-            <option key={p.name} value={`event:${p.name}`}>
-              {p.name}
-            </option>
-          ))}
-        </optgroup>
-        <optgroup label="User properties">
-          {(info?.userProperties ?? []).map((p) => (
-            <option key={p.name} value={`user:${p.name}`}>
-              user.{p.name}
-            </option>
-          ))}
-        </optgroup>
-      </select>
+      <PropertySelect
+        label="Property"
+        empty="property…"
+        value={condition.property === '' ? undefined : condition}
+        onChange={(ref) =>
+          onChange({ ...condition, source: ref?.source ?? 'event', property: ref?.property ?? '' })
+        }
+      />
       <select
         aria-label="Operator"
         value={condition.op}
@@ -404,47 +381,20 @@ export function BreakdownEditor({
   onChange: (value: Breakdown | undefined) => void;
   label?: string;
 }) {
-  const { info } = useApp();
-  const properties = (info?.properties ?? []).filter(
-    (p) => !['uid', 'ts', 'insert_key', 'properties', 'session_id'].includes(p.name),
-  );
   return (
     <div className="row">
       <Field
         label={label}
         help="Split every number by this property's top values; the rest are summed as (other)."
       >
-        <select
-          aria-label={label}
-          value={value === undefined ? '' : `${value.source}:${value.property}`}
-          onChange={(e) => {
-            if (e.target.value === '') return onChange(undefined);
-            const [source, ...name] = e.target.value.split(':');
-            onChange({
-              property: name.join(':'),
-              source: source === 'user' ? 'user' : 'event',
-              limit: value?.limit ?? 10,
-            });
-          }}
-        >
-          <option value="">(none)</option>
-          <optgroup label="Event properties">
-            {properties.map((p) => (
-              <option key={p.name} value={`event:${p.name}`}>
-                {p.name}
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label="User properties">
-            {(info?.userProperties ?? [])
-              .filter((p) => !['uid', 'first_seen', 'last_seen', 'event_count'].includes(p.name))
-              .map((p) => (
-                <option key={p.name} value={`user:${p.name}`}>
-                  user.{p.name}
-                </option>
-              ))}
-          </optgroup>
-        </select>
+        <PropertySelect
+          label={label}
+          empty="(none)"
+          value={value}
+          onChange={(ref) =>
+            onChange(ref === undefined ? undefined : { ...ref, limit: value?.limit ?? 10 })
+          }
+        />
       </Field>
       {value !== undefined && (
         <NumberInput
@@ -457,5 +407,55 @@ export function BreakdownEditor({
         />
       )}
     </div>
+  );
+}
+
+/** Engine columns that are not properties an analyst filters or breaks down by. */
+const NOT_EVENT_PROPERTIES = ['uid', 'ts', 'insert_key', 'properties'];
+const NOT_USER_PROPERTIES = ['uid', 'first_seen', 'last_seen', 'event_count'];
+
+/** One event or user property, as conditions and breakdowns name it ({source, property}). */
+function PropertySelect({
+  label,
+  empty,
+  value,
+  onChange,
+}: {
+  label: string;
+  empty: string;
+  value: { source: 'event' | 'user'; property: string } | undefined;
+  onChange: (value: { source: 'event' | 'user'; property: string } | undefined) => void;
+}) {
+  const { info } = useApp();
+  return (
+    <select
+      aria-label={label}
+      value={value === undefined ? '' : `${value.source}:${value.property}`}
+      onChange={(e) => {
+        if (e.target.value === '') return onChange(undefined);
+        const [source, ...name] = e.target.value.split(':');
+        onChange({ source: source === 'user' ? 'user' : 'event', property: name.join(':') });
+      }}
+    >
+      <option value="">{empty}</option>
+      <optgroup label="Event properties">
+        {(info?.properties ?? [])
+          .filter((p) => !NOT_EVENT_PROPERTIES.includes(p.name))
+          .map((p) => (
+            <option key={p.name} value={`event:${p.name}`}>
+              {p.name}
+            </option>
+          ))}
+      </optgroup>
+      <optgroup label="User properties">
+        {(info?.userProperties ?? [])
+          .filter((p) => !NOT_USER_PROPERTIES.includes(p.name))
+          .map((p) => (
+            <option key={p.name} value={`user:${p.name}`}>
+              user.{p.name}
+            </option>
+          ))}
+      </optgroup>
+    </select>
   );
 }
