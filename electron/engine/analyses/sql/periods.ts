@@ -1,52 +1,13 @@
 import type { WorkspaceSettings } from '../../../../shared/api/workspace-types';
-import type { DateRange, Interval } from '../../../../shared/specs/common';
+import type { Interval } from '../../../../shared/specs/common';
 import type { SqlParams } from '../../duckdb/params';
 
-/** Local calendar days (inclusive) of a range, in the workspace time zone. */
-export interface LocalDays {
-  from: string;
-  to: string;
-}
-
-/** Today's date in a zone, from the clock the run was given. */
-export function localToday(now: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
-
-const addDays = (day: string, n: number): string => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-};
-
-/**
- * Resolves a range to local days. Relative ranges include the current (partial) day, week or
- * month: "last 7 days" on a Wednesday is Thursday a week ago through today; "last 2 weeks" is
- * the previous week and this one; "last 3 months" starts on the first of the month two back.
- */
-export function resolveDays(range: DateRange, now: Date, settings: WorkspaceSettings): LocalDays {
-  if (range.type === 'absolute') return { from: range.from, to: range.to };
-  const today = localToday(now, settings.timezone);
-  switch (range.unit) {
-    case 'day':
-      return { from: addDays(today, -(range.last - 1)), to: today };
-    case 'week': {
-      const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-      const sinceStart = settings.weekStart === 'monday' ? (weekday + 6) % 7 : weekday;
-      return { from: addDays(today, -sinceStart - 7 * (range.last - 1)), to: today };
-    }
-    case 'month': {
-      const d = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
-      d.setUTCMonth(d.getUTCMonth() - (range.last - 1));
-      return { from: d.toISOString().slice(0, 10), to: today };
-    }
-  }
-}
+// Local days live in shared/ so that the window shows the very days the engine filters on.
+export {
+  resolveDays,
+  localDate as localToday,
+  type LocalDays,
+} from '../../../../shared/calendar/local-days';
 
 /** A UTC bound for the local midnight starting `day` (DST-aware, via ICU). */
 export function utcMidnight(day: string, timezone: string, params: SqlParams): string {
