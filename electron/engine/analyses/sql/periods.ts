@@ -1,5 +1,6 @@
 import type { WorkspaceSettings } from '../../../../shared/api/workspace-types';
 import type { Interval } from '../../../../shared/specs/common';
+import type { LocalDays } from '../../../../shared/calendar/local-days';
 import type { SqlParams } from '../../duckdb/params';
 
 // Local days live in shared/ so that the window shows the very days the engine filters on.
