@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
 import type { MethodName, Reply, RequestOf, ResponseOf } from '../shared/api/contract';
-import { DEMO_TEMPLATE_ENV } from './global-setup';
+import { CLOCK_ENV, DEMO_TEMPLATE_ENV, E2E_NOW } from './global-setup';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const web = path.join(root, 'scripts', 'web.mjs');
 const URL_LINE = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/;
 
 /** Browser mode on a workspace of its own, as a test sees it. */
@@ -48,11 +48,13 @@ export interface Workbench {
 export interface StartOptions {
   /** Open a copy of the 20k-user demo workspace (~1.5M events) instead of an empty one. */
   demo?: boolean;
+  /** The server's clock (WORKBENCH_NOW), when a test needs another day than the run's E2E_NOW. */
+  now?: string;
 }
 
 /**
- * Starts browser mode as a user would (`tsx electron/server/web.ts`), on a fresh workspace in a
- * new temp folder, and waits for the URL line it prints. The renderer was built once by the
+ * Starts browser mode as a user would (`npm run web`: scripts/web.mjs), on a fresh workspace in
+ * a new temp folder, and waits for the URL line it prints. The renderer was built once by the
  * global setup, so the server starts with --no-build (under a second here).
  */
 export async function startWorkbench(options: StartOptions = {}): Promise<{
@@ -65,15 +67,15 @@ export async function startWorkbench(options: StartOptions = {}): Promise<{
 
   const child = spawn(
     process.execPath,
-    [
-      tsx,
-      path.join(root, 'electron', 'server', 'web.ts'),
-      ...['--workspace', workspacePath, '--port', '0', '--no-build', '--no-open'],
-    ],
+    [web, ...['--workspace', workspacePath, '--port', '0', '--no-build', '--no-open']],
     {
       cwd: root,
       // Recent workspaces and the default workspace go to the temp folder, not the user's home.
-      env: { ...process.env, WORKBENCH_HOME: path.join(tmpDir, 'home') },
+      env: {
+        ...process.env,
+        WORKBENCH_HOME: path.join(tmpDir, 'home'),
+        [CLOCK_ENV]: options.now ?? process.env[CLOCK_ENV] ?? E2E_NOW,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -209,7 +211,15 @@ export async function demoTemplate(): Promise<string> {
   return template;
 }
 
+/**
+ * The page's clock reads the run's instant too (Playwright's clock API), so what the window
+ * computes from Date agrees with the servers. Timers keep running.
+ */
 export const test = base.extend<{ workbench: Workbench }, { demo: Workbench }>({
+  page: async ({ page }, use) => {
+    await page.clock.setFixedTime(new Date(process.env[CLOCK_ENV] ?? E2E_NOW));
+    await use(page);
+  },
   /**
    * A server of its own per test, on an empty workspace: tests may import, change settings or
    * break things freely. Starting one costs under a second.

@@ -59,8 +59,5 @@ if (reason === null) {
   run(electronBinary(), [root]);
 } else {
   process.stderr.write(`Electron cannot start here (${reason}); starting browser mode instead.\n`);
-  run(process.execPath, [
-    path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-    path.join(root, 'electron', 'server', 'web.ts'),
-  ]);
+  run(process.execPath, [path.join(root, 'scripts', 'web.mjs')]);
 }

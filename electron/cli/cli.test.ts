@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/workbench.js');
@@ -10,11 +11,47 @@ let ws: string;
 
 /** Runs the CLI as a user would (a separate process, through bin/workbench.js). */
 function workbench(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  return run([BIN, ...args]);
+}
+
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
-    env: { ...process.env, WORKBENCH_HOME: dir },
+    env: { ...process.env, WORKBENCH_HOME: dir, ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The modules a command loaded, as the ESM resolver saw them (a module hook that writes each
+ * resolved URL to a file): how a test tells a bundled start from one through tsx.
+ */
+function modulesLoaded(...args: string[]): string[] {
+  const log = path.join(dir, `loaded-${args[0]}.txt`);
+  writeFileSync(log, '');
+  const hook = path.join(dir, 'record-hook.mjs');
+  writeFileSync(
+    hook,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const found = await next(specifier, context);
+  appendFileSync(process.env.WORKBENCH_TEST_LOG, found.url + '\\n');
+  return found;
+}`,
+  );
+  const register = path.join(dir, 'record.mjs');
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
+  );
+  const r = run(['--import', pathToFileURL(register).href, BIN, ...args], {
+    WORKBENCH_TEST_LOG: log,
+  });
+  expect(r.code, r.stderr).toBe(0);
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
 beforeAll(() => {
@@ -102,6 +139,16 @@ describe('workbench CLI', () => {
     const missing = workbench('info', '--workspace', path.join(dir, 'missing.duckdb'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('WORKSPACE_NOT_FOUND');
+  });
+
+  it('starts from the JavaScript bundle: no tsx, and no DuckDB until a command needs it', () => {
+    const help = modulesLoaded('--help');
+    expect(help.some((url) => url.includes('/out/node/'))).toBe(true);
+    expect(help.filter((url) => /\/tsx\/|\.ts$/.test(url))).toEqual([]);
+    expect(help.filter((url) => url.includes('@duckdb'))).toEqual([]);
+    const info = modulesLoaded('info', '--workspace', ws, '--json');
+    expect(info.filter((url) => /\/tsx\/|\.ts$/.test(url))).toEqual([]);
+    expect(info.some((url) => url.includes('@duckdb/node-api'))).toBe(true);
   });
 
   it('has --help on every command and calls any contract method', () => {

@@ -19,8 +19,6 @@ import {
 } from '../../shared/api/import-types';
 import { WEEK_STARTS } from '../../shared/api/workspace-types';
 import { resultTable } from '../../shared/specs/result-table';
-import { Engine } from '../engine/engine';
-import { createLocalClient } from '../engine/local-client';
 import { defaultWorkspacePath, demoWorkspacePath } from '../engine/workspace/default-location';
 import { render, renderJson, type OutputFormat } from './output';
 import { parseEventMap, parseEventRule, parsePositiveInt, parseUserMap } from './parse-options';
@@ -42,6 +40,12 @@ async function openSession(
   open: { create: boolean; readOnly: boolean } | null,
   showProgress: boolean,
 ): Promise<Session> {
+  // Loaded here, not at the top: DuckDB's native library takes longer to load than the rest of
+  // the CLI, and `--help` or a usage error needs none of it.
+  const [{ Engine }, { createLocalClient }] = await Promise.all([
+    import('../engine/engine'),
+    import('../engine/local-client'),
+  ]);
   const engine = new Engine();
   const api = createLocalClient(engine);
   const controller = new AbortController();

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/api/errors';
@@ -22,7 +23,7 @@ const USAGE = `Usage: npm run web -- [--workspace FILE] [--port N] [--no-build] 
 `;
 
 const options = parseOptions();
-const root = path.resolve(import.meta.dirname, '../..');
+const root = packageRoot(import.meta.dirname);
 
 if (options.build) {
   const build = spawnSync(
@@ -68,6 +69,17 @@ const stop = async (): Promise<void> => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+
+/**
+ * The folder of package.json: two levels up from this source file, three from its bundle
+ * (out/node/<build>/web.mjs), so found by walking up rather than by a fixed count.
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`No package.json above ${from}.`);
+  }
+}
 
 function parseOptions(): {
   workspace: string | undefined;
