@@ -67,31 +67,63 @@ test.describe('browser mode’s boundary: token, origin, CSP', () => {
     expect(still.workspace.path).toBe(workbench.workspacePath);
   });
 
-  test('the page needs the token: refused without it, the app with it', async ({
+  test('the token leaves the address bar and goes only to /api: no cookie, reload works', async ({
     workbench,
     page,
+    context,
   }) => {
+    // The app itself is no secret; without the token it says where to find one.
     const bare = await page.goto(workbench.baseUrl);
-    expect(bare?.status()).toBe(401);
+    expect(bare?.status()).toBe(200);
     await expect(page.locator('body')).toContainText('session token');
-    const wrong = await page.goto(`${workbench.baseUrl}/?token=wrong`);
-    expect(wrong?.status()).toBe(401);
-    const asset = await page.request.get(`${workbench.baseUrl}/index.html`);
-    expect(asset.status()).toBe(401);
 
-    const app = await page.goto(workbench.url);
-    expect(app?.status()).toBe(200);
-    await expect(page.locator('#root')).not.toBeEmpty();
-    // The app's own calls carry the token: it reads the workspace it was started on.
-    const info = await page.evaluate(async (token) => {
-      const response = await fetch('/api/call/workspace.info', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: '{"request":{}}',
-      });
-      return (await response.json()) as { ok: boolean; value?: { events: number } };
-    }, workbench.token);
-    expect(info).toMatchObject({ ok: true, value: { events: 0 } });
+    const sent: { url: string; authorization: string | undefined }[] = [];
+    page.on('request', (request) =>
+      sent.push({ url: request.url(), authorization: request.headers().authorization }),
+    );
+    await page.goto(`${workbench.url}#data`);
+    await expect(page.getByRole('navigation').first()).toBeVisible();
+    await expect(page.locator('body')).not.toContainText('No engine connection');
+    // Out of the address bar (history, bookmarks, screenshots), the view kept.
+    await expect.poll(() => page.url()).toBe(`${workbench.baseUrl}/#data`);
+    // Cookies ignore ports: a cookie here would be sent to every other server on 127.0.0.1.
+    expect(await context.cookies()).toEqual([]);
+
+    // A reload loads the address as it is now, without the token: the tab still has it.
+    await page.reload();
+    await expect(page.locator('body')).not.toContainText('No engine connection');
+    await expect(page.getByText('Could not read the workspace')).toHaveCount(0);
+    expect(page.url()).toBe(`${workbench.baseUrl}/#data`);
+
+    // The token went only to /api, in the Authorization header, never in a URL after the first.
+    const api = sent.filter((r) => new URL(r.url).pathname.startsWith('/api/'));
+    expect(api.map((r) => new URL(r.url).pathname)).toContain('/api/events');
+    expect(api.every((r) => r.authorization === `Bearer ${workbench.token}`)).toBe(true);
+    const carrying = sent.filter((r) => r.url.includes(workbench.token)).map((r) => r.url);
+    expect(carrying).toEqual([`${workbench.url}#data`.replace(/#.*$/, '')]);
+    const assets = sent.filter((r) => !new URL(r.url).pathname.startsWith('/api/'));
+    expect(assets.every((r) => r.authorization === undefined)).toBe(true);
+
+    // What another local server sees when this browser visits it: no token of ours.
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      seen.push(JSON.stringify(req.headers));
+      res.end('<title>another local server</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = other.address() as AddressInfo;
+      await page.goto(`http://127.0.0.1:${port}/`);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.join('\n')).not.toContain(workbench.token);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('a wrong token in the address says so', async ({ workbench, page }) => {
+    await page.goto(`${workbench.baseUrl}/?token=wrong#data`);
+    await expect(page.getByRole('alert')).toContainText('Missing or wrong session token');
   });
 
   test('the app runs under its Content-Security-Policy, with no violations', async ({

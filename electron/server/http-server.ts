@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createWriteStream, rmSync } from 'node:fs';
+import { lstat, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +17,12 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** The largest file browser mode accepts on /api/upload (streamed to disk, never held whole). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
 
+/**
+ * All uploads of one session together: they stay on disk until the server stops, so without a
+ * total a page (or a script holding the token) could fill the temp disk one 20 GB file at a time.
+ */
+export const UPLOAD_QUOTA_BYTES = 40 * 1024 ** 3;
+
 export interface WorkbenchServer {
   url: string;
   token: string;
@@ -24,11 +30,19 @@ export interface WorkbenchServer {
 }
 
 /**
- * The API contract over HTTP on 127.0.0.1, for browser mode and end-to-end tests. Every request
- * needs the session token (like a notebook server), calls are POST /api/call/<method> with the
- * JSON request, replies are the contract's {ok, value | error}, and progress events stream on
- * GET /api/events as Server-Sent Events. No CORS headers are sent, and requests from another
- * origin are refused.
+ * The API contract over HTTP on 127.0.0.1, for browser mode and end-to-end tests.
+ *
+ * - The app itself (the built renderer) is served to anyone who asks by the right Host: it holds
+ *   no data, and a reload must work after the page has taken the token out of its address bar.
+ * - Everything under /api needs the session token, and only as `Authorization: Bearer` — never a
+ *   cookie (cookies ignore ports, so another local server would receive it) nor the URL (it would
+ *   end up in history and logs). Calls are POST /api/call/<method> with `{request, jobId}`,
+ *   replies the contract's {ok, value | error}; progress streams on GET /api/events (SSE).
+ * - The Host header must be 127.0.0.1:<port> or localhost:<port> (DNS rebinding: a page of
+ *   evil.example resolved to 127.0.0.1 is same-origin with us in the browser's eyes, but says its
+ *   own name in Host). No CORS headers are sent, and requests from another origin are refused.
+ * - A call whose client goes away is cancelled (its DuckDB statement interrupted), not left to run
+ *   on a core for nobody.
  */
 export async function startServer(options: {
   engine: Engine;
@@ -36,18 +50,29 @@ export async function startServer(options: {
   token?: string;
   /** The built renderer, served for every path outside /api (browser mode). */
   staticDir?: string;
-  /** Where uploads go, one fresh folder each; default <tmp>/retention-workbench-uploads. */
-  uploadDir?: string;
+  /**
+   * Where this session's private upload folder is made (mkdtemp, 0700, removed at close);
+   * default the system temp directory.
+   */
+  uploadRoot?: string;
+  /** The largest single upload. */
   maxUploadBytes?: number;
+  /** The most all uploads of this session may hold together. */
+  uploadQuotaBytes?: number;
 }): Promise<WorkbenchServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const listeners = new Set<ServerResponse>();
-  // This session's uploads: copies made only to be imported, removed when the server stops.
-  const uploads = new Set<string>();
+  const uploads = new UploadStore(
+    options.uploadRoot ?? os.tmpdir(),
+    options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+    options.uploadQuotaBytes ?? UPLOAD_QUOTA_BYTES,
+  );
   const broadcast = (event: ProgressEvent): void => {
     const data = `data: ${JSON.stringify(event)}\n\n`;
     for (const res of listeners) res.write(data);
   };
+  // Known once listening; no request arrives before.
+  let hosts: ReadonlySet<string> = new Set();
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -56,8 +81,42 @@ export async function startServer(options: {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = req.headers.host ?? '';
+    if (!hosts.has(host.toLowerCase())) {
+      send(
+        res,
+        421,
+        failure(
+          'INVALID_REQUEST',
+          `This is the workbench on ${[...hosts][0] ?? '127.0.0.1'}, not ${host || 'an unnamed host'}.`,
+        ),
+      );
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!authorised(req, url, token)) {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${host}`) {
+      send(res, 403, failure('INVALID_REQUEST', `Requests from ${origin} are not accepted.`));
+      return;
+    }
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        send(res, 405, failure('INVALID_REQUEST', `No route ${req.method ?? ''} ${url.pathname}.`));
+        return;
+      }
+      if (options.staticDir === undefined) {
+        send(res, 404, failure('UNKNOWN_METHOD', `No route GET ${url.pathname}.`));
+        return;
+      }
+      const pathname = decodePath(url.pathname);
+      if (pathname === null) {
+        send(res, 400, failure('INVALID_REQUEST', `The address ${url.pathname} is not valid.`));
+        return;
+      }
+      await serveStatic(res, options.staticDir, pathname);
+      return;
+    }
+    if (!authorised(req, token)) {
       send(
         res,
         401,
@@ -68,12 +127,6 @@ export async function startServer(options: {
       );
       return;
     }
-    const origin = req.headers.origin;
-    const own = `http://${req.headers.host ?? ''}`;
-    if (origin !== undefined && origin !== own) {
-      send(res, 403, failure('INVALID_REQUEST', `Requests from ${origin} are not accepted.`));
-      return;
-    }
     if (req.method === 'GET' && url.pathname === '/api/events') {
       res.writeHead(200, {
         'content-type': 'text/event-stream',
@@ -82,24 +135,11 @@ export async function startServer(options: {
       });
       res.write(': connected\n\n');
       listeners.add(res);
-      req.on('close', () => listeners.delete(res));
-      return;
-    }
-    if (
-      req.method === 'GET' &&
-      options.staticDir !== undefined &&
-      !url.pathname.startsWith('/api/')
-    ) {
-      res.setHeader('set-cookie', `workbench_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      await serveStatic(res, options.staticDir, url.pathname);
+      res.on('close', () => listeners.delete(res));
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/upload') {
-      const reply = await receiveUpload(req, url.searchParams.get('name') ?? '', {
-        root: options.uploadDir ?? path.join(os.tmpdir(), 'retention-workbench-uploads'),
-        maxBytes: options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
-        folders: uploads,
-      });
+      const reply = await uploads.receive(req, url.searchParams.get('name') ?? '');
       if (reply.status !== 200) {
         // The rest of a refused body (up to 20 GB) is not worth reading: answer, then hang up.
         res.setHeader('connection', 'close');
@@ -138,9 +178,23 @@ export async function startServer(options: {
       return;
     }
     const envelope = (parsed ?? {}) as { request?: unknown; jobId?: unknown };
-    const jobId = typeof envelope.jobId === 'string' ? envelope.jobId : undefined;
+    // Every call is a job with an id, the caller's or ours: job.cancel and the progress stream
+    // name it, and so does the response header a client without an id of its own can read.
+    const jobId =
+      typeof envelope.jobId === 'string' && envelope.jobId !== ''
+        ? envelope.jobId
+        : `http-${randomUUID()}`;
+    res.setHeader('x-workbench-job', jobId);
+    // The client hung up before its answer (a closed tab, a timeout, a killed curl): the answer
+    // has no reader, so the work stops. 'close' also comes after a reply is sent; then the work
+    // is done and there is nothing to abort.
+    const disconnected = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) disconnected.abort();
+    });
     const reply = await options.engine.call(method, envelope.request ?? {}, {
-      ...(jobId === undefined ? {} : { jobId }),
+      jobId,
+      signal: disconnected.signal,
       onProgress: broadcast,
     });
     send(res, 200, reply);
@@ -148,17 +202,27 @@ export async function startServer(options: {
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     token,
     close: async () => {
       for (const res of listeners) res.end();
+      // Calls still running end with their clients (their requests are aborted above).
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all(
-        [...uploads].map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)),
-      );
+      await uploads.dispose();
     },
   };
+}
+
+/** A URL path as a file path; null when its percent-encoding is broken (`/%E0%A4%A`). */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -173,7 +237,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Files of the built renderer; anything that is not a file is the app itself (index.html). */
 async function serveStatic(res: ServerResponse, root: string, pathname: string): Promise<void> {
   const base = path.resolve(root);
-  const wanted = path.resolve(base, `.${decodeURIComponent(pathname)}`);
+  const wanted = path.resolve(base, `.${pathname}`);
   const inside = wanted === base || wanted.startsWith(`${base}${path.sep}`);
   const file =
     inside && (await stat(wanted).catch(() => null))?.isFile()
@@ -187,75 +251,171 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    // The first address carries the token: never pass it on as a Referer, never be framed.
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
   });
   res.end(body);
 }
+
+type UploadReply = {
+  status: number;
+  body: { ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape };
+};
 
 /**
  * Browser mode's file picker: the page cannot hand the engine a path, so it sends the file's bytes
  * (the raw body, any size up to the cap) and gets back the path of a copy on this machine, which
  * import.preview and import.events then read like any other. Streamed to disk, never held in
- * memory, and not subject to the JSON body cap; each upload gets a fresh folder, so two files of
- * the same name never meet, and a failed upload leaves nothing behind.
+ * memory, and not subject to the JSON body cap.
+ *
+ * Where: one folder of this session's own, made with mkdtemp (a fresh unguessable name, mode
+ * 0700) and checked to be a real directory owned by us before every upload. A fixed, shared
+ * name in the temp directory could already exist, made (or swapped for a symlink) by another
+ * user, who could then read the upload or replace it between upload and import. Each upload gets
+ * a fresh folder inside, so two files of the same name never meet, and a failed upload leaves
+ * nothing behind. Everything goes at close, or when the process exits.
  */
-async function receiveUpload(
-  req: IncomingMessage,
-  name: string,
-  limits: { root: string; maxBytes: number; folders: Set<string> },
-): Promise<{
-  status: number;
-  body: { ok: true; value: { path: string } } | { ok: false; error: ApiErrorShape };
-}> {
-  const base = uploadName(name);
-  if (base === '') {
-    return {
-      status: 400,
-      body: failure('INVALID_REQUEST', 'Give the file name: POST /api/upload?name=events.csv.'),
-    };
-  }
-  const tooLarge = {
-    status: 413,
-    body: failure(
-      'INVALID_REQUEST',
-      `${base} is larger than the ${formatBytes(limits.maxBytes)} an upload may be. Open it from disk in the desktop app, or import it with the CLI (npx workbench import).`,
-    ),
-  };
-  if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes) return tooLarge;
-  await mkdir(limits.root, { recursive: true, mode: 0o700 });
-  const dir = await mkdtemp(path.join(limits.root, 'upload-'));
-  limits.folders.add(dir);
-  const target = path.join(dir, base);
-  let received = 0;
-  const cap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      received += chunk.length;
-      done(received > limits.maxBytes ? new UploadTooLarge() : null, chunk);
-    },
-  });
-  try {
-    await pipeline(req, cap, createWriteStream(target, { flags: 'wx' }));
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    limits.folders.delete(dir);
-    if (error instanceof UploadTooLarge) return tooLarge;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') {
+class UploadStore {
+  private folder: Promise<string> | null = null;
+  /** Bytes this session's uploads hold, those still arriving included. */
+  private stored = 0;
+  private exitHook: (() => void) | null = null;
+
+  constructor(
+    private readonly root: string,
+    private readonly maxBytes: number,
+    private readonly quotaBytes: number,
+  ) {}
+
+  async receive(req: IncomingMessage, name: string): Promise<UploadReply> {
+    const base = uploadName(name);
+    if (base === '') {
       return {
-        status: 507,
+        status: 400,
+        body: failure('INVALID_REQUEST', 'Give the file name: POST /api/upload?name=events.csv.'),
+      };
+    }
+    const tooLarge: UploadReply = {
+      status: 413,
+      body: failure(
+        'INVALID_REQUEST',
+        `${base} is larger than the ${formatBytes(this.maxBytes)} an upload may be. ${ELSEWHERE}`,
+      ),
+    };
+    const overQuota = (): UploadReply => ({
+      status: 413,
+      body: failure(
+        'INVALID_REQUEST',
+        `${base} does not fit: the uploads of this session may hold ${formatBytes(this.quotaBytes)} together, and ${formatBytes(this.stored)} of it is taken. Restart browser mode to free it. ${ELSEWHERE}`,
+      ),
+    });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.maxBytes) return tooLarge;
+    if (this.stored + declared > this.quotaBytes) return overQuota();
+
+    let session: string;
+    try {
+      session = await this.sessionFolder();
+      await verifyPrivateFolder(session);
+    } catch (error) {
+      return {
+        status: 500,
         body: failure(
-          'DISK_FULL',
-          `The disk is full: ${base} could not be stored in ${limits.root}.`,
+          'INTERNAL',
+          `Uploads are refused: ${error instanceof Error ? error.message : String(error)}`,
         ),
       };
     }
-    return {
-      status: 400,
-      body: failure('INVALID_REQUEST', `The upload of ${base} did not complete: ${String(error)}`),
-    };
+    const dir = await mkdtemp(path.join(session, 'upload-'));
+    const target = path.join(dir, base);
+    let received = 0;
+    const cap = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        received += chunk.length;
+        this.stored += chunk.length;
+        if (received > this.maxBytes) done(new UploadTooLarge());
+        else if (this.stored > this.quotaBytes) done(new UploadOverQuota());
+        else done(null, chunk);
+      },
+    });
+    try {
+      // 'wx': the name is new in a folder only we can write to; never through an existing link.
+      await pipeline(req, cap, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+    } catch (error) {
+      this.stored -= received;
+      await rm(dir, { recursive: true, force: true });
+      if (error instanceof UploadTooLarge) return tooLarge;
+      if (error instanceof UploadOverQuota) return overQuota();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC') {
+        return {
+          status: 507,
+          body: failure(
+            'DISK_FULL',
+            `The disk is full: ${base} could not be stored in ${session}.`,
+          ),
+        };
+      }
+      return {
+        status: 400,
+        body: failure(
+          'INVALID_REQUEST',
+          `The upload of ${base} did not complete: ${String(error)}`,
+        ),
+      };
+    }
+    return { status: 200, body: { ok: true, value: { path: target } } };
   }
-  return { status: 200, body: { ok: true, value: { path: target } } };
+
+  /** Made on the first upload: a server that never receives one leaves no folder. */
+  private sessionFolder(): Promise<string> {
+    this.folder ??= mkdtemp(path.join(this.root, 'retention-workbench-uploads-')).then(
+      (dir) => {
+        // A server stopped by process.exit() (web.ts after SIGTERM, a crash in a test) never
+        // reaches dispose(); the uploads must not outlive it either way.
+        this.exitHook = () => rmSync(dir, { recursive: true, force: true });
+        process.on('exit', this.exitHook);
+        return dir;
+      },
+      (error: unknown) => {
+        this.folder = null;
+        throw error;
+      },
+    );
+    return this.folder;
+  }
+
+  async dispose(): Promise<void> {
+    const dir = await this.folder?.catch(() => null);
+    if (this.exitHook !== null) process.off('exit', this.exitHook);
+    if (dir !== null && dir !== undefined) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
 }
 
+const ELSEWHERE =
+  'Open it from disk in the desktop app, or import it with the CLI (npx workbench import).';
+
+/**
+ * A folder only we can use: a directory itself (lstat: a symlink to one is refused, not
+ * followed), owned by this process's user, with no access for group or others.
+ */
+export async function verifyPrivateFolder(dir: string): Promise<void> {
+  const info = await lstat(dir);
+  if (!info.isDirectory()) throw new Error(`${dir} is not a directory (a link?).`);
+  const uid = process.getuid?.();
+  // Windows has no uid or POSIX modes; its temp folder is per user already.
+  if (uid === undefined) return;
+  if (info.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${info.uid}).`);
+  if ((info.mode & 0o077) !== 0) {
+    throw new Error(`${dir} is open to other users (mode ${(info.mode & 0o777).toString(8)}).`);
+  }
+}
+
+class UploadOverQuota extends Error {}
 class UploadTooLarge extends Error {}
 
 // eslint-disable-next-line no-control-regex -- control characters are what this removes
@@ -284,16 +444,11 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-function authorised(req: IncomingMessage, url: URL, token: string): boolean {
+/** The session token, from the Authorization header only (see startServer). */
+function authorised(req: IncomingMessage, token: string): boolean {
   const header = req.headers.authorization;
-  // The page's own assets are fetched without the token in their URL: the cookie set when the
-  // page was opened with it vouches for them (SameSite=Strict, so other sites cannot use it).
-  const cookie = /(?:^|;\s*)workbench_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-  const given = header?.startsWith('Bearer ')
-    ? header.slice(7)
-    : (url.searchParams.get('token') ?? cookie ?? null);
-  if (given === null || given === undefined) return false;
-  const a = Buffer.from(given);
+  if (header === undefined || !header.startsWith('Bearer ')) return false;
+  const a = Buffer.from(header.slice(7));
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -4,6 +4,8 @@ import { ApiError, type ApiErrorShape } from '../../shared/api/errors';
 import { httpTransport } from '../../shared/api/http-transport';
 import type { PickFilesOptions, ShellCommand } from '../../shared/api/ipc';
 import { withJobs } from './lib/job-transport';
+import { progressStream } from './lib/progress-stream';
+import { takeSessionToken } from './lib/session-token';
 
 interface Bridge {
   call(method: string, request: unknown, jobId?: string): Promise<Reply<MethodName>>;
@@ -51,19 +53,25 @@ export function connect(): Connection | null {
       onCommand: (listener) => bridge.onCommand?.(listener) ?? (() => undefined),
     };
   }
-  const token = new URLSearchParams(window.location.search).get('token');
+  // Browser mode: the token only ever travels in the Authorization header of /api requests.
+  const token = takeSessionToken({
+    location: window.location,
+    history: window.history,
+    // Read on use: merely touching window.sessionStorage throws where storage is blocked.
+    storage: {
+      getItem: (key) => window.sessionStorage.getItem(key),
+      setItem: (key, value) => window.sessionStorage.setItem(key, value),
+    },
+  });
   if (token === null) return null;
   const origin = window.location.origin;
   const { transport, onProgress } = withJobs(
     httpTransport(origin, token, (url, init) => window.fetch(url, init)),
-    (listener) => {
-      // Server-Sent Events; the browser reconnects by itself if the stream drops.
-      const source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
-      source.onmessage = (message: MessageEvent<string>) => {
-        listener(JSON.parse(message.data) as ProgressEvent);
-      };
-      return () => source.close();
-    },
+    progressStream({
+      url: `${origin}/api/events`,
+      token,
+      fetch: (url, init) => window.fetch(url, init),
+    }),
   );
   return {
     api: createClient(transport),
