@@ -28,7 +28,10 @@ export async function resolveInputs(
 ): Promise<ResolvedInputs> {
   const files: string[] = [];
   for (const pattern of patterns) {
-    if (isDynamicPattern(pattern)) {
+    // A path that exists is that file or folder, even when its name reads as a glob: browsers
+    // save a repeated download as 'events (1).csv', and '(1)' is glob syntax.
+    const exists = (await stat(path.resolve(pattern)).catch(() => null)) !== null;
+    if (!exists && isDynamicPattern(pattern)) {
       const matched = await glob(pattern, { absolute: true, onlyFiles: true });
       if (matched.length === 0) {
         throw new ApiError('FILE_NOT_FOUND', `No file matches ${pattern}.`, { pattern });
