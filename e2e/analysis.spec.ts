@@ -2,11 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test as base } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { AnalysisResult, AnalysisSpec } from '../shared/specs/analysis-spec';
 import { resultTable } from '../shared/specs/result-table';
-import { copyWorkspace, demoTemplate, startWorkbench, type Workbench } from './fixtures';
+import {
+  copyWorkspace,
+  demoTemplate,
+  expect,
+  startWorkbench,
+  test as base,
+  type Workbench,
+} from './fixtures';
 
 /**
  * The analysis views on a copy of the demo workspace (this file saves analyses and segments in
@@ -117,7 +123,8 @@ for (const [view, kind] of VIEWS) {
   }) => {
     await page.goto(`${ws.url}#${view}`);
     await answered(page);
-    // Change the question through the builder: this month of the data instead of the default.
+    // Change the question through the builder: this month of the workspace clock (1-14 March of
+    // the run's pinned clock) instead of the default, the last 30 days of data.
     const before = await shownSpec(page, kind);
     await page
       .getByRole('complementary', { name: /builder/ })

@@ -8,6 +8,14 @@ import type { FullConfig } from '@playwright/test';
 export const DEMO_TEMPLATE_ENV = 'WORKBENCH_E2E_RUN_DIR';
 
 /**
+ * The instant every e2e run reads as now (electron/engine/clock.ts: WORKBENCH_NOW), so that no
+ * test depends on the day it runs: the demo ends the day before (13 March 2026), "This month"
+ * is 1-14 March, unlike the last 30 days of data. Servers, the CLI and the browser share it.
+ */
+export const E2E_NOW = '2026-03-14T15:00:00Z';
+export const CLOCK_ENV = 'WORKBENCH_NOW';
+
+/**
  * Once per run, before any worker starts: checks the browser, builds the renderer (every server
  * then starts with --no-build) and makes the run's shared folder. Returns the teardown.
  */
@@ -31,5 +39,7 @@ export default function globalSetup(config: FullConfig): () => void {
   }
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-e2e-run-'));
   process.env[DEMO_TEMPLATE_ENV] = runDir;
+  // Workers inherit it, and every server and CLI they spawn inherits it from them.
+  process.env[CLOCK_ENV] = E2E_NOW;
   return () => rmSync(runDir, { recursive: true, force: true });
 }

@@ -11,6 +11,7 @@ import {
 } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { runAnalysis, usersBehind } from './analyses';
+import { clockFromEnv, type Clock } from './clock';
 import { toApiError } from './errors';
 import { importEvents, previewImport } from './import/import-events';
 import { importUsers } from './import/import-users';
@@ -41,7 +42,15 @@ export class Engine {
   private workspace: Workspace | undefined;
   private readonly jobs = new Map<string, AbortController>();
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /** The workspace clock every relative range, "today" and the demo's last day are read on. */
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    options: { clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? clockFromEnv(env);
+  }
 
   private readonly handlers: Handlers = {
     'workspace.open': async (r) => {
@@ -59,7 +68,7 @@ export class Engine {
       const file = r.path ?? demoWorkspacePath(this.env);
       const exists = existsSync(file);
       this.workspace = await Workspace.open(file, { create: true });
-      const info = exists && !r.regenerate ? await this.workspace.info() : null;
+      const info = exists && !r.regenerate ? await this.workspace.info(this.clock) : null;
       const created = info === null || info.events === 0;
       if (created) {
         await fillDemoWorkspace(
@@ -68,6 +77,7 @@ export class Engine {
             ...(r.users === undefined ? {} : { users: r.users }),
             ...(r.days === undefined ? {} : { days: r.days }),
             ...(r.seed === undefined ? {} : { seed: r.seed }),
+            end: this.clock().toISOString().slice(0, 10),
           },
           job,
         );
@@ -77,7 +87,7 @@ export class Engine {
       return { ...summary, created };
     },
     'workspace.close': async () => ({ closed: this.closeWorkspace() }),
-    'workspace.info': async () => this.current().info(),
+    'workspace.info': async () => this.current().info(this.clock),
     'workspace.sources': async () => this.current().sources(),
     'workspace.updateSettings': async (r) => this.current().updateSettings(r),
     'import.preview': async (r) => previewImport(this.current(), r),
@@ -91,11 +101,12 @@ export class Engine {
     'users.timeline': async (r) => this.current().use((c) => userTimeline(c, r)),
     'users.page': async (r) => this.current().use((c) => usersPage(c, r)),
     'properties.values': async (r) => this.current().use((c) => propertyValues(c, r)),
-    'segments.createStatic': async (r, job) => createStaticSegment(this.current(), r, job),
+    'segments.createStatic': async (r, job) =>
+      createStaticSegment(this.current(), r, job, this.clock),
     'segments.members': async (r) => segmentMembers(this.current(), r),
     'sql.query': async (r, job) => runSql(this.current(), r, job),
-    'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job),
-    'analysis.users': async (r, job) => usersBehind(this.current(), r, job),
+    'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job, this.clock),
+    'analysis.users': async (r, job) => usersBehind(this.current(), r, job, this.clock),
     'saved.list': async (r) => listSaved(this.current(), r.kind),
     'saved.save': async (r) => saveSpec(this.current(), r),
     'saved.delete': async (r) => deleteSpec(this.current(), r.id),

@@ -63,6 +63,10 @@ export interface WorkspaceInfo {
   identities: number;
   sessions: number;
   range: { from: string; to: string } | null;
+  /** The first and last local days of the data, in the workspace time zone ('YYYY-MM-DD'). */
+  days: { from: string; to: string } | null;
+  /** The workspace clock's date in its time zone: what "this month" and "today" mean. */
+  today: string;
   /** Rows of the event sources that were not imported, by reason (missing user id, ...). */
   skipped: Record<string, number>;
   eventTypes: EventTypeInfo[];

@@ -40,14 +40,22 @@ export function addDays(day: string, n: number): string {
  * calendar month, from its first day through today.
  */
 export function resolveDays(range: DateRange, now: Date, settings: CalendarSettings): LocalDays {
+  return daysOn(range, localDate(now, settings.timezone), settings.weekStart);
+}
+
+/** resolveDays for a clock already read as a local date (the window gets `today` so). */
+export function daysOn(
+  range: DateRange,
+  today: string,
+  weekStart: CalendarSettings['weekStart'],
+): LocalDays {
   if (range.type === 'absolute') return { from: range.from, to: range.to };
-  const today = localDate(now, settings.timezone);
   switch (range.unit) {
     case 'day':
       return { from: addDays(today, -(range.last - 1)), to: today };
     case 'week': {
       const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-      const sinceStart = settings.weekStart === 'monday' ? (weekday + 6) % 7 : weekday;
+      const sinceStart = weekStart === 'monday' ? (weekday + 6) % 7 : weekday;
       return { from: addDays(today, -sinceStart - 7 * (range.last - 1)), to: today };
     }
     case 'month': {

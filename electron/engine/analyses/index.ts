@@ -4,6 +4,7 @@ import { ApiError } from '../../../shared/api/errors';
 import type { UserSelection, UsersBehindResult } from '../../../shared/specs/users-behind';
 import { num, queryOne, queryRows, str } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
+import { systemClock, type Clock } from '../clock';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import { isoUtc, type Workspace } from '../workspace/workspace';
@@ -18,7 +19,7 @@ import { runSessions } from './sessions';
 import { runStickiness, stickinessUsers } from './stickiness';
 import { runTrends, trendsUsers } from './trends';
 
-export type Clock = () => Date;
+export type { Clock } from '../clock';
 
 /** The context every analysis runs in: settings, names to check specs against, the clocks. */
 export async function analysisContext(
@@ -44,7 +45,7 @@ export async function runAnalysis(
   workspace: Workspace,
   spec: AnalysisSpec,
   job: JobContext,
-  clock: Clock = () => new Date(),
+  clock: Clock = systemClock,
 ): Promise<AnalysisResult> {
   return workspace.use(async (c) => {
     try {
@@ -108,7 +109,7 @@ export async function usersBehind(
   workspace: Workspace,
   request: { spec: AnalysisSpec; select: UserSelection; limit: number },
   job: JobContext,
-  clock: Clock = () => new Date(),
+  clock: Clock = systemClock,
 ): Promise<UsersBehindResult> {
   return workspace.use(async (c) => {
     try {

@@ -4,7 +4,8 @@ import { ApiError } from '../../../shared/api/errors';
 import type { SavedSpec } from '../../../shared/api/workspace-types';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
-import { analysisContext, uidQuery, type Clock } from '../analyses';
+import { analysisContext, uidQuery } from '../analyses';
+import { systemClock, type Clock } from '../clock';
 import { readPage } from '../browse/read-page';
 import { num, queryOne } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
@@ -28,7 +29,7 @@ export async function createStaticSegment(
   workspace: Workspace,
   request: { name: string; spec: AnalysisSpec; select: UserSelection },
   job: JobContext,
-  clock: Clock = () => new Date(),
+  clock: Clock = systemClock,
 ): Promise<{ segment: SavedSpec; members: number }> {
   workspace.assertWritable();
   const id = randomUUID();

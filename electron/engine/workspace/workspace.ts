@@ -13,6 +13,8 @@ import {
   type WorkspaceSummary,
 } from '../../../shared/api/workspace-types';
 import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
+import { localDate } from '../../../shared/calendar/local-days';
+import { systemClock, type Clock } from '../clock';
 import { toApiError } from '../errors';
 import { rederiveSessions } from '../import/sessions';
 import { rebuildSessionFacts, rebuildUserDays } from '../import/user-facts';
@@ -202,7 +204,7 @@ export class Workspace {
     return connection ? read(connection) : this.use(read);
   }
 
-  async info(): Promise<WorkspaceInfo> {
+  async info(clock: Clock = systemClock): Promise<WorkspaceInfo> {
     return this.use(async (c) => {
       const totals = await queryOne(
         c,
@@ -248,12 +250,15 @@ export class Workspace {
         )
       ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
       const sources = await this.sources(c);
+      const settings = await this.settings(c);
+      const day = (v: Row[string] | undefined): string =>
+        localDate(new Date(isoUtc(v)), settings.timezone);
       return {
         workspace: {
           path: this.path,
           name: this.name,
           readOnly: this.readOnly,
-          settings: await this.settings(c),
+          settings,
         },
         events: num(totals.events),
         users: num(totals.users),
@@ -261,6 +266,8 @@ export class Workspace {
         sessions: num(totals.sessions),
         range:
           totals.first === null ? null : { from: isoUtc(totals.first), to: isoUtc(totals.last) },
+        days: totals.first === null ? null : { from: day(totals.first), to: day(totals.last) },
+        today: localDate(clock(), settings.timezone),
         skipped: skippedTotals(sources),
         eventTypes,
         properties,

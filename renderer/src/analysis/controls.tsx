@@ -9,7 +9,14 @@ import type {
 import { PROPERTY_OPERATORS } from '../../../shared/specs/common';
 import { useApp } from '../app-context';
 import { formatNumber } from '../lib/format';
-import { lastDaysOfData } from './defaults';
+import {
+  DATE_PRESETS,
+  noDataNote,
+  presetOf,
+  presetRange,
+  rangeDays,
+  type DatePresetId,
+} from './date-presets';
 
 /** A labelled control with its one-line explanation on hover (and for screen readers). */
 export function Field({
@@ -285,16 +292,7 @@ function ConditionRow({
   );
 }
 
-const PRESETS = [
-  ['7', 'Last 7 days of data'],
-  ['30', 'Last 30 days of data'],
-  ['90', 'Last 90 days of data'],
-  ['month', 'This month'],
-  ['all', 'All data'],
-  ['custom', 'Custom…'],
-] as const;
-
-/** Date range presets (relative to the data's last day, as exports end when they were taken). */
+/** Date range presets; "This month" follows the workspace clock, the others the data's days. */
 export function DateRangeEditor({
   label = 'Date range',
   value,
@@ -306,23 +304,9 @@ export function DateRangeEditor({
 }) {
   const { info } = useApp();
   const [custom, setCustom] = useState(false);
-  const absolute =
-    value.type === 'absolute'
-      ? value
-      : lastDaysOfData(info, value.unit === 'day' ? value.last : value.last * 7);
-  const abs = absolute.type === 'absolute' ? absolute : { from: '', to: '' };
-  const preset = (id: string): DateRange => {
-    const last = info?.range?.to.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
-    if (id === 'month') return { type: 'absolute', from: `${last.slice(0, 7)}-01`, to: last };
-    if (id === 'all')
-      return { type: 'absolute', from: info?.range?.from.slice(0, 10) ?? last, to: last };
-    return lastDaysOfData(info, Number(id));
-  };
-  const current = custom
-    ? 'custom'
-    : (PRESETS.find(
-        ([id]) => id !== 'custom' && JSON.stringify(preset(id)) === JSON.stringify(value),
-      )?.[0] ?? 'custom');
+  const abs = rangeDays(value, info);
+  const current = custom ? 'custom' : presetOf(value, info);
+  const note = noDataNote(value, info);
   return (
     <div className="date-range">
       <Field label={label} help="Calendar days in the workspace time zone, both ends included.">
@@ -330,14 +314,15 @@ export function DateRangeEditor({
           aria-label={label}
           value={current}
           onChange={(e) => {
-            if (e.target.value === 'custom') setCustom(true);
+            const id = e.target.value as DatePresetId;
+            if (id === 'custom') setCustom(true);
             else {
               setCustom(false);
-              onChange(preset(e.target.value));
+              onChange(presetRange(id, info));
             }
           }}
         >
-          {PRESETS.map(([id, text]) => (
+          {DATE_PRESETS.map(([id, text]) => (
             <option key={id} value={id}>
               {text}
             </option>
@@ -364,9 +349,14 @@ export function DateRangeEditor({
           />
         </div>
       )}
-      <div className="muted small">
+      <div className="muted small" data-testid="range-days">
         {abs.from} → {abs.to}
       </div>
+      {note !== null && (
+        <div className="warning small" role="note" data-testid="range-note">
+          {note}
+        </div>
+      )}
     </div>
   );
 }

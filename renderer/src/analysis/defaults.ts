@@ -7,10 +7,11 @@ export type AnalysisKind =
 
 /** The last `days` days of the data (not of the calendar: an export ends when it was taken). */
 export function lastDaysOfData(info: WorkspaceInfo | null, days: number): DateRange {
-  const end = info?.range?.to.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  // Local days of the workspace zone (info.days), not UTC dates of the first and last events.
+  const end = info?.days?.to ?? info?.today ?? new Date().toISOString().slice(0, 10);
   const start = new Date(`${end}T00:00:00Z`);
   start.setUTCDate(start.getUTCDate() - (days - 1));
-  const first = info?.range?.from.slice(0, 10);
+  const first = info?.days?.from;
   const from = start.toISOString().slice(0, 10);
   return { type: 'absolute', from: first !== undefined && first > from ? first : from, to: end };
 }

@@ -124,5 +124,9 @@ export function describeRange(range: DateRange): string {
     ? range.from === range.to
       ? range.from
       : `${range.from} – ${range.to}`
-    : `last ${range.last} ${range.unit}${range.last === 1 ? '' : 's'}`;
+    : range.last === 1
+      ? range.unit === 'day'
+        ? 'today'
+        : `this ${range.unit}`
+      : `last ${range.last} ${range.unit}s`;
 }

@@ -5,6 +5,8 @@ import { withOptional } from './spec-edit';
 
 const info = {
   range: { from: '2024-01-10T08:00:00.000Z', to: '2024-03-31T22:00:00.000Z' },
+  days: { from: '2024-01-10', to: '2024-03-31' },
+  today: '2024-04-02',
   eventTypes: [
     { event: 'open', events: 10, users: 3, firstSeen: '', lastSeen: '' },
     { event: 'buy', events: 2, users: 1, firstSeen: '', lastSeen: '' },
