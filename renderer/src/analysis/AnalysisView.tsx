@@ -6,6 +6,7 @@ import type { UserSelection } from '../../../shared/specs/users-behind';
 import { useApp } from '../app-context';
 import { Chart } from '../components/Chart';
 import { ErrorNote } from '../components/ErrorNote';
+import { dataUrlToBlob } from '../lib/data-url';
 import { formatSeconds } from '../lib/format';
 import { Builder } from './builders';
 import { Select } from './controls';
@@ -85,9 +86,8 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
       backgroundColor: theme === 'dark' ? '#1a1d28' : '#ffffff',
     });
     if (url === undefined) return;
-    void fetch(url)
-      .then((r) => r.blob())
-      .then((blob) => download(`${kind}.png`, blob));
+    // Decoded in place: fetch(data:) is refused by the CSP's connect-src (lib/data-url.ts).
+    download(`${kind}.png`, dataUrlToBlob(url));
   };
   const exportCsv = (): void => {
     if (result === null) return;
