@@ -10,6 +10,7 @@ export interface JobContext {
     rows?: number;
     bytes?: number;
     totalBytes?: number;
+    committed?: boolean;
   }) => void;
 }
 

@@ -234,6 +234,11 @@ export interface ProgressEvent {
   rows?: number;
   bytes?: number;
   totalBytes?: number;
+  /**
+   * The job's changes are saved (an import committed): cancelling now changes nothing, and what
+   * is left (writing the file) needs no undoing. `rows` then says how many rows were saved.
+   */
+  committed?: boolean;
 }
 
 export type Reply<M extends MethodName> =

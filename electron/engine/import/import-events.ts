@@ -160,6 +160,14 @@ export async function importEvents(
           );
           throwIfCancelled(job);
           await c.run('COMMIT');
+          // The commit point: a cancel from here on would undo nothing (the checkpoint that
+          // follows only folds the log into the file), so callers must report success.
+          job.onProgress?.({
+            phase: 'writing the workspace file',
+            fraction: 0.98,
+            rows: summary.rowsImported,
+            committed: true,
+          });
           return { ...summary, seconds: (performance.now() - started) / 1000 };
         } catch (error) {
           await c.run('ROLLBACK').catch(() => undefined);
