@@ -68,7 +68,7 @@ export async function previewImport(
       const select = `SELECT user_id, event, ts, insert_id${p.properties.map((x) => `, ${x.stage} AS ${ident(x.name)}`).join('')}, properties
         FROM (${p.stageSelect}) LIMIT ${limit}`;
       rows = await queryRows(c, select, p.params.values).catch((e: unknown) => {
-        throw toApiError(e, { file: inputs.files[0] });
+        throw toApiError(e, { in: 'import', file: inputs.files[0] });
       });
     }).catch(async (error: unknown) => {
       if (!(error instanceof ApiError) || error.code !== 'MISSING_COLUMN') throw error;
@@ -174,7 +174,7 @@ export async function importEvents(
           throw error;
         }
       } catch (error) {
-        throw toApiError(error, { file: fileLabel });
+        throw toApiError(error, { in: 'import', file: fileLabel });
       } finally {
         await c.run('DROP TABLE IF EXISTS import_stage').catch(() => undefined);
       }

@@ -140,7 +140,7 @@ export async function importUsers(
           started,
         );
       } catch (error) {
-        throw toApiError(error, { file: label });
+        throw toApiError(error, { in: 'import', file: label });
       } finally {
         await c.run('DROP TABLE IF EXISTS people_stage').catch(() => undefined);
       }
