@@ -1,19 +1,29 @@
-import {
-  StatementType,
-  type DuckDBConnection,
-  type DuckDBDataChunk,
-  type DuckDBPreparedStatement,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/api/contract';
 import { encodeArrow } from './browse/arrow-page';
 import { plainValueConverter } from './duckdb/convert';
 import { toApiError } from './errors';
 import { tracked, type JobContext } from './jobs';
+import { assertReadOnlySql, userMacros } from './sql-read-only';
 import type { Workspace } from './workspace/workspace';
 
-/** Statements that only read. Everything else needs `write` (and a workspace open for writing). */
-const READ_ONLY = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+/**
+ * The macros of each open workspace, for the read-only check. Only write SQL can define one (no
+ * other code creates macros, and no other process can write the file while this one has it
+ * open), so the list is kept until write SQL runs, which drops it.
+ */
+const macros = new WeakMap<Workspace, Promise<ReadonlySet<string>>>();
+
+function macrosOf(workspace: Workspace, c: DuckDBConnection): Promise<ReadonlySet<string>> {
+  let known = macros.get(workspace);
+  if (known === undefined) {
+    known = userMacros(c);
+    macros.set(workspace, known);
+    known.catch(() => macros.delete(workspace));
+  }
+  return known;
+}
 
 export async function runSql(
   workspace: Workspace,
@@ -48,28 +58,37 @@ async function execute(
   const extracted = await c.extractStatements(request.sql);
   if (extracted.count === 0) throw new ApiError('SQL_ERROR', 'The query holds no statement.');
   const count = extracted.count;
-  let last: DuckDBPreparedStatement;
-  if (!request.write) {
-    // Everything is prepared before anything runs, so a write anywhere in the script is refused
-    // before the reads ahead of it run.
-    const prepared = [];
-    for (let i = 0; i < count; i++) prepared.push(await extracted.prepare(i));
-    const writer = prepared.find((p) => !READ_ONLY.has(p.statementType));
-    if (writer !== undefined) {
-      throw new ApiError(
-        'READ_ONLY',
-        `This query changes the workspace (a ${StatementType[writer.statementType]} statement). Queries are read-only unless you allow writes (CLI: --write).`,
-        { statementType: StatementType[writer.statementType] },
-      );
-    }
-    for (const p of prepared.slice(0, -1)) await runOne(c, job, p);
-    last = prepared[count - 1] as DuckDBPreparedStatement;
-  } else {
+  if (request.write) {
     workspace.assertWritable();
-    // One at a time: a statement may use a table the one before it creates.
-    for (let i = 0; i < count - 1; i++) await runOne(c, job, await extracted.prepare(i));
-    last = await extracted.prepare(count - 1);
+    try {
+      // One at a time: a statement may use a table the one before it creates.
+      for (let i = 0; i < count - 1; i++) await runOne(c, job, await extracted.prepare(i));
+      return await answer(c, request, job, started, await extracted.prepare(count - 1));
+    } finally {
+      macros.delete(workspace);
+    }
   }
+  // The whole script is checked from its parse tree before any statement is prepared (preparing
+  // is not side-effect free), so a write anywhere in it is refused before the reads ahead of it
+  // run. The READ ONLY transaction is the second line: DuckDB itself refuses any change to the
+  // workspace that got past the check.
+  await assertReadOnlySql(c, request.sql, count, () => macrosOf(workspace, c));
+  await c.run('BEGIN TRANSACTION READ ONLY');
+  try {
+    for (let i = 0; i < count - 1; i++) await runOne(c, job, await extracted.prepare(i));
+    return await answer(c, request, job, started, await extracted.prepare(count - 1));
+  } finally {
+    await c.run('ROLLBACK').catch(() => undefined);
+  }
+}
+
+async function answer(
+  c: DuckDBConnection,
+  request: ParsedRequestOf<'sql.query'>,
+  job: JobContext,
+  started: number,
+  last: DuckDBPreparedStatement,
+): Promise<ResponseOf<'sql.query'>> {
   // Streamed, not materialised: `SELECT * FROM events` on 100M rows reads only the chunks it
   // keeps. One row more than asked tells whether the result was cut.
   const read = await tracked(c, job, { label: 'running SQL', start: 0.5, end: 1 }, async () => {
