@@ -51,6 +51,10 @@ describe('read-only SQL never writes', () => {
       'EXPLAIN (ANALYZE) DELETE FROM events',
       'EXPLAIN ANALYZE SELECT 1',
       '/* a comment */ EXPLAIN ANALYZE DELETE FROM events',
+      '-- a comment\nEXPLAIN ANALYZE DELETE FROM events',
+      // A lone CR might end the comment for one lexer and not another: refused either way.
+      `-- x\rEXPLAIN SELECT 1 AS "x\n; COPY events TO '${path.join(ws.dir, 'cr.csv')}' --"`,
+      `/* a comment */ EXPLAIN SELECT 1`,
       'EXPLAIN DELETE FROM events',
       'SELECT 1; EXPLAIN ANALYZE DELETE FROM events',
       'EXPLAIN SELECT 1; DELETE FROM events',
@@ -229,6 +233,7 @@ describe('read-only SQL still answers queries', () => {
     for (const sql of [
       'EXPLAIN SELECT count(*) FROM events',
       '  explain\n WITH x AS (SELECT 1) SELECT * FROM x',
+      '-- the plan\r\n-- of a count\nEXPLAIN\n-- of this:\nSELECT count(*) FROM events',
     ]) {
       const r = await ws.api['sql.query']({ sql });
       expect(r.columns).toEqual(['explain_key', 'explain_value']);

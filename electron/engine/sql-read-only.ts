@@ -140,8 +140,13 @@ async function serialize(c: DuckDBConnection, sql: string): Promise<SerializeRes
   };
 }
 
-/** `EXPLAIN` then whitespace at the very start: no comment may hide what follows it. */
-const LEADING_EXPLAIN = /^[ \t\r\n]*explain[ \t\r\n]+/i;
+/**
+ * `EXPLAIN` then whitespace at the start, after whitespace and `--` line comments only. A line
+ * comment must end in `\n` or `\r\n`, where every SQL lexer ends it; block comments (which nest
+ * in DuckDB) are not skipped. Where this reading and DuckDB's could differ, it does not match and
+ * the script is refused, so no comment can hide the statement DuckDB would really run.
+ */
+const LEADING_EXPLAIN = /^(?:[ \t\r\n]|--[^\n\r]*\r?\n)*explain[ \t\r\n]+/i;
 
 async function readStatements(c: DuckDBConnection, sql: string, count: number): Promise<unknown[]> {
   const whole = await serialize(c, sql);
