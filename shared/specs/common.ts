@@ -25,7 +25,17 @@ export const PROPERTY_OPERATORS = [
 ] as const;
 export type PropertyOperator = (typeof PROPERTY_OPERATORS)[number];
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/**
+ * Numbers the engine binds as parameters: beyond 2^53 a JavaScript number is no longer exact and
+ * beyond 2^63 it fits no integer column (1e308 was an INTERNAL error), so the spec says so.
+ */
+export const MAX_SPEC_NUMBER = Number.MAX_SAFE_INTEGER;
+const boundedNumber = z
+  .number()
+  .min(-MAX_SPEC_NUMBER, 'a number in a condition is at least -9,007,199,254,740,991')
+  .max(MAX_SPEC_NUMBER, 'a number in a condition is at most 9,007,199,254,740,991');
+
+const scalar = z.union([z.string(), boundedNumber, z.boolean()]);
 
 /**
  * A condition on a property of the event (a column of `events`, or `properties.key` inside its

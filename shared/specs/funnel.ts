@@ -20,10 +20,24 @@ export const WINDOW_SECONDS: Record<(typeof WINDOW_UNITS)[number], number> = {
   month: 2_592_000,
 };
 
-export const windowSchema = z.object({
-  n: z.number().int().min(1, 'the window must be at least 1'),
-  unit: z.enum(WINDOW_UNITS),
-});
+/** Ten years, like the longest relative date range: longer windows overflowed the engine's times. */
+export const MAX_WINDOW_SECONDS = 3_650 * 86_400;
+
+export const windowSchema = z
+  .object({
+    n: z.number().int().min(1, 'the window must be at least 1'),
+    unit: z.enum(WINDOW_UNITS),
+  })
+  .superRefine((w, ctx) => {
+    if (w.n * WINDOW_SECONDS[w.unit] > MAX_WINDOW_SECONDS) {
+      const most = Math.floor(MAX_WINDOW_SECONDS / WINDOW_SECONDS[w.unit]);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['n'],
+        message: `a window is at most 10 years (${most.toLocaleString('en-US')} ${w.unit}s), not ${w.n.toLocaleString('en-US')}`,
+      });
+    }
+  });
 export type FunnelWindow = z.infer<typeof windowSchema>;
 
 export const funnelStepSchema = z.object({
@@ -57,8 +71,8 @@ export const funnelSpecSchema = z
       .array(
         z.object({
           events: eventFilterSchema,
-          from: z.number().int().min(0),
-          to: z.number().int().min(1),
+          from: z.number().int().min(0).max(19, 'a funnel has at most 20 steps'),
+          to: z.number().int().min(1).max(19, 'a funnel has at most 20 steps'),
         }),
       )
       .default([]),
@@ -76,7 +90,7 @@ export const funnelSpecSchema = z
       .extend({
         attribution: z.enum(ATTRIBUTIONS).default('first'),
         /** For attribution 'step': the step (0-based) whose value counts. */
-        step: z.number().int().min(0).optional(),
+        step: z.number().int().min(0).max(19, 'a funnel has at most 20 steps').optional(),
       })
       .optional(),
     /** Periods of "conversion over time" (by entry period). */

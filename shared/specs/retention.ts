@@ -33,7 +33,11 @@ export const retentionSpecSchema = z
      * brackets: returned in any period of each bracket [b_i, b_i+1), the last up to `periods`.
      */
     criterion: z.enum(['on', 'on_or_after', 'brackets']).default('on'),
-    brackets: z.array(z.number().int().min(0)).min(1).max(50).optional(),
+    brackets: z
+      .array(z.number().int().min(0).max(100, 'a bracket starts at period 100 at most'))
+      .min(1)
+      .max(50)
+      .optional(),
     time: z.enum(['calendar', 'rolling']).default('calendar'),
     /** users, or the sum / per-user average of a numeric property of the return events. */
     measure: z.enum(['users', 'sum', 'avg']).default('users'),

@@ -20,7 +20,12 @@ export const stickinessSpecSchema = z
     /** The period the units are counted in. */
     per: z.enum(['day', 'week', 'month']).default('week'),
     /** A unit counts only if the user did at least this many matching events in it. */
-    minEventsPerUnit: z.number().int().min(1).default(1),
+    minEventsPerUnit: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000, 'minEventsPerUnit is at most 1,000,000')
+      .default(1),
     /** Users with at least N units instead of exactly N. */
     cumulative: z.boolean().default(false),
     dateRange: dateRangeSchema,

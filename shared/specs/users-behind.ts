@@ -6,7 +6,7 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('funnel'),
     /** 0-based step. */
-    step: z.number().int().min(0),
+    step: z.number().int().min(0).max(19, 'a funnel has at most 20 steps'),
     /** converted: reached the step; dropped: reached the step before it, not this one. */
     outcome: z.enum(['converted', 'dropped']).default('converted'),
     breakdown: z.string().optional(),
@@ -15,13 +15,13 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
     kind: z.literal('retention'),
     cohort: z.iso.date(),
     /** 0-based column of the grid (period k, or bracket). */
-    column: z.number().int().min(0),
+    column: z.number().int().min(0).max(100, 'a retention grid has at most 101 columns'),
     breakdown: z.string().optional(),
   }),
   z.object({
     kind: z.literal('trends'),
     /** 0-based series of the spec. */
-    series: z.number().int().min(0),
+    series: z.number().int().min(0).max(9, 'a trend has at most 10 series'),
     /** The period as the result labels it ('2024-03-04' or '2024-03-04 13:00'). */
     period: z.string().min(1),
     breakdown: z.string().optional(),
@@ -29,7 +29,7 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('paths'),
     /** The node: its step (0 = anchor, negative before an end event) and event (or "(other)"). */
-    step: z.number().int(),
+    step: z.number().int().min(-10).max(10, 'a path has at most 10 steps'),
     event: z.string().min(1),
   }),
   z.object({
@@ -39,7 +39,7 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('stickiness'),
-    bucket: z.number().int().min(1),
+    bucket: z.number().int().min(1).max(1_000_000),
     period: z.string().min(1).optional(),
   }),
 ]);
