@@ -76,7 +76,7 @@ export async function runAnalysis(
         },
       );
     } catch (error) {
-      throw toApiError(error);
+      throw toApiError(error, { in: 'analysis' });
     }
   });
 }
@@ -142,7 +142,7 @@ export async function usersBehind(
         }
       });
     } catch (error) {
-      throw toApiError(error);
+      throw toApiError(error, { in: 'analysis' });
     }
   });
 }
