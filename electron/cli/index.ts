@@ -4,7 +4,6 @@ import { Command, Option } from 'commander';
 import {
   contract,
   METHOD_NAMES,
-  type ApiClient,
   type CallOptions,
   type MethodName,
 } from '../../shared/api/contract';
@@ -20,73 +19,18 @@ import {
 import { WEEK_STARTS } from '../../shared/api/workspace-types';
 import { resultTable } from '../../shared/specs/result-table';
 import { defaultWorkspacePath, demoWorkspacePath } from '../engine/workspace/default-location';
+import { QUERYABLE_TABLES } from '../engine/workspace/schema';
 import { render, renderJson, type OutputFormat } from './output';
 import { parseEventMap, parseEventRule, parsePositiveInt, parseUserMap } from './parse-options';
-import { progressBar } from './progress';
-import { printImportSummary, printInfo, printPreview, printUsersSummary } from './print';
-
-interface Session {
-  api: ApiClient;
-  options: CallOptions;
-  stop: () => void;
-}
-
-/**
- * Opens the workspace for one command and wires Ctrl-C to cancellation: the first interrupts the
- * running job (which rolls back), a second one quits at once.
- */
-async function openSession(
-  workspace: string | undefined,
-  open: { create: boolean; readOnly: boolean } | null,
-  showProgress: boolean,
-): Promise<Session> {
-  // Loaded here, not at the top: DuckDB's native library takes longer to load than the rest of
-  // the CLI, and `--help` or a usage error needs none of it.
-  const [{ Engine }, { createLocalClient }] = await Promise.all([
-    import('../engine/engine'),
-    import('../engine/local-client'),
-  ]);
-  const engine = new Engine();
-  const api = createLocalClient(engine);
-  const controller = new AbortController();
-  const bar = progressBar(showProgress);
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    bar.stop();
-    process.stderr.write('Cancelling… (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const stop = (): void => {
-    bar.stop();
-    process.off('SIGINT', onSigint);
-    engine.dispose();
-  };
-  try {
-    if (open !== null)
-      await api['workspace.open']({ path: workspace ?? defaultWorkspacePath(), ...open });
-  } catch (error) {
-    stop();
-    throw error;
-  }
-  return { api, options: { signal: controller.signal, onProgress: bar.update }, stop };
-}
-
-async function withSession<T>(
-  workspace: string | undefined,
-  open: { create: boolean; readOnly: boolean } | null,
-  showProgress: boolean,
-  work: (s: Session) => Promise<T>,
-): Promise<T> {
-  const session = await openSession(workspace, open, showProgress);
-  try {
-    return await work(session);
-  } finally {
-    session.stop();
-  }
-}
+import {
+  dataSpan,
+  printError,
+  printImportSummary,
+  printInfo,
+  printPreview,
+  printUsersSummary,
+} from './print';
+import { withSession } from './session';
 
 const workspaceOption = (): Option =>
   new Option(
@@ -167,10 +111,19 @@ Examples:
         ...(opts.delimiter === undefined ? {} : { delimiter: opts.delimiter }),
         ...(header === undefined ? {} : { header }),
       };
+      if (opts.users && opts.preview) {
+        throw new ApiError(
+          'INVALID_REQUEST',
+          '--preview shows how an event export would be read; people files (--users) have no preview. Run `workbench sql` on the workspace after importing, or drop --users.',
+        );
+      }
+      // A preview reads the files, not the workspace: a scratch in-memory one, so it works on
+      // a workspace that does not exist yet (or that the window holds) and creates nothing.
+      const open = opts.preview ? ('scratch' as const) : { create: true, readOnly: false };
       await withSession(
         opts.workspace,
-        { create: !opts.preview, readOnly: false },
-        !opts.json,
+        open,
+        { showProgress: !opts.json, commits: true },
         async (s) => {
           if (opts.users) {
             const summary = await s.api['import.users'](
@@ -199,7 +152,17 @@ Examples:
           }
           const summary = await s.api['import.events'](request, s.options);
           s.stop();
-          process.stdout.write(opts.json ? renderJson(summary) : printImportSummary(summary));
+          // Ctrl-C came too late to cancel (the import had committed): say so, or the analyst
+          // retries and, without insert ids, imports every row twice.
+          const late = s.interrupted()
+            ? 'Already imported: Ctrl-C came after the import was committed, so nothing was cancelled (importing the same files again would add their rows twice).\n'
+            : '';
+          if (opts.json) {
+            process.stderr.write(late);
+            process.stdout.write(renderJson(summary));
+          } else {
+            process.stdout.write(`${late}${printImportSummary(summary)}`);
+          }
         },
       );
     });
@@ -212,7 +175,7 @@ Examples:
     )
     .option('--regenerate', 'generate it again even if it exists', false)
     .option('--users <n>', 'people in the demo product (default 20,000)', parsePositiveInt)
-    .option('--days <n>', 'days of history (default 120, ending today)', parsePositiveInt)
+    .option('--days <n>', 'days of history (default 120, up to yesterday)', parsePositiveInt)
     .option('--seed <n>', 'random seed (default 42)', parsePositiveInt)
     .option('--json', 'print as JSON', false)
     .action(
@@ -225,7 +188,7 @@ Examples:
         json: boolean;
       }) => {
         jsonErrors = opts.json;
-        await withSession(undefined, null, !opts.json, async (s) => {
+        await withSession(undefined, null, { showProgress: !opts.json }, async (s) => {
           const demo = await s.api['workspace.openDemo'](
             {
               regenerate: opts.regenerate,
@@ -244,7 +207,7 @@ Examples:
           }
           const w = JSON.stringify(demo.path);
           process.stdout.write(
-            `${demo.created ? 'Generated' : 'Opened'} the demo workspace: a SaaS product's events, seeded, ending today.\n\n${printInfo(info)}
+            `${demo.created ? 'Generated' : 'Opened'} the demo workspace: a SaaS product's events, seeded, ${dataSpan(info)}.\n\n${printInfo(info)}
 Try:
   npx workbench sql "SELECT event, count(DISTINCT uid) AS users FROM events GROUP BY ALL ORDER BY users DESC" -w ${w}
   npx workbench run spec.json -w ${w}          (spec.json: {"kind": "eventTypes", "from": "YYYY-MM-DD"})
@@ -262,16 +225,26 @@ Try:
     .option('--json', 'print as JSON', false)
     .action(async (opts: { workspace?: string; json: boolean }) => {
       jsonErrors = opts.json;
-      await withSession(opts.workspace, { create: false, readOnly: true }, false, async (s) => {
-        const info = await s.api['workspace.info']({});
-        process.stdout.write(opts.json ? renderJson(info) : printInfo(info));
-      });
+      await withSession(
+        opts.workspace,
+        { create: false, readOnly: true },
+        { showProgress: false },
+        async (s) => {
+          const read = await s.api['workspace.info']({});
+          // A snapshot of a workspace the window holds: name the file the analyst gave.
+          const info =
+            s.snapshot && s.workspacePath !== null
+              ? { ...read, workspace: { ...read.workspace, path: s.workspacePath } }
+              : read;
+          process.stdout.write(opts.json ? renderJson(info) : printInfo(info));
+        },
+      );
     });
 
   program
     .command('sql')
     .description(
-      'Run SQL on the workspace (tables: events, users, sources); read-only unless --write',
+      `Run SQL on the workspace (tables: ${Object.keys(QUERYABLE_TABLES).join(', ')}); read-only unless --write`,
     )
     .argument('<query>', 'SQL text, or @file.sql')
     .addOption(workspaceOption())
@@ -283,6 +256,12 @@ Try:
     .option('--limit <rows>', 'at most this many rows', parsePositiveInt, 10_000)
     .option('--write', 'allow statements that change the workspace', false)
     .option('--out <file>', 'write the result to a file instead of the terminal')
+    .addHelpText(
+      'after',
+      `\nTables:\n${Object.entries(QUERYABLE_TABLES)
+        .map(([name, row]) => `  ${name.padEnd(16)} ${row}`)
+        .join('\n')}\n`,
+    )
     .action(
       async (
         query: string,
@@ -299,7 +278,7 @@ Try:
         await withSession(
           opts.workspace,
           { create: false, readOnly: !opts.write },
-          false,
+          { showProgress: false },
           async (s) => {
             const result = await s.api['sql.query'](
               { sql, write: opts.write, limit: opts.limit },
@@ -338,7 +317,7 @@ Try:
         await withSession(
           opts.workspace,
           { create: false, readOnly: true },
-          opts.format !== 'json',
+          { showProgress: opts.format !== 'json' },
           async (s) => {
             const result = await s.api['analysis.run']({ spec: spec as never }, s.options);
             const text =
@@ -384,7 +363,7 @@ Try:
         await withSession(
           opts.workspace,
           { create: false, readOnly: !writing },
-          false,
+          { showProgress: false },
           async (s) => {
             const summary = writing
               ? await s.api['workspace.updateSettings'](change)
@@ -429,8 +408,8 @@ Try:
         const request = parseJson(text, 'request');
         await withSession(
           opts.workspace,
-          { create: true, readOnly: opts.readOnly },
-          false,
+          { create: !opts.readOnly, readOnly: opts.readOnly },
+          { showProgress: false, commits: method === 'import.events' },
           async (s) => {
             const call = s.api[method as MethodName] as (
               r: unknown,
@@ -493,8 +472,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ApiError) {
-      process.stderr.write(`error [${error.code}]: ${error.message}\n`);
-      if (jsonErrors) process.stdout.write(renderJson({ error: error.toShape() }));
+      const printed = printError(error, jsonErrors, process.stdout.isTTY === true);
+      process.stderr.write(printed.stderr);
+      process.stdout.write(printed.stdout);
       return error.code === 'CANCELLED' ? 130 : 1;
     }
     const code = (error as { code?: string; exitCode?: number }).code;

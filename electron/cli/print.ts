@@ -4,8 +4,10 @@ import type {
   ImportPreview,
   ImportUsersSummary,
 } from '../../shared/api/import-types';
+import type { ApiError } from '../../shared/api/errors';
+import type { EventRule } from '../../shared/api/import-types';
 import type { WorkspaceInfo } from '../../shared/api/workspace-types';
-import { formatBytes, formatCount, renderTable } from './output';
+import { formatBytes, formatCount, renderJson, renderTable } from './output';
 
 const when = (iso: string): string => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
 const names = (files: string[]): string =>
@@ -15,6 +17,22 @@ function lines(rows: [string, string][]): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
 }
+
+const RULE_OPS: Record<EventRule['op'], string> = {
+  equals: '=',
+  startsWith: 'starts with',
+  lessThan: '<',
+  greaterThan: '>',
+};
+
+/** `InvoiceNo starts with "C" → cancellation`, `Quantity < 0 → return`. */
+function describeRule(r: EventRule): string {
+  const value = typeof r.value === 'number' ? String(r.value) : JSON.stringify(r.value);
+  return `${r.column} ${RULE_OPS[r.op]} ${value} → ${r.event}`;
+}
+
+const describeRules = (rules: EventRule[] | undefined): string =>
+  (rules ?? []).map(describeRule).join('; ') || '-';
 
 export function printImportSummary(s: ImportEventsSummary): string {
   const skipped: string[] = [];
@@ -39,6 +57,8 @@ export function printImportSummary(s: ImportEventsSummary): string {
       'mapping',
       `user ${user}, event ${s.mapping.event ?? `"${s.mapping.eventName ?? ''}"`}, time ${s.mapping.timestamp}${s.mapping.insertId ? `, insert id ${s.mapping.insertId}` : ''}`,
     ],
+    // Rules rename events (a transaction export's cancellations): the counts below depend on them.
+    ['event rules', describeRules(s.mapping.eventRules)],
     ['properties', s.properties.length === 0 ? '-' : s.properties.map((p) => p.name).join(', ')],
   ];
   return `Imported ${formatCount(s.rowsImported)} events from ${names(s.files)} (${s.preset} preset, ${s.mode}) in ${s.seconds.toFixed(1)} s
@@ -143,11 +163,7 @@ export function printPreview(p: ImportPreview): string {
 ${lines([
   ['user id', (m.userId ?? []).join(' / ') || '(not found)'],
   ['event', m.event ?? `"${m.eventName ?? ''}" (constant)`],
-  [
-    'rules',
-    (m.eventRules ?? []).map((r) => `${r.column} ${r.op} ${r.value} → ${r.event}`).join('; ') ||
-      '-',
-  ],
+  ['event rules', describeRules(m.eventRules)],
   [
     'timestamp',
     `${m.timestamp || '(not found)'}${m.timestampFormat ? ` (${m.timestampFormat})` : ''}`,
@@ -163,4 +179,44 @@ ${lines([
   const shown = p.columns.slice(0, 8);
   const title = p.problem === undefined ? 'First rows as stored' : 'First rows of the file';
   return `${header}${problem}\n\n${renderTable({ columns: shown, rows: p.rows }, `${title}${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
+}
+
+/** The day of an instant in a time zone (the workspace's: the days its analyses cut), YYYY-MM-DD. */
+export function localDay(iso: string, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(iso));
+}
+
+/**
+ * The span of a workspace's data in its own days, "120 days up to 2024-05-31": what the data
+ * holds, whatever today is (the demo's history ends the day before it was generated).
+ */
+export function dataSpan(info: WorkspaceInfo): string {
+  if (info.range === null) return 'no events yet';
+  const zone = info.workspace.settings.timezone;
+  const first = localDay(info.range.from, zone);
+  const last = localDay(info.range.to, zone);
+  const days = Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1;
+  return `${formatCount(days)} day${days === 1 ? '' : 's'} up to ${last}`;
+}
+
+/**
+ * What an error prints: a line for people on stderr and, where the command's output is JSON
+ * (`call`, `--json`), the error's shape on stdout for the script reading it. When stdout is the
+ * terminal itself, a person would read the same error twice: the line alone is printed.
+ */
+export function printError(
+  error: ApiError,
+  json: boolean,
+  stdoutIsTerminal: boolean,
+): { stdout: string; stderr: string } {
+  return {
+    stderr: `error [${error.code}]: ${error.message}\n`,
+    stdout: json && !stdoutIsTerminal ? renderJson({ error: error.toShape() }) : '',
+  };
 }

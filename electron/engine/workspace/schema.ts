@@ -65,17 +65,22 @@ export const CREATE_SCHEMA = [
  */
 export const HASH_PROBE_TEXT = 'retention-workbench insert key';
 
+/**
+ * The tables an analyst queries (`workbench sql`, the SQL view), each with what one row is: the
+ * one list that the CLI's help prints and the README names (a test holds them to it).
+ */
+export const QUERYABLE_TABLES = {
+  events: 'one per event: uid, ts (UTC), event, session_id, then the properties',
+  users: 'one per user: uid, user_id, first_seen, last_seen, event_count, identities',
+  session_facts: 'one per session: session_id, uid, started, events, duration (s)',
+  user_days: 'one per user and UTC day with events: uid, day, events, last_ts',
+  sources: 'one per import: files, preset, mapping, rows read and imported, skipped',
+  saved_specs: 'saved analyses and segments: id, kind, name, spec (JSON)',
+  segment_members: 'members of static segments: segment_id, uid',
+} as const;
+
 /** Tables every workspace has; anything else in the file is the analyst's own. */
-export const WORKSPACE_TABLES = [
-  'workbench_meta',
-  'events',
-  'users',
-  'user_days',
-  'session_facts',
-  'sources',
-  'saved_specs',
-  'segment_members',
-];
+export const WORKSPACE_TABLES = ['workbench_meta', ...Object.keys(QUERYABLE_TABLES)];
 
 /** Columns of `users` that the engine maintains; identity imports add any others. */
 export const USER_FACT_COLUMNS = ['uid', 'user_id', 'first_seen', 'last_seen', 'event_count'];

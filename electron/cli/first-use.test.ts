@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../engine/engine';
+import { createLocalClient } from '../engine/local-client';
+import { QUERYABLE_TABLES } from '../engine/workspace/schema';
+
+/** The CLI as a newcomer meets it: previews, typos, repeated downloads, the window open. */
+const BIN = path.resolve(import.meta.dirname, '../../bin/workbench.js');
+const README = path.resolve(import.meta.dirname, '../../README.md');
+let dir: string;
+let tmp: string;
+
+function workbench(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    // TMPDIR: a temp folder of this test's own, so leftovers (snapshots) can be seen.
+    env: { ...process.env, WORKBENCH_HOME: path.join(dir, 'home'), TMPDIR: tmp, ...env },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const ORDERS =
+  'InvoiceNo,InvoiceDate,CustomerID,Quantity\n1,2024-01-01 10:00:00,7.0,2\nC2,2024-01-02 10:00:00,7.0,-1\n4,2024-01-04 10:00:00,8.0,5\n';
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-first-use-'));
+  tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp);
+  // A browser saves a second download of events.csv as 'events (1).csv'.
+  writeFileSync(path.join(dir, 'orders (1).csv'), ORDERS);
+  writeFileSync(path.join(dir, 'bad.csv'), 'InvoiceNo,InvoiceDate,CustomerID\n1,not a date,7\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('import as a newcomer runs it', () => {
+  it('previews a file for a workspace that does not exist yet, creating nothing', () => {
+    const ws = path.join(dir, 'new.duckdb');
+    const r = workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws, '--preview']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('detected preset transactions');
+    expect(r.stdout).toContain('InvoiceNo starts with "C" → cancellation');
+    expect(existsSync(ws)).toBe(false);
+    expect(existsSync(`${ws}.wal`)).toBe(false);
+  });
+
+  it('removes the workspace file it created when the import fails', () => {
+    const ws = path.join(dir, 'failed.duckdb');
+    const r = workbench(['import', path.join(dir, 'bad.csv'), '-w', ws]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error [');
+    expect(existsSync(ws)).toBe(false);
+    expect(existsSync(`${ws}.wal`)).toBe(false);
+  });
+
+  it('imports a file whose name reads as a glob, and says which event rule it applied', () => {
+    const ws = path.join(dir, 'orders.duckdb');
+    const r = workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Imported 3 events');
+    expect(r.stdout).toMatch(/event rules\s+InvoiceNo starts with "C" → cancellation/);
+    // A failed import into a workspace that existed leaves it, and its events, alone.
+    expect(workbench(['import', path.join(dir, 'bad.csv'), '-w', ws]).code).toBe(1);
+    expect(existsSync(ws)).toBe(true);
+    const info = JSON.parse(workbench(['info', '-w', ws, '--json']).stdout);
+    expect(info.events).toBe(3);
+  });
+
+  it('refuses --preview of people rather than importing them', () => {
+    const ws = path.join(dir, 'people.duckdb');
+    const r = workbench([
+      'import',
+      path.join(dir, 'orders (1).csv'),
+      '-w',
+      ws,
+      '--users',
+      '--preview',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--preview');
+    expect(existsSync(ws)).toBe(false);
+  });
+});
+
+describe('a workspace the window holds open', () => {
+  it('is read by info, sql and run from a snapshot; writes are refused with what to do', async () => {
+    const ws = path.join(dir, 'held.duckdb');
+    expect(workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]).code).toBe(0);
+    // This test process plays the window: it holds the workspace open for writing.
+    const engine = new Engine({ ...process.env, WORKBENCH_HOME: path.join(dir, 'window-home') });
+    try {
+      await createLocalClient(engine)['workspace.open']({ path: ws });
+      const info = workbench(['info', '-w', ws, '--json']);
+      expect(info.code, info.stderr).toBe(0);
+      expect(info.stderr).toContain('reading a copy');
+      expect(JSON.parse(info.stdout)).toMatchObject({ events: 3, workspace: { path: ws } });
+      const sql = workbench([
+        'sql',
+        'SELECT count(*) AS n FROM events',
+        '-w',
+        ws,
+        '--format',
+        'csv',
+      ]);
+      expect(sql.code, sql.stderr).toBe(0);
+      expect(sql.stdout).toBe('n\n3\n');
+      const spec = path.join(dir, 'spec.json');
+      writeFileSync(spec, JSON.stringify({ kind: 'eventTypes' }));
+      expect(workbench(['run', spec, '-w', ws]).code).toBe(0);
+
+      const write = workbench(['sql', 'DELETE FROM events', '-w', ws, '--write']);
+      expect(write.code).toBe(1);
+      expect(write.stderr).toContain('WORKSPACE_LOCKED');
+      // Snapshots are removed afterwards and stay out of the recent workspaces list.
+      expect(readdirSync(tmp)).toEqual([]);
+      const recent = path.join(dir, 'home', 'recent-workspaces.json');
+      expect(readFileSync(recent, 'utf8')).not.toContain('workbench-snapshot-');
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
+describe('what the CLI says', () => {
+  it('prints an error once to a person and as JSON to a script', () => {
+    const r = workbench([
+      'call',
+      'analysis.run',
+      '{"spec":{"kind":"nope"}}',
+      '-w',
+      path.join(dir, 'c.duckdb'),
+    ]);
+    expect(r.code).toBe(1);
+    // stdout is a pipe here (a script): the JSON is there, the line for people on stderr.
+    expect(JSON.parse(r.stdout).error.code).toBe('INVALID_REQUEST');
+    expect(r.stderr.match(/error \[INVALID_REQUEST\]/g)).toHaveLength(1);
+    // A call that failed leaves no workspace behind either.
+    expect(existsSync(path.join(dir, 'c.duckdb'))).toBe(false);
+  });
+
+  it('names every queryable table of the schema in sql --help and in the README', () => {
+    const help = workbench(['sql', '--help']).stdout;
+    const readmeLine = readFileSync(README, 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('# SQL (tables:'));
+    for (const table of Object.keys(QUERYABLE_TABLES)) {
+      expect(help).toMatch(new RegExp(`^  ${table} `, 'm'));
+      expect(readmeLine).toContain(table);
+    }
+  });
+
+  it('says how many days the demo holds, up to the last day of its data', () => {
+    const ws = path.join(dir, 'demo.duckdb');
+    const now = { WORKBENCH_NOW: '2024-03-15T12:00:00Z' };
+    const demo = workbench(['demo', '-w', ws, '--users', '40', '--days', '5'], now);
+    expect(demo.code, demo.stderr).toBe(0);
+    const last = workbench(
+      ['sql', "SELECT strftime(max(ts), '%Y-%m-%d') AS d FROM events", '-w', ws, '--format', 'csv'],
+      now,
+    ).stdout.split('\n')[1];
+    expect(demo.stdout).toContain(`up to ${last}.`);
+    expect(demo.stdout).not.toContain('today');
+  });
+});
