@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
@@ -56,6 +56,13 @@ export class Workspace {
       );
     }
     if (!exists) await mkdir(path.dirname(absolute), { recursive: true });
+    if (exists && absolute !== ':memory:' && !options.readOnly) {
+      // DuckDB writes the file and a .wal beside it; without that right its open fails with
+      // a message that read as "not a workspace". Such a file is opened read-only instead.
+      const reason = await notWritable(absolute);
+      if (reason !== undefined) options = { ...options, readOnly: true };
+      readOnlyBecause.set(absolute, reason);
+    }
 
     let instance: DuckDBInstance;
     try {
@@ -158,9 +165,8 @@ export class Workspace {
     const read = async (c: DuckDBConnection): Promise<WorkspaceSettings> => {
       const rows = await queryRows(c, `SELECT value FROM workbench_meta WHERE key = 'settings'`);
       const raw = rows[0]?.value;
-      const parsed = workspaceSettingsSchema.safeParse(
-        typeof raw === 'string' ? { ...DEFAULT_SETTINGS, ...JSON.parse(raw) } : DEFAULT_SETTINGS,
-      );
+      const stored = typeof raw === 'string' ? storedSettings(raw, this.path) : {};
+      const parsed = workspaceSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...stored });
       return parsed.success ? parsed.data : DEFAULT_SETTINGS;
     };
     return connection ? read(connection) : this.use(read);
@@ -281,7 +287,8 @@ export class Workspace {
     if (this.readOnly) {
       throw new ApiError(
         'READ_ONLY',
-        `${this.path} is open read-only. Reopen it for writing (CLI: --write) to change it.`,
+        readOnlyBecause.get(this.path) ??
+          `${this.path} is open read-only. Reopen it for writing (CLI: --write) to change it.`,
       );
     }
   }
@@ -300,6 +307,65 @@ export class Workspace {
     this.closed = true;
     this.instance.closeSync();
   }
+}
+
+/** Why a workspace that exists was opened read-only (no write permission), by path. */
+const readOnlyBecause = new Map<string, string | undefined>();
+
+/**
+ * Whether this process may write the workspace file and create its .wal beside it, tried for
+ * real: access(2) answers for the real user, not the effective one DuckDB writes as.
+ */
+async function notWritable(file: string): Promise<string | undefined> {
+  const denied = (e: unknown): boolean =>
+    ['EACCES', 'EPERM', 'EROFS'].includes((e as NodeJS.ErrnoException).code ?? '');
+  const readOnly = (what: string): string =>
+    `${file} is read-only: you have no permission to write ${what}, so it was opened read-only. Make it writable (chmod u+w), or copy it to a folder of yours, to change it.`;
+  try {
+    await (await open(file, 'r')).close();
+  } catch (error) {
+    if (!denied(error)) return undefined;
+    throw new ApiError(
+      'UNREADABLE_FILE',
+      `${file} cannot be read: you have no permission to read it. Check its permissions (ls -l), or ask its owner for a copy.`,
+      { path: file },
+    );
+  }
+  try {
+    await (await open(file, 'r+')).close();
+  } catch (error) {
+    return denied(error) ? readOnly('the file') : undefined;
+  }
+  try {
+    await rmdir(await mkdtemp(path.join(path.dirname(file), '.workbench-write-check-')));
+  } catch (error) {
+    return denied(error) ? readOnly(`its folder ${path.dirname(file)}`) : undefined;
+  }
+  return undefined;
+}
+
+const warnedSettings = new Set<string>();
+
+/**
+ * The stored settings row as an object. A row that is not one (hand-edited, damaged) must not
+ * make the workspace unopenable: the defaults apply, with a warning, until settings are saved.
+ */
+function storedSettings(raw: string, file: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // Reported below, like any other unreadable row.
+  }
+  if (!warnedSettings.has(file)) {
+    warnedSettings.add(file);
+    process.emitWarning(
+      `${file}: the stored settings are not readable (${raw.slice(0, 60)}); using the defaults. Save the settings to replace them.`,
+    );
+  }
+  return {};
 }
 
 export async function assertTimezone(c: DuckDBConnection, zone: string): Promise<void> {
