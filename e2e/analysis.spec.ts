@@ -188,7 +188,7 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
   // The second step's bar: the users behind it, as many as the bar says.
   const users = await ws.call('analysis.users', {
     spec,
-    select: { kind: 'funnel', step: 1, outcome: 'converted' },
+    select: { kind: 'funnel', step: 2, outcome: 'converted' },
   });
   expect((users.value as { total: number }).total).toBe(second);
   const chart = page.getByRole('img', { name: 'Funnels chart' });

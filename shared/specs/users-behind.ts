@@ -5,8 +5,15 @@ import { LIFECYCLE_STATUSES } from './lifecycle';
 export const userSelectionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('funnel'),
-    /** 0-based step. */
-    step: z.number().int().min(0).max(19, 'a funnel has at most 20 steps'),
+    /**
+     * The step, numbered from 1 as the result's `step` column, `workbench run` and the window
+     * number them (1 = the first step).
+     */
+    step: z
+      .number()
+      .int()
+      .min(1, 'funnel steps are numbered from 1, as in the result')
+      .max(20, 'a funnel has at most 20 steps'),
     /** converted: reached the step; dropped: reached the step before it, not this one. */
     outcome: z.enum(['converted', 'dropped']).default('converted'),
     breakdown: z.string().optional(),

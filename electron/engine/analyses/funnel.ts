@@ -12,6 +12,7 @@ import {
   type FunnelStepResult,
   type TimeToConvert,
 } from '../../../shared/specs/funnel';
+import { ApiError } from '../../../shared/api/errors';
 import { queryRows, type Row } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { scanFunnelUnits } from './funnel-stream';
@@ -407,12 +408,21 @@ export function funnelUsers(
   spec: FunnelSpec,
   pick: { step: number; outcome: 'converted' | 'dropped'; breakdown?: string },
 ): UidQuery {
+  // Selections number steps from 1, as the result table does; the SQL indexes them from 0.
+  const step = pick.step - 1;
+  if (step >= spec.steps.length) {
+    throw new ApiError(
+      'INVALID_REQUEST',
+      `select.step ${pick.step}: the funnel has ${spec.steps.length} steps, numbered 1 to ${spec.steps.length}.`,
+      { step: pick.step, steps: spec.steps.length },
+    );
+  }
   const { sql, params, required } = funnelUnitsSql(ctx, spec);
-  const reached = reachedSql(spec, required, pick.step);
+  const reached = reachedSql(spec, required, step);
   const condition =
     pick.outcome === 'converted'
       ? reached
-      : `(${reachedSql(spec, required, previousStep(spec, required, pick.step))}) AND NOT (${reached})`;
+      : `(${reachedSql(spec, required, previousStep(spec, required, step))}) AND NOT (${reached})`;
   const group = pick.breakdown === undefined ? '' : ` AND grp = ${params.bind(pick.breakdown)}`;
   return { sql: `SELECT DISTINCT uid FROM (${sql}) WHERE ${condition}${group}`, params };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import type { FunnelResult } from '../../../shared/specs/funnel';
+import { resultTable } from '../../../shared/specs/result-table';
 import type { RetentionResult } from '../../../shared/specs/retention';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
@@ -51,18 +52,34 @@ describe('users behind a number', () => {
       interval: 'week',
     };
     const result = (await ws.api['analysis.run']({ spec })) as FunnelResult;
-    const steps = result.groups[0]?.steps ?? [];
-    for (const [i, step] of steps.entries()) {
-      expect((await users(spec, { kind: 'funnel', step: i, outcome: 'converted' })).total).toBe(
-        step.count,
+    // Step by step as `workbench run` prints them (its `step` column, numbered from 1): the
+    // selection names a step by that same number.
+    const rows = resultTable(result).rows;
+    expect(rows.map((r) => r.step)).toEqual([1, 2, 3]);
+    for (const row of rows) {
+      const step = Number(row.step);
+      expect((await users(spec, { kind: 'funnel', step, outcome: 'converted' })).total).toBe(
+        row.users,
       );
-      if (i > 0)
-        expect((await users(spec, { kind: 'funnel', step: i, outcome: 'dropped' })).total).toBe(
-          step.dropped,
+      if (step > 1)
+        expect((await users(spec, { kind: 'funnel', step, outcome: 'dropped' })).total).toBe(
+          row.dropped,
         );
     }
+    await expect(
+      users(spec, { kind: 'funnel', step: 0, outcome: 'converted' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('numbered from 1'),
+    });
+    await expect(
+      users(spec, { kind: 'funnel', step: 4, outcome: 'converted' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('numbered 1 to 3'),
+    });
     // A converted user really did both events, the second after the first.
-    const converted = await users(spec, { kind: 'funnel', step: 2, outcome: 'converted' });
+    const converted = await users(spec, { kind: 'funnel', step: 3, outcome: 'converted' });
     const first = converted.users[0]?.user_id ?? '';
     const events = await ws.rows(
       `SELECT e.event FROM events e JOIN users u USING (uid) WHERE u.user_id = '${first.replaceAll("'", "''")}' AND e.event IN ('signed_up', 'project_created') ORDER BY e.ts`,

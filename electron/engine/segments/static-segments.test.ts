@@ -46,12 +46,12 @@ describe('static segments', () => {
     const converted = await ws.api['segments.createStatic']({
       name: 'Bought within a week',
       spec: funnel,
-      select: { kind: 'funnel', step: 1, outcome: 'converted' },
+      select: { kind: 'funnel', step: 2, outcome: 'converted' },
     });
     const dropped = await ws.api['segments.createStatic']({
       name: 'Opened, never bought',
       spec: funnel,
-      select: { kind: 'funnel', step: 1, outcome: 'dropped' },
+      select: { kind: 'funnel', step: 2, outcome: 'dropped' },
     });
     expect([converted.members, dropped.members]).toEqual([2, 1]);
     expect(converted.segment).toMatchObject({ kind: 'segment', name: 'Bought within a week' });

@@ -14,7 +14,7 @@ const SHOWN = 1_000;
 export function selectionLabel(select: UserSelection): string {
   switch (select.kind) {
     case 'funnel':
-      return `${select.outcome === 'dropped' ? 'Dropped before' : 'Reached'} step ${select.step + 1}${select.breakdown ? ` (${select.breakdown})` : ''}`;
+      return `${select.outcome === 'dropped' ? 'Dropped before' : 'Reached'} step ${select.step}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'retention':
       return `Cohort ${select.cohort}, column ${select.column}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'trends':

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
 import type { TrendsResult } from '../../../shared/specs/trends';
 import { selectionOfCell } from './cell-selection';
@@ -29,6 +30,44 @@ describe('users behind a grid cell', () => {
       breakdown: 'pro',
     });
     expect(selectionOfCell(result, second, 'total')).toBeNull();
+  });
+
+  it('names a funnel step by the number the grid shows (from 1), as the CLI and engine do', () => {
+    const time = { mean: null, median: null, p25: null, p75: null, p95: null, histogram: [] };
+    const step = (label: string, count: number, dropped: number) => ({
+      label,
+      optional: false,
+      count,
+      fromFirst: count / 10,
+      fromPrevious: count / 10,
+      dropped,
+      fromPreviousTime: time,
+      fromFirstTime: time,
+    });
+    const result: FunnelResult = {
+      kind: 'funnel',
+      timezone: 'UTC',
+      countBy: 'users',
+      histogramEdges: [0],
+      groups: [{ steps: [step('open', 10, 0), step('buy', 4, 6)] }],
+      overTime: [],
+      sampled: null,
+    };
+    const [first, second] = gridTable(result).rows;
+    if (first === undefined || second === undefined) throw new Error('no rows');
+    expect(second.step).toBe(2);
+    expect(selectionOfCell(result, second, 'users')).toEqual({
+      kind: 'funnel',
+      step: 2,
+      outcome: 'converted',
+    });
+    expect(selectionOfCell(result, second, 'dropped')).toEqual({
+      kind: 'funnel',
+      step: 2,
+      outcome: 'dropped',
+    });
+    // Nobody drops at the first step.
+    expect(selectionOfCell(result, first, 'dropped')).toBeNull();
   });
 
   it('maps lifecycle counts to their status, not the quick ratio', () => {

@@ -21,10 +21,11 @@ export function selectionOfCell(
     typeof row.breakdown === 'string' && row.breakdown !== '' ? { breakdown: row.breakdown } : {};
   switch (result.kind) {
     case 'funnel': {
-      const step = Number(row.step) - 1;
+      // The row's step as the grid shows it: selections number steps from 1 too.
+      const step = Number(row.step);
       if (column === result.countBy)
         return { kind: 'funnel', step, outcome: 'converted', ...breakdown };
-      if (column === 'dropped' && step > 0)
+      if (column === 'dropped' && step > 1)
         return { kind: 'funnel', step, outcome: 'dropped', ...breakdown };
       return null;
     }

@@ -49,7 +49,8 @@ describe('chart options', () => {
       ['converted', [10, 4]],
       ['dropped', [0, 6]],
     ]);
-    expect(series[1]?.data[1]?.selection).toEqual({ kind: 'funnel', step: 1, outcome: 'dropped' });
+    // Steps are numbered from 1 in selections, as in the grid: the second bar is step 2.
+    expect(series[1]?.data[1]?.selection).toEqual({ kind: 'funnel', step: 2, outcome: 'dropped' });
     expect(series[1]?.data[0]?.selection).toBeUndefined();
   });
 

@@ -115,7 +115,7 @@ export function funnelOption(r: FunnelResult): ChartOption {
           value: s.count,
           selection: {
             kind: 'funnel',
-            step: i,
+            step: i + 1,
             outcome: 'converted',
             ...(g.breakdown === undefined ? {} : { breakdown: g.breakdown }),
           },
@@ -134,7 +134,7 @@ export function funnelOption(r: FunnelResult): ChartOption {
             : {
                 selection: {
                   kind: 'funnel',
-                  step: i,
+                  step: i + 1,
                   outcome: 'dropped',
                   ...(g.breakdown === undefined ? {} : { breakdown: g.breakdown }),
                 },
