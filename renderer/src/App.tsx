@@ -5,7 +5,8 @@ import { Context, type AppContext } from './app-context';
 import { ErrorNote } from './components/ErrorNote';
 import { JobStore } from './lib/jobs';
 import { JobTray } from './shell/JobTray';
-import { AnalysisView } from './analysis/AnalysisView';
+import { AnalysisView, forgetStoredSpec } from './analysis/AnalysisView';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import type { AnalysisKind } from './analysis/defaults';
 import { Placeholder } from './shell/Placeholder';
 import { initialView, rememberView } from './shell/last-view';
@@ -96,6 +97,7 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
 
   const context: AppContext = { connection, api, jobs, info, refresh, theme, navigate };
   const current = viewById(view);
+  const analysisKind = ANALYSIS_VIEWS[current.id];
   return (
     <Context.Provider value={context}>
       <div className="app">
@@ -116,20 +118,29 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
           </header>
           <main className="content">
             <ErrorNote error={error} title="Could not read the workspace" />
-            {info !== null && current.id === 'data' && (
-              <DataView {...(detail.files === undefined ? {} : { files: detail.files })} />
-            )}
-            {info !== null && current.id === 'events' && (
-              <EventsView
-                key={detail.userId ?? ''}
-                {...(detail.userId === undefined ? {} : { userId: detail.userId })}
-              />
-            )}
-            {info !== null && current.id === 'sql' && <SqlView />}
-            {info !== null && ANALYSIS_VIEWS[current.id] !== undefined && (
-              <AnalysisView key={current.id} kind={ANALYSIS_VIEWS[current.id] ?? 'trends'} />
-            )}
-            {!current.built && <Placeholder view={current} />}
+            {/* A view that throws shows its error here; the rail and the other views go on. */}
+            <ErrorBoundary
+              key={current.id}
+              title={`The ${current.label} view failed`}
+              {...(analysisKind === undefined
+                ? {}
+                : { onReset: () => forgetStoredSpec(analysisKind) })}
+            >
+              {info !== null && current.id === 'data' && (
+                <DataView {...(detail.files === undefined ? {} : { files: detail.files })} />
+              )}
+              {info !== null && current.id === 'events' && (
+                <EventsView
+                  key={detail.userId ?? ''}
+                  {...(detail.userId === undefined ? {} : { userId: detail.userId })}
+                />
+              )}
+              {info !== null && current.id === 'sql' && <SqlView />}
+              {info !== null && analysisKind !== undefined && (
+                <AnalysisView key={current.id} kind={analysisKind} />
+              )}
+              {!current.built && <Placeholder view={current} />}
+            </ErrorBoundary>
           </main>
         </div>
         <JobTray />

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ECharts } from 'echarts/core';
 import type { SavedSpec } from '../../../shared/api/workspace-types';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
+import { parseAnalysisSpec } from '../../../shared/specs/parse-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 import { useApp } from '../app-context';
 import { Chart } from '../components/Chart';
@@ -23,33 +24,38 @@ import {
 import { download, toCsv } from './csv';
 import { defaultSpec, type AnalysisKind } from './defaults';
 import { describeSpec } from './describe';
+import { KIND_TITLES } from './import-spec';
 import { gridTable, ResultGrid } from './ResultGrid';
 import { SavedBar } from './SavedBar';
 import { useAnalysis } from './use-analysis';
 import { UsersPanel } from './UsersPanel';
 import './analysis.css';
 
-const TITLES: Record<AnalysisKind, string> = {
-  trends: 'Trends',
-  funnel: 'Funnels',
-  retention: 'Retention',
-  lifecycle: 'Lifecycle',
-  stickiness: 'Stickiness',
-  paths: 'Paths',
-  sessions: 'Sessions',
-};
+const TITLES: Record<AnalysisKind, string> = KIND_TITLES;
 
 const storageKey = (kind: AnalysisKind): string => `workbench.spec.${kind}`;
 
-/** The spec the view reopens with: the last one edited here, else a default from the data. */
+/**
+ * The spec the view reopens with: the last one edited here, else a default from the data. What
+ * storage holds is checked like any spec from outside: one written by an older version (or
+ * edited by hand) must not crash the view on every start.
+ */
 function initialSpec(kind: AnalysisKind, fallback: AnalysisSpec): AnalysisSpec {
   try {
-    const saved = JSON.parse(
-      localStorage.getItem(storageKey(kind)) ?? 'null',
-    ) as AnalysisSpec | null;
-    return saved?.kind === kind ? saved : fallback;
+    const stored: unknown = JSON.parse(localStorage.getItem(storageKey(kind)) ?? 'null');
+    const parsed = parseAnalysisSpec(stored, { unknownKeys: 'drop' });
+    return parsed.ok && parsed.spec.kind === kind ? parsed.spec : fallback;
   } catch {
     return fallback;
+  }
+}
+
+/** The view starts from its defaults next time (its error boundary's reset). */
+export function forgetStoredSpec(kind: AnalysisKind): void {
+  try {
+    localStorage.removeItem(storageKey(kind));
+  } catch {
+    // Storage blocked: nothing was stored either.
   }
 }
 

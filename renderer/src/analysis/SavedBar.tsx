@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SavedSpec } from '../../../shared/api/workspace-types';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
+import { parseAnalysisSpec } from '../../../shared/specs/parse-spec';
 import { useApp } from '../app-context';
 import { ErrorNote } from '../components/ErrorNote';
 import { download } from './csv';
+import { importSpec } from './import-spec';
 
 /**
  * Saved analyses of this kind: save (or update the open one), open, rename, duplicate, delete;
@@ -22,6 +24,7 @@ export function SavedBar({
   const [list, setList] = useState<SavedSpec[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [importError, setImportError] = useState<unknown>(null);
   const [open, setOpen] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [newName, setNewName] = useState('');
@@ -112,7 +115,14 @@ export function SavedBar({
                     type="button"
                     className="link"
                     onClick={() => {
-                      onOpen(s.spec as AnalysisSpec, s);
+                      // Saved rows come from anywhere (the CLI, an older version): checked too.
+                      const parsed = parseAnalysisSpec(s.spec, { unknownKeys: 'drop' });
+                      if (parsed.ok) {
+                        setError(null);
+                        onOpen(parsed.spec, s);
+                      } else {
+                        setError({ message: `${s.name}: ${parsed.message}` });
+                      }
                       setOpen(false);
                     }}
                   >
@@ -184,23 +194,24 @@ export function SavedBar({
           accept=".json,application/json"
           aria-label="Import spec"
           onChange={(e) => {
-            const file = e.target.files?.[0];
+            const input = e.currentTarget;
+            const file = input.files?.[0];
+            // Cleared, so that choosing the same file again (after fixing it) is a change too.
+            input.value = '';
             if (file === undefined) return;
-            void file.text().then((text) => {
-              try {
-                const parsed = JSON.parse(text) as AnalysisSpec;
-                if (parsed.kind !== spec.kind)
-                  throw new Error(
-                    `This is a ${String(parsed.kind)} spec; open it in the ${String(parsed.kind)} view.`,
-                  );
-                onOpen(parsed, null);
-              } catch (err) {
-                setError(err);
-              }
-            });
+            setImportError(null);
+            file.text().then(
+              (text) => {
+                const imported = importSpec(file.name, text, spec.kind);
+                if (imported.ok) onOpen(imported.spec, null);
+                else setImportError({ message: imported.message });
+              },
+              (err: unknown) => setImportError(err),
+            );
           }}
         />
       </label>
+      <ErrorNote error={importError} title="The spec could not be imported" />
       <ErrorNote error={error} title="Saved analyses" />
     </div>
   );

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ANALYSIS_KINDS, parseAnalysisSpec } from './parse-spec';
+
+// The shape of docs/specs/funnel.json: every defaulted field left out, as a person writes it.
+const funnel = {
+  kind: 'funnel',
+  steps: [{ events: { event: 'signed_up' } }, { events: { event: 'plan_upgraded' } }],
+  dateRange: { type: 'relative', last: 60, unit: 'day' },
+  breakdown: { property: 'experiment_variant', attribution: 'first' },
+};
+
+describe('parseAnalysisSpec', () => {
+  it('completes a hand-written spec with the defaults the builders rely on', () => {
+    const parsed = parseAnalysisSpec(funnel);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.spec.kind !== 'funnel') return;
+    // What the raw JSON lacked, and the view crashed on.
+    expect(parsed.spec.filters).toEqual([]);
+    expect(parsed.spec.steps.map((s) => s.events.where)).toEqual([[], []]);
+    expect(parsed.spec.version).toBe(1);
+  });
+
+  it('names the problem of a spec that is not one, of each kind of wrong', () => {
+    const message = (value: unknown) => {
+      const parsed = parseAnalysisSpec(value);
+      return parsed.ok ? 'ok' : parsed.message;
+    };
+    expect(message([1, 2])).toMatch(/^This is not an analysis spec: a JSON object with a "kind"/);
+    expect(message({ steps: [] })).toBe(
+      `The spec has no "kind"; it is one of: ${ANALYSIS_KINDS.join(', ')}.`,
+    );
+    expect(message({ kind: 'cohorts' })).toMatch(
+      /^"cohorts" is not a kind of analysis; the kinds are: eventTypes, trends/,
+    );
+    expect(message({ ...funnel, dateRange: { type: 'relative', last: 0, unit: 'day' } })).toBe(
+      'The funnel spec has a problem: dateRange.last: Too small: expected number to be >=1.',
+    );
+    expect(
+      message({
+        ...funnel,
+        breakdwon: {},
+        steps: [{ events: { event: 'a', wher: [] } }, funnel.steps[1]],
+      }),
+    ).toBe(
+      'The funnel spec has 2 problems: steps.0.events.wher: not a field of a funnel spec; breakdwon: not a field of a funnel spec.',
+    );
+  });
+
+  it('drops rather than refuses unknown keys when asked (what the app itself stored)', () => {
+    const parsed = parseAnalysisSpec({ ...funnel, legacy: true }, { unknownKeys: 'drop' });
+    expect(parsed.ok && 'legacy' in parsed.spec).toBe(false);
+    expect(parsed.ok).toBe(true);
+  });
+});

@@ -1,0 +1,82 @@
+import { analysisSpecSchema, type AnalysisKind, type AnalysisSpec } from './analysis-spec';
+
+/** Every kind of analysis spec, in the union's order. */
+export const ANALYSIS_KINDS: readonly AnalysisKind[] = analysisSpecSchema.options.map(
+  (option) => option.shape.kind.value,
+);
+
+export type SpecParse =
+  { ok: true; spec: AnalysisSpec } | { ok: false; message: string; issues: string[] };
+
+/**
+ * A spec from outside the builder (an imported file, a saved row, the browser's storage) as the
+ * builder may edit it: checked against the schema of its own kind, defaults filled in. Raw JSON
+ * must never reach the builders: a file that omits a defaulted list (`filters`, an event's
+ * `where`) would otherwise crash the view on `.length` of undefined. Keys the schema does not
+ * know are refused by name rather than dropped, so a typo (`"breakdwon"`) is not silently lost.
+ */
+export function parseAnalysisSpec(
+  value: unknown,
+  options: {
+    /** `drop`: for what the app itself wrote (a key an older version used is no reason to lose it). */
+    unknownKeys?: 'refuse' | 'drop';
+  } = {},
+): SpecParse {
+  const kinds = ANALYSIS_KINDS.join(', ');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return refuse(
+      `This is not an analysis spec: a JSON object with a "kind" (${kinds}) is expected.`,
+    );
+  }
+  const kind = (value as { kind?: unknown }).kind;
+  if (kind === undefined) return refuse(`The spec has no "kind"; it is one of: ${kinds}.`);
+  const schema = analysisSpecSchema.options.find((option) => option.shape.kind.value === kind);
+  if (schema === undefined) {
+    return refuse(`${JSON.stringify(kind)} is not a kind of analysis; the kinds are: ${kinds}.`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    return refuse(
+      '',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`),
+      String(kind),
+    );
+  }
+  const unknown = options.unknownKeys === 'drop' ? [] : unknownKeys(value, parsed.data, '');
+  if (unknown.length > 0) {
+    return refuse(
+      '',
+      unknown.map((key) => `${key}: not a field of a ${String(kind)} spec`),
+      String(kind),
+    );
+  }
+  return { ok: true, spec: parsed.data };
+}
+
+function refuse(message: string, issues: string[] = [], kind?: string): SpecParse {
+  if (issues.length === 0) return { ok: false, message, issues: [message] };
+  const count = issues.length === 1 ? 'a problem' : `${issues.length} problems`;
+  return {
+    ok: false,
+    message: `The ${kind ?? ''} spec has ${count}: ${issues.join('; ')}.`,
+    issues,
+  };
+}
+
+/** Keys of the input that the schema stripped from its output (zod drops what it does not know). */
+function unknownKeys(input: unknown, output: unknown, at: string): string[] {
+  if (Array.isArray(input) && Array.isArray(output)) {
+    return input.flatMap((item, i) =>
+      unknownKeys(item, output[i], `${at}${at === '' ? '' : '.'}${i}`),
+    );
+  }
+  if (!isRecord(input) || !isRecord(output)) return [];
+  return Object.keys(input).flatMap((key) => {
+    const path = at === '' ? key : `${at}.${key}`;
+    return Object.hasOwn(output, key) ? unknownKeys(input[key], output[key], path) : [path];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
