@@ -148,7 +148,22 @@ export async function ensureBundle() {
 
 /** Runs one entry of the bundle (`cli` or `web`) in this process. */
 export async function runBundled(entry) {
-  const dir = await ensureBundle();
+  let dir;
+  try {
+    dir = await ensureBundle();
+  } catch (error) {
+    // A source that does not compile (a half-finished edit): say where, not esbuild's stack.
+    const found = Array.isArray(error?.errors) ? error.errors : [];
+    const where = found.map((e) =>
+      e.location
+        ? `  ${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}`
+        : `  ${e.text}`,
+    );
+    process.stderr.write(
+      `error: the workbench could not be built from its sources (scripts/node-bundle.mjs):\n${where.length > 0 ? where.join('\n') : `  ${error instanceof Error ? error.message : String(error)}`}\n`,
+    );
+    process.exit(1);
+  }
   // Stack traces of unexpected errors then name the TypeScript sources (about 10 ms at start).
   process.setSourceMapsEnabled(true);
   await import(pathToFileURL(path.join(dir, `${entry}.mjs`)).href);
