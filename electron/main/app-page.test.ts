@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appPage } from './app-page';
@@ -7,22 +6,23 @@ import { contentSecurityPolicy } from './csp';
 // Only the Electron-free parts of electron/main are tested: the Electron binary cannot run on CI.
 
 describe('appPage', () => {
-  it('trusts the built index.html with any hash or query, and no other file', () => {
-    const index = path.resolve('/opt/workbench/out/renderer/index.html');
-    const page = appPage(undefined, index);
-    const own = pathToFileURL(index).href;
-    expect(page.url).toBe(own);
+  it('loads the built page from app://, trusting its index.html with any hash or query only', () => {
+    const page = appPage(undefined);
+    // Not file://: a file page shares its origin with every local file (app-protocol.ts).
+    expect(page.url).toBe('app://workbench/index.html');
     expect(page.isDevServer).toBe(false);
-    expect(page.isOwn(`${own}#events`)).toBe(true);
-    expect(page.isOwn(`${own}?x=1`)).toBe(true);
-    expect(page.isOwn(pathToFileURL('/tmp/evil.html').href)).toBe(false);
-    expect(page.isOwn(pathToFileURL('/opt/workbench/out/renderer/other.html').href)).toBe(false);
+    expect(page.isOwn('app://workbench/index.html#events')).toBe(true);
+    expect(page.isOwn('app://workbench/index.html?x=1')).toBe(true);
+    expect(page.isOwn('app://workbench/assets/other.html')).toBe(false);
+    expect(page.isOwn('app://workbench.evil/index.html')).toBe(false);
+    expect(page.isOwn('app://other/index.html')).toBe(false);
+    expect(page.isOwn(pathToFileURL('/opt/workbench/out/renderer/index.html').href)).toBe(false);
     expect(page.isOwn('https://example.com/')).toBe(false);
     expect(page.isOwn('not a url')).toBe(false);
   });
 
   it('trusts the dev server by origin only', () => {
-    const page = appPage('http://localhost:5173/', '/unused/index.html');
+    const page = appPage('http://localhost:5173/');
     expect(page.isDevServer).toBe(true);
     expect(page.isOwn('http://localhost:5173/src/main.tsx')).toBe(true);
     expect(page.isOwn('http://localhost:5174/')).toBe(false);

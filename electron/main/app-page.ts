@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_HOST, APP_SCHEME, APP_URL } from './app-protocol';
 
 /** Where the window's page comes from, and how to tell a URL of it from anything else. */
 export interface AppPage {
@@ -12,33 +11,35 @@ export interface AppPage {
 }
 
 /**
- * The built page (a file beside the main bundle) or, under `electron-vite dev`, the dev server.
- * A plain `file://` prefix test would also trust any other local HTML file the window were made
- * to open, so the comparison is with the one index.html, and with the dev server's origin.
+ * The built page on the app's own scheme (app-protocol.ts) or, under `electron-vite dev`, the
+ * dev server. Only the one index.html of app://workbench counts as the app page (what may call
+ * the engine over IPC, navigate, keep permissions): not another file of the folder, not a
+ * file:// page, not a look-alike host.
  */
-export function appPage(devServerUrl: string | undefined, indexHtml: string): AppPage {
+export function appPage(devServerUrl: string | undefined): AppPage {
   if (devServerUrl !== undefined && devServerUrl !== '') {
     const origin = new URL(devServerUrl).origin;
     return { url: devServerUrl, isDevServer: true, isOwn: (url) => originOf(url) === origin };
   }
-  const page = pathToFileURL(path.resolve(indexHtml)).href;
-  return { url: page, isDevServer: false, isOwn: (url) => withoutHashOrQuery(url) === page };
+  return { url: APP_URL, isDevServer: false, isOwn: isAppIndex };
+}
+
+function isAppIndex(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (
+      parsed.protocol === `${APP_SCHEME}:` &&
+      parsed.host === APP_HOST &&
+      (parsed.pathname === '/index.html' || parsed.pathname === '/')
+    );
+  } catch {
+    return false;
+  }
 }
 
 function originOf(url: string): string | null {
   try {
     return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
-
-function withoutHashOrQuery(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    parsed.hash = '';
-    parsed.search = '';
-    return parsed.href;
   } catch {
     return null;
   }

@@ -5,10 +5,11 @@ import type { Session } from 'electron';
  * remote code), data only from itself. Inline styles stay allowed because the charts and the
  * virtualized grid position elements with style attributes.
  *
- * Delivered twice: as a <meta> tag the build puts into index.html (electron.vite.config.ts;
- * a page loaded from file:// or served by browser mode's server gets no header from us), and as
- * a response header here. `dev` is the `electron-vite dev` server: React's hot reload needs its
- * inline preamble script and a websocket; built pages never get those.
+ * Delivered twice: as a <meta> tag the build puts into index.html (electron.vite.config.ts; the
+ * same file browser mode's server serves), and as a response header: set by the app://
+ * protocol handler on the desktop page (app-protocol.ts), and here on the dev server's
+ * responses. `dev` is the `electron-vite dev` server: React's hot reload needs its inline
+ * preamble script and a websocket; built pages never get those.
  */
 export function contentSecurityPolicy(options: { dev?: boolean; meta?: boolean } = {}): string {
   return [

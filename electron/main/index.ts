@@ -4,6 +4,7 @@ import {
   BrowserWindow,
   ipcMain,
   Menu,
+  protocol,
   session,
   shell,
   type IpcMainInvokeEvent,
@@ -24,6 +25,7 @@ import {
 } from '../../shared/api/ipc';
 import { Engine } from '../engine/engine';
 import { appPage } from './app-page';
+import { APP_SCHEME, APP_SCHEME_DEFINITION, serveAppFile } from './app-protocol';
 import { enforceContentSecurityPolicy } from './csp';
 import { pickFiles, pickNewWorkspace, pickWorkspaceToOpen, showError } from './dialogs';
 import { menuTemplate, type MenuActions } from './menu';
@@ -34,10 +36,11 @@ import { confineToAppPage, createWindow } from './window';
  * Every call goes through Engine.call, which validates the request; only the app's own page may
  * call. Nothing here analyses anything.
  */
-const page = appPage(
-  process.env.ELECTRON_RENDERER_URL,
-  path.join(import.meta.dirname, '../renderer/index.html'),
-);
+const page = appPage(process.env.ELECTRON_RENDERER_URL);
+/** The built renderer, served as app://workbench/ (app-protocol.ts). */
+const rendererDir = path.join(import.meta.dirname, '../renderer');
+/** DevTools and their menu items only outside a packaged (released) app. */
+const devTools = !app.isPackaged;
 const preload = path.join(import.meta.dirname, '../preload/index.cjs');
 /** Methods after which the recent list (and so the menu) has changed. */
 const OPENERS: ReadonlySet<MethodName> = new Set(['workspace.open', 'workspace.openDemo']);
@@ -49,6 +52,9 @@ let mainWindow: BrowserWindow | undefined;
  * the workspace it will show rather than by "no workspace is open".
  */
 let started: Promise<void> = Promise.resolve();
+
+// Scheme privileges can only be granted before the app is ready.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_DEFINITION]);
 
 // One process per user: a second one would find the workspace file locked by the first.
 if (app.requestSingleInstanceLock()) {
@@ -73,6 +79,9 @@ function start(): void {
     applicationName: 'Retention Workbench',
     applicationVersion: app.getVersion(),
   });
+  // The page and its assets from the built folder only; the handler sets the CSP header itself.
+  protocol.handle(APP_SCHEME, (request) => serveAppFile(rendererDir, request));
+  // The dev server's responses get the (development) policy here.
   enforceContentSecurityPolicy(session.defaultSession, page.isDevServer, (url) => page.isOwn(url));
   // Nothing the workbench does needs a camera, location, notifications or the like. Writing
   // text to the clipboard (copy a query, a user id) is the one thing the page may do.
@@ -104,6 +113,7 @@ function openWindow(): BrowserWindow {
   mainWindow = createWindow({
     preload,
     stateFile: path.join(app.getPath('userData'), 'window-state.json'),
+    devTools,
   });
   confineToAppPage(mainWindow.webContents, page);
   void mainWindow.loadURL(page.url);
@@ -234,7 +244,9 @@ async function openWorkspace(file: string, create: boolean): Promise<void> {
 async function refreshMenu(): Promise<void> {
   const reply = await requireEngine().call('workspace.recent', {});
   const recent = reply.ok ? reply.value : [];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(recent, actions, process.platform)));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(recent, actions, process.platform, { devTools })),
+  );
 }
 
 function focused(): BrowserWindow | null {

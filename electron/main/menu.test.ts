@@ -17,6 +17,7 @@ describe('menuTemplate', () => {
     enabled?: boolean;
   };
   const items = (menu: Item | undefined): Item[] => (menu?.submenu ?? []) as Item[];
+  const released = { devTools: false };
 
   it('lists recent workspaces under File › Open Recent, opening the one clicked', () => {
     const a = actions();
@@ -24,7 +25,7 @@ describe('menuTemplate', () => {
       { path: '/w/shop.duckdb', name: 'shop', openedAt: '2026-01-02T00:00:00Z' },
       { path: '/w/R&D.duckdb', name: 'R&D', openedAt: '2026-01-01T00:00:00Z' },
     ];
-    const [file] = menuTemplate(recent, a, 'linux') as Item[];
+    const [file] = menuTemplate(recent, a, 'linux', released) as Item[];
     expect(file?.label).toBe('&File');
     const openRecent = items(file).find((i) => i.label === 'Open Recent');
     const entries = items(openRecent);
@@ -35,7 +36,7 @@ describe('menuTemplate', () => {
 
   it('says when there is nothing recent, and wires the File items', () => {
     const a = actions();
-    const [file] = menuTemplate([], a, 'linux') as Item[];
+    const [file] = menuTemplate([], a, 'linux', released) as Item[];
     const openRecent = items(file).find((i) => i.label === 'Open Recent');
     expect(items(openRecent)).toEqual([{ label: 'No Recent Workspaces', enabled: false }]);
     for (const label of ['New Workspace…', 'Open Workspace…', 'Import…']) {
@@ -50,7 +51,7 @@ describe('menuTemplate', () => {
   });
 
   it('puts the app menu first and Close in File on macOS', () => {
-    const menu = menuTemplate([], actions(), 'darwin') as Item[];
+    const menu = menuTemplate([], actions(), 'darwin', released) as Item[];
     expect(menu.map((m) => m.role ?? m.label)).toEqual([
       'appMenu',
       '&File',
@@ -60,5 +61,22 @@ describe('menuTemplate', () => {
       'help',
     ]);
     expect(items(menu[1]).at(-1)?.role).toBe('close');
+  });
+
+  it('has no DevTools or force reload in a released app, on any platform', () => {
+    /** Every role anywhere in the menu, submenus included. */
+    const roles = (menu: Item[]): string[] =>
+      menu.flatMap((item) => [
+        ...(item.role === undefined ? [] : [item.role]),
+        ...roles(items(item)),
+      ]);
+    for (const platform of ['linux', 'win32', 'darwin'] as const) {
+      const shipped = roles(menuTemplate([], actions(), platform, released) as Item[]);
+      expect(shipped).not.toContain('toggleDevTools');
+      expect(shipped).not.toContain('forceReload');
+      expect(shipped).toContain('reload');
+    }
+    const development = roles(menuTemplate([], actions(), 'linux', { devTools: true }) as Item[]);
+    expect(development).toEqual(expect.arrayContaining(['toggleDevTools', 'forceReload']));
   });
 });

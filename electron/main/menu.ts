@@ -13,11 +13,15 @@ export interface MenuActions {
 /**
  * The application menu as data, so it can be rebuilt whenever the recent list changes and
  * checked without starting Electron. On macOS the first menu is the app's, and Quit lives there.
+ * `devTools` (development builds only): Force Reload and Toggle Developer Tools. A released app
+ * has neither: DevTools would hand anyone at the keyboard a console inside the page that holds
+ * the engine's bridge, and a force reload drops the analyst's state for nothing.
  */
 export function menuTemplate(
   recent: RecentWorkspace[],
   actions: MenuActions,
   platform: NodeJS.Platform,
+  options: { devTools: boolean },
 ): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const recentItems: MenuItemConstructorOptions[] =
@@ -48,8 +52,9 @@ export function menuTemplate(
     label: '&View',
     submenu: [
       { role: 'reload' },
-      { role: 'forceReload' },
-      { role: 'toggleDevTools' },
+      ...(options.devTools
+        ? [{ role: 'forceReload' as const }, { role: 'toggleDevTools' as const }]
+        : []),
       { type: 'separator' },
       { role: 'resetZoom' },
       { role: 'zoomIn' },

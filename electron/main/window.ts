@@ -6,7 +6,12 @@ import { MIN_SIZE, readWindowState, restoredBounds, writeWindowState } from './w
  * The one window: sandboxed, isolated, no Node in the page, webviews off; where it was last
  * time (if that is still on a screen). It is shown once the page has painted, not blank.
  */
-export function createWindow(options: { preload: string; stateFile: string }): BrowserWindow {
+export function createWindow(options: {
+  preload: string;
+  stateFile: string;
+  /** Development builds only: a released app has no DevTools at all (menu.ts says why). */
+  devTools: boolean;
+}): BrowserWindow {
   const restored = restoredBounds(
     readWindowState(options.stateFile),
     screen.getAllDisplays().map((display) => display.workArea),
@@ -30,6 +35,7 @@ export function createWindow(options: { preload: string; stateFile: string }): B
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      devTools: options.devTools,
     },
   });
   if (restored.maximized) window.maximize();
