@@ -5,9 +5,9 @@ import type { Plugin } from 'vite';
 import { contentSecurityPolicy } from './electron/main/csp';
 
 /**
- * The built page carries the app's Content-Security-Policy as a <meta> tag: the desktop app loads
- * it from file:// and browser mode serves it as a file, so neither gets it as a header. Not in
- * development, where the dev server's header (electron/main/csp.ts) allows hot reload.
+ * The built page carries the app's Content-Security-Policy as a <meta> tag: browser mode serves
+ * it as a plain file, without the header the desktop's app:// handler sets (app-protocol.ts).
+ * Not in development, where the dev server's header (electron/main/csp.ts) allows hot reload.
  */
 function contentSecurityPolicyMeta(): Plugin {
   return {
