@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THIS_MONTH } from '../../shared/calendar/local-days';
-import type { TrendsResult } from '../../shared/specs/trends';
+import type { TrendsResult, TrendsSpec } from '../../shared/specs/trends';
 import { CLOCK_ENV, clockFromEnv, systemClock } from './clock';
 import { Engine } from './engine';
 import { createLocalClient } from './local-client';
@@ -34,14 +34,14 @@ async function engineAt(now: string) {
   return { api, dispose: () => engine.dispose() };
 }
 
-const trend = {
+const trend: TrendsSpec = {
   kind: 'trends',
   version: 1,
   series: [{ events: { event: 'open', where: [] }, measure: 'uniqueUsers' }],
   interval: 'month',
   dateRange: THIS_MONTH,
   filters: [],
-} as const;
+};
 
 describe('the workspace clock', () => {
   it('is the machine clock unless WORKBENCH_NOW pins it', () => {
