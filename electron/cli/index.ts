@@ -344,6 +344,10 @@ Try:
       'inactivity that ends a session (applies from the next import)',
       parsePositiveInt,
     )
+    .option(
+      '--memory-limit <size>',
+      "memory DuckDB may use before it spills to disk, e.g. 4GB ('auto': from the machine's RAM)",
+    )
     .option('--json', 'print as JSON', false)
     .action(
       async (opts: {
@@ -351,6 +355,7 @@ Try:
         timezone?: string;
         weekStart?: 'monday' | 'sunday';
         sessionGap?: number;
+        memoryLimit?: string;
         json: boolean;
       }) => {
         jsonErrors = opts.json;
@@ -358,6 +363,9 @@ Try:
           ...(opts.timezone === undefined ? {} : { timezone: opts.timezone }),
           ...(opts.weekStart === undefined ? {} : { weekStart: opts.weekStart }),
           ...(opts.sessionGap === undefined ? {} : { sessionGapMinutes: opts.sessionGap }),
+          ...(opts.memoryLimit === undefined
+            ? {}
+            : { memoryLimit: opts.memoryLimit === 'auto' ? null : opts.memoryLimit }),
         };
         const writing = Object.keys(change).length > 0;
         await withSession(
@@ -371,7 +379,7 @@ Try:
             process.stdout.write(
               opts.json
                 ? renderJson(summary.settings)
-                : `time zone     ${summary.settings.timezone}\nweek starts   ${summary.settings.weekStart}\nsession gap   ${summary.settings.sessionGapMinutes} minutes\n`,
+                : `time zone     ${summary.settings.timezone}\nweek starts   ${summary.settings.weekStart}\nsession gap   ${summary.settings.sessionGapMinutes} minutes\nmemory limit  ${summary.settings.memoryLimit ?? 'auto'}\n`,
             );
           },
         );

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { parseByteSize } from '../util/byte-size';
+
+/** Below this DuckDB cannot hold the few blocks one operator needs: every query would fail. */
+export const MIN_MEMORY_LIMIT_BYTES = 64 * 1024 ** 2;
 
 export const WEEK_STARTS = ['monday', 'sunday'] as const;
 
@@ -12,6 +16,19 @@ export const workspaceSettingsSchema = z.object({
     .int()
     .min(1)
     .max(24 * 60),
+  /**
+   * How much memory DuckDB may use before it spills to the temp directory beside the workspace
+   * ('4GB', '512MB'); null = automatic, derived from the machine's RAM (see the engine's
+   * defaultMemoryLimit). Kept per workspace, so a big workspace can be given more on a big machine.
+   */
+  memoryLimit: z
+    .string()
+    .refine((s) => parseByteSize(s) !== null, "write a size such as '4GB' or '512MB'")
+    .refine(
+      (s) => (parseByteSize(s) ?? 0) >= MIN_MEMORY_LIMIT_BYTES,
+      'DuckDB needs at least 64MB to run a query',
+    )
+    .nullable(),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -19,6 +36,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   timezone: 'UTC',
   weekStart: 'monday',
   sessionGapMinutes: 30,
+  memoryLimit: null,
 };
 
 export interface WorkspaceSummary {

@@ -24,6 +24,7 @@ describe('workspace', () => {
       timezone: 'UTC',
       weekStart: 'monday',
       sessionGapMinutes: 30,
+      memoryLimit: null,
     });
     expect(info.events).toBe(0);
     expect(info.range).toBeNull();
@@ -52,6 +53,7 @@ describe('workspace', () => {
       timezone: 'Europe/Paris',
       weekStart: 'sunday',
       sessionGapMinutes: 30,
+      memoryLimit: null,
     });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -12,12 +12,26 @@ import {
   type WorkspaceSettings,
   type WorkspaceSummary,
 } from '../../../shared/api/workspace-types';
-import { connect, num, openInstance, queryOne, queryRows, str, type Row } from '../duckdb/database';
+import {
+  connect,
+  defaultMemoryLimit,
+  num,
+  openInstance,
+  queryOne,
+  queryRows,
+  removeSpillFiles,
+  setMemoryLimit,
+  str,
+  tempDirectoryFor,
+  type Row,
+} from '../duckdb/database';
+import { parseByteSize } from '../../../shared/util/byte-size';
 import { localDate } from '../../../shared/calendar/local-days';
 import { systemClock, type Clock } from '../clock';
 import { toApiError } from '../errors';
 import { rederiveSessions } from '../import/sessions';
 import { rebuildSessionFacts, rebuildUserDays } from '../import/user-facts';
+import { openInThisProcess, trimFileTail } from './reclaim-space';
 import { CREATE_SCHEMA, HASH_PROBE_TEXT, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
 
 export interface OpenOptions {
@@ -31,11 +45,17 @@ export interface OpenOptions {
  */
 export class Workspace {
   private closed = false;
+  /** Where this instance spills (see tempDirectoryFor); emptied on close. */
+  private tempDirectory = '';
+  /** Connections in use: the instance is only reopened (reclaimSpace) when none is. */
+  private active = 0;
+  /** Set while the instance is being reopened: new sessions wait for it. */
+  private reopening: Promise<void> | undefined;
 
   private constructor(
     readonly path: string,
     readonly readOnly: boolean,
-    private readonly instance: DuckDBInstance,
+    private instance: DuckDBInstance,
   ) {}
 
   static async open(file: string, options: OpenOptions = {}): Promise<Workspace> {
@@ -65,8 +85,12 @@ export class Workspace {
     }
 
     let instance: DuckDBInstance;
+    const tempDirectory = tempDirectoryFor(absolute, options.readOnly ?? false);
     try {
-      instance = await openInstance(absolute, { readOnly: options.readOnly ?? false });
+      instance = await openInstance(absolute, {
+        readOnly: options.readOnly ?? false,
+        tempDirectory,
+      });
     } catch (error) {
       const e = toApiError(error);
       if (e.code !== 'INTERNAL') throw e;
@@ -77,8 +101,12 @@ export class Workspace {
       );
     }
     const workspace = new Workspace(absolute, options.readOnly ?? false, instance);
+    workspace.tempDirectory = tempDirectory;
+    // The lock is ours and nothing has spilled yet: files left there are a crashed run's.
+    if (!workspace.readOnly) removeSpillFiles(tempDirectory);
     try {
       await workspace.initialise();
+      await workspace.applyMemoryLimit();
     } catch (error) {
       workspace.close();
       throw error;
@@ -102,11 +130,68 @@ export class Workspace {
   }
 
   async use<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = await this.session();
+    this.active++;
     try {
-      return await work(connection);
+      await this.reopening;
+      const connection = await this.session();
+      try {
+        return await work(connection);
+      } finally {
+        connection.closeSync();
+      }
     } finally {
-      connection.closeSync();
+      this.active--;
+    }
+  }
+
+  /** The workspace's memory setting, or the machine's default, on the open instance. */
+  private async applyMemoryLimit(): Promise<void> {
+    await this.use(async (c) => {
+      const setting = (await this.settings(c)).memoryLimit;
+      await setMemoryLimit(
+        c,
+        (setting === null ? null : parseByteSize(setting)) ?? defaultMemoryLimit(),
+      );
+    });
+  }
+
+  /**
+   * Gives back the disk space a failed write left in the file: closes the instance, cuts the
+   * file's tail past DuckDB's last block (trimFileTail says why only a close makes that
+   * possible) and opens it again. Skipped, returning 0, while another request uses the
+   * workspace: the tail is then reused by the next write and cut at the next failure.
+   */
+  async reclaimSpace(): Promise<number> {
+    if (this.readOnly || this.closed || this.path === ':memory:' || this.active > 0) return 0;
+    const before = statSync(this.path).size;
+    // Changes still in the log would be checkpointed on close into a header that counts the
+    // failed write's blocks; checkpointed now, DuckDB drops the free blocks at the end itself.
+    await this.checkpoint();
+    if (this.closed || this.active > 0) return 0;
+    let done = (): void => undefined;
+    this.reopening = new Promise((resolve) => (done = resolve));
+    try {
+      this.instance.closeSync();
+      if (openInThisProcess(this.path) === true) {
+        // A connection outside use() keeps the old database alive: a second instance on the
+        // file would corrupt it, so the workspace stays closed (reopen it) rather than risk that.
+        this.closed = true;
+        return 0;
+      }
+      removeSpillFiles(this.tempDirectory);
+      await trimFileTail(this.path).catch(() => 0);
+      try {
+        this.instance = await openInstance(this.path, { tempDirectory: this.tempDirectory });
+      } catch (error) {
+        this.closed = true;
+        throw toApiError(error);
+      }
+      this.reopening = undefined;
+      await this.applyMemoryLimit();
+      return Math.max(0, before - statSync(this.path).size);
+    } finally {
+      this.reopening = undefined;
+      done();
     }
   }
 
@@ -192,6 +277,7 @@ export class Workspace {
         throw toApiError(error);
       }
     });
+    if (change.memoryLimit !== undefined) await this.applyMemoryLimit();
     return this.summary();
   }
 
@@ -306,6 +392,7 @@ export class Workspace {
     if (this.closed) return;
     this.closed = true;
     this.instance.closeSync();
+    removeSpillFiles(this.tempDirectory);
   }
 }
 
