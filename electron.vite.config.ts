@@ -34,7 +34,11 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The process imports read files in (electron/engine/import/reader.ts).
+          'import-reader': resolve(import.meta.dirname, 'electron/engine/import/reader-child.ts'),
+        },
         external: ['@duckdb/node-api', '@duckdb/node-bindings'],
       },
     },

@@ -29,10 +29,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'out', 'node');
 const pointer = path.join(outRoot, 'current.json');
 
-/** Entry points, named as the files they become (cli.mjs, web.mjs). */
+/**
+ * Entry points, named as the files they become (cli.mjs, web.mjs). `import-reader` is the child
+ * process imports read files in (electron/engine/import/reader.ts looks for it beside itself).
+ */
 const ENTRIES = {
   cli: 'electron/cli/run.ts',
   web: 'electron/server/web.ts',
+  'import-reader': 'electron/engine/import/reader-child.ts',
 };
 
 /**

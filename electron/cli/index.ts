@@ -83,6 +83,11 @@ export function buildProgram(): Command {
       ),
     )
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted; \\t for tab)')
+    .option(
+      '--max-decompression-ratio <n>',
+      'let a .gz file expand up to N times its size (default 100; beyond it the import stops as a possible decompression bomb)',
+      parsePositiveInt,
+    )
     .option('--no-header', 'CSV files have no header line (columns are then column0, column1, ...)')
     .option('--replace', 'replace the events of the workspace instead of appending', false)
     .option(
@@ -110,6 +115,9 @@ Examples:
         ...(opts.format === undefined ? {} : { format: opts.format }),
         ...(opts.delimiter === undefined ? {} : { delimiter: opts.delimiter }),
         ...(header === undefined ? {} : { header }),
+        ...(opts.maxDecompressionRatio === undefined
+          ? {}
+          : { maxDecompressionRatio: opts.maxDecompressionRatio }),
       };
       if (opts.users && opts.preview) {
         throw new ApiError(
@@ -442,6 +450,7 @@ interface ImportOptions {
   tsFormat?: string;
   format?: FileFormat;
   delimiter?: string;
+  maxDecompressionRatio?: number;
   header: boolean;
   replace: boolean;
   users: boolean;

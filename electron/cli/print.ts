@@ -176,9 +176,10 @@ ${lines([
   ],
 ])}`;
   const problem = p.problem === undefined ? '' : `\n\n${p.problem.message}`;
+  const notes = p.warnings.map((w) => `\nNote: ${w}`).join('');
   const shown = p.columns.slice(0, 8);
   const title = p.problem === undefined ? 'First rows as stored' : 'First rows of the file';
-  return `${header}${problem}\n\n${renderTable({ columns: shown, rows: p.rows }, `${title}${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
+  return `${header}${problem}${notes === '' ? '' : `\n${notes}`}\n\n${renderTable({ columns: shown, rows: p.rows }, `${title}${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
 }
 
 /** The day of an instant in a time zone (the workspace's: the days its analyses cut), YYYY-MM-DD. */

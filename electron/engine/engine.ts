@@ -90,7 +90,7 @@ export class Engine {
     'workspace.info': async () => this.current().info(this.clock),
     'workspace.sources': async () => this.current().sources(),
     'workspace.updateSettings': async (r) => this.current().updateSettings(r),
-    'import.preview': async (r) => previewImport(this.current(), r),
+    'import.preview': async (r, job) => previewImport(this.current(), r, job),
     'import.events': async (r, job) => importEvents(this.current(), r, job),
     'import.users': async (r, job) => importUsers(this.current(), r, job),
     'workspace.recent': async () => recentWorkspaces(this.env),

@@ -83,6 +83,12 @@ const readOptionsShape = {
   delimiter: z.string().min(1).max(2).optional(),
   /** CSV only: whether the first line holds column names. Detected when omitted. */
   header: z.boolean().optional(),
+  /**
+   * A .gz file may expand at most this many times its size (default 100: exports compress
+   * 5-40x); beyond it the import stops as a possible decompression bomb. CLI:
+   * --max-decompression-ratio.
+   */
+  maxDecompressionRatio: z.number().min(1).max(1_000_000).optional(),
 };
 
 export const importEventsRequestSchema = z.object({
@@ -180,4 +186,9 @@ export interface ImportPreview {
   /** The first rows as they will be stored (canonical columns first). */
   columns: string[];
   rows: Record<string, unknown>[];
+  /**
+   * What looks wrong though it would import: epoch times spread over centuries, a small-integer
+   * time column chosen over an ISO one, property columns folded into `properties`.
+   */
+  warnings: string[];
 }

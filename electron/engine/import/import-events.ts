@@ -8,112 +8,48 @@ import type {
 } from '../../../shared/api/import-types';
 import type { ParsedRequestOf } from '../../../shared/api/contract';
 import { num, queryOne, queryRows } from '../duckdb/database';
-import { ident } from '../duckdb/sql';
+import { ident, literal } from '../duckdb/sql';
 import { toApiError } from '../errors';
 import { throwIfCancelled, tracked, type JobContext } from '../jobs';
 import { HASH_PROBE_TEXT } from '../workspace/schema';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
 import { resolveInputs, type ResolvedInputs } from './inputs';
-import { inspectSource, planImport, type ImportPlan, type PlanRequest } from './plan-import';
+import type { StagedPlan } from './read-files';
+import { readFiles } from './reader';
+import { createScratch } from './scratch';
 import { rebuildSessionFacts, rebuildUserDays, rebuildUserFacts } from './user-facts';
 
 type ImportEventsRequest = ParsedRequestOf<'import.events'>;
 
-/** DuckDB names the column whose auto-detected type a later row breaks; that column is retried as text. */
-const RETYPE_HINT = /Column (.+?) is being converted as type/;
-const MAX_RETYPES = 20;
-
-/**
- * Plans the import, retrying CSV columns whose inferred type a later row contradicts as text
- * (a zip code column that turns alphanumeric after 20,000 rows must not fail the import).
- */
-async function planAndStage(
-  connection: DuckDBConnection,
-  inputs: ResolvedInputs,
-  request: PlanRequest,
-  stage: (plan: ImportPlan) => Promise<void>,
-): Promise<ImportPlan> {
-  const text: string[] = [];
-  for (let attempt = 0; ; attempt++) {
-    const plan = await planImport(connection, inputs, request, text);
-    try {
-      await stage(plan);
-      return plan;
-    } catch (error) {
-      const raw = error instanceof Error ? error.message : '';
-      const column = RETYPE_HINT.exec(raw)?.[1];
-      if (
-        inputs.format !== 'csv' ||
-        column === undefined ||
-        text.includes(column) ||
-        attempt >= MAX_RETYPES
-      ) {
-        throw error;
-      }
-      text.push(column);
-    }
-  }
-}
+/** The staged rows, in the reader's file attached to the workspace connection for the import. */
+const STAGE = 'import_src.import_stage';
 
 export async function previewImport(
   workspace: Workspace,
   request: ParsedRequestOf<'import.preview'> & PreviewImportRequest,
+  job: JobContext = {},
 ): Promise<ImportPreview> {
-  const inputs = await resolveInputs(request.files, request.format);
-  return workspace.use(async (c) => {
-    if (request.sourceTimezone !== undefined) await assertTimezone(c, request.sourceTimezone);
-    let rows: Record<string, unknown>[] = [];
-    const limit = Number(request.limit ?? 20);
-    const plan = await planAndStage(c, inputs, request, async (p) => {
-      const select = `SELECT user_id, event, ts, insert_id${p.properties.map((x) => `, ${x.stage} AS ${ident(x.name)}`).join('')}, properties
-        FROM (${p.stageSelect}) LIMIT ${limit}`;
-      rows = await queryRows(c, select, p.params.values).catch((e: unknown) => {
-        throw toApiError(e, { in: 'import', file: inputs.files[0] });
-      });
-    }).catch(async (error: unknown) => {
-      if (!(error instanceof ApiError) || error.code !== 'MISSING_COLUMN') throw error;
-      // Show the file as it is, so the analyst can pick the columns the preset could not.
-      const look = await inspectSource(c, inputs, request);
-      const raw = await queryRows(c, `SELECT * FROM ${look.source.from()} LIMIT ${limit}`);
-      return { ...look, problem: error.toShape(), raw };
+  if (request.sourceTimezone !== undefined) {
+    const zone = request.sourceTimezone;
+    await workspace.use((c) => assertTimezone(c, zone));
+  }
+  const scratch = await createScratch(workspace.path);
+  try {
+    const inputs = await resolveInputs(request.files, request.format, {
+      scratch,
+      ...(job.signal === undefined ? {} : { signal: job.signal }),
     });
-    if ('problem' in plan) {
-      return {
-        files: inputs.files,
-        format: inputs.format,
-        preset: plan.preset,
-        candidates: plan.candidates,
-        mapping: plan.mapping,
-        problem: plan.problem,
-        fileColumns: plan.source.columns,
-        columns: plan.source.columns.map((col) => col.name),
-        rows: plan.raw,
-      };
-    }
-    return {
-      files: inputs.files,
-      format: inputs.format,
-      preset: plan.preset,
-      candidates: plan.candidates,
-      mapping: plan.mapping,
-      fileColumns: plan.source.columns,
-      columns: [
-        'user_id',
-        'event',
-        'ts',
-        'insert_id',
-        ...plan.properties.map((p) => p.name),
-        'properties',
-      ],
-      rows,
-    };
-  });
+    return await readFiles({ kind: 'preview', inputs, request, scratchDir: scratch.dir }, job);
+  } finally {
+    await scratch.dispose();
+  }
 }
 
 /**
- * One import = one transaction: the file is staged, checked, and only then merged into
- * `events`, which is rebuilt in (uid, ts) order with sessions derived. Any failure (bad row,
- * cancellation, full disk) rolls back and leaves the workspace exactly as it was.
+ * One import = one transaction: the file is staged (by a reader process, into a scratch file),
+ * checked, and only then merged into `events`, which is rebuilt in (uid, ts) order with sessions
+ * derived. Any failure (bad row, cancellation, full disk, a crashed reader) rolls back and leaves
+ * the workspace exactly as it was; the scratch folder is removed however the import ends.
  */
 export async function importEvents(
   workspace: Workspace,
@@ -122,64 +58,85 @@ export async function importEvents(
 ): Promise<ImportEventsSummary> {
   workspace.assertWritable();
   const started = performance.now();
-  const inputs = await resolveInputs(request.files, request.format);
-  const fileLabel = inputs.files.length === 1 ? inputs.files[0] : `${inputs.files.length} files`;
-
-  return workspace
-    .use(async (c) => {
-      if (request.sourceTimezone !== undefined) await assertTimezone(c, request.sourceTimezone);
-      const settings = await workspace.settings(c);
-      try {
-        const plan = await planAndStage(c, inputs, request, async (p) => {
-          await c.run('DROP TABLE IF EXISTS import_stage');
-          await tracked(
-            c,
-            job,
-            { label: `reading ${fileLabel}`, start: 0, end: 0.5, totalBytes: inputs.bytes },
-            () => c.run(`CREATE TEMP TABLE import_stage AS ${p.stageSelect}`, p.params.values),
-          );
-        });
-        const checked = await tracked(
-          c,
-          job,
-          { label: 'checking rows', start: 0.5, end: 0.52 },
-          () => checkStage(c, plan, fileLabel ?? ''),
-        );
-        throwIfCancelled(job);
-
-        await c.run('BEGIN TRANSACTION');
+  if (request.sourceTimezone !== undefined) {
+    const zone = request.sourceTimezone;
+    await workspace.use((c) => assertTimezone(c, zone));
+  }
+  const scratch = await createScratch(workspace.path);
+  try {
+    const inputs = await resolveInputs(request.files, request.format, {
+      scratch,
+      ...(job.signal === undefined ? {} : { signal: job.signal }),
+    });
+    const fileLabel =
+      inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
+    const stageFile = scratch.file('stage.duckdb');
+    const plan = await readFiles(
+      { kind: 'stage', inputs, request, scratchDir: scratch.dir, stageFile },
+      {
+        ...(job.signal === undefined ? {} : { signal: job.signal }),
+        onProgress: (p) =>
+          job.onProgress?.({
+            ...p,
+            fraction: p.fraction === null ? null : p.fraction * 0.5,
+            totalBytes: inputs.bytes,
+            ...(p.fraction === null ? {} : { bytes: Math.round(inputs.bytes * p.fraction) }),
+          }),
+      },
+    );
+    return await workspace
+      .use(async (c) => {
+        const settings = await workspace.settings(c);
+        await c.run(`ATTACH ${literal(stageFile)} AS import_src`);
         try {
-          const summary = await mergeStage(
+          const checked = await tracked(
             c,
-            plan,
-            checked,
-            request,
-            settings.sessionGapMinutes,
             job,
-            started,
+            { label: 'checking rows', start: 0.5, end: 0.52 },
+            () => checkStage(c, plan, fileLabel),
           );
           throwIfCancelled(job);
-          await c.run('COMMIT');
-          // The commit point: a cancel from here on would undo nothing (the checkpoint that
-          // follows only folds the log into the file), so callers must report success.
-          job.onProgress?.({
-            phase: 'writing the workspace file',
-            fraction: 0.98,
-            rows: summary.rowsImported,
-            committed: true,
-          });
-          return { ...summary, seconds: (performance.now() - started) / 1000 };
+          const dedup = await dropDuplicates(c, plan, request, job);
+          throwIfCancelled(job);
+
+          await c.run('BEGIN TRANSACTION');
+          try {
+            const summary = await mergeStage(
+              c,
+              plan,
+              inputs,
+              checked,
+              dedup,
+              request,
+              settings.sessionGapMinutes,
+              job,
+              started,
+            );
+            throwIfCancelled(job);
+            await c.run('COMMIT');
+            // The commit point: a cancel from here on would undo nothing (the checkpoint that
+            // follows only folds the log into the file), so callers must report success.
+            job.onProgress?.({
+              phase: 'writing the workspace file',
+              fraction: 0.98,
+              rows: summary.rowsImported,
+              committed: true,
+            });
+            return { ...summary, seconds: (performance.now() - started) / 1000 };
+          } catch (error) {
+            await c.run('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
         } catch (error) {
-          await c.run('ROLLBACK').catch(() => undefined);
-          throw error;
+          throw toApiError(error, { in: 'import', file: fileLabel });
+        } finally {
+          await c.run('DETACH import_src').catch(() => undefined);
         }
-      } catch (error) {
-        throw toApiError(error, { in: 'import', file: fileLabel });
-      } finally {
-        await c.run('DROP TABLE IF EXISTS import_stage').catch(() => undefined);
-      }
-    })
-    .finally(() => workspace.checkpoint());
+      })
+      .finally(() => workspace.checkpoint());
+  } finally {
+    await scratch.dispose();
+  }
 }
 
 /**
@@ -190,7 +147,7 @@ export async function importEvents(
 async function hasDuplicates(c: DuckDBConnection, againstStored: boolean): Promise<boolean> {
   const within = await queryOne(
     c,
-    `SELECT count(*) - count(DISTINCT hash(user_id, event, ts, insert_id)) AS n FROM import_stage
+    `SELECT count(*) - count(DISTINCT hash(user_id, event, ts, insert_id)) AS n FROM ${STAGE}
      WHERE insert_id IS NOT NULL AND user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL`,
   );
   if (num(within.n) > 0) return true;
@@ -200,7 +157,7 @@ async function hasDuplicates(c: DuckDBConnection, againstStored: boolean): Promi
     `SELECT count(*) AS n FROM events
      WHERE insert_key IS NOT NULL AND hash(uid, event, ts, insert_key) IN (
        SELECT hash(u.uid, s.event, s.ts, hash(s.insert_id))
-       FROM import_stage s JOIN users u ON u.user_id = s.user_id
+       FROM ${STAGE} s JOIN users u ON u.user_id = s.user_id
        WHERE s.insert_id IS NOT NULL AND s.ts IS NOT NULL AND s.event IS NOT NULL)`,
   );
   return num(against.n) > 0;
@@ -208,12 +165,12 @@ async function hasDuplicates(c: DuckDBConnection, againstStored: boolean): Promi
 
 /** Drops staged rows that repeat an earlier staged row or a stored event (same insert id). */
 async function removeDuplicates(c: DuckDBConnection, againstStored: boolean): Promise<void> {
-  await c.run(`DELETE FROM import_stage WHERE rowid IN (
-    SELECT rowid FROM import_stage WHERE insert_id IS NOT NULL
+  await c.run(`DELETE FROM ${STAGE} WHERE rowid IN (
+    SELECT rowid FROM ${STAGE} WHERE insert_id IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY user_id, event, ts, insert_id ORDER BY rowid) > 1)`);
   if (!againstStored) return;
-  await c.run(`DELETE FROM import_stage WHERE rowid IN (
-    SELECT s.rowid FROM import_stage s
+  await c.run(`DELETE FROM ${STAGE} WHERE rowid IN (
+    SELECT s.rowid FROM ${STAGE} s
     JOIN users u ON u.user_id = s.user_id
     JOIN events e ON e.uid = u.uid AND e.event = s.event AND e.ts = s.ts AND e.insert_key = hash(s.insert_id))`);
 }
@@ -228,7 +185,7 @@ interface StageCheck {
 
 async function checkStage(
   c: DuckDBConnection,
-  plan: ImportPlan,
+  plan: StagedPlan,
   file: string,
 ): Promise<StageCheck> {
   const castChecks = plan.properties
@@ -246,12 +203,12 @@ async function checkStage(
             count(*) FILTER (user_id IS NOT NULL AND ts IS NOT NULL AND event IS NULL) AS missing_event,
             count(*) FILTER (user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL) AS valid
             ${castChecks.map((s) => `, ${s}`).join('')}
-     FROM import_stage`,
+     FROM ${STAGE}`,
   );
   if (num(row.bad_ts) > 0) {
     const examples = await queryRows(
       c,
-      `SELECT DISTINCT ts_raw FROM import_stage WHERE user_id IS NOT NULL AND ts IS NULL AND ts_raw IS NOT NULL LIMIT 5`,
+      `SELECT DISTINCT ts_raw FROM ${STAGE} WHERE user_id IS NOT NULL AND ts IS NULL AND ts_raw IS NOT NULL LIMIT 5`,
     );
     const list = examples.map((e) => `'${String(e.ts_raw)}'`).join(', ');
     throw new ApiError(
@@ -289,43 +246,26 @@ async function checkStage(
   };
 }
 
-async function mergeStage(
+/** What de-duplication found before the transaction, for the summary. */
+interface Dedup {
+  warnings: string[];
+}
+
+/**
+ * Drops staged rows that repeat a staged or stored event. Runs on the staged file before the
+ * transaction (a transaction may write one database only, and the stage is its own); it reads
+ * the workspace only, and a failure after it leaves the workspace untouched.
+ */
+async function dropDuplicates(
   c: DuckDBConnection,
-  plan: ImportPlan,
-  checked: StageCheck,
+  plan: StagedPlan,
   request: ImportEventsRequest,
-  sessionGapMinutes: number,
   job: JobContext,
-  started: number,
-): Promise<Omit<ImportEventsSummary, 'seconds'>> {
-  const replace = request.mode === 'replace';
+): Promise<Dedup> {
   const warnings: string[] = [];
+  const replace = request.mode === 'replace';
   const before = await queryOne(c, `SELECT count(*) AS n FROM events`);
   const eventsBefore = replace ? 0 : num(before.n);
-  if (replace) await c.run(`DELETE FROM sources WHERE kind = 'events'`);
-
-  // New users get the next dense keys, in order of first appearance (uid order ~ signup order).
-  const usersBefore = await queryOne(
-    c,
-    `SELECT count(*) AS n, coalesce(max(uid) + 1, 0) AS next FROM users`,
-  );
-  await tracked(c, job, { label: 'assigning user keys', start: 0.5, end: 0.55 }, () =>
-    c.run(
-      `INSERT INTO users (uid, user_id)
-       SELECT ${num(usersBefore.next)} + row_number() OVER (ORDER BY first_ts, user_id) - 1, user_id
-       FROM (SELECT user_id, min(ts) AS first_ts FROM import_stage
-             WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL GROUP BY user_id) s
-       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = s.user_id)`,
-    ),
-  );
-  const usersAfter = await queryOne(c, `SELECT count(*) AS n FROM users`);
-
-  const props = plan.properties.map((p) => {
-    const type = checked.textFallback.has(p.stage) ? 'VARCHAR' : p.type;
-    const value =
-      p.castFromText && type !== 'VARCHAR' ? `TRY_CAST(s.${p.stage} AS ${type})` : `s.${p.stage}`;
-    return `${value} AS ${ident(p.name)}`;
-  });
   // Stored events can only be compared if this engine hashes insert ids as the one that stored them.
   const probe = await queryOne(
     c,
@@ -341,14 +281,56 @@ async function mergeStage(
   }
   const duplicates =
     plan.hasInsertId &&
-    (await tracked(c, job, { label: 'looking for duplicates', start: 0.55, end: 0.56 }, () =>
+    (await tracked(c, job, { label: 'looking for duplicates', start: 0.52, end: 0.53 }, () =>
       hasDuplicates(c, againstStored),
     ));
   if (duplicates) {
-    await tracked(c, job, { label: 'removing duplicates', start: 0.55, end: 0.6 }, () =>
+    await tracked(c, job, { label: 'removing duplicates', start: 0.53, end: 0.55 }, () =>
       removeDuplicates(c, againstStored),
     );
   }
+  return { warnings };
+}
+
+async function mergeStage(
+  c: DuckDBConnection,
+  plan: StagedPlan,
+  inputs: ResolvedInputs,
+  checked: StageCheck,
+  dedup: Dedup,
+  request: ImportEventsRequest,
+  sessionGapMinutes: number,
+  job: JobContext,
+  started: number,
+): Promise<Omit<ImportEventsSummary, 'seconds'>> {
+  const replace = request.mode === 'replace';
+  const warnings: string[] = [...plan.warnings, ...dedup.warnings];
+  const before = await queryOne(c, `SELECT count(*) AS n FROM events`);
+  const eventsBefore = replace ? 0 : num(before.n);
+  if (replace) await c.run(`DELETE FROM sources WHERE kind = 'events'`);
+
+  // New users get the next dense keys, in order of first appearance (uid order ~ signup order).
+  const usersBefore = await queryOne(
+    c,
+    `SELECT count(*) AS n, coalesce(max(uid) + 1, 0) AS next FROM users`,
+  );
+  await tracked(c, job, { label: 'assigning user keys', start: 0.5, end: 0.55 }, () =>
+    c.run(
+      `INSERT INTO users (uid, user_id)
+       SELECT ${num(usersBefore.next)} + row_number() OVER (ORDER BY first_ts, user_id) - 1, user_id
+       FROM (SELECT user_id, min(ts) AS first_ts FROM ${STAGE}
+             WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL GROUP BY user_id) s
+       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = s.user_id)`,
+    ),
+  );
+  const usersAfter = await queryOne(c, `SELECT count(*) AS n FROM users`);
+
+  const props = plan.properties.map((p) => {
+    const type = checked.textFallback.has(p.stage) ? 'VARCHAR' : p.type;
+    const value =
+      p.castFromText && type !== 'VARCHAR' ? `TRY_CAST(s.${p.stage} AS ${type})` : `s.${p.stage}`;
+    return `${value} AS ${ident(p.name)}`;
+  });
   const valid = `s.ts IS NOT NULL AND s.event IS NOT NULL`;
   const keep = replace || eventsBefore === 0 ? '' : 'existing';
   const gap = `INTERVAL ${Math.round(sessionGapMinutes)} MINUTE`;
@@ -359,7 +341,7 @@ async function mergeStage(
   await tracked(c, job, { label: 'deriving sessions', start: 0.6, end: 0.7 }, () =>
     c.run(`CREATE OR REPLACE TEMP TABLE import_sessions AS
       WITH keys AS (
-        SELECT s.rowid AS k, u.uid, s.ts FROM import_stage s JOIN users u ON u.user_id = s.user_id WHERE ${valid}
+        SELECT s.rowid AS k, u.uid, s.ts FROM ${STAGE} s JOIN users u ON u.user_id = s.user_id WHERE ${valid}
         ${keep === '' ? '' : 'UNION ALL SELECT -(rowid + 1), uid, ts FROM events'}),
       marked AS (
         SELECT k, uid, ts, CASE WHEN ts - lag(ts) OVER (PARTITION BY uid ORDER BY ts) <= ${gap} THEN 0 ELSE 1 END AS n
@@ -367,7 +349,7 @@ async function mergeStage(
       SELECT k, uid, CAST(uid AS BIGINT) * 1000000 + sum(n) OVER (PARTITION BY uid ORDER BY ts) AS session_id FROM marked`),
   );
   const incoming = `SELECT x.uid, s.ts, s.event, x.session_id, CASE WHEN s.insert_id IS NOT NULL THEN hash(s.insert_id) END AS insert_key${props.map((p) => `, ${p}`).join('')}, s.properties
-    FROM import_stage s JOIN import_sessions x ON x.k = s.rowid`;
+    FROM ${STAGE} s JOIN import_sessions x ON x.k = s.rowid`;
   const stored = `SELECT e.* REPLACE (x.session_id AS session_id) FROM events e JOIN import_sessions x ON x.k = -(e.rowid + 1)`;
   await tracked(c, job, { label: 'sorting by user and time', start: 0.7, end: 0.95 }, () =>
     c.run(`CREATE TABLE events_next AS
@@ -390,7 +372,7 @@ async function mergeStage(
   );
   const range = await queryOne(
     c,
-    `SELECT min(ts) AS first, max(ts) AS last FROM import_stage WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL`,
+    `SELECT min(ts) AS first, max(ts) AS last FROM ${STAGE} WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL`,
   );
   const rowsImported = num(after.events) - eventsBefore;
   const skipped: SkippedRows = { ...checked.skipped, duplicate: checked.valid - rowsImported };
@@ -398,12 +380,12 @@ async function mergeStage(
   const sourceId = num(idRow.id);
   const summary: Omit<ImportEventsSummary, 'seconds'> = {
     sourceId,
-    files: plan.source.inputs.files,
-    format: plan.source.inputs.format,
+    files: inputs.files,
+    format: inputs.format,
     preset: plan.preset,
     mapping: plan.mapping,
     mode: request.mode,
-    bytes: plan.source.inputs.bytes,
+    bytes: inputs.bytes,
     rowsRead: checked.rowsRead,
     rowsImported,
     skipped,

@@ -7,7 +7,9 @@ import { ident } from '../duckdb/sql';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import type { Workspace } from '../workspace/workspace';
-import { resolveInputs } from './inputs';
+import { prepareInputs } from './guards';
+import { resolveInputs, type ResolvedInputs } from './inputs';
+import { createScratch } from './scratch';
 import { isIdLike } from './nested-properties';
 import { openSource, type FileColumn } from './source';
 import { USER_FACT_COLUMNS } from '../workspace/schema';
@@ -99,7 +101,34 @@ export async function importUsers(
 ): Promise<ImportUsersSummary> {
   workspace.assertWritable();
   const started = performance.now();
-  const inputs = await resolveInputs(request.files, request.format);
+  // People files are small and read in this process; they get the same guards before DuckDB
+  // reads them (pipes copied, gzip verified to its end, nesting depth bounded).
+  const scratch = await createScratch(workspace.path);
+  try {
+    const resolved = await resolveInputs(request.files, request.format, {
+      scratch,
+      ...(job.signal === undefined ? {} : { signal: job.signal }),
+    });
+    const { inputs, aliases } = await prepareInputs(resolved, scratch.dir, {
+      ...(request.maxDecompressionRatio === undefined
+        ? {}
+        : { maxDecompressionRatio: request.maxDecompressionRatio }),
+      ...(job.signal === undefined ? {} : { signal: job.signal }),
+    });
+    return await importPeople(workspace, inputs, aliases, request, job, started);
+  } finally {
+    await scratch.dispose();
+  }
+}
+
+async function importPeople(
+  workspace: Workspace,
+  inputs: ResolvedInputs,
+  aliases: Record<string, string>,
+  request: ParsedRequestOf<'import.users'>,
+  job: JobContext,
+  started: number,
+): Promise<ImportUsersSummary> {
   const label =
     inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
   return workspace
@@ -140,7 +169,7 @@ export async function importUsers(
           started,
         );
       } catch (error) {
-        throw toApiError(error, { in: 'import', file: label });
+        throw toApiError(error, { in: 'import', file: label, aliases });
       } finally {
         await c.run('DROP TABLE IF EXISTS people_stage').catch(() => undefined);
       }

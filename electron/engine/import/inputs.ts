@@ -1,13 +1,21 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ApiError } from '../../../shared/api/errors';
 import type { FileFormat } from '../../../shared/api/import-types';
+import { copyPipe } from './guards';
+import type { Scratch } from './scratch';
 
 export interface ResolvedInputs {
+  /** The files as the analyst named them: what messages and the sources table show. */
   files: string[];
+  /**
+   * What readers open, one per file: the file itself, or a private copy in the import's scratch
+   * folder (a pipe saved to a file, a decompressed .gz).
+   */
+  paths: string[];
   format: FileFormat;
   /** Gzip files whose name does not say so: DuckDB must be told (it decides by extension). */
   gzipUnnamed: boolean;
@@ -21,12 +29,21 @@ const EXTENSION_FORMATS: [RegExp, FileFormat][] = [
 ];
 const HEAD_BYTES = 64 * 1024;
 
+export interface ResolveOptions {
+  /** Where a pipe (`<(cat f.csv)`, a FIFO) is saved before reading; without one it is refused. */
+  scratch?: Scratch;
+  signal?: AbortSignal;
+}
+
 /** Files, folders (every supported file below them, sorted) and globs, each checked to exist. */
 export async function resolveInputs(
   patterns: string[],
   formatOverride?: FileFormat,
+  options: ResolveOptions = {},
 ): Promise<ResolvedInputs> {
   const files: string[] = [];
+  /** Pipes read into a private copy: the copy is what gets read. */
+  const copies = new Map<string, string>();
   for (const pattern of patterns) {
     // A path that exists is that file or folder, even when its name reads as a glob: browsers
     // save a repeated download as 'events (1).csv', and '(1)' is glob syntax.
@@ -40,15 +57,11 @@ export async function resolveInputs(
       continue;
     }
     const absolute = path.resolve(pattern);
-    const info = await stat(absolute).catch(() => null);
-    if (info === null) {
-      throw new ApiError(
-        'FILE_NOT_FOUND',
-        `${absolute} does not exist. Check the path (a folder or a glob such as 'exports/*.csv' also works).`,
-        { file: absolute },
-      );
-    }
-    if (info.isDirectory()) {
+    const info = await statOrExplain(absolute);
+    if (!info.isFile() && !info.isDirectory()) {
+      copies.set(absolute, await copySpecial(absolute, info, options));
+      files.push(absolute);
+    } else if (info.isDirectory()) {
       const inside = await listFolder(absolute);
       if (inside.length === 0) {
         throw new ApiError(
@@ -64,14 +77,16 @@ export async function resolveInputs(
   }
 
   const unique = [...new Set(files)];
+  const paths = unique.map((f) => copies.get(f) ?? f);
   let bytes = 0;
   const formats = new Map<string, FileFormat>();
   const gzipped: boolean[] = [];
   const unnamed: boolean[] = [];
-  for (const file of unique) {
-    const info = await stat(file);
+  for (const [i, file] of unique.entries()) {
+    const at = paths[i] ?? file;
+    const info = await stat(at).catch((e: unknown) => unreadable(file, e));
     bytes += info.size;
-    const head = await readHead(file);
+    const head = await readHead(at, file).catch((e: unknown) => unreadable(file, e));
     if (info.size === 0 || head.text.trim() === '') {
       throw new ApiError(
         'EMPTY_FILE',
@@ -105,7 +120,75 @@ export async function resolveInputs(
       { file },
     );
   }
-  return { files: unique, format, gzipUnnamed, bytes };
+  return { files: unique, paths, format, gzipUnnamed, bytes };
+}
+
+/** The file's stat, or an error that says why it cannot be reached: missing, or a folder we may not open. */
+async function statOrExplain(absolute: string): Promise<Stats> {
+  try {
+    return await stat(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      // The deepest folder we can still look at is the one we may not open.
+      let folder = path.dirname(absolute);
+      while ((await stat(folder).catch(() => null)) === null && path.dirname(folder) !== folder) {
+        folder = path.dirname(folder);
+      }
+      throw new ApiError(
+        'UNREADABLE_FILE',
+        `${absolute} cannot be read: you have no permission to open the folder ${folder}. Ask its owner for access (or chmod +x it), or copy the file somewhere readable.`,
+        { file: absolute, folder },
+      );
+    }
+    throw new ApiError(
+      'FILE_NOT_FOUND',
+      `${absolute} does not exist. Check the path (a folder or a glob such as 'exports/*.csv' also works).`,
+      { file: absolute },
+    );
+  }
+}
+
+function unreadable(file: string, error: unknown): never {
+  if (error instanceof ApiError) throw error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    throw new ApiError(
+      'UNREADABLE_FILE',
+      `${file} cannot be read: you have no permission to read it. Check its permissions (ls -l; chmod +r), or copy it somewhere readable.`,
+      { file },
+    );
+  }
+  throw new ApiError(
+    'UNREADABLE_FILE',
+    `${file} cannot be read (${error instanceof Error ? error.message : String(error)}). Copy it to a local disk and import the copy.`,
+    { file, code },
+  );
+}
+
+/**
+ * Pipes (`<(cat f.csv)` is /dev/fd/63, a FIFO made with mkfifo) can be read once and cannot be
+ * sought, while DuckDB reads a file several times (types, then rows): they are saved to the
+ * scratch folder first. Devices and sockets are refused.
+ */
+async function copySpecial(file: string, info: Stats, options: ResolveOptions): Promise<string> {
+  if (!info.isFIFO()) {
+    throw new ApiError(
+      'UNSUPPORTED_FORMAT',
+      `${file} is not a file (it is a ${info.isSocket() ? 'socket' : 'device'}). Save the data to a file and import that.`,
+      { file },
+    );
+  }
+  if (options.scratch === undefined) {
+    throw new ApiError(
+      'UNSUPPORTED_FORMAT',
+      `${file} is a pipe, which this import cannot read. Save the data to a file and import that.`,
+      { file },
+    );
+  }
+  const target = options.scratch.file(`pipe-${path.basename(file)}`);
+  await copyPipe(file, target, options.signal);
+  return target;
 }
 
 async function listFolder(folder: string): Promise<string[]> {
@@ -122,12 +205,23 @@ interface Head {
   gzip: boolean;
 }
 
-/** The first 64 KiB, decompressed when the file is gzip (whatever its name says). */
-export async function readHead(file: string): Promise<Head> {
+/**
+ * The first 64 KiB, decompressed when the file is gzip (whatever its name says). `name` is the
+ * file as the analyst named it, when `file` is a private copy.
+ */
+export async function readHead(file: string, name: string = file): Promise<Head> {
   const raw = await readBytes(createReadStream(file, { start: 0, end: HEAD_BYTES - 1 }));
   const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
   const bytes = gzip
-    ? await readBytes(createReadStream(file).pipe(createGunzip()), HEAD_BYTES).catch(() => raw)
+    ? await readBytes(createReadStream(file).pipe(createGunzip()), HEAD_BYTES).catch(
+        (error: unknown) => {
+          throw new ApiError(
+            'BAD_GZIP',
+            `${name} starts like a gzip file but its data is damaged (${error instanceof Error ? error.message : String(error)}). Download or copy it again.`,
+            { file: name },
+          );
+        },
+      )
     : raw;
   return { bytes, text: bytes.toString('latin1'), gzip };
 }

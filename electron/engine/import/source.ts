@@ -37,14 +37,22 @@ export async function openSource(
   } catch (error) {
     const raw = error instanceof Error ? error.message : '';
     if (inputs.format === 'csv' && /sniffing file|detect the CSV parsing dialect/.test(raw)) {
-      throw await diagnoseCsv(inputs.files[0] ?? '', delimiterChar(options.delimiter));
+      throw await diagnoseCsv(
+        inputs.paths[0] ?? '',
+        delimiterChar(options.delimiter),
+        inputs.files[0],
+      );
     }
     throw error;
   }
   // A delimiter inside a column name means the lines were split on the wrong character.
   const split = columns.some((c) => [',', ';', '\t', '|'].some((d) => c.name.includes(d)));
   if (inputs.format === 'csv' && split) {
-    throw await diagnoseCsv(inputs.files[0] ?? '', delimiterChar(options.delimiter));
+    throw await diagnoseCsv(
+      inputs.paths[0] ?? '',
+      delimiterChar(options.delimiter),
+      inputs.files[0],
+    );
   }
   const any = await queryRows(connection, `SELECT 1 AS one FROM ${from()} LIMIT 1`);
   if (any.length === 0) {
@@ -62,14 +70,16 @@ function tableFunction(
   options: ReadOptions,
   text: readonly string[],
 ): string {
-  const files = stringList(inputs.files);
-  const many = inputs.files.length > 1;
+  const files = stringList(inputs.paths);
+  const many = inputs.paths.length > 1;
   switch (inputs.format) {
     case 'parquet':
       return `read_parquet(${files}${many ? ', union_by_name = true' : ''})`;
     case 'json':
       // A full pass for the schema: a key first seen after the sample would otherwise be lost.
-      return `read_json(${files}, format = 'auto', sample_size = -1, maximum_object_size = 268435456${many ? ', union_by_name = true' : ''})`;
+      // Types are inferred 16 levels deep and deeper values kept as JSON text: inferring them all
+      // took 4 GB for one line nested 5,000 levels (guards.ts refuses deeper than 1,000).
+      return `read_json(${files}, format = 'auto', sample_size = -1, maximum_depth = 16, maximum_object_size = 268435456${many ? ', union_by_name = true' : ''})`;
     case 'csv': {
       const args = [files];
       if (many) args.push('union_by_name = true');

@@ -28,11 +28,19 @@ const naiveToUtc = (expr: string, zone: string, bind: Bind): string =>
     ? `CAST(${expr} AS TIMESTAMP)`
     : `timezone('UTC', timezone(${bind(zone)}, CAST(${expr} AS TIMESTAMP)))`;
 
+/** Epochs this large (or NaN, infinite) are no time at all: NULL, reported as unreadable. */
+const EPOCH_LIMIT = '1e20';
+
 function epochToUtc(value: string, integer: boolean): string {
   const v = integer ? `CAST(${value} AS HUGEINT)` : `CAST(${value} AS DOUBLE)`;
   const micros = (factor: string) =>
     integer ? `CAST(${v} * ${factor} AS BIGINT)` : `CAST(round(${v} * ${factor}) AS BIGINT)`;
+  // Checked first: casting NaN or 1e300 to BIGINT was a conversion error that failed the import.
+  const unreadable = integer
+    ? `abs(${v}) >= ${EPOCH_LIMIT}`
+    : `NOT isfinite(${v}) OR abs(${v}) >= ${EPOCH_LIMIT}`;
   return `CASE
+      WHEN ${v} IS NULL OR ${unreadable} THEN NULL
       WHEN abs(${v}) < 1e11 THEN make_timestamp(${micros('1000000')})
       WHEN abs(${v}) < 1e14 THEN make_timestamp(${micros('1000')})
       WHEN abs(${v}) < 1e17 THEN make_timestamp(${micros('1')})

@@ -267,6 +267,11 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
               title="This mapping cannot be imported yet"
             />
           )}
+          {preview.warnings.map((w) => (
+            <div key={w} className="warning">
+              {windowWording(w)}
+            </div>
+          ))}
         </div>
       )}
       {kind === 'events' && readError !== null && (
