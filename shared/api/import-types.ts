@@ -98,6 +98,11 @@ export const importEventsRequestSchema = z.object({
   /** IANA zone of timestamps written without an offset (`Europe/London`); default UTC. */
   sourceTimezone: z.string().min(1).optional(),
   mode: z.enum(['append', 'replace']).default('append'),
+  /**
+   * Import even when the free disk space looks too small for it (the engine's estimate is
+   * deliberately on the high side for Parquet). A full disk still fails cleanly.
+   */
+  skipSpaceCheck: z.boolean().optional(),
 });
 export type ImportEventsRequest = z.input<typeof importEventsRequestSchema>;
 
