@@ -7,7 +7,18 @@ import { z } from 'zod';
  */
 export const ANY_EVENT = '$any';
 
-const isoDate = z.iso.date({ message: 'dates are written YYYY-MM-DD' });
+/**
+ * Years a date range may name. Event exports hold no earlier or later events, and a range of
+ * centuries only ever came from a typo or a fuzzer (years 1500-2499 hourly took the engine
+ * down); the engine caps periods as well (checkPeriods), whatever the range.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2199;
+const isoDate = z.iso
+  .date({ message: 'dates are written YYYY-MM-DD' })
+  .refine((d) => Number(d.slice(0, 4)) >= MIN_YEAR && Number(d.slice(0, 4)) <= MAX_YEAR, {
+    message: `dates are between ${MIN_YEAR}-01-01 and ${MAX_YEAR}-12-31`,
+  });
 
 export const PROPERTY_OPERATORS = [
   '=',

@@ -1,6 +1,7 @@
 import {
   ANY_EVENT,
   type EventFilter,
+  INTERVALS,
   NONE_LABEL,
   OTHER_LABEL,
   sampledOf,
@@ -18,6 +19,7 @@ import { SqlParams } from '../duckdb/params';
 import { scanFunnelUnits } from './funnel-stream';
 import { SpecIssues } from './spec-issues';
 import {
+  checkPeriods,
   intervalSql,
   localTime,
   periodLabel,
@@ -86,6 +88,13 @@ function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
   }
   const breakdown = breakdownSql(catalog, spec.breakdown, issues);
   needsUsers ||= breakdown.needsUsers;
+  // Conversion over time is laid out on the entry periods of the range.
+  checkPeriods(issues, {
+    days,
+    interval: spec.interval,
+    weekStart: settings.weekStart,
+    intervals: INTERVALS,
+  });
   issues.throwIfAny('funnel');
 
   const strict = spec.order === 'strict';

@@ -8,6 +8,7 @@ import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
 import {
+  checkPeriods,
   intervalSql,
   localTime,
   periodBounds,
@@ -44,6 +45,12 @@ function lifecycleSql(ctx: AnalysisContext, spec: LifecycleSpec): LifecycleSql {
     params,
     issues,
     path: 'events',
+  });
+  checkPeriods(issues, {
+    days,
+    interval: spec.interval,
+    weekStart: settings.weekStart,
+    intervals: ['day', 'week', 'month'],
   });
   issues.throwIfAny('lifecycle');
   const bounds = periodBounds(days, spec.interval, settings.weekStart, params);

@@ -7,7 +7,14 @@ import type {
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
-import { intervalSql, localTime, periodStart, resolveDays, utcMidnight } from './sql/periods';
+import {
+  checkPeriods,
+  intervalSql,
+  localTime,
+  periodStart,
+  resolveDays,
+  utcMidnight,
+} from './sql/periods';
 import { breakdownSql, eventFilterSql, numericPropertySql, samplingSql } from './sql/properties';
 import { shiftDay } from './sql/scoped-events';
 import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
@@ -52,6 +59,21 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
       ? 'NULL'
       : numericPropertySql(catalog, spec.property, issues, 'property');
   const breakdown = breakdownSql(catalog, spec.breakdown, issues);
+  // A cohort per period of the range (per breakdown value), each a row of columns.
+  const groups = spec.breakdown === undefined ? 1 : spec.breakdown.limit + 2;
+  checkPeriods(issues, {
+    days,
+    interval: spec.period,
+    weekStart: settings.weekStart,
+    intervals: ['day', 'week', 'month'],
+    path: 'period',
+    cellsPerPeriod: columnsOf(spec).length * groups,
+    cellsAre: spec.breakdown === undefined ? 'columns' : 'columns x breakdown values',
+    orElse:
+      spec.breakdown === undefined
+        ? 'fewer periods after the start'
+        : 'fewer periods after the start or a smaller breakdown limit',
+  });
   issues.throwIfAny('retention');
 
   const rangeStart = utcMidnight(days.from, tz, params);

@@ -1,10 +1,11 @@
-import { ANY_EVENT, sampledOf } from '../../../shared/specs/common';
+import { ANY_EVENT, INTERVALS, sampledOf } from '../../../shared/specs/common';
 import type { SessionsPeriod, SessionsResult, SessionsSpec } from '../../../shared/specs/sessions';
 import { queryRows, type Row } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { observedUntilSql, type AnalysisContext } from './context';
 import { SpecIssues } from './spec-issues';
 import {
+  checkPeriods,
   intervalSql,
   localTime,
   periodBounds,
@@ -41,6 +42,12 @@ export async function runSessions(
   const params = new SqlParams();
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const filter = eventFilterSql(catalog, spec.events, spec.filters, params, issues, 'events');
+  checkPeriods(issues, {
+    days,
+    interval: spec.interval,
+    weekStart: settings.weekStart,
+    intervals: INTERVALS,
+  });
   issues.throwIfAny('sessions');
   const from = utcMidnight(days.from, tz, params);
   const to = utcMidnight(shiftDay(days.to, 1), tz, params);

@@ -3,7 +3,14 @@ import type { StickinessResult, StickinessSpec } from '../../../shared/specs/sti
 import { queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { SpecIssues } from './spec-issues';
-import { intervalSql, periodBounds, periodLabel, periodStart, resolveDays } from './sql/periods';
+import {
+  checkPeriods,
+  intervalSql,
+  periodBounds,
+  periodLabel,
+  periodStart,
+  resolveDays,
+} from './sql/periods';
 import { scopedEventsSql } from './sql/scoped-events';
 import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 
@@ -26,6 +33,16 @@ function stickinessSql(ctx: AnalysisContext, spec: StickinessSpec) {
     params,
     issues,
     path: 'events',
+  });
+  // One bucket per possible count of active units (hours of a day, days of a week or month).
+  checkPeriods(issues, {
+    days,
+    interval: spec.per,
+    weekStart: settings.weekStart,
+    intervals: spec.unit === 'hour' ? ['day'] : ['week', 'month'],
+    path: 'per',
+    cellsPerPeriod: MOST_UNITS[spec.per],
+    cellsAre: 'buckets',
   });
   issues.throwIfAny('stickiness');
   const per = (local: string): string => periodStart(local, spec.per, settings.weekStart);

@@ -1,4 +1,10 @@
-import { ANY_EVENT, NONE_LABEL, OTHER_LABEL, sampledOf } from '../../../shared/specs/common';
+import {
+  ANY_EVENT,
+  INTERVALS,
+  NONE_LABEL,
+  OTHER_LABEL,
+  sampledOf,
+} from '../../../shared/specs/common';
 import {
   PROPERTY_MEASURES,
   type TrendMeasure,
@@ -10,6 +16,7 @@ import { SqlParams } from '../duckdb/params';
 import { observedUntilSql, type AnalysisContext, type UidQuery } from './context';
 import { SpecIssues } from './spec-issues';
 import {
+  checkPeriods,
   intervalSql,
   localTime,
   periodBounds,
@@ -68,6 +75,18 @@ export async function runTrends(ctx: AnalysisContext, spec: TrendsSpec): Promise
   const queries = spec.series.map((_, index) =>
     buildSeriesQuery(ctx, spec, index, days, issues, breakdown),
   );
+  // Every series x breakdown value (top N, other, none) is one line over every period.
+  const lines = spec.series.length * (spec.breakdown === undefined ? 1 : spec.breakdown.limit + 2);
+  checkPeriods(issues, {
+    days,
+    interval: spec.interval,
+    weekStart: ctx.settings.weekStart,
+    intervals: INTERVALS,
+    cellsPerPeriod: lines,
+    cellsAre: spec.breakdown === undefined ? 'series' : 'series x breakdown values',
+    orElse:
+      spec.breakdown === undefined ? 'fewer series' : 'fewer series or a smaller breakdown limit',
+  });
   issues.throwIfAny('trends');
 
   const periods = await periodList(ctx, spec, days);
