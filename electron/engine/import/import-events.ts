@@ -13,7 +13,6 @@ import { toApiError } from '../errors';
 import { throwIfCancelled, tracked, type JobContext } from '../jobs';
 import { HASH_PROBE_TEXT } from '../workspace/schema';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
-import { checkImportSpace } from './disk-space';
 import { resolveInputs, type ResolvedInputs } from './inputs';
 import type { StagedPlan } from './read-files';
 import { readFiles } from './reader';
@@ -22,8 +21,8 @@ import { rebuildSessionFacts, rebuildUserDays, rebuildUserFacts } from './user-f
 
 type ImportEventsRequest = ParsedRequestOf<'import.events'>;
 
-/** The staged rows, in the reader's file attached to the workspace connection for the import. */
-const STAGE = 'import_src.import_stage';
+/** The staged rows, loaded from the reader's Parquet file. */
+const STAGE = 'import_stage';
 
 export async function previewImport(
   workspace: Workspace,
@@ -69,10 +68,9 @@ export async function importEvents(
       scratch,
       ...(job.signal === undefined ? {} : { signal: job.signal }),
     });
-    const space = await checkImportSpace(workspace, inputs, request);
     const fileLabel =
       inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
-    const stageFile = scratch.file('stage.duckdb');
+    const stageFile = scratch.file('stage.parquet');
     const plan = await readFiles(
       { kind: 'stage', inputs, request, scratchDir: scratch.dir, stageFile },
       {
@@ -89,12 +87,16 @@ export async function importEvents(
     return await workspace
       .use(async (c) => {
         const settings = await workspace.settings(c);
-        await c.run(`ATTACH ${literal(stageFile)} AS import_src`);
         try {
+          await tracked(c, job, { label: 'loading staged rows', start: 0.5, end: 0.52 }, () =>
+            c.run(
+              `CREATE OR REPLACE TEMP TABLE ${STAGE} AS SELECT * FROM read_parquet(${literal(stageFile)})`,
+            ),
+          );
           const checked = await tracked(
             c,
             job,
-            { label: 'checking rows', start: 0.5, end: 0.52 },
+            { label: 'checking rows', start: 0.52, end: 0.53 },
             () => checkStage(c, plan, fileLabel),
           );
           throwIfCancelled(job);
@@ -132,10 +134,9 @@ export async function importEvents(
         } catch (error) {
           throw toApiError(error, { in: 'import', file: fileLabel });
         } finally {
-          await c.run('DETACH import_src').catch(() => undefined);
+          await c.run(`DROP TABLE IF EXISTS ${STAGE}`).catch(() => undefined);
         }
       })
-      .catch((error: unknown) => space.giveBack(error))
       .finally(() => workspace.checkpoint());
   } finally {
     await scratch.dispose();
@@ -255,9 +256,8 @@ interface Dedup {
 }
 
 /**
- * Drops staged rows that repeat a staged or stored event. Runs on the staged file before the
- * transaction (a transaction may write one database only, and the stage is its own); it reads
- * the workspace only, and a failure after it leaves the workspace untouched.
+ * Drops staged rows that repeat a staged or stored event, before the transaction: it changes
+ * only the temporary stage, so a failure after it leaves the workspace untouched.
  */
 async function dropDuplicates(
   c: DuckDBConnection,
