@@ -13,6 +13,7 @@ import { toApiError } from '../errors';
 import { throwIfCancelled, tracked, type JobContext } from '../jobs';
 import { HASH_PROBE_TEXT } from '../workspace/schema';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
+import { checkImportSpace } from './disk-space';
 import { resolveInputs, type ResolvedInputs } from './inputs';
 import type { StagedPlan } from './read-files';
 import { readFiles } from './reader';
@@ -68,6 +69,7 @@ export async function importEvents(
       scratch,
       ...(job.signal === undefined ? {} : { signal: job.signal }),
     });
+    const space = await checkImportSpace(workspace, inputs, request);
     const fileLabel =
       inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
     const stageFile = scratch.file('stage.parquet');
@@ -137,6 +139,7 @@ export async function importEvents(
           await c.run(`DROP TABLE IF EXISTS ${STAGE}`).catch(() => undefined);
         }
       })
+      .catch((error: unknown) => space.giveBack(error))
       .finally(() => workspace.checkpoint());
   } finally {
     await scratch.dispose();
