@@ -2,8 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { connect } from '../duckdb/database';
+import { connect, openInstance } from '../duckdb/database';
 import { literal, stringList } from '../duckdb/sql';
 import { EVENTS, FEATURES, PLANS, PRIORITIES, simulate, type DemoUser } from './demo-model';
 import { SeededRandom } from './seeded-random';
@@ -229,7 +228,7 @@ async function convert(
   opts: DemoOptions & { format: 'parquet' | 'csv' },
   outDir: string,
 ): Promise<DemoFiles> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await openInstance(':memory:');
   try {
     const c = await connect(instance);
     const userId = (i: string): string => `printf('u_%06d', ${i})`;

@@ -2,6 +2,8 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
   type StatsFs,
@@ -128,5 +130,29 @@ describe('spill files', () => {
       return { bavail: 10, bsize: 4096 } as unknown as StatsFs;
     }) as unknown as typeof statfsSync;
     expect(freeSpace(path.join(dir, 'not', 'yet'), statfs)).toBe(40960);
+  });
+});
+
+describe('no instance without the limits', () => {
+  it('every DuckDB instance of the engine is opened by openInstance', () => {
+    const root = path.resolve(__dirname, '..');
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) {
+          if (file.endsWith(path.join('duckdb', 'database.ts'))) continue;
+          if (
+            /DuckDBInstance\.(create|fromCache)\(|DuckDBInstanceCache/.test(
+              readFileSync(file, 'utf8'),
+            )
+          )
+            offenders.push(path.relative(root, file));
+        }
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
   });
 });
