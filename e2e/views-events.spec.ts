@@ -9,7 +9,9 @@ import { expect, test } from './fixtures';
 /** Rows in view that are still placeholders (a page on its way). */
 const placeholders = (grid: Locator) => grid.locator('[role="row"][aria-busy="true"]');
 
-test('shows the first raw events in under a second and never leaves blank rows when scrolled far', async ({
+// How fast the first page comes is measured by `npm run bench` (events grid), not asserted
+// here: a test may not depend on the machine's speed.
+test('shows the first raw events and never leaves blank rows when scrolled far', async ({
   demo,
   page,
 }) => {
@@ -22,9 +24,7 @@ test('shows the first raw events in under a second and never leaves blank rows w
     .click();
   const grid = page.getByRole('grid', { name: 'Raw events' });
   await expect(grid.getByRole('row').nth(1)).toContainText(/u_\d+/);
-  const firstRowsMs = Date.now() - started;
-  console.log(`events grid: first rows ${firstRowsMs} ms after opening the view`);
-  expect(firstRowsMs).toBeLessThan(1_000);
+  console.log(`events grid: first rows ${Date.now() - started} ms after opening the view`);
 
   const info = await demo.value('workspace.info');
   await expect(page.getByTestId('events-total')).toContainText(
