@@ -265,5 +265,15 @@ export async function diagnoseReadError(
   if (inputs.format === 'csv' && /Maximum line size/i.test(raw)) {
     return longCsvRecord(file, name);
   }
+  // A damaged block: DuckDB's Parquet reader says "Corrupted file?", "Payload value bigger than
+  // allowed" and the like, which read as an engine bug.
+  if (inputs.format === 'parquet' && /corrupt|payload|thrift|footer|invalid error/i.test(raw)) {
+    const reason = (raw.split('\n')[0] ?? raw).replace(/^[A-Za-z ]+Error: /, '');
+    return new ApiError(
+      'BAD_PARQUET',
+      `${name} is damaged: DuckDB cannot read part of it (${reason}). Export or copy it again; if another tool opens it, re-save it as Parquet from there.`,
+      { file: name, engine: raw.slice(0, 2000) },
+    );
+  }
   return undefined;
 }

@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +21,11 @@ import { resolveInputs } from './inputs';
  * refused with a message naming the file, the line and the fix, or imported safely, and the
  * workspace is left as it was, with no scratch files behind.
  */
+
+const RETAIL_PARQUET = path.resolve(
+  import.meta.dirname,
+  '../../../../shared/datasets/online-retail/online_retail.parquet',
+);
 
 let ws: TempWorkspace;
 let baseline: unknown;
@@ -184,6 +196,17 @@ describe('a damaged file is never imported in part', () => {
     const error = await importError({ files: [ws.write('damaged.csv.gz', bytes)] });
     expect(error.code).toBe('BAD_GZIP');
     expect(error.message).toMatch(/damaged\.csv\.gz is damaged/);
+    await expectUnchanged();
+  });
+});
+
+describe('a damaged Parquet file', () => {
+  it('a corrupted block is BAD_PARQUET with the fix, not INTERNAL', async () => {
+    const bytes = Buffer.from(readFileSync(RETAIL_PARQUET));
+    for (let i = 100_000; i < 100_064; i++) bytes[i] = (bytes[i] ?? 0) ^ 0x5a;
+    const error = await importError({ files: [ws.write('damaged.parquet', bytes)] });
+    expect(error.code).toBe('BAD_PARQUET');
+    expect(error.message).toMatch(/damaged\.parquet is damaged: .*Export or copy it again/);
     await expectUnchanged();
   });
 });

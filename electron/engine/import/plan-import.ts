@@ -329,7 +329,7 @@ async function timestampWarnings(
             coalesce(max(t) - min(t) > INTERVAL ${PLAUSIBLE_YEARS} YEAR, false) AS long,
             coalesce(min(t) < ${literal(PLAUSIBLE_FROM)}::TIMESTAMP OR max(t) > ${literal(PLAUSIBLE_TO)}::TIMESTAMP, false) AS odd,
             list(DISTINCT CAST(v AS VARCHAR))[1:3] AS examples
-     FROM (SELECT v, ${t} AS t FROM (SELECT ${tsRef.sql} AS v FROM ${source.from()} LIMIT 100000))`,
+     FROM (SELECT v, ${t} AS t FROM (SELECT ${tsRef.sql} AS v FROM ${source.from()} LIMIT 20000))`,
   );
   if (row === undefined || (row.long !== true && row.odd !== true)) return [];
   const epoch = ts.kind === 'integer' || ts.kind === 'decimal';
