@@ -7,7 +7,8 @@ import type {
   SkippedRows,
 } from '../../../shared/api/import-types';
 import type { ParsedRequestOf } from '../../../shared/api/contract';
-import { num, queryOne, queryRows } from '../duckdb/database';
+import { parseByteSize } from '../../../shared/util/byte-size';
+import { defaultMemoryLimit, num, queryOne, queryRows } from '../duckdb/database';
 import { ident, literal } from '../duckdb/sql';
 import { toApiError } from '../errors';
 import { throwIfCancelled, tracked, type JobContext } from '../jobs';
@@ -34,16 +35,26 @@ export async function previewImport(
     const zone = request.sourceTimezone;
     await workspace.use((c) => assertTimezone(c, zone));
   }
+  const memoryLimit = await readerMemoryLimit(workspace);
   const scratch = await createScratch(workspace.path);
   try {
     const inputs = await resolveInputs(request.files, request.format, {
       scratch,
       ...(job.signal === undefined ? {} : { signal: job.signal }),
     });
-    return await readFiles({ kind: 'preview', inputs, request, scratchDir: scratch.dir }, job);
+    return await readFiles(
+      { kind: 'preview', inputs, request, scratchDir: scratch.dir, memoryLimit },
+      job,
+    );
   } finally {
     await scratch.dispose();
   }
+}
+
+/** The reader keeps to the workspace's memory limit: an import reads, then merges, not both. */
+async function readerMemoryLimit(workspace: Workspace): Promise<number> {
+  const setting = (await workspace.settings()).memoryLimit;
+  return (setting === null ? null : parseByteSize(setting)) ?? defaultMemoryLimit();
 }
 
 /**
@@ -63,6 +74,7 @@ export async function importEvents(
     const zone = request.sourceTimezone;
     await workspace.use((c) => assertTimezone(c, zone));
   }
+  const memoryLimit = await readerMemoryLimit(workspace);
   const scratch = await createScratch(workspace.path);
   try {
     const inputs = await resolveInputs(request.files, request.format, {
@@ -74,7 +86,7 @@ export async function importEvents(
       inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
     const stageFile = scratch.file('stage.parquet');
     const plan = await readFiles(
-      { kind: 'stage', inputs, request, scratchDir: scratch.dir, stageFile },
+      { kind: 'stage', inputs, request, scratchDir: scratch.dir, memoryLimit, stageFile },
       {
         ...(job.signal === undefined ? {} : { signal: job.signal }),
         onProgress: (p) =>

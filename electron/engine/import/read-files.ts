@@ -35,12 +35,15 @@ export type ReadTask =
       inputs: ResolvedInputs;
       request: ParsedRequestOf<'import.preview'>;
       scratchDir: string;
+      /** The workspace's DuckDB memory limit, in bytes: the reader keeps to it too. */
+      memoryLimit: number;
     }
   | {
       kind: 'stage';
       inputs: ResolvedInputs;
       request: ParsedRequestOf<'import.events'>;
       scratchDir: string;
+      memoryLimit: number;
       stageFile: string;
     };
 
@@ -112,7 +115,11 @@ export async function runReadTask<T extends ReadTask>(
       : `${task.inputs.files.length} files`;
   let aliases: Record<string, string> = {};
   let inputs = task.inputs;
-  const instance = await openInstance(':memory:');
+  // Spills go to the scratch folder, removed with it however the import ends.
+  const instance = await openInstance(':memory:', {
+    memoryLimit: task.memoryLimit,
+    tempDirectory: path.join(task.scratchDir, 'spill'),
+  });
   const c = await connect(instance);
   try {
     const prepared = await prepareInputs(task.inputs, task.scratchDir, {
@@ -122,7 +129,6 @@ export async function runReadTask<T extends ReadTask>(
     });
     inputs = prepared.inputs;
     aliases = prepared.aliases;
-    await c.run(`SET temp_directory = ${literal(path.join(task.scratchDir, 'spill'))}`);
     await c.run('SET enable_progress_bar = true');
     await c.run('SET enable_progress_bar_print = false');
     const result =
