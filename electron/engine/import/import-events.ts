@@ -17,7 +17,7 @@ import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
 import { checkImportSpace } from './disk-space';
 import { resolveInputs, type ResolvedInputs } from './inputs';
 import type { StagedPlan } from './read-files';
-import { readFiles } from './reader';
+import { readFiles, warmUpReader } from './reader';
 import { createScratch } from './scratch';
 import { rebuildSessionFacts, rebuildUserDays, rebuildUserFacts } from './user-facts';
 
@@ -76,6 +76,7 @@ export async function importEvents(
 ): Promise<ImportEventsSummary> {
   workspace.assertWritable();
   const started = performance.now();
+  warmUpReader();
   if (request.sourceTimezone !== undefined) {
     const zone = request.sourceTimezone;
     await workspace.use((c) => assertTimezone(c, zone));
