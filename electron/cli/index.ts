@@ -88,6 +88,11 @@ export function buildProgram(): Command {
       'let a .gz file expand up to N times its size (default 100; beyond it the import stops as a possible decompression bomb)',
       parsePositiveInt,
     )
+    .option(
+      '--skip-space-check',
+      'import even when the free-space estimate says the disk is too small (it errs high)',
+      false,
+    )
     .option('--no-header', 'CSV files have no header line (columns are then column0, column1, ...)')
     .option('--replace', 'replace the events of the workspace instead of appending', false)
     .option(
@@ -158,7 +163,10 @@ Examples:
             process.stdout.write(opts.json ? renderJson(preview) : printPreview(preview));
             return;
           }
-          const summary = await s.api['import.events'](request, s.options);
+          const summary = await s.api['import.events'](
+            opts.skipSpaceCheck ? { ...request, skipSpaceCheck: true } : request,
+            s.options,
+          );
           s.stop();
           // Ctrl-C came too late to cancel (the import had committed): say so, or the analyst
           // retries and, without insert ids, imports every row twice.
@@ -451,6 +459,7 @@ interface ImportOptions {
   format?: FileFormat;
   delimiter?: string;
   maxDecompressionRatio?: number;
+  skipSpaceCheck: boolean;
   header: boolean;
   replace: boolean;
   users: boolean;

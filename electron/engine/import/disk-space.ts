@@ -172,7 +172,7 @@ export async function checkImportSpace(
       `Not enough free disk space to import ${what}: it needs about ${formatBytes(bytes)} on the disk holding ${disk.at} ` +
         `(the workspace grows by about ${formatBytes(estimate.file)}, and the import spills about ${formatBytes(estimate.spill)} while it sorts), ` +
         `and ${formatBytes(disk.free)} is free. Free some space or move the workspace to a bigger disk; ` +
-        `if you know the estimate is too high, import anyway with skipSpaceCheck.`,
+        `if you know the estimate is too high, import anyway (CLI: --skip-space-check; API: skipSpaceCheck: true).`,
       {
         needed: bytes,
         free: disk.free,
