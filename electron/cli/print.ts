@@ -118,6 +118,7 @@ ${lines([
     'settings',
     `time zone ${w.settings.timezone}, weeks start ${w.settings.weekStart}, session gap ${w.settings.sessionGapMinutes} min`,
   ],
+  ...info.warnings.map((text): [string, string] => ['warning', text]),
 ])}`;
   const types = renderTable(
     {

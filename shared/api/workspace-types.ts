@@ -85,6 +85,8 @@ export interface WorkspaceInfo {
   days: { from: string; to: string } | null;
   /** The workspace clock's date in its time zone: what "this month" and "today" mean. */
   today: string;
+  /** What the analyst should know about the workspace as it is (a damaged settings row). */
+  warnings: string[];
   /** Rows of the event sources that were not imported, by reason (missing user id, ...). */
   skipped: Record<string, number>;
   eventTypes: EventTypeInfo[];

@@ -52,8 +52,12 @@ describe('a workspace that is damaged or not ours to write still opens', () => {
       const summary = await api['workspace.open']({ path: file });
       expect(summary.settings.timezone).toBe('UTC');
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('settings are not readable'));
+      // The window reads the warning from info; the CLI's info prints it too.
+      const info = await api['workspace.info']({});
+      expect(info.warnings).toEqual([expect.stringContaining('settings are not readable')]);
       // Saving settings replaces the row, and the workspace is whole again.
       await api['workspace.updateSettings']({ timezone: 'Europe/Paris' });
+      expect((await api['workspace.info']({})).warnings).toEqual([]);
       await api['workspace.close']({});
       expect((await api['workspace.open']({ path: file })).settings.timezone).toBe('Europe/Paris');
     } finally {

@@ -45,6 +45,8 @@ export interface OpenOptions {
  */
 export class Workspace {
   private closed = false;
+  /** What the analyst should know about the workspace as it is (a damaged settings row), by topic. */
+  private readonly warnings = new Map<string, string>();
   /** Where this instance spills (see tempDirectoryFor); emptied on close. */
   private tempDirectory = '';
   /** Connections in use: the instance is only reopened (reclaimSpace) when none is. */
@@ -250,11 +252,20 @@ export class Workspace {
     const read = async (c: DuckDBConnection): Promise<WorkspaceSettings> => {
       const rows = await queryRows(c, `SELECT value FROM workbench_meta WHERE key = 'settings'`);
       const raw = rows[0]?.value;
-      const stored = typeof raw === 'string' ? storedSettings(raw, this.path) : {};
+      const row = typeof raw === 'string' ? storedSettings(raw) : { value: {} };
+      if ('problem' in row) this.warn('settings', row.problem);
+      const stored = 'value' in row ? row.value : {};
       const parsed = workspaceSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...stored });
       return parsed.success ? parsed.data : DEFAULT_SETTINGS;
     };
     return connection ? read(connection) : this.use(read);
+  }
+
+  /** Keeps a warning for info() (the window shows it) and says it once on stderr (the CLI). */
+  private warn(topic: string, message: string): void {
+    if (this.warnings.get(topic) === message) return;
+    this.warnings.set(topic, message);
+    process.emitWarning(`${this.path}: ${message}`);
   }
 
   async updateSettings(change: Partial<WorkspaceSettings>): Promise<WorkspaceSummary> {
@@ -277,6 +288,8 @@ export class Workspace {
         throw toApiError(error);
       }
     });
+    // The row was rewritten whole: a damaged one is gone.
+    this.warnings.delete('settings');
     if (change.memoryLimit !== undefined) await this.applyMemoryLimit();
     return this.summary();
   }
@@ -360,6 +373,7 @@ export class Workspace {
           totals.first === null ? null : { from: isoUtc(totals.first), to: isoUtc(totals.last) },
         days: totals.first === null ? null : { from: day(totals.first), to: day(totals.last) },
         today: localDate(clock(), settings.timezone),
+        warnings: [...this.warnings.values()],
         skipped: skippedTotals(sources),
         eventTypes,
         properties,
@@ -431,28 +445,22 @@ async function notWritable(file: string): Promise<string | undefined> {
   return undefined;
 }
 
-const warnedSettings = new Set<string>();
-
 /**
- * The stored settings row as an object. A row that is not one (hand-edited, damaged) must not
- * make the workspace unopenable: the defaults apply, with a warning, until settings are saved.
+ * The stored settings row as an object, or why it is not one. A row that is hand-edited or
+ * damaged must not make the workspace unopenable: the defaults apply until settings are saved.
  */
-function storedSettings(raw: string, file: string): Record<string, unknown> {
+function storedSettings(raw: string): { value: Record<string, unknown> } | { problem: string } {
   try {
     const value: unknown = JSON.parse(raw);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
+      return { value: value as Record<string, unknown> };
     }
   } catch {
-    // Reported below, like any other unreadable row.
+    // Reported like any other row that is not an object.
   }
-  if (!warnedSettings.has(file)) {
-    warnedSettings.add(file);
-    process.emitWarning(
-      `${file}: the stored settings are not readable (${raw.slice(0, 60)}); using the defaults. Save the settings to replace them.`,
-    );
-  }
-  return {};
+  return {
+    problem: `The stored settings are not readable (${raw.slice(0, 60)}); the defaults apply (UTC, Monday weeks, 30-minute sessions). Save the settings (workbench settings) to replace them.`,
+  };
 }
 
 export async function assertTimezone(c: DuckDBConnection, zone: string): Promise<void> {

@@ -17,6 +17,11 @@ export function DataView({ files }: { files?: string[] }) {
           after {info?.workspace.settings.sessionGapMinutes} min of inactivity
         </p>
       </header>
+      {info?.warnings.map((w) => (
+        <p key={w} className="warning" role="status">
+          {w}
+        </p>
+      ))}
       <SummaryCards />
       <section className="panel">
         <h2>Events per day</h2>
