@@ -261,11 +261,11 @@ export class Workspace {
     return connection ? read(connection) : this.use(read);
   }
 
-  /** Keeps a warning for info() (the window shows it) and says it once on stderr (the CLI). */
+  /** Keeps a warning for info() (the window shows it) and says it once on stderr (CLI, logs). */
   private warn(topic: string, message: string): void {
     if (this.warnings.get(topic) === message) return;
     this.warnings.set(topic, message);
-    process.emitWarning(`${this.path}: ${message}`);
+    process.stderr.write(`warning: ${this.path}: ${message}\n`);
   }
 
   async updateSettings(change: Partial<WorkspaceSettings>): Promise<WorkspaceSummary> {
