@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import type {
+  FileFormat,
   ImportEventsSummary,
   ImportPreview,
   PreviewImportRequest,
@@ -18,7 +19,7 @@ import { checkImportSpace } from './disk-space';
 import { resolveInputs, type ResolvedInputs } from './inputs';
 import type { StagedPlan } from './read-files';
 import { readFiles, warmUpReader } from './reader';
-import { createScratch } from './scratch';
+import { createScratch, type Scratch } from './scratch';
 import { rebuildSessionFacts, rebuildUserDays, rebuildUserFacts } from './user-facts';
 
 type ImportEventsRequest = ParsedRequestOf<'import.events'>;
@@ -37,6 +38,22 @@ export async function previewImport(
   request: ParsedRequestOf<'import.preview'> & PreviewImportRequest,
   job: JobContext = {},
 ): Promise<ImportPreview> {
+  return withInputs(workspace, request, job, ({ inputs, scratch, memoryLimit }) =>
+    readFiles({ kind: 'preview', inputs, request, scratchDir: scratch.dir, memoryLimit }, job),
+  );
+}
+
+/**
+ * What a preview and an import both start from: the source zone checked, the files resolved
+ * (pipes copied, gzip verified) into a scratch folder of their own, the reader's memory limit.
+ * The scratch folder is removed however the work ends.
+ */
+async function withInputs<T>(
+  workspace: Workspace,
+  request: { files: string[]; format?: FileFormat; sourceTimezone?: string },
+  job: JobContext,
+  work: (read: { inputs: ResolvedInputs; scratch: Scratch; memoryLimit: number }) => Promise<T>,
+): Promise<T> {
   if (request.sourceTimezone !== undefined) {
     const zone = request.sourceTimezone;
     await workspace.use((c) => assertTimezone(c, zone));
@@ -48,10 +65,7 @@ export async function previewImport(
       scratch,
       ...(job.signal === undefined ? {} : { signal: job.signal }),
     });
-    return await readFiles(
-      { kind: 'preview', inputs, request, scratchDir: scratch.dir, memoryLimit },
-      job,
-    );
+    return await work({ inputs, scratch, memoryLimit });
   } finally {
     await scratch.dispose();
   }
@@ -77,17 +91,7 @@ export async function importEvents(
   workspace.assertWritable();
   const started = performance.now();
   warmUpReader();
-  if (request.sourceTimezone !== undefined) {
-    const zone = request.sourceTimezone;
-    await workspace.use((c) => assertTimezone(c, zone));
-  }
-  const memoryLimit = await readerMemoryLimit(workspace);
-  const scratch = await createScratch(workspace.path);
-  try {
-    const inputs = await resolveInputs(request.files, request.format, {
-      scratch,
-      ...(job.signal === undefined ? {} : { signal: job.signal }),
-    });
+  return withInputs(workspace, request, job, async ({ inputs, scratch, memoryLimit }) => {
     const space = await checkImportSpace(workspace, inputs, request);
     const fileLabel =
       inputs.files.length === 1 ? (inputs.files[0] ?? '') : `${inputs.files.length} files`;
@@ -160,9 +164,7 @@ export async function importEvents(
       })
       .catch((error: unknown) => space.giveBack(error))
       .finally(() => workspace.checkpoint());
-  } finally {
-    await scratch.dispose();
-  }
+  });
 }
 
 /**
