@@ -2,24 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
-
-const RETAIL_PARQUET = path.resolve(
-  import.meta.dirname,
-  '../../../../shared/datasets/online-retail/online_retail.parquet',
-);
+import {
+  RETAIL_PARQUET,
+  tempWorkspace,
+  workspaceSnapshot,
+  type TempWorkspace,
+} from '../testing/temp-workspace';
 
 let ws: TempWorkspace;
 let baseline: unknown;
-
-/** Everything an analyst could see of the workspace: counts, types, sources, and every event. */
-async function snapshot(w: TempWorkspace): Promise<unknown> {
-  const info = await w.api['workspace.info']({});
-  const digest = await w.rows(
-    `SELECT count(*) AS n, sum(hash(uid, ts, event, session_id)) AS h FROM events`,
-  );
-  return { ...info, digest };
-}
 
 beforeEach(async () => {
   ws = await tempWorkspace();
@@ -31,7 +22,7 @@ beforeEach(async () => {
       ),
     ],
   });
-  baseline = await snapshot(ws);
+  baseline = await workspaceSnapshot(ws);
 });
 afterEach(() => ws.close());
 
@@ -45,7 +36,7 @@ async function rejects(file: string, code: string, ...says: (string | RegExp)[])
   expect(error?.code).toBe(code);
   expect(error?.message).toContain(path.basename(file));
   for (const s of says) expect(error?.message).toMatch(s);
-  expect(await snapshot(ws)).toEqual(baseline);
+  expect(await workspaceSnapshot(ws)).toEqual(baseline);
 }
 
 describe('bad input is refused with a clear message and changes nothing', () => {
@@ -68,7 +59,7 @@ describe('bad input is refused with a clear message and changes nothing', () => 
       (e: { code: string; message: string }) => e,
     );
     expect(error).toMatchObject({ code: 'BAD_CSV', message: expect.stringContaining('semi.csv') });
-    expect(await snapshot(ws)).toEqual(baseline);
+    expect(await workspaceSnapshot(ws)).toEqual(baseline);
   });
   it('a row with too many fields, with its line number', async () => {
     const file = ws.write(
@@ -181,7 +172,7 @@ describe('bad input is refused with a clear message and changes nothing', () => 
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(await snapshot(ws)).toEqual(baseline);
+    expect(await workspaceSnapshot(ws)).toEqual(baseline);
   });
 });
 
@@ -205,7 +196,7 @@ describe('a disk that fills up half-way', () => {
           files: [ws.write('seed.csv', 'user_id,event,timestamp\nu1,a,2024-01-01T10:00:00Z\n')],
           skipSpaceCheck: true,
         });
-        const before = await snapshot(small);
+        const before = await workspaceSnapshot(small);
         const lines = ['user_id,event,timestamp,blob'];
         // Random text does not compress: 300k rows need far more than 8 MB.
         let seed = 1;
@@ -222,10 +213,10 @@ describe('a disk that fills up half-way', () => {
           code: 'DISK_FULL',
           message: expect.stringContaining('full'),
         });
-        expect(await snapshot(small)).toEqual(before);
+        expect(await workspaceSnapshot(small)).toEqual(before);
         small.close();
         const reopened = await tempWorkspaceAt(path.join(mountPoint, 'w.duckdb'));
-        expect(await snapshot(reopened)).toEqual(before);
+        expect(await workspaceSnapshot(reopened)).toEqual(before);
         reopened.close();
       } finally {
         small.close();

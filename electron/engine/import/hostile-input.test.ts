@@ -12,7 +12,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import {
+  RETAIL_PARQUET,
+  tempWorkspace,
+  workspaceSnapshot,
+  type TempWorkspace,
+} from '../testing/temp-workspace';
 import { copyPipe, decompressGzip } from './guards';
 import { resolveInputs } from './inputs';
 
@@ -22,28 +27,15 @@ import { resolveInputs } from './inputs';
  * workspace is left as it was, with no scratch files behind.
  */
 
-const RETAIL_PARQUET = path.resolve(
-  import.meta.dirname,
-  '../../../../shared/datasets/online-retail/online_retail.parquet',
-);
-
 let ws: TempWorkspace;
 let baseline: unknown;
-
-async function snapshot(w: TempWorkspace): Promise<unknown> {
-  const info = await w.api['workspace.info']({});
-  const digest = await w.rows(
-    `SELECT count(*) AS n, sum(hash(uid, ts, event, session_id)) AS h FROM events`,
-  );
-  return { events: info.events, users: info.users, sources: info.sources.length, digest };
-}
 
 beforeEach(async () => {
   ws = await tempWorkspace();
   await ws.api['import.events']({
     files: [ws.write('good.csv', 'user_id,event,timestamp\nu1,a,2024-01-01T10:00:00Z\n')],
   });
-  baseline = await snapshot(ws);
+  baseline = await workspaceSnapshot(ws);
 });
 afterEach(() => ws.close());
 
@@ -76,7 +68,7 @@ function leftovers(): string[] {
 }
 
 async function expectUnchanged(): Promise<void> {
-  expect(await snapshot(ws)).toEqual(baseline);
+  expect(await workspaceSnapshot(ws)).toEqual(baseline);
   expect(leftovers()).toEqual([]);
 }
 

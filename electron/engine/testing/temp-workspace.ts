@@ -45,3 +45,19 @@ export async function tempWorkspace(): Promise<TempWorkspace> {
 /** Events as an analyst reads them: text user id, event, UTC time to the microsecond. */
 export const EVENTS_AS_TEXT = `SELECT u.user_id, e.event, strftime(e.ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, e.* EXCLUDE (uid, ts, event, session_id, insert_key)
   FROM events e JOIN users u USING (uid) ORDER BY e.ts, u.user_id, e.event`;
+
+/** The team's real datasets (../shared/datasets beside the repository). */
+export const DATASETS = path.resolve(import.meta.dirname, '../../../../shared/datasets');
+export const RETAIL_PARQUET = path.join(DATASETS, 'online-retail', 'online_retail.parquet');
+
+/**
+ * Everything an analyst could see of a workspace: counts, types, sources, and a digest of every
+ * event. Equal before and after a refused import means the import changed nothing.
+ */
+export async function workspaceSnapshot(w: TempWorkspace): Promise<unknown> {
+  const info = await w.api['workspace.info']({});
+  const digest = await w.rows(
+    `SELECT count(*) AS n, sum(hash(uid, ts, event, session_id)) AS h FROM events`,
+  );
+  return { ...info, digest };
+}
