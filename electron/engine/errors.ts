@@ -71,13 +71,8 @@ export function toApiError(error: unknown, context: ErrorContext = { in: 'engine
       detail,
     );
   }
-  if (/read-only|read only/i.test(raw)) {
-    return new ApiError(
-      'READ_ONLY',
-      `${stripKind(message)}. The workspace is open read-only; pass --write (CLI) to change it.`,
-      detail,
-    );
-  }
+  const readOnly = readOnlyError(raw, message, detail);
+  if (readOnly !== undefined) return readOnly;
   if (place === 'sql') return new ApiError('SQL_ERROR', raw.replace(/\n+$/, ''), detail);
   if (
     place === 'analysis' &&
@@ -90,6 +85,20 @@ export function toApiError(error: unknown, context: ErrorContext = { in: 'engine
     );
   }
   return new ApiError('INTERNAL', `Unexpected engine error: ${message}`, detail);
+}
+
+/** A write refused because the workspace is open read-only, in any context. */
+function readOnlyError(
+  raw: string,
+  message: string,
+  detail: Record<string, unknown>,
+): ApiError | undefined {
+  if (!/read-only|read only/i.test(raw)) return undefined;
+  return new ApiError(
+    'READ_ONLY',
+    `${stripKind(message)}. The workspace is open read-only; pass --write (CLI) to change it.`,
+    detail,
+  );
 }
 
 function errnoOf(error: unknown): string | undefined {
@@ -191,13 +200,8 @@ function importError(
       detail,
     );
   }
-  if (/read-only|read only/i.test(raw)) {
-    return new ApiError(
-      'READ_ONLY',
-      `${stripKind(message)}. The workspace is open read-only; pass --write (CLI) to change it.`,
-      detail,
-    );
-  }
+  const readOnly = readOnlyError(raw, message, detail);
+  if (readOnly !== undefined) return readOnly;
   return new ApiError(
     'INTERNAL',
     `${where}unexpected engine error while reading: ${message}. Check the file opens in another tool; if it does, report this message.`,
