@@ -164,27 +164,26 @@ async function preview(
     const raw = await queryRows(c, `SELECT * FROM ${look.source.from()} LIMIT ${limit}`);
     return { ...look, problem: error.toShape(), raw };
   });
-  if ('problem' in plan) {
-    return {
-      files: inputs.files,
-      format: inputs.format,
-      preset: plan.preset,
-      candidates: plan.candidates,
-      mapping: plan.mapping,
-      problem: plan.problem,
-      fileColumns: plan.source.columns,
-      columns: plan.source.columns.map((col) => col.name),
-      rows: plan.raw,
-      warnings: [],
-    };
-  }
-  return {
+  // What the file was detected as, with or without a problem.
+  const detected = {
     files: inputs.files,
     format: inputs.format,
     preset: plan.preset,
     candidates: plan.candidates,
     mapping: plan.mapping,
     fileColumns: plan.source.columns,
+  };
+  if ('problem' in plan) {
+    return {
+      ...detected,
+      problem: plan.problem,
+      columns: plan.source.columns.map((col) => col.name),
+      rows: plan.raw,
+      warnings: [],
+    };
+  }
+  return {
+    ...detected,
     columns: [
       'user_id',
       'event',
