@@ -42,7 +42,25 @@ describe('parseAnalysisSpec', () => {
         steps: [{ events: { event: 'a', wher: [] } }, funnel.steps[1]],
       }),
     ).toBe(
-      'The funnel spec has 2 problems: steps.0.events.wher: not a field of a funnel spec; breakdwon: not a field of a funnel spec.',
+      'The funnel spec has 2 problems: steps.0.events.wher: not a field of a funnel spec; breakdwon: not a field of a funnel spec (did you mean breakdown?).',
+    );
+  });
+
+  it('names a misspelt key before the required one it left missing, with the field it is near', () => {
+    const { steps, ...rest } = funnel;
+    const parsed = parseAnalysisSpec({ ...rest, stepz: steps });
+    expect(parsed.ok ? 'ok' : parsed.issues[0]).toBe(
+      'stepz: not a field of a funnel spec (did you mean steps?)',
+    );
+    // A window typo must not silently give the 14-day default.
+    const windw = parseAnalysisSpec({ ...funnel, windw: { n: 7, unit: 'day' } });
+    expect(windw.ok ? 'ok' : windw.message).toBe(
+      'The funnel spec has a problem: windw: not a field of a funnel spec (did you mean window?).',
+    );
+    // Far from every field: no guess.
+    const far = parseAnalysisSpec({ ...funnel, colour: 'red' });
+    expect(far.ok ? 'ok' : far.message).toBe(
+      'The funnel spec has a problem: colour: not a field of a funnel spec.',
     );
   });
 

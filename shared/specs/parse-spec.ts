@@ -36,9 +36,18 @@ export function parseAnalysisSpec(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
+    // A misspelt key is usually why a required one is missing: name it first, with the field
+    // it is closest to ("stepz" -> steps), rather than only "steps: expected array".
+    const fields = Object.keys(schema.shape);
+    const strays =
+      options.unknownKeys === 'drop'
+        ? []
+        : Object.keys(value)
+            .filter((key) => !fields.includes(key))
+            .map((key) => `${key}: not a field of a ${String(kind)} spec${nearest(key, fields)}`);
     return refuse(
       '',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`),
+      [...strays, ...parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`)],
       String(kind),
     );
   }
@@ -46,7 +55,10 @@ export function parseAnalysisSpec(
   if (unknown.length > 0) {
     return refuse(
       '',
-      unknown.map((key) => `${key}: not a field of a ${String(kind)} spec`),
+      unknown.map(
+        (key) =>
+          `${key}: not a field of a ${String(kind)} spec${key.includes('.') ? '' : nearest(key, Object.keys(schema.shape))}`,
+      ),
       String(kind),
     );
   }
@@ -79,4 +91,28 @@ function unknownKeys(input: unknown, output: unknown, at: string): string[] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** ' (did you mean X?)' for the field within two edits of `key`, else ''. */
+function nearest(key: string, fields: string[]): string {
+  let best: { field: string; distance: number } | undefined;
+  for (const field of fields) {
+    const distance = editDistance(key.toLowerCase(), field.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance))
+      best = { field, distance };
+  }
+  return best === undefined ? '' : ` (did you mean ${best.field}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }
