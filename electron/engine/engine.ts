@@ -1,3 +1,4 @@
+import { issueLines } from '../../shared/specs/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
@@ -131,9 +132,7 @@ export class Engine {
       }
       const parsed = contract[method].request.safeParse(request ?? {});
       if (!parsed.success) {
-        const issues = parsed.error.issues.map(
-          (i) => `${i.path.join('.') || 'request'}: ${i.message}`,
-        );
+        const issues = issueLines(parsed.error.issues);
         throw new ApiError(
           'INVALID_REQUEST',
           `Invalid request for ${method}: ${issues.join('; ')}.`,

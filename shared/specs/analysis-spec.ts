@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { strictObject } from './strict';
+import type { AnalysisDefinition } from './definition';
 import { funnelSpecSchema, type FunnelResult } from './funnel';
 import { pathsSpecSchema, type PathsResult } from './paths';
 import { sessionsSpecSchema, type SessionsResult } from './sessions';
@@ -14,13 +16,16 @@ import { trendsSpecSchema, type TrendsResult } from './trends';
  */
 const isoDate = z.iso.date({ message: 'dates are written YYYY-MM-DD' });
 
-export const eventTypesSpecSchema = z.object({
-  kind: z.literal('eventTypes'),
-  version: z.literal(1).default(1),
-  /** Inclusive first and last day, in the workspace time zone; omitted = all time. */
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-});
+export const eventTypesSpecSchema = strictObject(
+  {
+    kind: z.literal('eventTypes'),
+    version: z.literal(1).default(1),
+    /** Inclusive first and last day, in the workspace time zone; omitted = all time. */
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  },
+  'an eventTypes spec',
+);
 export type EventTypesSpec = z.infer<typeof eventTypesSpecSchema>;
 
 export const analysisSpecSchema = z.discriminatedUnion('kind', [
@@ -44,18 +49,41 @@ export interface EventTypesResult {
   rows: { event: string; events: number; users: number; firstSeen: string; lastSeen: string }[];
 }
 
-export type AnalysisResult =
-  | EventTypesResult
-  | TrendsResult
-  | LifecycleResult
-  | StickinessResult
-  | FunnelResult
-  | RetentionResult
-  | SessionsResult
-  | PathsResult;
+/**
+ * What any result carries besides its numbers: warnings an analyst should read with them (an
+ * event nobody did yet answers zeros, and says so with the nearest existing name).
+ */
+export interface ResultNotes {
+  warnings?: string[];
+}
+
+export type AnalysisResult = ResultNotes &
+  (
+    | EventTypesResult
+    | TrendsResult
+    | LifecycleResult
+    | StickinessResult
+    | FunnelResult
+    | RetentionResult
+    | SessionsResult
+    | PathsResult
+  );
 
 /** A tabular view of any result, for CSV output and grids. */
 export interface ResultTable {
   columns: string[];
   rows: Record<string, unknown>[];
 }
+
+export function eventTypesTable(result: EventTypesResult): ResultTable {
+  return { columns: ['event', 'events', 'users', 'firstSeen', 'lastSeen'], rows: result.rows };
+}
+
+export const eventTypesDefinition = {
+  kind: 'eventTypes',
+  title: 'Events',
+  schema: eventTypesSpecSchema,
+  meaning: (_spec: EventTypesSpec, timezone: string) => `Event types, ${timezone}`,
+  table: eventTypesTable,
+  selection: null,
+} satisfies AnalysisDefinition<EventTypesSpec, EventTypesResult, never>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict';
 
 /**
  * Building blocks every analysis spec shares: which events, which users, which days, split how.
@@ -52,52 +53,111 @@ const scalar = z.union([z.string(), boundedNumber, z.boolean()]);
  * A condition on a property of the event (a column of `events`, or `properties.key` inside its
  * JSON) or of the user (a column of `users`: email, company, plan, any imported CRM field).
  */
-export const propertyConditionSchema = z
-  .object({
+export const propertyConditionSchema = strictObject(
+  {
     property: z.string().min(1),
     source: z.enum(['event', 'user']).default('event'),
     op: z.enum(PROPERTY_OPERATORS),
     value: z.union([scalar, z.array(scalar).min(1)]).optional(),
-  })
-  .superRefine((c, ctx) => {
-    const needsList = c.op === 'in' || c.op === 'not in';
-    const needsNothing = c.op === 'is set' || c.op === 'is not set';
-    if (needsNothing && c.value !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' takes no value` });
-    } else if (!needsNothing && c.value === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a value` });
-    } else if (needsList && !Array.isArray(c.value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['value'],
-        message: `'${c.op}' needs a list of values`,
-      });
-    } else if (!needsList && Array.isArray(c.value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['value'],
-        message: `'${c.op}' takes one value, not a list`,
-      });
-    }
-  });
+  },
+  'a condition',
+).superRefine((c, ctx) => {
+  const needsList = c.op === 'in' || c.op === 'not in';
+  const needsNothing = c.op === 'is set' || c.op === 'is not set';
+  if (needsNothing && c.value !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' takes no value` });
+  } else if (!needsNothing && c.value === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `'${c.op}' needs a value` });
+  } else if (needsList && !Array.isArray(c.value)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['value'],
+      message: `'${c.op}' needs a list of values`,
+    });
+  } else if (!needsList && Array.isArray(c.value)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['value'],
+      message: `'${c.op}' takes one value, not a list`,
+    });
+  }
+});
 export type PropertyCondition = z.infer<typeof propertyConditionSchema>;
 
+/**
+ * Conditions combine as analysts build them in PostHog or Amplitude: a list holds when all its
+ * items hold; `{ any: [...] }` when one of them does, `{ all: [...] }` when all do, nested freely.
+ */
+export type ConditionGroup = { any: ConditionNode[] } | { all: ConditionNode[] };
+export type ConditionNode = PropertyCondition | ConditionGroup;
+
+export function isConditionGroup(node: ConditionNode): node is ConditionGroup {
+  return 'any' in node || 'all' in node;
+}
+
+/** The deepest nesting of groups a spec may hold (deeper only ever came from a generator). */
+const MAX_GROUP_DEPTH = 5;
+
+const anyGroupSchema = strictObject(
+  { any: z.array(z.lazy(() => conditionNodeSchema)).min(1, 'an any-group needs a condition') },
+  'a condition group',
+);
+const allGroupSchema = strictObject(
+  { all: z.array(z.lazy(() => conditionNodeSchema)).min(1, 'an all-group needs a condition') },
+  'a condition group',
+);
+
+/**
+ * A condition or a group, told apart by its keys (a union would only say "Invalid input"), so
+ * each problem is reported where it is.
+ */
+export const conditionNodeSchema: z.ZodType<ConditionNode, unknown> = z
+  .unknown()
+  .transform((value, ctx): ConditionNode => {
+    const isRecord = typeof value === 'object' && value !== null && !Array.isArray(value);
+    const schema =
+      isRecord && 'any' in value
+        ? anyGroupSchema
+        : isRecord && 'all' in value
+          ? allGroupSchema
+          : propertyConditionSchema;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data as ConditionNode;
+    for (const issue of parsed.error.issues) ctx.issues.push(issue as (typeof ctx.issues)[number]);
+    return z.NEVER;
+  })
+  .refine((node) => groupDepth(node) <= MAX_GROUP_DEPTH, {
+    message: `conditions nest at most ${MAX_GROUP_DEPTH} groups deep`,
+  });
+
+function groupDepth(node: ConditionNode): number {
+  if (!isConditionGroup(node)) return 0;
+  const items = 'any' in node ? node.any : node.all;
+  return 1 + Math.max(0, ...items.map(groupDepth));
+}
+
 /** An event name (or "$any") with conditions that must all hold. */
-export const eventFilterSchema = z.object({
-  event: z.string().min(1),
-  where: z.array(propertyConditionSchema).default([]),
-});
+export const eventFilterSchema = strictObject(
+  {
+    event: z.string().min(1),
+    where: z.array(conditionNodeSchema).default([]),
+  },
+  'an event filter',
+);
 export type EventFilter = z.infer<typeof eventFilterSchema>;
 
 export const dateRangeSchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('absolute'), from: isoDate, to: isoDate }),
-    z.object({
-      type: z.literal('relative'),
-      /** The last N days / weeks / months, the current one included. */
-      last: z.number().int().min(1).max(3650),
-      unit: z.enum(['day', 'week', 'month']),
-    }),
+    strictObject({ type: z.literal('absolute'), from: isoDate, to: isoDate }, 'a date range'),
+    strictObject(
+      {
+        type: z.literal('relative'),
+        /** The last N days / weeks / months, the current one included. */
+        last: z.number().int().min(1).max(3650),
+        unit: z.enum(['day', 'week', 'month']),
+      },
+      'a date range',
+    ),
   ])
   .superRefine((r, ctx) => {
     if (r.type === 'absolute' && r.from > r.to) {
@@ -110,16 +170,17 @@ export const dateRangeSchema = z
   });
 export type DateRange = z.infer<typeof dateRangeSchema>;
 
-export const breakdownSchema = z.object({
+export const breakdownShape = {
   property: z.string().min(1),
   source: z.enum(['event', 'user']).default('event'),
   /** The top N values are shown; the rest are summed as "(other)". */
   limit: z.number().int().min(1).max(100).default(10),
-});
+};
+export const breakdownSchema = strictObject(breakdownShape, 'a breakdown');
 export type Breakdown = z.infer<typeof breakdownSchema>;
 
 /** A deterministic share of users, each counted exactly: a fast first answer on big workspaces. */
-export const samplingSchema = z.object({ fraction: z.number().gt(0).max(1) });
+export const samplingSchema = strictObject({ fraction: z.number().gt(0).max(1) }, 'a sample');
 export type Sampling = z.infer<typeof samplingSchema>;
 
 export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;

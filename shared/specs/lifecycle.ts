@@ -1,25 +1,27 @@
 import { z } from 'zod';
-import {
-  dateRangeSchema,
-  eventFilterSchema,
-  propertyConditionSchema,
-  samplingSchema,
-} from './common';
+import { strictObject } from './strict';
+import type { AnalysisDefinition } from './definition';
+import type { ResultTable } from './analysis-spec';
+import { event, filters, describeRange } from './words';
+import { dateRangeSchema, eventFilterSchema, conditionNodeSchema, samplingSchema } from './common';
 
 /**
  * Lifecycle: each period's active users split into new (first event in the whole workspace in
  * this period), returning (also active the period before), resurrecting (not active the period
  * before, not new), and dormant (active the period before, not now; counted negative).
  */
-export const lifecycleSpecSchema = z.object({
-  kind: z.literal('lifecycle'),
-  version: z.literal(1).default(1),
-  events: eventFilterSchema,
-  interval: z.enum(['day', 'week', 'month']).default('week'),
-  dateRange: dateRangeSchema,
-  filters: z.array(propertyConditionSchema).default([]),
-  sample: samplingSchema.optional(),
-});
+export const lifecycleSpecSchema = strictObject(
+  {
+    kind: z.literal('lifecycle'),
+    version: z.literal(1).default(1),
+    events: eventFilterSchema,
+    interval: z.enum(['day', 'week', 'month']).default('week'),
+    dateRange: dateRangeSchema,
+    filters: z.array(conditionNodeSchema).default([]),
+    sample: samplingSchema.optional(),
+  },
+  'a lifecycle spec',
+);
 export type LifecycleSpec = z.infer<typeof lifecycleSpecSchema>;
 
 export const LIFECYCLE_STATUSES = ['new', 'returning', 'resurrecting', 'dormant'] as const;
@@ -40,3 +42,43 @@ export interface LifecycleResult {
   quickRatio: (number | null)[];
   sampled: { fraction: number } | null;
 }
+
+/** Which number of a lifecycle result to open ("the users behind it"). */
+export const lifecycleSelectionSchema = strictObject(
+  {
+    kind: z.literal('lifecycle'),
+    period: z.string().min(1),
+    status: z.enum(LIFECYCLE_STATUSES),
+  },
+  'a lifecycle selection',
+);
+export type LifecycleSelection = z.infer<typeof lifecycleSelectionSchema>;
+
+export function lifecycleMeaning(spec: LifecycleSpec, timezone: string): string {
+  const range = describeRange(spec.dateRange);
+  return `New, returning, resurrecting and dormant users of ${event(spec.events)} per ${spec.interval}${filters(spec.filters)}, ${range}, ${timezone}`;
+}
+
+export function lifecycleTable(result: LifecycleResult): ResultTable {
+  return {
+    columns: ['period', 'new', 'returning', 'resurrecting', 'dormant', 'quickRatio', 'incomplete'],
+    rows: result.periods.map((period, i) => ({
+      period,
+      new: result.new[i],
+      returning: result.returning[i],
+      resurrecting: result.resurrecting[i],
+      dormant: result.dormant[i],
+      quickRatio: result.quickRatio[i],
+      incomplete: result.incomplete[i],
+    })),
+  };
+}
+
+export const lifecycleDefinition = {
+  kind: 'lifecycle',
+  title: 'Lifecycle',
+  schema: lifecycleSpecSchema,
+  meaning: lifecycleMeaning,
+  table: lifecycleTable,
+  selection: lifecycleSelectionSchema,
+} satisfies AnalysisDefinition<LifecycleSpec, LifecycleResult, LifecycleSelection>;

@@ -42,7 +42,7 @@ describe('parseAnalysisSpec', () => {
         steps: [{ events: { event: 'a', wher: [] } }, funnel.steps[1]],
       }),
     ).toBe(
-      'The funnel spec has 2 problems: steps.0.events.wher: not a field of a funnel spec; breakdwon: not a field of a funnel spec (did you mean breakdown?).',
+      'The funnel spec has 2 problems: steps.0.events.wher: not a field of an event filter (did you mean where?); breakdwon: not a field of a funnel spec (did you mean breakdown?).',
     );
   });
 
@@ -68,5 +68,76 @@ describe('parseAnalysisSpec', () => {
     const parsed = parseAnalysisSpec({ ...funnel, legacy: true }, { unknownKeys: 'drop' });
     expect(parsed.ok && 'legacy' in parsed.spec).toBe(false);
     expect(parsed.ok).toBe(true);
+  });
+});
+
+describe('condition groups', () => {
+  const withWhere = (where: unknown) => ({
+    ...funnel,
+    steps: [{ events: { event: 'a', where } }, funnel.steps[1]],
+  });
+
+  it('accepts nested any/all groups and keeps them as written', () => {
+    const where = [
+      { property: 'plan', op: '=', value: 'pro' },
+      {
+        any: [
+          { property: 'country', op: '=', value: 'DE' },
+          {
+            all: [
+              { property: 'age', op: '>', value: 30 },
+              { property: 'vip', op: 'is set' },
+            ],
+          },
+        ],
+      },
+    ];
+    const parsed = parseAnalysisSpec(withWhere(where));
+    expect(
+      parsed.ok && parsed.spec.kind === 'funnel' && parsed.spec.steps[0]?.events.where,
+    ).toEqual([
+      { property: 'plan', source: 'event', op: '=', value: 'pro' },
+      {
+        any: [
+          { property: 'country', source: 'event', op: '=', value: 'DE' },
+          {
+            all: [
+              { property: 'age', source: 'event', op: '>', value: 30 },
+              { property: 'vip', source: 'event', op: 'is set' },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reports a problem inside a group where it is, not as "Invalid input"', () => {
+    const parsed = parseAnalysisSpec(
+      withWhere([
+        {
+          any: [
+            { property: 'a', op: '=', value: 1 },
+            { property: 'b', opp: '=' },
+          ],
+        },
+      ]),
+    );
+    expect(parsed.ok ? [] : parsed.issues).toEqual([
+      'steps.0.events.where.0.any.1.opp: not a field of a condition (did you mean op?)',
+      expect.stringMatching(/^steps\.0\.events\.where\.0\.any\.1\.op: /),
+    ]);
+    const empty = parseAnalysisSpec(withWhere([{ all: [] }]));
+    expect(empty.ok ? [] : empty.issues).toEqual([
+      'steps.0.events.where.0.all: an all-group needs a condition',
+    ]);
+  });
+
+  it('refuses groups nested deeper than five', () => {
+    let node: unknown = { property: 'a', op: 'is set' };
+    for (let i = 0; i < 6; i++) node = { any: [node] };
+    const parsed = parseAnalysisSpec(withWhere([node]));
+    expect(parsed.ok ? [] : parsed.issues).toEqual([
+      'steps.0.events.where.0: conditions nest at most 5 groups deep',
+    ]);
   });
 });

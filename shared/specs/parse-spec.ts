@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { issueLines } from './strict';
 import { analysisSpecSchema, type AnalysisKind, type AnalysisSpec } from './analysis-spec';
 
 /** Every kind of analysis spec, in the union's order. */
@@ -34,35 +36,30 @@ export function parseAnalysisSpec(
   if (schema === undefined) {
     return refuse(`${JSON.stringify(kind)} is not a kind of analysis; the kinds are: ${kinds}.`);
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    // A misspelt key is usually why a required one is missing: name it first, with the field
-    // it is closest to ("stepz" -> steps), rather than only "steps: expected array".
-    const fields = Object.keys(schema.shape);
-    const strays =
-      options.unknownKeys === 'drop'
-        ? []
-        : Object.keys(value)
-            .filter((key) => !fields.includes(key))
-            .map((key) => `${key}: not a field of a ${String(kind)} spec${nearest(key, fields)}`);
-    return refuse(
-      '',
-      [...strays, ...parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`)],
-      String(kind),
-    );
-  }
-  const unknown = options.unknownKeys === 'drop' ? [] : unknownKeys(value, parsed.data, '');
-  if (unknown.length > 0) {
-    return refuse(
-      '',
-      unknown.map(
-        (key) =>
-          `${key}: not a field of a ${String(kind)} spec${key.includes('.') ? '' : nearest(key, Object.keys(schema.shape))}`,
-      ),
-      String(kind),
-    );
-  }
+  const input = options.unknownKeys === 'drop' ? withoutUnknownKeys(schema, value) : value;
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) return refuse('', issueLines(parsed.error.issues, 'spec'), String(kind));
   return { ok: true, spec: parsed.data };
+}
+
+/** `value` without the keys the schema does not know (what an older version of the app wrote). */
+function withoutUnknownKeys(schema: z.ZodType, value: unknown): unknown {
+  const current: unknown = JSON.parse(JSON.stringify(value)) as unknown;
+  // Each round removes the strays zod reports; nested strays surface once their parent parses.
+  for (let round = 0; round < 8; round++) {
+    const parsed = schema.safeParse(current);
+    if (parsed.success) return current;
+    const strays = parsed.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    if (strays.length === 0) return current;
+    for (const issue of strays) {
+      let at: unknown = current;
+      for (const key of issue.path)
+        at =
+          isRecord(at) || Array.isArray(at) ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+      if (isRecord(at)) for (const key of issue.keys) Reflect.deleteProperty(at, key);
+    }
+  }
+  return current;
 }
 
 function refuse(message: string, issues: string[] = [], kind?: string): SpecParse {
@@ -75,44 +72,6 @@ function refuse(message: string, issues: string[] = [], kind?: string): SpecPars
   };
 }
 
-/** Keys of the input that the schema stripped from its output (zod drops what it does not know). */
-function unknownKeys(input: unknown, output: unknown, at: string): string[] {
-  if (Array.isArray(input) && Array.isArray(output)) {
-    return input.flatMap((item, i) =>
-      unknownKeys(item, output[i], `${at}${at === '' ? '' : '.'}${i}`),
-    );
-  }
-  if (!isRecord(input) || !isRecord(output)) return [];
-  return Object.keys(input).flatMap((key) => {
-    const path = at === '' ? key : `${at}.${key}`;
-    return Object.hasOwn(output, key) ? unknownKeys(input[key], output[key], path) : [path];
-  });
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** ' (did you mean X?)' for the field within two edits of `key`, else ''. */
-function nearest(key: string, fields: string[]): string {
-  let best: { field: string; distance: number } | undefined;
-  for (const field of fields) {
-    const distance = editDistance(key.toLowerCase(), field.toLowerCase());
-    if (distance <= 2 && (best === undefined || distance < best.distance))
-      best = { field, distance };
-  }
-  return best === undefined ? '' : ` (did you mean ${best.field}?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
 }

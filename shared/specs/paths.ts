@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { strictObject } from './strict';
+import type { AnalysisDefinition } from './definition';
+import type { ResultTable } from './analysis-spec';
+import { event, describeRange } from './words';
 import { dateRangeSchema, eventFilterSchema, samplingSchema } from './common';
 
 /**
  * Paths within sessions: from a start event forward (or back from an end event, or forward from
  * each session's first event), the events step by step, shaped for a Sankey chart.
  */
-export const pathsSpecSchema = z
-  .object({
+export const pathsSpecSchema = strictObject(
+  {
     kind: z.literal('paths'),
     version: z.literal(1).default(1),
     start: eventFilterSchema.optional(),
@@ -21,16 +25,17 @@ export const pathsSpecSchema = z
     /** The range the sessions' anchor events (start, end, or first event) fall in. */
     dateRange: dateRangeSchema,
     sample: samplingSchema.optional(),
-  })
-  .superRefine((p, ctx) => {
-    if (p.start !== undefined && p.end !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['end'],
-        message: 'give a start event or an end event, not both',
-      });
-    }
-  });
+  },
+  'a paths spec',
+).superRefine((p, ctx) => {
+  if (p.start !== undefined && p.end !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['end'],
+      message: 'give a start event or an end event, not both',
+    });
+  }
+});
 export type PathsSpec = z.infer<typeof pathsSpecSchema>;
 
 export interface PathsResult {
@@ -43,3 +48,41 @@ export interface PathsResult {
   sessions: number;
   sampled: { fraction: number } | null;
 }
+
+/** Which number of a paths result to open ("the users behind it"). */
+export const pathsSelectionSchema = strictObject(
+  {
+    kind: z.literal('paths'),
+    /** The node: its step (0 = anchor, negative before an end event) and event (or "(other)"). */
+    step: z.number().int().min(-10).max(10, 'a path has at most 10 steps'),
+    event: z.string().min(1),
+  },
+  'a paths selection',
+);
+export type PathsSelection = z.infer<typeof pathsSelectionSchema>;
+
+export function pathsMeaning(spec: PathsSpec, timezone: string): string {
+  const range = describeRange(spec.dateRange);
+  const anchor = spec.start
+    ? `after ${event(spec.start)}`
+    : spec.end
+      ? `before ${event(spec.end)}`
+      : 'from the start of each session';
+  return `The ${spec.steps} events ${anchor} within sessions, top ${spec.limit} per step${spec.hide.length > 0 ? `, hiding ${spec.hide.join(', ')}` : ''}${spec.collapseRepeats ? ', repeats collapsed' : ''}, ${range}, ${timezone}`;
+}
+
+export function pathsTable(result: PathsResult): ResultTable {
+  return {
+    columns: ['source', 'target', 'users', 'sessions'],
+    rows: result.links.map((l) => ({ ...l })),
+  };
+}
+
+export const pathsDefinition = {
+  kind: 'paths',
+  title: 'Paths',
+  schema: pathsSpecSchema,
+  meaning: pathsMeaning,
+  table: pathsTable,
+  selection: pathsSelectionSchema,
+} satisfies AnalysisDefinition<PathsSpec, PathsResult, PathsSelection>;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { strictObject } from './strict';
+import type { AnalysisDefinition } from './definition';
+import type { ResultTable } from './analysis-spec';
+import { event, filters, breakdown, describeRange } from './words';
 import {
   breakdownSchema,
   dateRangeSchema,
   eventFilterSchema,
-  propertyConditionSchema,
+  conditionNodeSchema,
   samplingSchema,
 } from './common';
 
@@ -12,8 +16,8 @@ import {
  * who did the return event in period k (calendar periods of the workspace zone, or rolling
  * 24-hour multiples from each user's start event).
  */
-export const retentionSpecSchema = z
-  .object({
+export const retentionSpecSchema = strictObject(
+  {
     kind: z.literal('retention'),
     version: z.literal(1).default(1),
     start: eventFilterSchema,
@@ -46,48 +50,49 @@ export const retentionSpecSchema = z
     /** The range the cohorts' start events fall in. */
     dateRange: dateRangeSchema,
     /** Conditions on the start events. */
-    filters: z.array(propertyConditionSchema).default([]),
+    filters: z.array(conditionNodeSchema).default([]),
     sample: samplingSchema.optional(),
-  })
-  .superRefine((r, ctx) => {
-    if (r.criterion === 'brackets') {
-      const b = r.brackets ?? [];
-      if (b.length === 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['brackets'],
-          message: "criterion 'brackets' needs brackets, e.g. [1, 3, 7, 14]",
-        });
-      if (b.some((x, i) => i > 0 && x <= (b[i - 1] ?? -1)))
-        ctx.addIssue({ code: 'custom', path: ['brackets'], message: 'brackets must increase' });
-      if (b.some((x) => x > r.periods))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['brackets'],
-          message: `brackets must not pass 'periods' (${r.periods})`,
-        });
-    } else if (r.brackets !== undefined) {
+  },
+  'a retention spec',
+).superRefine((r, ctx) => {
+  if (r.criterion === 'brackets') {
+    const b = r.brackets ?? [];
+    if (b.length === 0)
       ctx.addIssue({
         code: 'custom',
         path: ['brackets'],
-        message: "brackets need criterion 'brackets'",
+        message: "criterion 'brackets' needs brackets, e.g. [1, 3, 7, 14]",
       });
-    }
-    if (r.measure !== 'users' && r.property === undefined) {
+    if (b.some((x, i) => i > 0 && x <= (b[i - 1] ?? -1)))
+      ctx.addIssue({ code: 'custom', path: ['brackets'], message: 'brackets must increase' });
+    if (b.some((x) => x > r.periods))
       ctx.addIssue({
         code: 'custom',
-        path: ['property'],
-        message: `measure '${r.measure}' needs a numeric property of the return event`,
+        path: ['brackets'],
+        message: `brackets must not pass 'periods' (${r.periods})`,
       });
-    }
-    if (r.measure === 'users' && r.property !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['property'],
-        message: "measure 'users' takes no property",
-      });
-    }
-  });
+  } else if (r.brackets !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['brackets'],
+      message: "brackets need criterion 'brackets'",
+    });
+  }
+  if (r.measure !== 'users' && r.property === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['property'],
+      message: `measure '${r.measure}' needs a numeric property of the return event`,
+    });
+  }
+  if (r.measure === 'users' && r.property !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['property'],
+      message: "measure 'users' takes no property",
+    });
+  }
+});
 export type RetentionSpec = z.infer<typeof retentionSpecSchema>;
 
 export interface RetentionCohort {
@@ -119,3 +124,70 @@ export interface RetentionResult {
   }[];
   sampled: { fraction: number } | null;
 }
+
+/** Which number of a retention result to open ("the users behind it"). */
+export const retentionSelectionSchema = strictObject(
+  {
+    kind: z.literal('retention'),
+    cohort: z.iso.date(),
+    /** 0-based column of the grid (period k, or bracket). */
+    column: z.number().int().min(0).max(100, 'a retention grid has at most 101 columns'),
+    breakdown: z.string().optional(),
+  },
+  'a retention selection',
+);
+export type RetentionSelection = z.infer<typeof retentionSelectionSchema>;
+
+export function retentionMeaning(spec: RetentionSpec, timezone: string): string {
+  const cohort =
+    spec.cohort === 'first_ever'
+      ? 'whose first-ever'
+      : spec.cohort === 'recurring'
+        ? 'with a'
+        : 'by their first';
+  const criterion =
+    spec.criterion === 'on_or_after'
+      ? 'in that period or later'
+      : spec.criterion === 'brackets'
+        ? `in brackets ${(spec.brackets ?? []).join(', ')}`
+        : 'in exactly that period';
+  const measure =
+    spec.measure === 'users'
+      ? 'Users'
+      : `${spec.measure === 'sum' ? 'Sum' : 'Average'} of ${spec.property ?? ''}`;
+  return `${measure} ${cohort} ${event(spec.start)} ${describeRange(spec.dateRange)} who did ${event(spec.return)} ${criterion}, ${spec.periods} ${spec.period}s, ${spec.time === 'rolling' ? 'rolling 24-hour windows' : `calendar ${spec.period}s`}${breakdown(spec.breakdown)}${filters(spec.filters)}, ${timezone}`;
+}
+
+export function retentionTable(result: RetentionResult): ResultTable {
+  // One row per cohort (and breakdown value), then the mean row; a column per period.
+  const hasBreakdown = result.groups.some((g) => g.breakdown !== undefined);
+  const columns = [...(hasBreakdown ? ['breakdown'] : []), 'cohort', 'size', ...result.columns];
+  const rows = result.groups.flatMap((g) => {
+    const row = (
+      cohort: string,
+      size: number | null,
+      values: (number | null)[],
+    ): Record<string, unknown> => {
+      const r: Record<string, unknown> = { cohort, size };
+      if (hasBreakdown) r.breakdown = g.breakdown ?? '';
+      result.columns.forEach((c, i) => {
+        r[c] = values[i] ?? null;
+      });
+      return r;
+    };
+    return [
+      ...g.cohorts.map((c) => row(c.cohort, c.size, c.values)),
+      row('mean', null, g.mean.values),
+    ];
+  });
+  return { columns, rows };
+}
+
+export const retentionDefinition = {
+  kind: 'retention',
+  title: 'Retention',
+  schema: retentionSpecSchema,
+  meaning: retentionMeaning,
+  table: retentionTable,
+  selection: retentionSelectionSchema,
+} satisfies AnalysisDefinition<RetentionSpec, RetentionResult, RetentionSelection>;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { strictObject } from './strict';
+import type { AnalysisDefinition } from './definition';
+import type { ResultTable } from './analysis-spec';
+import { event, filters, describeRange } from './words';
 import {
   dateRangeSchema,
   eventFilterSchema,
   INTERVALS,
-  propertyConditionSchema,
+  conditionNodeSchema,
   samplingSchema,
 } from './common';
 
@@ -11,16 +15,19 @@ import {
  * Sessions (cut at import by the workspace's inactivity gap, 30 minutes by default): how many,
  * how long, how deep, and how many bounce (one event), per period of the session's start.
  */
-export const sessionsSpecSchema = z.object({
-  kind: z.literal('sessions'),
-  version: z.literal(1).default(1),
-  /** Only sessions holding such an event count; `$any` (the default) counts every session. */
-  events: eventFilterSchema.default({ event: '$any', where: [] }),
-  interval: z.enum(INTERVALS).default('day'),
-  dateRange: dateRangeSchema,
-  filters: z.array(propertyConditionSchema).default([]),
-  sample: samplingSchema.optional(),
-});
+export const sessionsSpecSchema = strictObject(
+  {
+    kind: z.literal('sessions'),
+    version: z.literal(1).default(1),
+    /** Only sessions holding such an event count; `$any` (the default) counts every session. */
+    events: eventFilterSchema.default({ event: '$any', where: [] }),
+    interval: z.enum(INTERVALS).default('day'),
+    dateRange: dateRangeSchema,
+    filters: z.array(conditionNodeSchema).default([]),
+    sample: samplingSchema.optional(),
+  },
+  'a sessions spec',
+);
 export type SessionsSpec = z.infer<typeof sessionsSpecSchema>;
 
 export interface SessionsPeriod {
@@ -53,3 +60,38 @@ export interface SessionsResult {
   eventHistogram: number[];
   sampled: { fraction: number } | null;
 }
+
+export function sessionsMeaning(spec: SessionsSpec, timezone: string): string {
+  const range = describeRange(spec.dateRange);
+  return `Sessions with ${event(spec.events)} per ${spec.interval}${filters(spec.filters)}, ${range}, ${timezone}`;
+}
+
+export function sessionsTable(result: SessionsResult): ResultTable {
+  const columns = [
+    'period',
+    'sessions',
+    'users',
+    'sessionsPerUser',
+    'meanDuration',
+    'medianDuration',
+    'meanEvents',
+    'medianEvents',
+    'bounceRate',
+    'incomplete',
+  ];
+  return {
+    columns,
+    rows: [...result.periods, { period: 'all periods', incomplete: false, ...result.total }].map(
+      (p) => ({ ...p }),
+    ),
+  };
+}
+
+export const sessionsDefinition = {
+  kind: 'sessions',
+  title: 'Sessions',
+  schema: sessionsSpecSchema,
+  meaning: sessionsMeaning,
+  table: sessionsTable,
+  selection: null,
+} satisfies AnalysisDefinition<SessionsSpec, SessionsResult, never>;

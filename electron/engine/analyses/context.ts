@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
 import type { SqlParams } from '../duckdb/params';
 import type { Catalog } from './catalog';
+import type { PlanNotes } from '../sql/notes';
 
 export interface AnalysisContext {
   c: DuckDBConnection;
@@ -14,6 +15,8 @@ export interface AnalysisContext {
    * earlier (an export ends when it was taken). Periods ending later are incomplete.
    */
   observedUntil: Date;
+  /** Warnings of this run (an event nobody did yet), carried by the result. */
+  notes: PlanNotes;
 }
 
 export function observedUntilSql(ctx: AnalysisContext, params: SqlParams): string {

@@ -35,7 +35,7 @@ export async function scanFunnelUnits(
   if (!scannable(spec)) return false;
   const { catalog, settings } = ctx;
   const params = new SqlParams();
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   let needsUsers = false;
   const flags = [
     ...spec.steps.map((s, i) =>

@@ -199,13 +199,19 @@ describe('funnel semantics', () => {
     await expect(funnel({ window: { n: 0, unit: 'day' } })).rejects.toMatchObject({
       message: expect.stringContaining('window'),
     });
-    await expect(
-      funnel({ steps: [step('A'), step('Nope')], holdConstant: { property: 'sesion_id' } }),
-    ).rejects.toMatchObject({
-      message: expect.stringMatching(
-        /steps\[1\]\.events\.event: no event 'Nope'.*holdConstant\.property/,
-      ),
+    // A name nobody has yet answers zeros with a warning (a saved funnel keeps working).
+    const unknown = await funnel({
+      steps: [step('A'), step('Nope')],
+      holdConstant: { property: 'sesion_id' },
     });
+    expect(unknown.groups[0]?.steps.map((s) => s.count)).toEqual([
+      unknown.groups[0]?.steps[0]?.count,
+      0,
+    ]);
+    expect(unknown.warnings).toEqual([
+      expect.stringMatching(/^Nobody did 'Nope'/),
+      expect.stringMatching(/^No event has the property 'sesion_id'.*nearest: session_id/),
+    ]);
   });
 });
 

@@ -58,7 +58,7 @@ interface FunnelUnits {
 
 function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
   const { settings, catalog } = ctx;
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const params = new SqlParams();
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const tz = settings.timezone;

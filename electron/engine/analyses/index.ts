@@ -9,6 +9,7 @@ import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import { isoUtc, type Workspace } from '../workspace/workspace';
 import { loadCatalog } from './catalog';
+import { PlanNotes } from '../sql/notes';
 import type { AnalysisContext, UidQuery } from './context';
 import { runEventTypes } from './event-types';
 import { funnelUsers, runFunnel } from './funnel';
@@ -34,9 +35,10 @@ export async function analysisContext(
   return {
     c,
     settings,
-    catalog: await loadCatalog(c),
+    catalog: await loadCatalog(c, workspace),
     now,
     observedUntil: lastEvent < now ? lastEvent : now,
+    notes: new PlanNotes(),
   };
 }
 
@@ -55,30 +57,36 @@ export async function runAnalysis(
         { label: `running ${spec.kind}`, start: 0, end: 1 },
         async () => {
           const ctx = await analysisContext(workspace, c, clock);
-          switch (spec.kind) {
-            case 'eventTypes':
-              return runEventTypes(c, spec, ctx.settings.timezone);
-            case 'trends':
-              return runTrends(ctx, spec);
-            case 'lifecycle':
-              return runLifecycle(ctx, spec);
-            case 'stickiness':
-              return runStickiness(ctx, spec);
-            case 'funnel':
-              return runFunnel(ctx, spec);
-            case 'retention':
-              return runRetention(ctx, spec);
-            case 'sessions':
-              return runSessions(ctx, spec);
-            case 'paths':
-              return runPaths(ctx, spec);
-          }
+          const result = await runKind(ctx, spec);
+          return { ...result, warnings: ctx.notes.warnings };
         },
       );
     } catch (error) {
       throw toApiError(error, { in: 'analysis' });
     }
   });
+}
+
+function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResult> {
+  const c = ctx.c;
+  switch (spec.kind) {
+    case 'eventTypes':
+      return runEventTypes(c, spec, ctx.settings.timezone);
+    case 'trends':
+      return runTrends(ctx, spec);
+    case 'lifecycle':
+      return runLifecycle(ctx, spec);
+    case 'stickiness':
+      return runStickiness(ctx, spec);
+    case 'funnel':
+      return runFunnel(ctx, spec);
+    case 'retention':
+      return runRetention(ctx, spec);
+    case 'sessions':
+      return runSessions(ctx, spec);
+    case 'paths':
+      return runPaths(ctx, spec);
+  }
 }
 
 export function uidQuery(

@@ -30,7 +30,7 @@ interface LifecycleSql {
 function lifecycleSql(ctx: AnalysisContext, spec: LifecycleSpec): LifecycleSql {
   const { settings } = ctx;
   const days = resolveDays(spec.dateRange, ctx.now, settings);
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const params = new SqlParams();
   const step = intervalSql(spec.interval);
   const period = (local: string): string => periodStart(local, spec.interval, settings.weekStart);

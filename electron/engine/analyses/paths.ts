@@ -17,7 +17,7 @@ const ORDER_KEY = 'CAST(epoch_us(e.ts) AS HUGEINT) * 4294967296 + e.rowid';
 function pathsInputs(ctx: AnalysisContext, spec: PathsSpec) {
   const { settings, catalog } = ctx;
   const tz = settings.timezone;
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const params = new SqlParams();
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const anchorFilter = spec.start ?? spec.end;

@@ -49,7 +49,7 @@ function columnsOf(spec: RetentionSpec): { label: string; from: number; to: numb
 function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   const { settings, catalog } = ctx;
   const tz = settings.timezone;
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const params = new SqlParams();
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const start = eventFilterSql(catalog, spec.start, spec.filters, params, issues, 'start');

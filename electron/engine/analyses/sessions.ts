@@ -38,7 +38,7 @@ export async function runSessions(
 ): Promise<SessionsResult> {
   const { settings, catalog } = ctx;
   const tz = settings.timezone;
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const params = new SqlParams();
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const filter = eventFilterSql(catalog, spec.events, spec.filters, params, issues, 'events');

@@ -1,22 +1,22 @@
-import { ApiError } from '../../../shared/api/errors';
+import { PlanNotes } from '../sql/notes';
 
-/** Collects every problem of a spec, so the analyst sees them all at once, each with its field. */
-export class SpecIssues {
-  private readonly issues: { path: string; message: string }[] = [];
+/** The notes of a plan under the name the kinds not yet on the runner pattern use. */
+export class SpecIssues extends PlanNotes {
+  /** `sink`: the analysis context's notes, so warnings reach the result. */
+  constructor(private readonly sink?: PlanNotes) {
+    super();
+  }
+
+  override warn(message: string): void {
+    super.warn(message);
+    this.sink?.warn(message);
+  }
 
   add(path: string, message: string): void {
-    this.issues.push({ path, message });
+    this.issue(path, message);
   }
 
   throwIfAny(kind: string): void {
-    if (this.issues.length === 0) return;
-    const list = this.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    throw new ApiError(
-      'INVALID_REQUEST',
-      `The ${kind} spec has ${this.issues.length === 1 ? 'a problem' : `${this.issues.length} problems`}: ${list}.`,
-      {
-        issues: this.issues,
-      },
-    );
+    this.throwIfIssues(kind);
   }
 }

@@ -20,7 +20,7 @@ const MOST_UNITS: Record<StickinessSpec['per'], number> = { day: 24, week: 7, mo
 function stickinessSql(ctx: AnalysisContext, spec: StickinessSpec) {
   const { settings } = ctx;
   const days = resolveDays(spec.dateRange, ctx.now, settings);
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const params = new SqlParams();
   const scoped = scopedEventsSql({
     catalog: ctx.catalog,

@@ -4,6 +4,7 @@ import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
 import { Workspace } from '../workspace/workspace';
 import { loadCatalog } from './catalog';
 import { runTrends } from './trends';
+import { PlanNotes } from '../sql/notes';
 
 /**
  * Hand-written events. The workspace zone is Europe/Paris, which moves from UTC+1 to UTC+2 on
@@ -51,7 +52,7 @@ async function trends(
     filters?: TrendsSpec['filters'];
     weekStart?: 'monday' | 'sunday';
   },
-): Promise<TrendsResult> {
+): Promise<TrendsResult & { warnings: string[] }> {
   return workspace.use(async (c) => {
     const settings = {
       ...(await workspace.settings(c)),
@@ -59,10 +60,12 @@ async function trends(
     };
     const catalog = await loadCatalog(c);
     const { weekStart: _w, ...rest } = spec;
-    return runTrends(
-      { c, settings, catalog, now: NOW, observedUntil: NOW },
+    const notes = new PlanNotes();
+    const result = await runTrends(
+      { c, settings, catalog, now: NOW, observedUntil: NOW, notes },
       { kind: 'trends', version: 1, filters: [], ...rest },
     );
+    return { ...result, warnings: notes.warnings };
   });
 }
 
@@ -208,14 +211,7 @@ describe('trends', () => {
   it('lists every problem of a spec at once, each with its field', async () => {
     const error = await trends({
       series: [
-        {
-          events: {
-            event: 'aa',
-            where: [{ property: 'plann', source: 'event', op: '=', value: 'pro' }],
-          },
-          measure: 'sum',
-          property: 'plan',
-        },
+        { events: a, measure: 'sum', property: 'properties' },
         { events: any, measure: 'dau' },
       ],
       interval: 'hour',
@@ -227,14 +223,33 @@ describe('trends', () => {
       (i) => i.path,
     );
     expect(paths).toEqual(
-      expect.arrayContaining([
-        'series[0].events.event',
-        'series[0].events.where[0].property',
-        'series[0].property',
-        'series[1].measure',
-        'breakdown.property',
-      ]),
+      expect.arrayContaining(['series[0].property', 'series[1].measure', 'breakdown.property']),
     );
-    expect((error as { message: string }).message).toContain("no event 'aa'");
+  });
+
+  it('answers zeros for an event or property nobody has yet, with a warning naming the nearest', async () => {
+    const result = await trends({
+      series: [
+        { events: { event: 'aa', where: [] }, measure: 'total' },
+        {
+          events: {
+            event: 'a',
+            where: [{ property: 'plann', source: 'event', op: '=', value: 'x' }],
+          },
+          measure: 'total',
+        },
+      ],
+      interval: 'day',
+      dateRange: days('2024-03-01', '2024-03-02'),
+    });
+    expect(result.series.map((x) => x.total)).toEqual([0, 0]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^Nobody did 'aa' in this workspace yet, so it counts zero; nearest: a\b/,
+      ),
+      expect.stringMatching(
+        /^No event has the property 'plann' in this workspace, so it counts as not set; nearest: /,
+      ),
+    ]);
   });
 });

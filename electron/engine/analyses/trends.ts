@@ -69,7 +69,7 @@ interface SeriesQuery {
  */
 export async function runTrends(ctx: AnalysisContext, spec: TrendsSpec): Promise<TrendsResult> {
   const days = resolveDays(spec.dateRange, ctx.now, ctx.settings);
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   // One breakdown for every series: resolved (and its problems reported) once.
   const breakdown = breakdownSql(ctx.catalog, spec.breakdown, issues);
   const queries = spec.series.map((_, index) =>
@@ -310,7 +310,7 @@ export function trendsUsers(
 ): UidQuery {
   const { settings } = ctx;
   const days = resolveDays(spec.dateRange, ctx.now, settings);
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(ctx.notes);
   const breakdown = breakdownSql(ctx.catalog, spec.breakdown, issues);
   const query = buildSeriesQuery(ctx, spec, pick.series, days, issues, breakdown);
   issues.throwIfAny('trends');

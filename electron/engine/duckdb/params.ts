@@ -1,4 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import { render, type Sql } from '../sql/fragment';
 
 /**
  * Collects the values of a statement as positional parameters: a user's string (an event name,
@@ -10,6 +11,15 @@ export class SqlParams {
   bind(value: string | number | boolean | bigint): string {
     this.values.push(value);
     return `$${this.values.length}`;
+  }
+
+  /** A fragment's text with its values bound here: how fragment-built parts join a legacy statement. */
+  inline(fragment: Sql): string {
+    const { text, values } = render(fragment);
+    return text.replace(/\$(\d+)\b/g, (_, n: string) => {
+      const value = values[Number(n) - 1];
+      return value === undefined ? 'NULL' : this.bind(value);
+    });
   }
 
   /**

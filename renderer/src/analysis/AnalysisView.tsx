@@ -23,7 +23,7 @@ import {
 } from './chart-options';
 import { download, toCsv } from './csv';
 import { defaultSpec, type AnalysisKind } from './defaults';
-import { describeSpec } from './describe';
+import { describeSpec } from '../../../shared/specs/meaning';
 import { KIND_TITLES } from './import-spec';
 import { gridTable, ResultGrid } from './ResultGrid';
 import { SavedBar } from './SavedBar';

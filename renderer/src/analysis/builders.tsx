@@ -1,5 +1,5 @@
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
-import type { DateRange, PropertyCondition } from '../../../shared/specs/common';
+import type { ConditionNode, DateRange } from '../../../shared/specs/common';
 import type { FunnelSpec } from '../../../shared/specs/funnel';
 import type { LifecycleSpec } from '../../../shared/specs/lifecycle';
 import type { PathsSpec } from '../../../shared/specs/paths';
@@ -8,7 +8,7 @@ import type { SessionsSpec } from '../../../shared/specs/sessions';
 import type { StickinessSpec } from '../../../shared/specs/stickiness';
 import { TREND_MEASURES, PROPERTY_MEASURES, type TrendsSpec } from '../../../shared/specs/trends';
 import { useApp } from '../app-context';
-import { MEASURES } from './describe';
+import { MEASURES } from '../../../shared/specs/words';
 import { withOptional } from './spec-edit';
 import {
   BreakdownEditor,
@@ -857,7 +857,7 @@ function LabelInput({
 }
 
 /** The date range and the filters every spec but paths has, edited the same way everywhere. */
-function RangeAndFilters<S extends { dateRange: DateRange; filters: PropertyCondition[] }>({
+function RangeAndFilters<S extends { dateRange: DateRange; filters: ConditionNode[] }>({
   spec,
   onChange,
   rangeLabel,

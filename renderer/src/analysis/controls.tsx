@@ -4,9 +4,11 @@ import type {
   DateRange,
   EventFilter,
   PropertyCondition,
+  ConditionGroup,
+  ConditionNode,
   PropertyOperator,
 } from '../../../shared/specs/common';
-import { PROPERTY_OPERATORS } from '../../../shared/specs/common';
+import { isConditionGroup, PROPERTY_OPERATORS } from '../../../shared/specs/common';
 import { useApp } from '../app-context';
 import { formatNumber } from '../lib/format';
 import {
@@ -154,38 +156,114 @@ export function EventPicker({
 const NO_VALUE: PropertyOperator[] = ['is set', 'is not set'];
 const LIST: PropertyOperator[] = ['in', 'not in'];
 
-/** Conditions on event or user properties, with value suggestions from the data. */
+/**
+ * Conditions on event or user properties, with value suggestions from the data. All of them
+ * must hold; an "any of" group holds when one of its conditions does (groups nest).
+ */
 export function Conditions({
   label,
   value,
   onChange,
   event,
+  depth = 0,
 }: {
   label: string;
-  value: PropertyCondition[];
-  onChange: (value: PropertyCondition[]) => void;
+  value: ConditionNode[];
+  onChange: (value: ConditionNode[]) => void;
   event?: string;
+  depth?: number;
 }) {
-  const update = (i: number, next: PropertyCondition): void =>
+  const update = (i: number, next: ConditionNode): void =>
     onChange(value.map((c, j) => (j === i ? next : c)));
+  const remove = (i: number): void => onChange(value.filter((_, j) => j !== i));
+  const blank: PropertyCondition = { property: '', source: 'event', op: '=', value: '' };
   return (
     <div className="conditions" aria-label={label}>
-      {value.map((c, i) => (
-        <ConditionRow
-          key={i}
-          condition={c}
-          event={event}
-          onChange={(next) => update(i, next)}
-          onRemove={() => onChange(value.filter((_, j) => j !== i))}
-        />
-      ))}
-      <button
-        type="button"
-        className="ghost small add"
-        onClick={() => onChange([...value, { property: '', source: 'event', op: '=', value: '' }])}
-      >
-        + {label.endsWith('where') ? 'where' : 'filter'}
-      </button>
+      {value.map((c, i) =>
+        isConditionGroup(c) ? (
+          <ConditionGroupBox
+            key={i}
+            group={c}
+            event={event}
+            depth={depth + 1}
+            onChange={(next) => update(i, next)}
+            onRemove={() => remove(i)}
+          />
+        ) : (
+          <ConditionRow
+            key={i}
+            condition={c}
+            event={event}
+            onChange={(next) => update(i, next)}
+            onRemove={() => remove(i)}
+          />
+        ),
+      )}
+      <div className="condition-adds">
+        <button
+          type="button"
+          className="ghost small add"
+          onClick={() => onChange([...value, blank])}
+        >
+          + {label.endsWith('where') ? 'where' : 'filter'}
+        </button>
+        {depth < 4 && (
+          <button
+            type="button"
+            className="ghost small add"
+            title="Conditions of which one must hold"
+            onClick={() => onChange([...value, { any: [blank] }])}
+          >
+            + any of
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** A nested group: "any of" (one must hold) or "all of" (every one), switchable. */
+function ConditionGroupBox({
+  group,
+  event,
+  depth,
+  onChange,
+  onRemove,
+}: {
+  group: ConditionGroup;
+  event?: string | undefined;
+  depth: number;
+  onChange: (next: ConditionGroup) => void;
+  onRemove: () => void;
+}) {
+  const isAny = 'any' in group;
+  const items = isAny ? group.any : group.all;
+  const set = (next: ConditionNode[], any = isAny): void => {
+    if (next.length === 0) onRemove();
+    else onChange(any ? { any: next } : { all: next });
+  };
+  return (
+    <div className="condition-group">
+      <div className="condition-group-head">
+        <select
+          aria-label="Group of conditions"
+          value={isAny ? 'any' : 'all'}
+          onChange={(e) => set(items, e.target.value === 'any')}
+        >
+          <option value="any">any of</option>
+          <option value="all">all of</option>
+        </select>
+        <button type="button" className="ghost small" aria-label="Remove group" onClick={onRemove}>
+          ✕
+        </button>
+      </div>
+      <Conditions
+        label={isAny ? 'any of' : 'all of'}
+        value={items}
+        event={event}
+        depth={depth}
+        onChange={(next) => set(next)}
+      />
     </div>
   );
 }

@@ -1,17 +1,9 @@
 import type { AnalysisKind as SpecKind, AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import { parseAnalysisSpec } from '../../../shared/specs/parse-spec';
+import { KIND_TITLES } from '../../../shared/specs/analyses';
 
-/** The view each kind of spec opens in, by its name in the rail. */
-export const KIND_TITLES = {
-  eventTypes: 'Events',
-  trends: 'Trends',
-  funnel: 'Funnels',
-  retention: 'Retention',
-  lifecycle: 'Lifecycle',
-  stickiness: 'Stickiness',
-  paths: 'Paths',
-  sessions: 'Sessions',
-} as const satisfies Record<SpecKind, string>;
+/** The view each kind of spec opens in, by its name in the rail (from its definition). */
+export { KIND_TITLES };
 
 /**
  * A spec file chosen with "Import spec", for the view of `kind`: parsed, checked against the

@@ -1,4 +1,4 @@
-import type { PropertyCondition, EventFilter } from '../../../../shared/specs/common';
+import type { ConditionNode, EventFilter } from '../../../../shared/specs/common';
 import type { SqlParams } from '../../duckdb/params';
 import type { Catalog } from '../catalog';
 import type { SpecIssues } from '../spec-issues';
@@ -13,7 +13,7 @@ export function scopedEventsSql(args: {
   catalog: Catalog;
   timezone: string;
   events: EventFilter;
-  filters: readonly PropertyCondition[];
+  filters: readonly ConditionNode[];
   fromDay: string;
   toDay: string;
   sample: number | undefined;

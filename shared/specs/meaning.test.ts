@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSpec } from './describe';
+import { describeSpec } from './meaning';
 
 describe('the meaning line', () => {
   it('says what a funnel counts', () => {

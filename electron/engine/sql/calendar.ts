@@ -1,0 +1,79 @@
+import { addDays, type LocalDays } from '../../../shared/calendar/local-days';
+import type { Interval } from '../../../shared/specs/common';
+import { raw, sql, type Sql } from './fragment';
+
+/**
+ * The one calendar of the SQL: local wall time, local-day bounds, period starts, spines and ends,
+ * in the workspace's zone and week start. Stored times are UTC; a local time is a TIMESTAMP read
+ * as wall-clock time of the zone (ICU, DST-aware).
+ */
+export interface Calendar {
+  timezone: string;
+  weekStart: 'monday' | 'sunday';
+}
+
+/** `ts` (UTC) as local wall-clock time. */
+export function toLocal(cal: Calendar, ts: Sql): Sql {
+  // In a UTC workspace the two ICU conversions per row are skipped.
+  if (cal.timezone === 'UTC') return ts;
+  return sql`timezone(${cal.timezone}, timezone('UTC', ${ts}))`;
+}
+
+/** A local wall-clock time as its UTC instant. */
+export function toUtc(cal: Calendar, local: Sql): Sql {
+  if (cal.timezone === 'UTC') return local;
+  return sql`timezone('UTC', timezone(${cal.timezone}, ${local}))`;
+}
+
+/** The UTC instant of the local midnight that starts `day`. */
+export function dayStartUtc(cal: Calendar, day: string): Sql {
+  return toUtc(cal, sql`CAST(CAST(${day} AS DATE) AS TIMESTAMP)`);
+}
+
+/** `ts` falls on the local days [from, to]: UTC bounds, so a DST day is 23 or 25 hours. */
+export function onDays(cal: Calendar, ts: Sql, days: LocalDays): Sql {
+  return sql`${ts} >= ${dayStartUtc(cal, days.from)} AND ${ts} < ${dayStartUtc(cal, addDays(days.to, 1))}`;
+}
+
+export function intervalOf(interval: Interval, n = 1): Sql {
+  return raw(`INTERVAL ${Math.trunc(n)} ${interval.toUpperCase()}`);
+}
+
+/** The start of the local period holding the local time `local`. */
+export function periodOf(cal: Calendar, local: Sql, interval: Interval): Sql {
+  if (interval === 'week' && cal.weekStart === 'sunday') {
+    return sql`(date_trunc('week', ${local} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`;
+  }
+  return sql`date_trunc(${raw(`'${interval}'`)}, ${local})`;
+}
+
+/** How a period start is written in results ('2024-03-04', '2024-03-04 13:00'). */
+export function periodLabel(local: Sql, interval: Interval): Sql {
+  return interval === 'hour'
+    ? sql`strftime(${local}, '%Y-%m-%d %H:00')`
+    : sql`strftime(${local}, '%Y-%m-%d')`;
+}
+
+/** The local period starts the days [from, to] touch, as one column `period`. */
+export function periodSpine(cal: Calendar, days: LocalDays, interval: Interval): Sql {
+  const first = periodOf(cal, sql`CAST(${days.from} AS TIMESTAMP)`, interval);
+  const last = periodOf(
+    cal,
+    sql`CAST(${days.to} AS TIMESTAMP) + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND`,
+    interval,
+  );
+  return sql`SELECT g.p AS period FROM generate_series(${first}, ${last}, ${intervalOf(interval)}) g(p)`;
+}
+
+/** The UTC instant a local period (starting at `period`) ends. */
+export function periodEndUtc(cal: Calendar, period: Sql, interval: Interval): Sql {
+  return toUtc(cal, sql`${period} + ${intervalOf(interval)}`);
+}
+
+/**
+ * The instant until which the workspace has been observed, as a TIMESTAMP (UTC). Periods ending
+ * after it are incomplete: their counts are what was observed so far.
+ */
+export function instant(at: Date): Sql {
+  return sql`CAST(${at.toISOString().replace('T', ' ').replace('Z', '')} AS TIMESTAMP)`;
+}

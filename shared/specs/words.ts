@@ -1,0 +1,72 @@
+import {
+  isConditionGroup,
+  type ConditionNode,
+  type DateRange,
+  type EventFilter,
+  type PropertyCondition,
+} from './common';
+
+/**
+ * The words of meaning lines ("Users who did signed_up then report_created within 14 days..."),
+ * shared by every kind's definition so each says events, conditions and ranges the same way.
+ */
+
+export const MEASURES: Record<string, string> = {
+  total: 'Total',
+  uniqueUsers: 'Unique users',
+  perUser: 'Events per user',
+  sum: 'Sum',
+  avg: 'Average',
+  min: 'Minimum',
+  max: 'Maximum',
+  median: 'Median',
+  dau: 'DAU',
+  wau: 'WAU',
+  mau: 'MAU',
+  stickiness: 'DAU/MAU',
+};
+
+export function event(filter: EventFilter): string {
+  const name = filter.event === '$any' ? 'any event' : filter.event;
+  return filter.where.length === 0 ? name : `${name} (${filter.where.map(node).join(', ')})`;
+}
+
+export function condition(c: PropertyCondition): string {
+  const value =
+    c.value === undefined
+      ? ''
+      : ` ${Array.isArray(c.value) ? c.value.join(', ') : String(c.value)}`;
+  return `${c.source === 'user' ? 'user ' : ''}${c.property} ${c.op}${value}`;
+}
+
+/** A condition or a group: "(country = DE or plan = pro)". */
+export function node(n: ConditionNode): string {
+  if (!isConditionGroup(n)) return condition(n);
+  const items = 'any' in n ? n.any : n.all;
+  const text = items.map(node).join('any' in n ? ' or ' : ' and ');
+  return items.length === 1 ? text : `(${text})`;
+}
+
+export function filters(list: readonly ConditionNode[]): string {
+  return list.length === 0 ? '' : `, where ${list.map(node).join(' and ')}`;
+}
+
+export function breakdown(b: { property: string } | undefined): string {
+  return b === undefined ? '' : `, by ${b.property}`;
+}
+
+export function describeRange(range: DateRange): string {
+  return range.type === 'absolute'
+    ? range.from === range.to
+      ? range.from
+      : `${range.from} – ${range.to}`
+    : range.last === 1
+      ? range.unit === 'day'
+        ? 'today'
+        : `this ${range.unit}`
+      : `last ${range.last} ${range.unit}s`;
+}
+
+export function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
