@@ -43,6 +43,8 @@ export interface WorkspaceSummary {
   path: string;
   name: string;
   readOnly: boolean;
+  /** Why it is read-only, in words an analyst can act on (set when readOnly is). */
+  readOnlyReason?: string;
   settings: WorkspaceSettings;
 }
 
@@ -77,7 +79,15 @@ export interface WorkspaceInfo {
   events: number;
   /** Users with at least one event. */
   users: number;
-  /** Users known from a people/contacts import, with or without events. */
+  /**
+   * Rows of the people table (what the people list counts): every user with events, plus people
+   * known only from a people/contacts import.
+   */
+  people: number;
+  /**
+   * People with at least one value from a people/contacts import (email, names, company,
+   * opt-out or any other column it brought), with or without events.
+   */
   identities: number;
   sessions: number;
   range: { from: string; to: string } | null;

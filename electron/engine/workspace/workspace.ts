@@ -25,6 +25,7 @@ import {
   tempDirectoryFor,
   type Row,
 } from '../duckdb/database';
+import { ident } from '../duckdb/sql';
 import { parseByteSize } from '../../../shared/util/byte-size';
 import { localDate } from '../../../shared/calendar/local-days';
 import { systemClock, type Clock } from '../clock';
@@ -32,7 +33,13 @@ import { toApiError } from '../errors';
 import { rederiveSessions } from '../import/sessions';
 import { rebuildSessionFacts, rebuildUserDays } from '../import/user-facts';
 import { openInThisProcess, trimFileTail } from './reclaim-space';
-import { CREATE_SCHEMA, HASH_PROBE_TEXT, SCHEMA_VERSION, WORKSPACE_TABLES } from './schema';
+import {
+  CREATE_SCHEMA,
+  HASH_PROBE_TEXT,
+  SCHEMA_VERSION,
+  USER_FACT_COLUMNS,
+  WORKSPACE_TABLES,
+} from './schema';
 
 export interface OpenOptions {
   create?: boolean;
@@ -295,12 +302,25 @@ export class Workspace {
   }
 
   async summary(): Promise<WorkspaceSummary> {
+    return this.describe(await this.settings());
+  }
+
+  private describe(settings: WorkspaceSettings): WorkspaceSummary {
     return {
       path: this.path,
       name: this.name,
       readOnly: this.readOnly,
-      settings: await this.settings(),
+      ...(this.readOnly ? { readOnlyReason: this.readOnlyReason() } : {}),
+      settings,
     };
+  }
+
+  /** Why writes are refused: no permission on the file, or opened read-only on purpose. */
+  private readOnlyReason(): string {
+    return (
+      readOnlyBecause.get(this.path) ??
+      `${this.path} is open read-only. Reopen it for writing (CLI: --write) to change it.`
+    );
   }
 
   async sources(connection?: DuckDBConnection): Promise<SourceInfo[]> {
@@ -316,12 +336,6 @@ export class Workspace {
         `SELECT count(*) AS events, count(DISTINCT uid) AS users,
                 count(DISTINCT session_id) AS sessions, min(ts) AS first, max(ts) AS last
          FROM events`,
-      );
-      const identities = await queryOne(
-        c,
-        `SELECT count(*) FILTER (email IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL
-                                  OR name IS NOT NULL OR company IS NOT NULL OR opted_out IS NOT NULL) AS n
-         FROM users`,
       );
       const eventTypes: EventTypeInfo[] = (
         await queryRows(
@@ -354,20 +368,20 @@ export class Workspace {
            ORDER BY column_index`,
         )
       ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+      const people = await countPeople(
+        c,
+        userProperties.map((p) => p.name),
+      );
       const sources = await this.sources(c);
       const settings = await this.settings(c);
       const day = (v: Row[string] | undefined): string =>
         localDate(new Date(isoUtc(v)), settings.timezone);
       return {
-        workspace: {
-          path: this.path,
-          name: this.name,
-          readOnly: this.readOnly,
-          settings,
-        },
+        workspace: this.describe(settings),
         events: num(totals.events),
         users: num(totals.users),
-        identities: num(identities.n),
+        people: people.people,
+        identities: people.identities,
         sessions: num(totals.sessions),
         range:
           totals.first === null ? null : { from: isoUtc(totals.first), to: isoUtc(totals.last) },
@@ -385,11 +399,7 @@ export class Workspace {
 
   assertWritable(): void {
     if (this.readOnly) {
-      throw new ApiError(
-        'READ_ONLY',
-        readOnlyBecause.get(this.path) ??
-          `${this.path} is open read-only. Reopen it for writing (CLI: --write) to change it.`,
-      );
+      throw new ApiError('READ_ONLY', this.readOnlyReason());
     }
   }
 
@@ -477,6 +487,27 @@ export async function assertTimezone(c: DuckDBConnection, zone: string): Promise
       { zone, suggestions: close.map((r) => String(r.name)) },
     );
   }
+}
+
+/**
+ * The people table's rows (what the people list counts: users with events and people known only
+ * from a people import) and those holding any value a people import brought, in whichever column
+ * (email, names, or a CRM field of its own such as plan).
+ */
+async function countPeople(
+  c: DuckDBConnection,
+  userColumns: string[],
+): Promise<{ people: number; identities: number }> {
+  const identityColumns = userColumns.filter((n) => !USER_FACT_COLUMNS.includes(n));
+  const any =
+    identityColumns.length === 0
+      ? 'FALSE'
+      : identityColumns.map((n) => `${ident(n)} IS NOT NULL`).join(' OR ');
+  const row = await queryOne(
+    c,
+    `SELECT count(*) AS people, count(*) FILTER (${any}) AS identities FROM users`,
+  );
+  return { people: num(row.people), identities: num(row.identities) };
 }
 
 /** DuckDB's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC by construction) as ISO 8601 with Z. */
