@@ -10,21 +10,26 @@ export function EventsPerDay() {
   const { api, info, theme } = useApp();
   const [result, setResult] = useState<TrendsResult | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const range = info?.range ?? null;
+  // The first and last local days of the data in the workspace zone: UTC dates would cut off
+  // the first evening (or the last morning) of a workspace west (or east) of Greenwich.
+  const from = info?.days?.from ?? null;
+  const to = info?.days?.to ?? null;
+  // The trend is the engine's, in the workspace's settings: a new zone re-cuts the days.
+  const settings = JSON.stringify(info?.workspace.settings ?? null);
 
   useEffect(() => {
-    if (range === null) return;
+    if (from === null || to === null) return;
     setError(null);
     void api['analysis.run']({
       spec: {
         kind: 'trends',
         series: [{ events: { event: '$any', where: [] }, measure: 'total', label: 'Events' }],
         interval: 'day',
-        dateRange: { type: 'absolute', from: range.from.slice(0, 10), to: range.to.slice(0, 10) },
+        dateRange: { type: 'absolute', from, to },
         filters: [],
       },
     }).then((r) => setResult(r as TrendsResult), setError);
-  }, [api, range]);
+  }, [api, from, to, settings]);
 
   const option = useMemo(() => {
     // The theme's accent (--accent); a period still under way is drawn faint and says so.
@@ -53,7 +58,7 @@ export function EventsPerDay() {
       ],
     };
   }, [result, theme]);
-  if (range === null) return <p className="muted">No events yet: import a file to see them.</p>;
+  if (from === null) return <p className="muted">No events yet: import a file to see them.</p>;
   return (
     <>
       <ErrorNote error={error} title="Could not count events per day" />

@@ -12,6 +12,8 @@ import { fileName, missingFields, splitPaths, windowWording } from '../../lib/im
 import { ImportMapping, TimestampFormat } from './ImportMapping';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { ImportSummary } from './ImportSummary';
+import { zoneToOffer } from './settings-form';
+import { ZoneOffer } from './ZoneOffer';
 
 type Kind = 'events' | 'people';
 
@@ -21,7 +23,7 @@ type Kind = 'events' | 'people';
  * failed import leaves the workspace as it was.
  */
 export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
-  const { api, jobs, connection, refresh } = useApp();
+  const { api, jobs, connection, refresh, info } = useApp();
   const [kind, setKind] = useState<Kind>('events');
   const [files, setFiles] = useState<string[]>(initialFiles ?? []);
   const [pathText, setPathText] = useState('');
@@ -35,6 +37,8 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
   const [summary, setSummary] = useState<ImportEventsSummary | ImportUsersSummary | null>(null);
   const [error, setError] = useState<{ title: string; error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A source zone the import read its times in, offered as the workspace's afterwards. */
+  const [offer, setOffer] = useState<string | null>(null);
 
   useEffect(() => {
     if (initialFiles !== undefined && initialFiles.length > 0) choose(initialFiles);
@@ -117,6 +121,7 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
     setBusy(true);
     setError(null);
     setSummary(null);
+    setOffer(null);
     const name = files.length === 1 ? fileName(files[0] ?? '') : `${files.length} files`;
     try {
       const result =
@@ -126,6 +131,9 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
               api['import.users']({ files }, o),
             );
       setSummary(result);
+      if (kind === 'events') {
+        setOffer(zoneToOffer(request.sourceTimezone, info?.workspace.settings.timezone ?? 'UTC'));
+      }
       setFiles([]);
       setPreview(null);
       await refresh();
@@ -304,6 +312,9 @@ export function ImportPanel({ initialFiles }: { initialFiles?: string[] }) {
       </div>
       {error !== null && <ErrorNote error={inWindowWords(error.error)} title={error.title} />}
       {summary !== null && <ImportSummary summary={summary} />}
+      {summary !== null && offer !== null && (
+        <ZoneOffer zone={offer} onDone={() => setOffer(null)} />
+      )}
     </section>
   );
 }
