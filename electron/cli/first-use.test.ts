@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -10,27 +10,50 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../engine/engine';
-import { createLocalClient } from '../engine/local-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QUERYABLE_TABLES } from '../engine/workspace/schema';
+import { runWorkbench, type CliRun } from './testing';
 
-/** The CLI as a newcomer meets it: previews, typos, repeated downloads, the window open. */
-const BIN = path.resolve(import.meta.dirname, '../../bin/workbench.js');
-const README = path.resolve(import.meta.dirname, '../../README.md');
+/**
+ * The CLI as a newcomer meets it: previews, typos, repeated downloads, the window open. Commands
+ * run in this process (runCli); cli.test.ts starts the CLI as a separate process.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const README = path.join(ROOT, 'README.md');
 let dir: string;
 let tmp: string;
 
-function workbench(
-  args: string[],
-  env: Record<string, string> = {},
-): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    // TMPDIR: a temp folder of this test's own, so leftovers (snapshots) can be seen.
-    env: { ...process.env, WORKBENCH_HOME: path.join(dir, 'home'), TMPDIR: tmp, ...env },
+const workbench = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+  runWorkbench(args, { WORKBENCH_HOME: path.join(dir, 'home'), ...env });
+
+/**
+ * Another process holding `file` open for writing, as the window does: DuckDB's lock is per
+ * process, so a second open in this one would not see it. Resolves to the function that ends it.
+ */
+async function holdOpen(file: string): Promise<() => Promise<void>> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { DuckDBInstance } = await import('@duckdb/node-api');
+const instance = await DuckDBInstance.create(${JSON.stringify(file)});
+await (await instance.connect()).run('SELECT 1');
+process.stdout.write('holding\\n');
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));`,
+    ],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('exit', (code) => reject(new Error(`the holder exited (${code}) before holding`)));
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return async () => {
+    holder.stdin.end();
+    await exited;
+  };
 }
 
 const ORDERS =
@@ -47,9 +70,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('import as a newcomer runs it', () => {
-  it('previews a file for a workspace that does not exist yet, creating nothing', () => {
+  it('previews a file for a workspace that does not exist yet, creating nothing', async () => {
     const ws = path.join(dir, 'new.duckdb');
-    const r = workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws, '--preview']);
+    const r = await workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws, '--preview']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('detected preset transactions');
     expect(r.stdout).toContain('InvoiceNo starts with "C" → cancellation');
@@ -57,31 +80,31 @@ describe('import as a newcomer runs it', () => {
     expect(existsSync(`${ws}.wal`)).toBe(false);
   });
 
-  it('removes the workspace file it created when the import fails', () => {
+  it('removes the workspace file it created when the import fails', async () => {
     const ws = path.join(dir, 'failed.duckdb');
-    const r = workbench(['import', path.join(dir, 'bad.csv'), '-w', ws]);
+    const r = await workbench(['import', path.join(dir, 'bad.csv'), '-w', ws]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error [');
     expect(existsSync(ws)).toBe(false);
     expect(existsSync(`${ws}.wal`)).toBe(false);
   });
 
-  it('imports a file whose name reads as a glob, and says which event rule it applied', () => {
+  it('imports a file whose name reads as a glob, and says which event rule it applied', async () => {
     const ws = path.join(dir, 'orders.duckdb');
-    const r = workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]);
+    const r = await workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Imported 3 events');
     expect(r.stdout).toMatch(/event rules\s+InvoiceNo starts with "C" → cancellation/);
     // A failed import into a workspace that existed leaves it, and its events, alone.
-    expect(workbench(['import', path.join(dir, 'bad.csv'), '-w', ws]).code).toBe(1);
+    expect((await workbench(['import', path.join(dir, 'bad.csv'), '-w', ws])).code).toBe(1);
     expect(existsSync(ws)).toBe(true);
-    const info = JSON.parse(workbench(['info', '-w', ws, '--json']).stdout);
+    const info = JSON.parse((await workbench(['info', '-w', ws, '--json'])).stdout);
     expect(info.events).toBe(3);
   });
 
-  it('refuses --preview of people rather than importing them', () => {
+  it('refuses --preview of people rather than importing them', async () => {
     const ws = path.join(dir, 'people.duckdb');
-    const r = workbench([
+    const r = await workbench([
       'import',
       path.join(dir, 'orders (1).csv'),
       '-w',
@@ -98,16 +121,16 @@ describe('import as a newcomer runs it', () => {
 describe('a workspace the window holds open', () => {
   it('is read by info, sql and run from a snapshot; writes are refused with what to do', async () => {
     const ws = path.join(dir, 'held.duckdb');
-    expect(workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]).code).toBe(0);
-    // This test process plays the window: it holds the workspace open for writing.
-    const engine = new Engine({ ...process.env, WORKBENCH_HOME: path.join(dir, 'window-home') });
+    expect((await workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws])).code).toBe(0);
+    const release = await holdOpen(ws);
+    // A temp folder of this test's own, so that leftovers (snapshots) can be seen.
+    vi.stubEnv('TMPDIR', tmp);
     try {
-      await createLocalClient(engine)['workspace.open']({ path: ws });
-      const info = workbench(['info', '-w', ws, '--json']);
+      const info = await workbench(['info', '-w', ws, '--json']);
       expect(info.code, info.stderr).toBe(0);
       expect(info.stderr).toContain('reading a copy');
       expect(JSON.parse(info.stdout)).toMatchObject({ events: 3, workspace: { path: ws } });
-      const sql = workbench([
+      const sql = await workbench([
         'sql',
         'SELECT count(*) AS n FROM events',
         '-w',
@@ -119,9 +142,9 @@ describe('a workspace the window holds open', () => {
       expect(sql.stdout).toBe('n\n3\n');
       const spec = path.join(dir, 'spec.json');
       writeFileSync(spec, JSON.stringify({ kind: 'eventTypes' }));
-      expect(workbench(['run', spec, '-w', ws]).code).toBe(0);
+      expect((await workbench(['run', spec, '-w', ws])).code).toBe(0);
 
-      const write = workbench(['sql', 'DELETE FROM events', '-w', ws, '--write']);
+      const write = await workbench(['sql', 'DELETE FROM events', '-w', ws, '--write']);
       expect(write.code).toBe(1);
       expect(write.stderr).toContain('WORKSPACE_LOCKED');
       // Snapshots are removed afterwards and stay out of the recent workspaces list.
@@ -129,14 +152,15 @@ describe('a workspace the window holds open', () => {
       const recent = path.join(dir, 'home', 'recent-workspaces.json');
       expect(readFileSync(recent, 'utf8')).not.toContain('workbench-snapshot-');
     } finally {
-      engine.dispose();
+      vi.unstubAllEnvs();
+      await release();
     }
   });
 });
 
 describe('what the CLI says', () => {
-  it('prints an error once to a person and as JSON to a script', () => {
-    const r = workbench([
+  it('prints an error once to a person and as JSON to a script', async () => {
+    const r = await workbench([
       'call',
       'analysis.run',
       '{"spec":{"kind":"nope"}}',
@@ -151,8 +175,8 @@ describe('what the CLI says', () => {
     expect(existsSync(path.join(dir, 'c.duckdb'))).toBe(false);
   });
 
-  it('names every queryable table of the schema in sql --help and in the README', () => {
-    const help = workbench(['sql', '--help']).stdout;
+  it('names every queryable table of the schema in sql --help and in the README', async () => {
+    const help = (await workbench(['sql', '--help'])).stdout;
     const readmeLine = readFileSync(README, 'utf8')
       .split('\n')
       .find((line) => line.startsWith('# SQL (tables:'));
@@ -162,14 +186,23 @@ describe('what the CLI says', () => {
     }
   });
 
-  it('says how many days the demo holds, up to the last day of its data', () => {
+  it('says how many days the demo holds, up to the last day of its data', async () => {
     const ws = path.join(dir, 'demo.duckdb');
     const now = { WORKBENCH_NOW: '2024-03-15T12:00:00Z' };
-    const demo = workbench(['demo', '-w', ws, '--users', '40', '--days', '5'], now);
+    const demo = await workbench(['demo', '-w', ws, '--users', '40', '--days', '5'], now);
     expect(demo.code, demo.stderr).toBe(0);
-    const last = workbench(
-      ['sql', "SELECT strftime(max(ts), '%Y-%m-%d') AS d FROM events", '-w', ws, '--format', 'csv'],
-      now,
+    const last = (
+      await workbench(
+        [
+          'sql',
+          "SELECT strftime(max(ts), '%Y-%m-%d') AS d FROM events",
+          '-w',
+          ws,
+          '--format',
+          'csv',
+        ],
+        now,
+      )
     ).stdout.split('\n')[1];
     expect(demo.stdout).toContain(`up to ${last}.`);
     expect(demo.stdout).not.toContain('today');
@@ -177,7 +210,7 @@ describe('what the CLI says', () => {
 });
 
 describe('a disk the free-space estimate says is too small', () => {
-  it('refuses with what is needed and free, and --skip-space-check imports anyway', (ctx) => {
+  it('refuses with what is needed and free, and --skip-space-check imports anyway', async (ctx) => {
     const disk = path.join(dir, 'small-disk');
     mkdirSync(disk);
     // 12 MB: the estimate asks ~17 MB for any import (its fixed margin), the import takes ~1 MB.
@@ -185,11 +218,11 @@ describe('a disk the free-space estimate says is too small', () => {
     if (mounted.status !== 0) ctx.skip('mounting a small tmpfs needs root (CI runs as root)');
     try {
       const ws = path.join(disk, 'w.duckdb');
-      const refused = workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]);
+      const refused = await workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws]);
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/Not enough free disk space to import orders \(1\)\.csv/);
       expect(refused.stderr).toContain('--skip-space-check');
-      const forced = workbench([
+      const forced = await workbench([
         'import',
         path.join(dir, 'orders (1).csv'),
         '-w',

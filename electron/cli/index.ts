@@ -30,18 +30,32 @@ import {
   printPreview,
   printUsersSummary,
 } from './print';
+import { processIo, type CliIo } from './io';
 import { withSession } from './session';
 
-const workspaceOption = (): Option =>
+const workspaceOption = (env: NodeJS.ProcessEnv): Option =>
   new Option(
     '-w, --workspace <file>',
-    `workspace file (.duckdb); default ${defaultWorkspacePath()}`,
+    `workspace file (.duckdb); default ${defaultWorkspacePath(env)}`,
   );
 
-let jsonErrors = false;
+/** What a run learnt while parsing: whether its errors are also printed as JSON. */
+interface RunState {
+  jsonErrors: boolean;
+}
 
-export function buildProgram(): Command {
+export function buildProgram(
+  io: CliIo = processIo(),
+  state: RunState = { jsonErrors: false },
+): Command {
   const program = new Command('workbench')
+    // Before any command is added, so that every one inherits them: help and usage errors go to
+    // this run's streams, and end the run with a code instead of the process.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
     .description(
       'Retention Workbench: import product-analytics event exports into a local DuckDB workspace and analyse them offline.',
     )
@@ -55,7 +69,7 @@ export function buildProgram(): Command {
       'Import event exports (CSV/TSV, Parquet, NDJSON/JSON; files, folders or globs) into the workspace',
     )
     .argument('<files...>', 'files, folders or globs (quote globs: "exports/*.json.gz")')
-    .addOption(workspaceOption())
+    .addOption(workspaceOption(io.env))
     .addOption(
       new Option('--preset <preset>', 'export layout (detected when omitted)').choices(PRESET_IDS),
     )
@@ -113,7 +127,7 @@ Examples:
   workbench import contacts.csv -w w.duckdb --users`,
     )
     .action(async (files: string[], opts: ImportOptions, command: Command) => {
-      jsonErrors = opts.json;
+      state.jsonErrors = opts.json;
       const header = command.getOptionValueSource('header') === 'cli' ? false : undefined;
       const read = {
         files,
@@ -136,7 +150,7 @@ Examples:
       await withSession(
         opts.workspace,
         open,
-        { showProgress: !opts.json, commits: true },
+        { showProgress: !opts.json, commits: true, io },
         async (s) => {
           if (opts.users) {
             const summary = await s.api['import.users'](
@@ -144,7 +158,7 @@ Examples:
               s.options,
             );
             s.stop();
-            process.stdout.write(opts.json ? renderJson(summary) : printUsersSummary(summary));
+            io.stdout.write(opts.json ? renderJson(summary) : printUsersSummary(summary));
             return;
           }
           const mapping: MappingOverride = opts.map === undefined ? {} : parseEventMap(opts.map);
@@ -160,7 +174,7 @@ Examples:
           };
           if (opts.preview) {
             const preview = await s.api['import.preview']({ ...request, limit: 10 }, s.options);
-            process.stdout.write(opts.json ? renderJson(preview) : printPreview(preview));
+            io.stdout.write(opts.json ? renderJson(preview) : printPreview(preview));
             return;
           }
           const summary = await s.api['import.events'](
@@ -174,10 +188,10 @@ Examples:
             ? 'Already imported: Ctrl-C came after the import was committed, so nothing was cancelled (importing the same files again would add their rows twice).\n'
             : '';
           if (opts.json) {
-            process.stderr.write(late);
-            process.stdout.write(renderJson(summary));
+            io.stderr.write(late);
+            io.stdout.write(renderJson(summary));
           } else {
-            process.stdout.write(`${late}${printImportSummary(summary)}`);
+            io.stdout.write(`${late}${printImportSummary(summary)}`);
           }
         },
       );
@@ -187,7 +201,10 @@ Examples:
     .command('demo')
     .description('Open the demo workspace (a seeded SaaS product), generating it on first use')
     .addOption(
-      new Option('-w, --workspace <file>', `demo workspace file; default ${demoWorkspacePath()}`),
+      new Option(
+        '-w, --workspace <file>',
+        `demo workspace file; default ${demoWorkspacePath(io.env)}`,
+      ),
     )
     .option('--regenerate', 'generate it again even if it exists', false)
     .option('--users <n>', 'people in the demo product (default 20,000)', parsePositiveInt)
@@ -203,8 +220,8 @@ Examples:
         seed?: number;
         json: boolean;
       }) => {
-        jsonErrors = opts.json;
-        await withSession(undefined, null, { showProgress: !opts.json }, async (s) => {
+        state.jsonErrors = opts.json;
+        await withSession(undefined, null, { showProgress: !opts.json, io }, async (s) => {
           const demo = await s.api['workspace.openDemo'](
             {
               regenerate: opts.regenerate,
@@ -218,11 +235,11 @@ Examples:
           const info = await s.api['workspace.info']({});
           s.stop();
           if (opts.json) {
-            process.stdout.write(renderJson({ ...demo, info }));
+            io.stdout.write(renderJson({ ...demo, info }));
             return;
           }
           const w = JSON.stringify(demo.path);
-          process.stdout.write(
+          io.stdout.write(
             `${demo.created ? 'Generated' : 'Opened'} the demo workspace: a SaaS product's events, seeded, ${dataSpan(info)}.\n\n${printInfo(info)}
 Try:
   npx workbench sql "SELECT event, count(DISTINCT uid) AS users FROM events GROUP BY ALL ORDER BY users DESC" -w ${w}
@@ -237,14 +254,14 @@ Try:
   program
     .command('info')
     .description('Rows, users, event types with counts, date range and sources of a workspace')
-    .addOption(workspaceOption())
+    .addOption(workspaceOption(io.env))
     .option('--json', 'print as JSON', false)
     .action(async (opts: { workspace?: string; json: boolean }) => {
-      jsonErrors = opts.json;
+      state.jsonErrors = opts.json;
       await withSession(
         opts.workspace,
         { create: false, readOnly: true },
-        { showProgress: false },
+        { showProgress: false, io },
         async (s) => {
           const read = await s.api['workspace.info']({});
           // A snapshot of a workspace the window holds: name the file the analyst gave.
@@ -252,7 +269,7 @@ Try:
             s.snapshot && s.workspacePath !== null
               ? { ...read, workspace: { ...read.workspace, path: s.workspacePath } }
               : read;
-          process.stdout.write(opts.json ? renderJson(info) : printInfo(info));
+          io.stdout.write(opts.json ? renderJson(info) : printInfo(info));
         },
       );
     });
@@ -263,7 +280,7 @@ Try:
       `Run SQL on the workspace (tables: ${Object.keys(QUERYABLE_TABLES).join(', ')}); read-only unless --write`,
     )
     .argument('<query>', 'SQL text, or @file.sql')
-    .addOption(workspaceOption())
+    .addOption(workspaceOption(io.env))
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['table', 'json', 'csv'])
@@ -289,21 +306,21 @@ Try:
           out?: string;
         },
       ) => {
-        jsonErrors = opts.format === 'json';
+        state.jsonErrors = opts.format === 'json';
         const sql = query.startsWith('@') ? await readFile(query.slice(1), 'utf8') : query;
         await withSession(
           opts.workspace,
           { create: false, readOnly: !opts.write },
-          { showProgress: false },
+          { showProgress: false, io },
           async (s) => {
             const result = await s.api['sql.query'](
               { sql, write: opts.write, limit: opts.limit },
               s.options,
             );
-            const text = render(result, opts.format);
-            await emit(text, opts.out);
+            const text = render(result, opts.format, undefined, io.stdout.isTTY === true);
+            await emit(io, text, opts.out);
             if (opts.format === 'table') {
-              process.stderr.write(
+              io.stderr.write(
                 `${result.rows.length.toLocaleString('en-US')} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ` (cut at --limit ${opts.limit})` : ''} in ${result.seconds.toFixed(3)} s\n`,
               );
             }
@@ -316,7 +333,7 @@ Try:
     .command('run')
     .description('Run an analysis spec file ({"kind": ...}) on the workspace')
     .argument('<spec>', 'JSON spec file')
-    .addOption(workspaceOption())
+    .addOption(workspaceOption(io.env))
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['json', 'csv', 'table'])
@@ -328,19 +345,19 @@ Try:
         specFile: string,
         opts: { workspace?: string; format: OutputFormat; out?: string },
       ) => {
-        jsonErrors = opts.format === 'json';
+        state.jsonErrors = opts.format === 'json';
         const spec = await readSpec(specFile);
         await withSession(
           opts.workspace,
           { create: false, readOnly: true },
-          { showProgress: opts.format !== 'json' },
+          { showProgress: opts.format !== 'json', io },
           async (s) => {
             const result = await s.api['analysis.run']({ spec: spec as never }, s.options);
             const text =
               opts.format === 'json'
                 ? renderJson(result)
                 : render(resultTable(result), opts.format);
-            await emit(text, opts.out);
+            await emit(io, text, opts.out);
           },
         );
       },
@@ -349,7 +366,7 @@ Try:
   program
     .command('settings')
     .description('Show or change workspace settings (time zone, week start, session gap)')
-    .addOption(workspaceOption())
+    .addOption(workspaceOption(io.env))
     .option(
       '--timezone <zone>',
       'IANA zone in which days, weeks and months are cut (e.g. Europe/Paris)',
@@ -374,7 +391,7 @@ Try:
         memoryLimit?: string;
         json: boolean;
       }) => {
-        jsonErrors = opts.json;
+        state.jsonErrors = opts.json;
         const change = {
           ...(opts.timezone === undefined ? {} : { timezone: opts.timezone }),
           ...(opts.weekStart === undefined ? {} : { weekStart: opts.weekStart }),
@@ -387,12 +404,12 @@ Try:
         await withSession(
           opts.workspace,
           { create: false, readOnly: !writing },
-          { showProgress: false },
+          { showProgress: false, io },
           async (s) => {
             const summary = writing
               ? await s.api['workspace.updateSettings'](change)
               : (await s.api['workspace.info']({})).workspace;
-            process.stdout.write(
+            io.stdout.write(
               opts.json
                 ? renderJson(summary.settings)
                 : `time zone     ${summary.settings.timezone}\nweek starts   ${summary.settings.weekStart}\nsession gap   ${summary.settings.sessionGapMinutes} minutes\nmemory limit  ${summary.settings.memoryLimit ?? 'auto'}\n`,
@@ -407,7 +424,7 @@ Try:
     .description('Call any API method with a JSON request (the same contract as the app and HTTP)')
     .argument('<method>', `one of: ${METHOD_NAMES.join(', ')}`)
     .argument('[request]', 'JSON request, or @file.json', '{}')
-    .addOption(workspaceOption())
+    .addOption(workspaceOption(io.env))
     .option('--read-only', 'open the workspace read-only', false)
     .addHelpText(
       'after',
@@ -419,7 +436,7 @@ Try:
         requestText: string,
         opts: { workspace?: string; readOnly: boolean },
       ) => {
-        jsonErrors = true;
+        state.jsonErrors = true;
         if (!(METHOD_NAMES as string[]).includes(method)) {
           throw new ApiError(
             'UNKNOWN_METHOD',
@@ -433,13 +450,13 @@ Try:
         await withSession(
           opts.workspace,
           { create: !opts.readOnly, readOnly: opts.readOnly },
-          { showProgress: false, commits: method === 'import.events' },
+          { showProgress: false, commits: method === 'import.events', io },
           async (s) => {
             const call = s.api[method as MethodName] as (
               r: unknown,
               o?: CallOptions,
             ) => Promise<unknown>;
-            process.stdout.write(renderJson(await call(request, s.options)));
+            io.stdout.write(renderJson(await call(request, s.options)));
           },
         );
       },
@@ -482,25 +499,30 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-async function emit(text: string, out: string | undefined): Promise<void> {
-  if (out === undefined) process.stdout.write(text);
+async function emit(io: CliIo, text: string, out: string | undefined): Promise<void> {
+  if (out === undefined) io.stdout.write(text);
   else {
     await writeFile(out, text);
-    process.stderr.write(`Wrote ${path.resolve(out)}\n`);
+    io.stderr.write(`Wrote ${path.resolve(out)}\n`);
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  program.exitOverride();
+/**
+ * Runs one command, `args` as typed after `workbench`, and resolves to its exit code: what
+ * `bin/workbench.js` runs, and what tests run in their own process with streams of their own.
+ */
+export async function runCli(args: string[], streams: Partial<CliIo> = {}): Promise<number> {
+  const io = { ...processIo(), ...streams };
+  const state: RunState = { jsonErrors: false };
+  const program = buildProgram(io, state);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof ApiError) {
-      const printed = printError(error, jsonErrors, process.stdout.isTTY === true);
-      process.stderr.write(printed.stderr);
-      process.stdout.write(printed.stdout);
+      const printed = printError(error, state.jsonErrors, io.stdout.isTTY === true);
+      io.stderr.write(printed.stderr);
+      io.stdout.write(printed.stdout);
       return error.code === 'CANCELLED' ? 130 : 1;
     }
     const code = (error as { code?: string; exitCode?: number }).code;
@@ -513,7 +535,7 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof code === 'string' && code.startsWith('commander.')) {
       return (error as { exitCode?: number }).exitCode ?? 2;
     }
-    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+    io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
 }

@@ -14,10 +14,14 @@ function cell(value: unknown): string {
 }
 
 /** A readable table for people: numbers right-aligned with thousands separators. */
-export function renderTable(table: ResultTable, title?: string): string {
+export function renderTable(
+  table: ResultTable,
+  title?: string,
+  bold = process.stdout.isTTY === true,
+): string {
   const t = new Table({
     head: table.columns,
-    style: { head: process.stdout.isTTY ? ['bold'] : [], border: [] },
+    style: { head: bold ? ['bold'] : [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: table.columns.map((c) =>
       table.rows.some((r) => typeof r[c] === 'number') ? ('right' as const) : ('left' as const),
@@ -44,14 +48,19 @@ export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-export function render(table: ResultTable, format: OutputFormat, title?: string): string {
+export function render(
+  table: ResultTable,
+  format: OutputFormat,
+  title?: string,
+  bold?: boolean,
+): string {
   switch (format) {
     case 'json':
       return renderJson(table.rows);
     case 'csv':
       return renderCsv(table);
     case 'table':
-      return `${renderTable(table, title)}\n`;
+      return `${renderTable(table, title, bold)}\n`;
   }
 }
 

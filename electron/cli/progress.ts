@@ -1,18 +1,24 @@
+import { WriteStream } from 'node:tty';
 import { SingleBar } from 'cli-progress';
 import type { ProgressEvent } from '../../shared/api/contract';
+import type { CliStream } from './io';
 import { formatBytes } from './output';
 
 /**
  * A terminal progress bar on stderr (stdout stays clean for --json / --format csv); silent when
  * stderr is not a terminal, so logs and pipes get no control characters.
  */
-export function progressBar(enabled: boolean): {
+export function progressBar(
+  enabled: boolean,
+  stream: CliStream = process.stderr,
+): {
   update: (event: ProgressEvent) => void;
   stop: () => void;
 } {
-  if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  if (!enabled || !(stream instanceof WriteStream) || !stream.isTTY)
+    return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar({
-    stream: process.stderr,
+    stream,
     format: ' {bar} {percentage}% | {phase} {volume} | {duration_formatted}',
     barCompleteChar: '█',
     barIncompleteChar: '░',

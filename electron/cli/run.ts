@@ -1,4 +1,4 @@
-import { main } from './index';
+import { runCli } from './index';
 
 // The process exits when stdout drains; pending DuckDB handles are closed by each command.
-process.exitCode = await main(process.argv);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiClient, CallOptions, ProgressEvent } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
+import { processIo, type CliIo } from './io';
 import { formatCount } from './output';
 import { progressBar } from './progress';
 import { defaultWorkspacePath } from '../engine/workspace/default-location';
@@ -21,6 +22,8 @@ export interface SessionOptions {
    * (there is nothing left to undo) and the command reports the import as done.
    */
   commits?: boolean;
+  /** Where notes and the progress bar go, and the environment the engine reads (the process's). */
+  io?: Pick<CliIo, 'stderr' | 'env'>;
 }
 
 export interface Session {
@@ -34,8 +37,6 @@ export interface Session {
   /** The workspace file as the user named it, absolute; null for scratch and no workspace. */
   workspacePath: string | null;
 }
-
-const say = (text: string): void => void process.stderr.write(text);
 
 /**
  * Opens the workspace for one command and wires Ctrl-C to cancellation: the first interrupts the
@@ -54,10 +55,14 @@ async function openSession(
     import('../engine/engine'),
     import('../engine/local-client'),
   ]);
+  const { stderr, env } = settings.io ?? processIo();
+  const say = (text: string): void => void stderr.write(text);
   const target =
-    open === null || open === 'scratch' ? null : path.resolve(workspace ?? defaultWorkspacePath());
+    open === null || open === 'scratch'
+      ? null
+      : path.resolve(workspace ?? defaultWorkspacePath(env));
   const existed = target !== null && existsSync(target);
-  let engine = new Engine();
+  let engine = new Engine(env);
   let api = createLocalClient(engine);
   let snapshot: WorkspaceSnapshot | null = null;
   let created = false;
@@ -65,7 +70,7 @@ async function openSession(
   let committedRows: number | null = null;
 
   const controller = new AbortController();
-  const bar = progressBar(settings.showProgress);
+  const bar = progressBar(settings.showProgress, stderr);
   const onProgress = (event: ProgressEvent): void => {
     if (settings.commits === true && event.committed === true) committedRows = event.rows ?? 0;
     bar.update(event);
@@ -131,7 +136,7 @@ async function openSession(
         // An engine whose data folder is the snapshot's: the copy must not join the recent
         // workspaces list that the window offers.
         engine.dispose();
-        engine = new Engine({ ...process.env, WORKBENCH_HOME: snapshot.dir });
+        engine = new Engine({ ...env, WORKBENCH_HOME: snapshot.dir });
         api = createLocalClient(engine);
         await api['workspace.open']({ path: snapshot.path, create: false, readOnly: true });
       }
