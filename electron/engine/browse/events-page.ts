@@ -8,13 +8,20 @@ import { eventFilterSql } from '../analyses/sql/properties';
 import { num, queryOne, queryRows } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { ident } from '../duckdb/sql';
+import { BOOKKEEPING_EVENT_COLUMNS } from '../workspace/schema';
 import { readPage } from './read-page';
 
 /**
  * Columns of `events` the grid shows in their own places (user_id, time, event, session_id first,
- * properties last) or never (the dense uid, the de-duplication hash).
+ * properties last) or never (the dense uid, the de-duplication hash, where the row was read).
  */
-const PLACED = new Set(['uid', 'ts', 'event', 'session_id', 'insert_key', 'properties']);
+const PLACED = new Set<string>([
+  'ts',
+  'event',
+  'session_id',
+  'properties',
+  ...BOOKKEEPING_EVENT_COLUMNS,
+]);
 
 export interface EventsRequest {
   filter: EventsFilter;

@@ -13,7 +13,7 @@ import { defaultMemoryLimit, num, queryOne, queryRows } from '../duckdb/database
 import { ident, literal } from '../duckdb/sql';
 import { toApiError } from '../errors';
 import { throwIfCancelled, tracked, type JobContext } from '../jobs';
-import { HASH_PROBE_TEXT } from '../workspace/schema';
+import { EVENT_ORDER, HASH_PROBE_TEXT } from '../workspace/schema';
 import { assertTimezone, isoUtc, type Workspace } from '../workspace/workspace';
 import { checkImportSpace } from './disk-space';
 import { resolveInputs, type ResolvedInputs } from './inputs';
@@ -32,6 +32,8 @@ type ImportEventsRequest = ParsedRequestOf<'import.events'>;
  */
 const STAGE = 'import_stage';
 const KEPT = 'import_stage_kept';
+/** Where each file starts in the stage (several files only): rows are numbered within their file. */
+const FILES = 'import_stage_files';
 
 export async function previewImport(
   workspace: Workspace,
@@ -79,7 +81,7 @@ async function readerMemoryLimit(workspace: Workspace): Promise<number> {
 
 /**
  * One import = one transaction: the file is staged (by a reader process, into a scratch file),
- * checked, and only then merged into `events`, which is rebuilt in (uid, ts) order with sessions
+ * checked, and only then merged into `events`, which is rebuilt in EVENT_ORDER with sessions
  * derived. Any failure (bad row, cancellation, full disk, a crashed reader) rolls back and leaves
  * the workspace exactly as it was; the scratch folder is removed however the import ends.
  */
@@ -124,6 +126,11 @@ export async function importEvents(
             () => checkStage(c, plan, fileLabel),
           );
           throwIfCancelled(job);
+          // Before duplicates are dropped: a file's first row may be one of them.
+          if (inputs.paths.length > 1) {
+            await c.run(`CREATE OR REPLACE TEMP TABLE ${FILES} AS
+              SELECT source_file, min(row_key) AS first_key FROM ${STAGE} GROUP BY source_file`);
+          }
           const dedup = await dropDuplicates(c, plan, request, job);
           throwIfCancelled(job);
 
@@ -160,6 +167,7 @@ export async function importEvents(
         } finally {
           await c.run(`DROP VIEW IF EXISTS ${STAGE}`).catch(() => undefined);
           await c.run(`DROP TABLE IF EXISTS ${KEPT}`).catch(() => undefined);
+          await c.run(`DROP TABLE IF EXISTS ${FILES}`).catch(() => undefined);
         }
       })
       .catch((error: unknown) => space.giveBack(error))
@@ -341,6 +349,8 @@ async function mergeStage(
   const before = await queryOne(c, `SELECT count(*) AS n FROM events`);
   const eventsBefore = replace ? 0 : num(before.n);
   if (replace) await c.run(`DELETE FROM sources WHERE kind = 'events'`);
+  const idRow = await queryOne(c, `SELECT coalesce(max(id), 0) + 1 AS id FROM sources`);
+  const sourceId = num(idRow.id);
 
   // New users get the next dense keys, in order of first appearance (uid order ~ signup order).
   const usersBefore = await queryOne(
@@ -381,13 +391,18 @@ async function mergeStage(
         FROM keys)
       SELECT k, uid, CAST(uid AS BIGINT) * 1000000 + sum(n) OVER (PARTITION BY uid ORDER BY ts) AS session_id FROM marked`),
   );
-  const incoming = `SELECT x.uid, s.ts, s.event, x.session_id, CASE WHEN s.insert_id IS NOT NULL THEN hash(s.insert_id) END AS insert_key${props.map((p) => `, ${p}`).join('')}, s.properties
-    FROM ${STAGE} s JOIN import_sessions x ON x.k = s.row_key`;
+  // Every event keeps where it was read: this import, its file, its row in that file (the
+  // stage's rows are in the files' order, file after file). They order ties in EVENT_ORDER.
+  const several = inputs.paths.length > 1;
+  const row = several ? 's.row_key - f.first_key + 1' : 's.row_key + 1';
+  const incoming = `SELECT x.uid, s.ts, s.event, x.session_id, CASE WHEN s.insert_id IS NOT NULL THEN hash(s.insert_id) END AS insert_key,
+      CAST(${sourceId} AS INTEGER) AS source_id, CAST(s.source_file AS INTEGER) AS source_file, CAST(${row} AS BIGINT) AS source_row${props.map((p) => `, ${p}`).join('')}, s.properties
+    FROM ${STAGE} s JOIN import_sessions x ON x.k = s.row_key${several ? ` JOIN ${FILES} f ON f.source_file = s.source_file` : ''}`;
   const stored = `SELECT e.* REPLACE (x.session_id AS session_id) FROM events e JOIN import_sessions x ON x.k = -(e.rowid + 1)`;
   await tracked(c, job, { label: 'sorting by user and time', start: 0.7, end: 0.95 }, () =>
     c.run(`CREATE TABLE events_next AS
       SELECT * FROM (${keep === '' ? incoming : `${stored} UNION ALL BY NAME ${incoming}`})
-      ORDER BY uid, ts`),
+      ORDER BY ${EVENT_ORDER}`),
   );
   await c.run('DROP TABLE import_sessions');
   throwIfCancelled(job);
@@ -409,8 +424,6 @@ async function mergeStage(
   );
   const rowsImported = num(after.events) - eventsBefore;
   const skipped: SkippedRows = { ...checked.skipped, duplicate: checked.valid - rowsImported };
-  const idRow = await queryOne(c, `SELECT coalesce(max(id), 0) + 1 AS id FROM sources`);
-  const sourceId = num(idRow.id);
   const summary: Omit<ImportEventsSummary, 'seconds'> = {
     sourceId,
     files: inputs.files,

@@ -24,9 +24,18 @@ import {
 } from './source';
 import { detectTimestampFormat, timestampKind, timestampSql } from './timestamps';
 import type { ResolvedInputs } from './inputs';
+import { SOURCE_COLUMNS } from '../workspace/schema';
 
 /** Names of the canonical columns; a file column of the same name is kept as `src_<name>`. */
-export const CANONICAL_COLUMNS = ['uid', 'ts', 'event', 'session_id', 'insert_key', 'properties'];
+export const CANONICAL_COLUMNS = [
+  'uid',
+  'ts',
+  'event',
+  'session_id',
+  'insert_key',
+  ...SOURCE_COLUMNS,
+  'properties',
+];
 
 /**
  * Typed property columns one import may add; the file's further columns are kept as keys of the
@@ -53,7 +62,11 @@ export interface ImportPlan {
   preset: PresetId;
   candidates: { preset: PresetId; score: number }[];
   mapping: ColumnMapping;
-  /** SELECT producing user_id, event, ts, ts_raw, insert_id, p0..pN, properties. */
+  /**
+   * SELECT producing user_id, event, ts, ts_raw, insert_id, source_file, p0..pN, properties, in
+   * the files' order (the stage's row position is the row's place in the files, see
+   * import-events.ts).
+   */
   stageSelect: string;
   params: SqlParams;
   properties: PropertyColumn[];
@@ -267,9 +280,9 @@ export async function planImport(
       ? restsSql
       : `CAST(nullif(json_merge_patch(coalesce(__overflow, '{}'), coalesce(${restsSql}, '{}')), '{}') AS JSON)`;
 
-  const inner = `SELECT *, ${[`${tsRef.sql} AS __ts_src`, ...jsonProjections, ...overflowProjection].join(', ')} FROM ${source.from()} __row`;
+  const inner = `SELECT *, ${[`${tsRef.sql} AS __ts_src`, `${fileIndexSql(source)} AS __file`, ...jsonProjections, ...overflowProjection].join(', ')} FROM ${source.from()} __row`;
   const middle = `SELECT ${userSql} AS user_id, ${eventSql} AS event, ${tsSql} AS ts, __ts_src,
-      ${insertSql} AS insert_id${stageProps.length > 0 ? ', ' : ''}${stageProps.join(', ')}, ${propertiesSql} AS properties
+      ${insertSql} AS insert_id, __file AS source_file${stageProps.length > 0 ? ', ' : ''}${stageProps.join(', ')}, ${propertiesSql} AS properties
     FROM (${inner}) src`;
   // Text and epoch numbers can fail to read (NaN, 1e300); typed timestamps are a time or NULL.
   const tsRaw =
@@ -277,7 +290,7 @@ export async function planImport(
       ? `CASE WHEN ts IS NULL AND __ts_src IS NOT NULL THEN nullif(trim(CAST(__ts_src AS VARCHAR)), '') END`
       : 'CAST(NULL AS VARCHAR)';
   const stageSelect = `SELECT user_id, event, ts, ${tsRaw} AS ts_raw,
-      insert_id${properties.length > 0 ? ', ' : ''}${properties.map((p) => p.stage).join(', ')}, properties
+      insert_id, source_file${properties.length > 0 ? ', ' : ''}${properties.map((p) => p.stage).join(', ')}, properties
     FROM (${middle}) staged`;
 
   const warnings = await timestampWarnings(connection, source, mapping.timestamp, tsRef, {
@@ -302,6 +315,17 @@ export async function planImport(
     hasInsertId: insertRef !== undefined,
     warnings,
   };
+}
+
+/**
+ * Which of the import's files a row comes from (0-based, in the order of `inputs.paths`): DuckDB's
+ * `file_index` virtual column. A file column of that name hides it; such files are then numbered
+ * as one (file 0), each row by its place in all of them, which is still the same on every import.
+ */
+function fileIndexSql(source: SourceTable): string {
+  if (source.inputs.paths.length <= 1) return 'CAST(0 AS INTEGER)';
+  const hidden = source.columns.some((c) => c.name.toLowerCase() === 'file_index');
+  return hidden ? 'CAST(0 AS INTEGER)' : 'CAST(__row.file_index AS INTEGER)';
 }
 
 /** Analytics events before this or after 2100 are not times of events: something was misread. */

@@ -1,8 +1,27 @@
 /**
- * The workspace layout (DESIGN.md, "Data model"). `events` is rebuilt sorted by (uid, ts) on
+ * The workspace layout (DESIGN.md, "Data model"). `events` is rebuilt sorted by EVENT_ORDER on
  * every import; `users` maps the dense uid to the export's text id and carries identities.
+ *
+ * Format 2 added the source columns (migrations.ts brings a format-1 workspace up to it).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Where each event comes from: `source_id` is its import's row in `sources` (0 for events stored
+ * before format 2), `source_file` the file's place in that import's `files` (0-based),
+ * `source_row` the row's place in that file (1-based, header not counted).
+ */
+export const SOURCE_COLUMNS = ['source_id', 'source_file', 'source_row'] as const;
+
+/**
+ * The stored order of `events`. Events of one user at one time are ordered as they were in the
+ * files, so rowid order is this order and analyses that break ties by rowid (strict funnels,
+ * "one event never fills two steps", paths) give the same answer on every import of a file.
+ */
+export const EVENT_ORDER = 'uid, ts, source_id, source_file, source_row';
+
+/** Columns of `events` that are bookkeeping, not properties: pickers and the grid leave them out. */
+export const BOOKKEEPING_EVENT_COLUMNS = ['uid', 'insert_key', ...SOURCE_COLUMNS] as const;
 
 export const CREATE_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS workbench_meta (key VARCHAR, value VARCHAR)`,
@@ -12,6 +31,9 @@ export const CREATE_SCHEMA = [
      event VARCHAR NOT NULL,
      session_id BIGINT NOT NULL,
      insert_key UBIGINT,
+     source_id INTEGER,
+     source_file INTEGER,
+     source_row BIGINT,
      properties JSON
    )`,
   `CREATE TABLE IF NOT EXISTS users (
@@ -70,7 +92,8 @@ export const HASH_PROBE_TEXT = 'retention-workbench insert key';
  * one list that the CLI's help prints and the README names (a test holds them to it).
  */
 export const QUERYABLE_TABLES = {
-  events: 'one per event: uid, ts (UTC), event, session_id, then the properties',
+  events:
+    'one per event: uid, ts (UTC), event, session_id, source_id/source_file/source_row (where it was read), then the properties',
   users: 'one per user: uid, user_id, first_seen, last_seen, event_count, identities',
   session_facts: 'one per session: session_id, uid, started, events, duration (s)',
   user_days: 'one per user and UTC day with events: uid, day, events, last_ts',

@@ -32,8 +32,10 @@ import { systemClock, type Clock } from '../clock';
 import { toApiError } from '../errors';
 import { rederiveSessions } from '../import/sessions';
 import { rebuildSessionFacts, rebuildUserDays } from '../import/user-facts';
+import { migrateSchema } from './migrations';
 import { openInThisProcess, trimFileTail } from './reclaim-space';
 import {
+  BOOKKEEPING_EVENT_COLUMNS,
   CREATE_SCHEMA,
   HASH_PROBE_TEXT,
   SCHEMA_VERSION,
@@ -218,16 +220,19 @@ export class Workspace {
           { path: this.path, tables: [...names] },
         );
       }
+      let format = SCHEMA_VERSION;
       if (names.has('workbench_meta')) {
         const [version] = await queryRows(
           c,
           `SELECT value FROM workbench_meta WHERE key = 'schema_version'`,
         );
-        if (version !== undefined && Number(version.value) !== SCHEMA_VERSION) {
+        if (version !== undefined) format = Number(version.value);
+        // An older format is read as it is, and migrated when opened for writing.
+        if (!(Number.isInteger(format) && format >= 1 && format <= SCHEMA_VERSION)) {
           throw new ApiError(
             'WORKSPACE_INVALID',
-            `${this.path} was written by a workbench with workspace format ${String(version.value)}; this one reads format ${SCHEMA_VERSION}. Open it with that version, or import the data into a new workspace.`,
-            { path: this.path, format: version.value, supported: SCHEMA_VERSION },
+            `${this.path} was written by a workbench with workspace format ${String(version?.value)}; this one reads formats 1 to ${SCHEMA_VERSION}. Open it with that version, or import the data into a new workspace.`,
+            { path: this.path, format: version?.value, supported: SCHEMA_VERSION },
           );
         }
       }
@@ -239,6 +244,7 @@ export class Workspace {
         }
         return;
       }
+      await migrateSchema(c, format);
       if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
       await c.run('BEGIN TRANSACTION');
       for (const statement of CREATE_SCHEMA) await c.run(statement);
@@ -355,7 +361,7 @@ export class Workspace {
           c,
           `SELECT column_name, data_type FROM duckdb_columns()
            WHERE database_name = current_database() AND table_name = 'events'
-             AND column_name NOT IN ('uid', 'ts', 'event', 'session_id', 'insert_key')
+             AND column_name NOT IN ('ts', 'event', 'session_id', ${BOOKKEEPING_EVENT_COLUMNS.map((n) => `'${n}'`).join(', ')})
            ORDER BY column_index`,
         )
       ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
