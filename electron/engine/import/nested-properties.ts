@@ -75,6 +75,28 @@ export async function commonKeys(
     .slice(0, MAX_FLATTENED);
 }
 
+/**
+ * The JSON columns whose sampled values are all scalars (DuckDB types a column JSON when its
+ * values mix strings and numbers): they are stored as text. A column with an object or a list
+ * in the sample stays JSON; one first seen past the sample is still kept, as its JSON text.
+ */
+export async function scalarJsonColumns(
+  connection: DuckDBConnection,
+  from: string,
+  columns: string[],
+): Promise<Set<string>> {
+  if (columns.length === 0) return new Set();
+  const checks = columns.map(
+    (c, i) =>
+      `count(*) FILTER (json_type(${ident(c)}) IN ('OBJECT', 'ARRAY')) AS ${ident(`n${i}`)}`,
+  );
+  const [row] = await queryRows(
+    connection,
+    `SELECT ${checks.join(', ')} FROM (SELECT ${columns.map((c) => ident(c)).join(', ')} FROM ${from} LIMIT ${SAMPLE_ROWS})`,
+  );
+  return new Set(columns.filter((_, i) => Number(row?.[`n${i}`] ?? 1) === 0));
+}
+
 function typeFromJsonTypes(key: string, jsonTypes: string[]): string {
   const types = new Set(jsonTypes.filter((t) => t !== 'NULL'));
   if (types.size === 0) return 'VARCHAR';

@@ -11,7 +11,14 @@ import {
 import { queryRows, str } from '../duckdb/database';
 import { SqlParams } from '../duckdb/params';
 import { ident, literal } from '../duckdb/sql';
-import { commonKeys, isIdLike, jsonOf, jsonPath, restSql } from './nested-properties';
+import {
+  commonKeys,
+  isIdLike,
+  jsonOf,
+  jsonPath,
+  restSql,
+  scalarJsonColumns,
+} from './nested-properties';
 import { PRESETS, rankPresets } from './presets';
 import type { PresetContext } from './presets/preset';
 import {
@@ -191,6 +198,15 @@ export async function planImport(
     stageProps.push(`${sql} AS ${stage}`);
   };
 
+  // A JSON column of scalars (strings in some rows, numbers in others) is text, not JSON:
+  // filters and breakdowns compare its values as the analyst reads them.
+  const scalarJson = await scalarJsonColumns(
+    connection,
+    source.from(),
+    columns
+      .filter((c) => c.type === 'JSON' && !used.has(c.name) && !nestedColumns.has(c.name))
+      .map((c) => c.name),
+  );
   /** File columns past MAX_PROPERTY_COLUMNS: folded into `properties`. */
   const overflow: string[] = [];
   for (const column of columns) {
@@ -203,7 +219,9 @@ export async function planImport(
     }
     const c = ident(column.name);
     const nested = isNestedType(column.type);
-    if (nested !== null && column.type !== 'JSON') {
+    if (scalarJson.has(column.name)) {
+      addProperty(column.name, 'VARCHAR', column.name, `(${c} ->> '$')`, false);
+    } else if (nested !== null && column.type !== 'JSON') {
       addProperty(column.name, 'JSON', column.name, `to_json(${c})`, false);
     } else if (isIdLike(column.name) && column.type !== 'VARCHAR' && column.type !== 'JSON') {
       addProperty(column.name, 'VARCHAR', column.name, textId(c, column.type), false);
@@ -229,7 +247,11 @@ export async function planImport(
       }
       // Past the cap a key simply stays inside the nested object, in `properties`.
       if (properties.length >= MAX_PROPERTY_COLUMNS) continue;
-      const field = fields.find((f) => f.name === k.key);
+      // A struct field DuckDB typed JSON because its values mix strings and numbers is read
+      // through JSON below, as the text the sample says it is.
+      const field = fields.find(
+        (f) => f.name === k.key && !(f.type === 'JSON' && k.type !== 'JSON'),
+      );
       const from = `${column.name}.${k.key}`;
       const name = `${nested.prefix}${k.key}`;
       if (field !== undefined) {

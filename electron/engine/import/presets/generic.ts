@@ -1,5 +1,5 @@
 import type { Preset, PresetContext } from './preset';
-import { findColumn } from './preset';
+import { findColumn, isNested } from './preset';
 
 export const USER_NAMES = [
   'user_id',
@@ -62,7 +62,11 @@ function guess(ctx: PresetContext) {
   };
 }
 
-/** Any flat export: guesses the user, event and time columns from their names. */
+/**
+ * Any flat export: guesses the user, event and time columns from their names. A nested
+ * `properties` object (a struct, a map, JSON, or JSON text in a CSV) is flattened as the vendor
+ * presets flatten theirs: its common keys become columns, the rest stays in `properties`.
+ */
 export const generic: Preset = {
   id: 'generic',
   label: 'Generic (guess from column names)',
@@ -78,6 +82,9 @@ export const generic: Preset = {
       event: g.event,
       timestamp: g.time ?? '',
       insertId: g.insertId,
+      nested: isNested(ctx, 'properties')
+        ? [{ column: 'properties', prefix: '', shape: 'object' as const }]
+        : [],
     };
   },
 };
