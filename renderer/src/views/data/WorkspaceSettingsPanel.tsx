@@ -156,7 +156,7 @@ export function WorkspaceSettingsPanel({ onClose }: { onClose: () => void }) {
             {found.length === 0 && (
               <div className="muted small">No time zone matches “{zoneQuery}”.</div>
             )}
-            {here !== '' && here !== draft.timezone && (
+            {!readOnly && here !== '' && here !== draft.timezone && (
               <button
                 type="button"
                 className="link small"
