@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultNotes } from '../../../shared/specs/analysis-spec';
 import type { FunnelResult, FunnelSpec } from '../../../shared/specs/funnel';
 import { analysisFixture } from '../testing/analysis-fixture';
 import type { TempWorkspace } from '../testing/temp-workspace';
@@ -61,7 +62,8 @@ const base: FunnelSpec = {
   filters: [],
   interval: 'day',
 };
-const funnel = (spec: Partial<FunnelSpec>): Promise<FunnelResult> => run({ ...base, ...spec });
+const funnel = (spec: Partial<FunnelSpec>): Promise<FunnelResult & ResultNotes> =>
+  run({ ...base, ...spec });
 const counts = (r: FunnelResult, group = 0): number[] =>
   r.groups[group]?.steps.map((s) => s.count) ?? [];
 

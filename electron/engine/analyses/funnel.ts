@@ -83,10 +83,17 @@ function funnelUnitsSql(ctx: AnalysisContext, spec: FunnelSpec): FunnelUnits {
   const held =
     spec.holdConstant ?? (spec.countBy === 'sessions' ? { property: 'session_id' } : undefined);
   if (held !== undefined) {
-    const ref = propertyRef(catalog, held.property, 'event', issues, 'holdConstant.property');
+    const ref = propertyRef(
+      catalog,
+      held.property,
+      'event',
+      issues,
+      'holdConstant.property',
+      params,
+    );
     if (ref !== null) holdSql = ref.sql;
   }
-  const breakdown = breakdownSql(catalog, spec.breakdown, issues);
+  const breakdown = breakdownSql(catalog, spec.breakdown, issues, params);
   needsUsers ||= breakdown.needsUsers;
   // Conversion over time is laid out on the entry periods of the range.
   checkPeriods(issues, {

@@ -1,5 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysis-spec';
+import type {
+  AnalysisKind,
+  AnalysisResult,
+  AnalysisSpec,
+} from '../../../shared/specs/analysis-spec';
 import { ApiError } from '../../../shared/api/errors';
 import type { UserSelection, UsersBehindResult } from '../../../shared/specs/users-behind';
 import { num, queryOne, queryRows, str } from '../duckdb/database';
@@ -10,10 +14,13 @@ import { tracked, type JobContext } from '../jobs';
 import { isoUtc, type Workspace } from '../workspace/workspace';
 import { loadCatalog } from './catalog';
 import { PlanNotes } from '../sql/notes';
+import { render, sql, type Rendered, type Sql } from '../sql/fragment';
+import type { AnyRunner, PlanBase, SpecOf } from './runner';
+import { unitsTable } from './units-cache';
 import type { AnalysisContext, UidQuery } from './context';
 import { runEventTypes } from './event-types';
 import { funnelUsers, runFunnel } from './funnel';
-import { lifecycleUsers, runLifecycle } from './lifecycle';
+import { lifecycleRunner } from './lifecycle/runner';
 import { pathsUsers, runPaths } from './paths';
 import { retentionUsers, runRetention } from './retention';
 import { runSessions } from './sessions';
@@ -30,16 +37,59 @@ export async function analysisContext(
 ): Promise<AnalysisContext> {
   const settings = await workspace.settings(c);
   const now = clock();
-  const [last] = await queryRows(c, 'SELECT max(ts) AS last FROM events');
-  const lastEvent = last?.last ? new Date(`${String(last.last).replace(' ', 'T')}Z`) : now;
+  const observed = await observedThrough(c, settings.timezone);
   return {
     c,
     settings,
     catalog: await loadCatalog(c, workspace),
     now,
-    observedUntil: lastEvent < now ? lastEvent : now,
+    observedUntil: observed !== null && observed < now ? observed : now,
     notes: new PlanNotes(),
   };
+}
+
+/**
+ * Until when the data was observed: its last event. An export of dates without times (CDNOW's
+ * purchases, a daily warehouse extract) puts every event at midnight: its last day was observed
+ * whole, so its periods end complete rather than blanked as if the day had just begun.
+ */
+async function observedThrough(c: DuckDBConnection, timezone: string): Promise<Date | null> {
+  const [row] = await queryRows(
+    c,
+    `SELECT epoch_ms(max(ts)) AS last,
+            strftime(timezone($1, timezone('UTC', max(ts))), '%H:%M:%S.%f') = '00:00:00.000000' AS at_midnight,
+            epoch_ms(timezone('UTC', timezone($1, CAST(CAST(timezone($1, timezone('UTC', max(ts))) AS DATE) + 1 AS TIMESTAMP)))) AS day_end
+     FROM events`,
+    [timezone],
+  );
+  if (row?.last === null || row?.last === undefined) return null;
+  return new Date(Number(row.at_midnight === true ? row.day_end : row.last));
+}
+
+/** The engine runner of each kind that is on the runner pattern (the others run below). */
+const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
+  lifecycle: lifecycleRunner,
+};
+
+function runnerOf<K extends AnalysisKind>(kind: K): AnyRunner<K> | undefined {
+  return RUNNERS[kind] as AnyRunner<K> | undefined;
+}
+
+/** A spec planned and its units materialised (or found): what every reader of it starts from. */
+async function prepare<K extends AnalysisKind>(
+  workspace: Workspace,
+  ctx: AnalysisContext,
+  runner: AnyRunner<K>,
+  spec: SpecOf<K>,
+): Promise<{ plan: PlanBase; units: Sql }> {
+  const plan = await runner.plan(ctx, spec);
+  const units = await unitsTable(workspace, ctx.c, {
+    kind: spec.kind,
+    unitsKey: plan.unitsKey,
+    generation: ctx.catalog.generation,
+    source: () => runner.units(ctx, plan),
+  });
+  return { plan, units };
 }
 
 /** Runs any analysis spec on the workspace; each kind is one module beside this file. */
@@ -57,7 +107,14 @@ export async function runAnalysis(
         { label: `running ${spec.kind}`, start: 0, end: 1 },
         async () => {
           const ctx = await analysisContext(workspace, c, clock);
-          const result = await runKind(ctx, spec);
+          const runner = runnerOf(spec.kind);
+          let result: AnalysisResult;
+          if (runner !== undefined) {
+            const { plan, units } = await prepare(workspace, ctx, runner, spec);
+            result = await runner.summarise(ctx, plan, units);
+          } else {
+            result = await runKind(ctx, spec);
+          }
           return { ...result, warnings: ctx.notes.warnings };
         },
       );
@@ -75,7 +132,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'trends':
       return runTrends(ctx, spec);
     case 'lifecycle':
-      return runLifecycle(ctx, spec);
+      throw new Error('lifecycle runs on its runner');
     case 'stickiness':
       return runStickiness(ctx, spec);
     case 'funnel':
@@ -89,7 +146,31 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
   }
 }
 
-export function uidQuery(
+/** The uids behind one number, as one statement and its values. */
+export async function uidQuery(
+  workspace: Workspace,
+  ctx: AnalysisContext,
+  spec: AnalysisSpec,
+  select: UserSelection,
+): Promise<Rendered> {
+  const runner = runnerOf(spec.kind);
+  if (runner !== undefined) {
+    if (runner.select === null || select.kind !== spec.kind) {
+      throw new ApiError(
+        'INVALID_REQUEST',
+        `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,
+      );
+    }
+    const { plan, units } = await prepare(workspace, ctx, runner, spec);
+    const predicate = (runner.select as (p: PlanBase, s: UserSelection) => Sql)(plan, select);
+    return render(sql`SELECT DISTINCT uid FROM ${units} WHERE ${predicate}`);
+  }
+  const legacy = await legacyUidQuery(ctx, spec, select);
+  const { sql: text, values } = SqlParams.compact(legacy.sql, legacy.params.values);
+  return { text, values: values as Rendered['values'] };
+}
+
+function legacyUidQuery(
   ctx: AnalysisContext,
   spec: AnalysisSpec,
   select: UserSelection,
@@ -99,8 +180,6 @@ export function uidQuery(
   if (spec.kind === 'paths' && select.kind === 'paths') return pathsUsers(ctx, spec, select);
   if (spec.kind === 'retention' && select.kind === 'retention')
     return retentionUsers(ctx, spec, select);
-  if (spec.kind === 'lifecycle' && select.kind === 'lifecycle')
-    return lifecycleUsers(ctx, spec, select);
   if (spec.kind === 'stickiness' && select.kind === 'stickiness')
     return stickinessUsers(ctx, spec, select);
   throw new ApiError(
@@ -123,10 +202,9 @@ export async function usersBehind(
     try {
       return await tracked(c, job, { label: 'finding the users', start: 0, end: 1 }, async () => {
         const ctx = await analysisContext(workspace, c, clock);
-        const query = await uidQuery(ctx, request.spec, request.select);
-        const { sql, values } = SqlParams.compact(query.sql, query.params.values);
+        const { text, values } = await uidQuery(workspace, ctx, request.spec, request.select);
         await c.run('DROP TABLE IF EXISTS picked_users');
-        await c.run(`CREATE TEMP TABLE picked_users AS ${sql}`, values);
+        await c.run(`CREATE TEMP TABLE picked_users AS ${text}`, values);
         try {
           const total = await queryOne(c, 'SELECT count(*) AS n FROM picked_users');
           const rows = await queryRows(

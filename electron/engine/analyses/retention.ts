@@ -57,8 +57,8 @@ function retentionSql(ctx: AnalysisContext, spec: RetentionSpec) {
   const valueSql =
     spec.property === undefined
       ? 'NULL'
-      : numericPropertySql(catalog, spec.property, issues, 'property');
-  const breakdown = breakdownSql(catalog, spec.breakdown, issues);
+      : numericPropertySql(catalog, spec.property, issues, 'property', params);
+  const breakdown = breakdownSql(catalog, spec.breakdown, issues, params);
   // A cohort per period of the range (per breakdown value), each a row of columns.
   const groups = spec.breakdown === undefined ? 1 : spec.breakdown.limit + 2;
   checkPeriods(issues, {

@@ -1,3 +1,5 @@
+import { breakdownValueSql, type Predicate } from '../sql/conditions';
+import { raw } from '../sql/fragment';
 import {
   ANY_EVENT,
   INTERVALS,
@@ -26,7 +28,7 @@ import {
   utcMidnight,
   type LocalDays,
 } from './sql/periods';
-import { breakdownSql, eventFilterSql, numericPropertySql, samplingSql } from './sql/properties';
+import { eventFilterSql, numericPropertySql, samplingSql } from './sql/properties';
 
 export type { AnalysisContext } from './context';
 
@@ -71,7 +73,7 @@ export async function runTrends(ctx: AnalysisContext, spec: TrendsSpec): Promise
   const days = resolveDays(spec.dateRange, ctx.now, ctx.settings);
   const issues = new SpecIssues(ctx.notes);
   // One breakdown for every series: resolved (and its problems reported) once.
-  const breakdown = breakdownSql(ctx.catalog, spec.breakdown, issues);
+  const breakdown = trendBreakdown(ctx, spec, issues);
   const queries = spec.series.map((_, index) =>
     buildSeriesQuery(ctx, spec, index, days, issues, breakdown),
   );
@@ -178,13 +180,20 @@ async function periodList(
   };
 }
 
+/** The breakdown value of every series (a fragment: each series' statement binds it itself). */
+function trendBreakdown(ctx: AnalysisContext, spec: TrendsSpec, issues: SpecIssues): Predicate {
+  return spec.breakdown === undefined
+    ? { sql: raw('NULL'), needsUsers: false }
+    : breakdownValueSql(ctx.catalog, spec.breakdown, issues);
+}
+
 function buildSeriesQuery(
   ctx: AnalysisContext,
   spec: TrendsSpec,
   index: number,
   days: LocalDays,
   issues: SpecIssues,
-  breakdown: { sql: string; needsUsers: boolean },
+  breakdown: Predicate,
 ): SeriesQuery {
   const series = spec.series[index];
   const params = new SqlParams();
@@ -203,7 +212,7 @@ function buildSeriesQuery(
 
   const valueSql =
     series.property !== undefined && PROPERTY_MEASURES.includes(series.measure)
-      ? numericPropertySql(catalog, series.property, issues, `${path}.property`)
+      ? numericPropertySql(catalog, series.property, issues, `${path}.property`, params)
       : 'NULL';
   needsUsers ||= breakdown.needsUsers;
   const rolling = ROLLING_DAYS[series.measure];
@@ -225,7 +234,7 @@ function buildSeriesQuery(
   const limit = spec.breakdown?.limit ?? 0;
 
   const base = `ev_raw AS (
-      SELECT e.uid, ${local} AS local, ${breakdown.sql} AS b, ${valueSql} AS v, e.ts >= ${rangeStart} AS in_range
+      SELECT e.uid, ${local} AS local, ${params.inline(breakdown.sql)} AS b, ${valueSql} AS v, e.ts >= ${rangeStart} AS in_range
       FROM events e ${needsUsers ? 'JOIN users u ON u.uid = e.uid' : ''}
       WHERE e.ts >= ${from} AND e.ts < ${to} AND ${filter.where} AND ${sampling}),
     top AS (
@@ -311,7 +320,7 @@ export function trendsUsers(
   const { settings } = ctx;
   const days = resolveDays(spec.dateRange, ctx.now, settings);
   const issues = new SpecIssues(ctx.notes);
-  const breakdown = breakdownSql(ctx.catalog, spec.breakdown, issues);
+  const breakdown = trendBreakdown(ctx, spec, issues);
   const query = buildSeriesQuery(ctx, spec, pick.series, days, issues, breakdown);
   issues.throwIfAny('trends');
   const { params, base } = query;

@@ -202,7 +202,7 @@ describe('events.page', () => {
     ).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
       message: expect.stringMatching(
-        /filter\.where\[0\]\.property: no event property 'amout'; known: amount/,
+        /filter: No event has the property 'amout' in this workspace, so it counts as not set; nearest: amount/,
       ) as unknown,
     });
     await expect(
@@ -210,7 +210,7 @@ describe('events.page', () => {
         filter: { where: [{ property: 'tier', source: 'user', op: 'is set' }] },
       }),
     ).rejects.toMatchObject({
-      message: expect.stringContaining("no user property 'tier'") as unknown,
+      message: expect.stringContaining("No user has the property 'tier'") as unknown,
     });
     await expect(
       ws.api['events.page']({ filter: { from: 'yesterday-ish' } }),

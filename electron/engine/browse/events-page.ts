@@ -94,6 +94,8 @@ async function eventsWhere(
       issues,
       'filter',
     );
+    // Browsing is interactive: a property nobody has is a typo to fix now, not a saved question.
+    for (const warning of issues.warnings) issues.add('filter', warning);
     issues.throwIfAny('events filter');
     parts.push(f.where);
     needsUsers = f.needsUsers;

@@ -28,10 +28,15 @@ export async function propertyValues(
 ): Promise<PropertyValue[]> {
   const catalog = await loadCatalog(c);
   const issues = new SpecIssues();
-  const ref = propertyRef(catalog, request.property, request.source, issues, 'property');
-  issues.throwIfAny('property');
-  if (ref === null) throw new ApiError('INVALID_REQUEST', `No property '${request.property}'.`);
+  const known =
+    request.source === 'user'
+      ? catalog.userColumns.has(request.property) && request.property !== 'uid'
+      : catalog.eventColumns.has(request.property) || request.property.startsWith('properties.');
+  if (!known)
+    throw new ApiError('INVALID_REQUEST', `No ${request.source} property '${request.property}'.`);
   const params = new SqlParams();
+  const ref = propertyRef(catalog, request.property, request.source, issues, 'property', params);
+  issues.throwIfAny('property');
   const from =
     request.source === 'user'
       ? 'users u'

@@ -8,7 +8,6 @@ import { analysisContext, uidQuery } from '../analyses';
 import { systemClock, type Clock } from '../clock';
 import { readPage } from '../browse/read-page';
 import { num, queryOne } from '../duckdb/database';
-import { SqlParams } from '../duckdb/params';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import { listSaved } from '../saved-specs';
@@ -37,8 +36,7 @@ export async function createStaticSegment(
     try {
       return await tracked(c, job, { label: 'saving the segment', start: 0, end: 1 }, async () => {
         const ctx = await analysisContext(workspace, c, clock);
-        const query = await uidQuery(ctx, request.spec, request.select);
-        const { sql, values } = SqlParams.compact(query.sql, query.params.values);
+        const { text: sql, values } = await uidQuery(workspace, ctx, request.spec, request.select);
         await c.run('BEGIN TRANSACTION');
         try {
           await c.run(

@@ -77,3 +77,15 @@ export function periodEndUtc(cal: Calendar, period: Sql, interval: Interval): Sq
 export function instant(at: Date): Sql {
   return sql`CAST(${at.toISOString().replace('T', ' ').replace('Z', '')} AS TIMESTAMP)`;
 }
+
+/**
+ * The days [from, to] widened back to cover the whole period before the one holding `from`:
+ * what an analysis reads to know who was active the period before its first.
+ */
+export function withPreviousPeriod(days: LocalDays, interval: 'day' | 'week' | 'month'): LocalDays {
+  if (interval === 'day') return { from: addDays(days.from, -1), to: days.to };
+  if (interval === 'week') return { from: addDays(days.from, -14), to: days.to };
+  const d = new Date(`${days.from.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - 1);
+  return { from: d.toISOString().slice(0, 10), to: days.to };
+}

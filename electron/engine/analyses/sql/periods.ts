@@ -2,7 +2,7 @@ import type { WorkspaceSettings } from '../../../../shared/api/workspace-types';
 import type { Interval } from '../../../../shared/specs/common';
 import type { LocalDays } from '../../../../shared/calendar/local-days';
 import type { SqlParams } from '../../duckdb/params';
-import type { SpecIssues } from '../spec-issues';
+import type { PlanNotes } from '../../sql/notes';
 
 // Local days live in shared/ so that the window shows the very days the engine filters on.
 export {
@@ -132,7 +132,7 @@ const span = (days: number): string =>
  * on `path` (the interval field), naming the range and interval and what would fit.
  */
 export function checkPeriods(
-  issues: SpecIssues,
+  issues: PlanNotes,
   check: {
     days: LocalDays;
     interval: Interval;
@@ -166,7 +166,7 @@ export function checkPeriods(
     return `choose ${shorter}, or a coarser interval over a shorter range (${reach.join(', ')})`;
   };
   if (periods > MAX_PERIODS) {
-    issues.add(
+    issues.issue(
       path,
       `${count(periods)} ${ADJECTIVE[interval]} periods ${range} are more than the ${count(MAX_PERIODS)} one result can be laid out on; ${instead()}`,
     );
@@ -175,7 +175,7 @@ export function checkPeriods(
   const cells = periods * perPeriod;
   if (cells > MAX_RESULT_CELLS) {
     const orElse = check.orElse === undefined ? '' : `, or ${check.orElse}`;
-    issues.add(
+    issues.issue(
       path,
       `${count(periods)} ${ADJECTIVE[interval]} periods ${range} x ${count(perPeriod)} ${check.cellsAre ?? 'numbers'} are ${count(cells)} numbers, more than the ${count(MAX_RESULT_CELLS)} one result can hold; ${instead()}${orElse}`,
     );

@@ -1,5 +1,5 @@
 import type { ConditionNode, EventFilter } from '../../../../shared/specs/common';
-import { SqlParams } from '../../duckdb/params';
+import type { SqlParams } from '../../duckdb/params';
 import { isNumericType, type Catalog } from '../../sql/catalog';
 import {
   breakdownValueSql,
@@ -31,7 +31,7 @@ export function propertyRef(
   source: 'event' | 'user',
   issues: SpecIssues,
   _path: string,
-  params: SqlParams = new SqlParams(),
+  params: SqlParams,
 ): PropertyRef {
   const ref = resolveProperty(catalog, name, source, issues);
   return { sql: params.inline(ref.sql), type: ref.type, needsUsers: ref.needsUsers };
@@ -63,7 +63,7 @@ export function breakdownSql(
   catalog: Catalog,
   breakdown: { property: string; source: 'event' | 'user' } | undefined,
   issues: SpecIssues,
-  params: SqlParams = new SqlParams(),
+  params: SqlParams,
 ): { sql: string; needsUsers: boolean } {
   if (breakdown === undefined) return { sql: 'NULL', needsUsers: false };
   const value = breakdownValueSql(catalog, breakdown, issues);
@@ -75,7 +75,7 @@ export function numericPropertySql(
   property: string,
   issues: SpecIssues,
   path: string,
-  params: SqlParams = new SqlParams(),
+  params: SqlParams,
 ): string {
   return params.inline(numericProperty(catalog, property, issues, path));
 }

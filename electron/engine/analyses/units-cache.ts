@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../duckdb/database';
+import { execute, raw, sql, type Sql } from '../sql/fragment';
+import type { UnitsSource } from './runner';
+
+/**
+ * Units live in an in-memory database attached to the workspace's instance: every connection of
+ * the instance sees them, the workspace file is never written (read-only workspaces too), and
+ * they vanish with the instance (a reopen starts empty).
+ */
+const SCHEMA = 'units_cache';
+
+/** Units tables kept per instance; the least recently used go first. */
+export const MAX_CACHED_UNITS = 24;
+
+interface Entry {
+  table: string;
+  used: number;
+  ready: Promise<void>;
+}
+
+interface InstanceCache {
+  /** Set when the attachment was made: a reopened instance has a new one. */
+  token: string;
+  entries: Map<string, Entry>;
+}
+
+const caches = new WeakMap<object, InstanceCache>();
+let clock = 0;
+
+async function attached(owner: object, c: DuckDBConnection): Promise<InstanceCache> {
+  const rows = await queryRows(
+    c,
+    `SELECT comment FROM duckdb_databases() WHERE database_name = '${SCHEMA}'`,
+  );
+  const known = caches.get(owner);
+  const token = rows[0] === undefined ? undefined : String(rows[0].comment ?? '');
+  if (known !== undefined && token === known.token) return known;
+  if (token === undefined) {
+    await c.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCHEMA}`);
+  }
+  // The attachment is new (or this owner never saw it): whatever was cached belonged to another.
+  const fresh: InstanceCache = { token: token ?? '', entries: new Map() };
+  caches.set(owner, fresh);
+  return fresh;
+}
+
+function keyOf(kind: string, unitsKey: unknown, generation: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ kind, unitsKey, generation }))
+    .digest('hex')
+    .slice(0, 24);
+}
+
+/**
+ * The units table of one plan, materialised on first use and reused while the data generation
+ * holds. Two requests for the same units share one materialisation; a failed or cancelled one
+ * leaves no table behind (CREATE TABLE ... AS is atomic) and is retried by the next request.
+ */
+export async function unitsTable(
+  owner: object,
+  c: DuckDBConnection,
+  args: {
+    kind: string;
+    unitsKey: unknown;
+    generation: string;
+    source: () => UnitsSource | Promise<UnitsSource>;
+  },
+): Promise<Sql> {
+  const cache = await attached(owner, c);
+  const key = keyOf(args.kind, args.unitsKey, args.generation);
+  const table = `${SCHEMA}.u_${args.kind.toLowerCase()}_${key}`;
+  let entry = cache.entries.get(key);
+  if (entry === undefined) {
+    const ready = (async () => {
+      const source = await args.source();
+      const target = raw(table);
+      if ('sql' in source) {
+        await execute(c, sql`CREATE OR REPLACE TABLE ${target} AS ${source.sql}`);
+      } else {
+        await execute(c, sql`DROP TABLE IF EXISTS ${target}`);
+        await source.create(c, target);
+      }
+    })();
+    entry = { table, used: ++clock, ready };
+    cache.entries.set(key, entry);
+    ready.catch(() => {
+      if (cache.entries.get(key) === entry) cache.entries.delete(key);
+    });
+    await ready;
+    await evict(cache, c);
+  } else {
+    entry.used = ++clock;
+    await entry.ready;
+  }
+  return raw(table);
+}
+
+async function evict(cache: InstanceCache, c: DuckDBConnection): Promise<void> {
+  if (cache.entries.size <= MAX_CACHED_UNITS) return;
+  const oldest = [...cache.entries].sort(([, a], [, b]) => a.used - b.used);
+  for (const [key, entry] of oldest.slice(0, cache.entries.size - MAX_CACHED_UNITS)) {
+    cache.entries.delete(key);
+    await c.run(`DROP TABLE IF EXISTS ${entry.table}`).catch(() => undefined);
+  }
+}
+
+/** How many units tables are cached for `owner` (for tests). */
+export function cachedUnitsCount(owner: object): number {
+  return caches.get(owner)?.entries.size ?? 0;
+}
