@@ -17,6 +17,7 @@ import {
   type PresetId,
 } from '../../shared/api/import-types';
 import { WEEK_STARTS } from '../../shared/api/workspace-types';
+import { parseAnalysisSpec } from '../../shared/specs/parse-spec';
 import { resultTable } from '../../shared/specs/result-table';
 import { defaultWorkspacePath, demoWorkspacePath } from '../engine/workspace/default-location';
 import { QUERYABLE_TABLES } from '../engine/workspace/schema';
@@ -28,6 +29,7 @@ import {
   printImportSummary,
   printInfo,
   printPreview,
+  printResult,
   printUsersSummary,
 } from './print';
 import { processIo, type CliIo } from './io';
@@ -353,10 +355,15 @@ Try:
           { showProgress: opts.format !== 'json', io },
           async (s) => {
             const result = await s.api['analysis.run']({ spec: spec as never }, s.options);
+            const parsed = parseAnalysisSpec(spec);
             const text =
               opts.format === 'json'
                 ? renderJson(result)
-                : render(resultTable(result), opts.format);
+                : opts.format === 'table'
+                  ? printResult(result, parsed.ok ? parsed.spec : undefined, {
+                      bold: process.stdout.isTTY && opts.out === undefined,
+                    })
+                  : render(resultTable(result), opts.format);
             await emit(io, text, opts.out);
           },
         );

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api/errors';
 import { DEFAULT_SETTINGS, type WorkspaceInfo } from '../../shared/api/workspace-types';
-import { dataSpan, printError } from './print';
+import type { FunnelResult } from '../../shared/specs/funnel';
+import type { RetentionResult } from '../../shared/specs/retention';
+import { dataSpan, printError, printResult } from './print';
 
 describe('printError', () => {
   const error = new ApiError('WORKSPACE_NOT_FOUND', 'No workspace at w.duckdb.');
@@ -28,5 +30,102 @@ describe('dataSpan', () => {
     expect(dataSpan(info(range, 'America/New_York'))).toBe('6 days up to 2024-03-14');
     expect(dataSpan(info(range, 'Asia/Tokyo'))).toBe('6 days up to 2024-03-15');
     expect(dataSpan(info(null, 'UTC'))).toBe('no events yet');
+  });
+});
+
+describe('printResult', () => {
+  const time = (median: number | null) => ({
+    mean: null,
+    median,
+    p25: null,
+    p75: null,
+    p95: null,
+    histogram: [],
+  });
+
+  it('prints a funnel by column kind under readable headers', () => {
+    const result: FunnelResult = {
+      kind: 'funnel',
+      timezone: 'UTC',
+      countBy: 'users',
+      histogramEdges: [0],
+      groups: [
+        {
+          steps: [
+            {
+              label: 'signed_up',
+              optional: false,
+              count: 12040,
+              fromFirst: 1,
+              fromPrevious: 1,
+              dropped: 0,
+              fromPreviousTime: time(null),
+              fromFirstTime: time(null),
+            },
+            {
+              label: 'purchase_completed',
+              optional: false,
+              count: 51,
+              fromFirst: 51 / 12040,
+              fromPrevious: 51 / 12040,
+              dropped: 11989,
+              fromPreviousTime: time(697_774.13),
+              fromFirstTime: time(697_774.13),
+            },
+          ],
+        },
+      ],
+      overTime: [],
+      sampled: null,
+    };
+    expect(printResult(result).split('\n')).toEqual([
+      '┌──────┬────────────────────┬────────┬───────────────────────┬──────────────────────────┬─────────┬───────────────────────────┬────────────────────────┐',
+      '│ Step │ Step name          │  Users │ Conversion from first │ Conversion from previous │ Dropped │ Median time from previous │ Median time from first │',
+      '│    1 │ signed_up          │ 12,040 │                  100% │                     100% │       0 │                         – │                      – │',
+      '│    2 │ purchase_completed │     51 │                 0.42% │                    0.42% │  11,989 │                     8d 1h │                  8d 1h │',
+      '└──────┴────────────────────┴────────┴───────────────────────┴──────────────────────────┴─────────┴───────────────────────────┴────────────────────────┘',
+      '',
+    ]);
+  });
+
+  it('prints retention counts with their share of the cohort, the mean row too', () => {
+    const result: RetentionResult = {
+      kind: 'retention',
+      timezone: 'UTC',
+      period: 'week',
+      time: 'calendar',
+      criterion: 'on',
+      measure: 'users',
+      columns: ['0', '1'],
+      groups: [
+        {
+          cohorts: [
+            {
+              cohort: '2024-03-04',
+              size: 1831,
+              values: [1831, 1203],
+              percentages: [1, 0.657017],
+              incomplete: [false, false],
+            },
+            {
+              cohort: '2024-03-11',
+              size: 11,
+              values: [11, null],
+              percentages: [1, null],
+              incomplete: [false, true],
+            },
+          ],
+          mean: { values: [921, 653.3636], percentages: [1, 0.657017] },
+        },
+      ],
+      sampled: null,
+    };
+    expect(printResult(result).split('\n').slice(1, 6)).toEqual([
+      '│ Cohort     │  Size │       Week 0 │        Week 1 │',
+      '│ 2024-03-04 │ 1,831 │ 100% (1,831) │ 65.7% (1,203) │',
+      '│ 2024-03-11 │    11 │    100% (11) │             – │',
+      '│ mean       │     – │   100% (921) │ 65.7% (653.4) │',
+      '└────────────┴───────┴──────────────┴───────────────┘',
+    ]);
   });
 });

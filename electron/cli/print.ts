@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Table from 'cli-table3';
 import type {
   ImportEventsSummary,
   ImportPreview,
@@ -7,6 +8,9 @@ import type {
 import type { ApiError } from '../../shared/api/errors';
 import type { EventRule } from '../../shared/api/import-types';
 import type { WorkspaceInfo } from '../../shared/api/workspace-types';
+import { formatResultCell, NUMERIC_KINDS, resultColumns } from '../../shared/format/columns';
+import type { AnalysisResult, AnalysisSpec } from '../../shared/specs/analysis-spec';
+import { resultTable } from '../../shared/specs/result-table';
 import { formatBytes, formatCount, renderJson, renderTable } from './output';
 
 const when = (iso: string): string => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '');
@@ -181,6 +185,38 @@ ${lines([
   const shown = p.columns.slice(0, 8);
   const title = p.problem === undefined ? 'First rows as stored' : 'First rows of the file';
   return `${header}${problem}${notes === '' ? '' : `\n${notes}`}\n\n${renderTable({ columns: shown, rows: p.rows }, `${title}${p.columns.length > shown.length ? ` (${shown.length} of ${p.columns.length} columns)` : ''}`)}\n`;
+}
+
+/**
+ * `workbench run --format table`: the result's table as the window's grid shows it, each column
+ * in its kind's format (counts grouped, shares as percentages, seconds as durations) under a
+ * readable header, retention counts with their share of the cohort. CSV and JSON keep the
+ * machine ids and raw numbers. The spec tells each trend series' measure.
+ */
+export function printResult(
+  result: AnalysisResult,
+  spec?: AnalysisSpec,
+  style: { bold: boolean } = { bold: false },
+): string {
+  const table = resultTable(result);
+  const columns = resultColumns(result, spec, table);
+  const t = new Table({
+    head: columns.map((c) => c.header),
+    style: { head: style.bold ? ['bold'] : [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    colAligns: columns.map((c) => (NUMERIC_KINDS.has(c.kind) ? 'right' : 'left')),
+    wordWrap: false,
+  });
+  table.rows.forEach((row, i) => {
+    t.push(
+      columns.map((c) => {
+        const { text, share } = formatResultCell(c, i, row[c.id]);
+        const shown = share === undefined ? text : `${share} (${text})`;
+        return shown.length > 60 ? `${shown.slice(0, 59)}…` : shown;
+      }),
+    );
+  });
+  return `${t.toString()}\n`;
 }
 
 /** The day of an instant in a time zone (the workspace's: the days its analyses cut), YYYY-MM-DD. */
