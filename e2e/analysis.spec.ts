@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AnalysisResult, AnalysisSpec } from '../shared/specs/analysis-spec';
+import { formatResultCell, resultColumns } from '../shared/format/columns';
 import { resultTable } from '../shared/specs/result-table';
 import {
   copyWorkspace,
@@ -107,15 +108,6 @@ async function gridRows(page: Page): Promise<string[][]> {
     );
 }
 
-const shown = (v: unknown): string =>
-  v === null || v === undefined
-    ? '–'
-    : typeof v === 'number'
-      ? Number.isInteger(v)
-        ? v.toLocaleString('en-US')
-        : v.toLocaleString('en-US', { maximumFractionDigits: 2 })
-      : String(v);
-
 for (const [view, kind] of VIEWS) {
   test(`${view}: the grid shows what \`workbench run\` answers for the spec on screen`, async ({
     ws,
@@ -155,15 +147,17 @@ for (const [view, kind] of VIEWS) {
     const rows = await gridRows(page);
     expect(rows.length).toBe(table.rows.length);
     expect(rows.length).toBeGreaterThan(0);
-    // Every numeric cell of the first rows, in the grid's own formatting.
+    // Every numeric cell of the first rows, in its column's format (shared/format, as the CLI's
+    // table prints it), with a retention count's share of its cohort before it.
+    const columns = resultColumns(answer, spec, table);
     table.rows.slice(0, 5).forEach((row, i) => {
-      const numbers = table.columns.filter(
-        (c) => typeof row[c] === 'number' && !/^(conversion|bounceRate|rate)/.test(c),
-      );
-      for (const c of numbers) {
-        const index = table.columns.indexOf(c);
-        expect(rows[i]?.[index], `${c} of row ${i}`).toBe(shown(row[c]));
-      }
+      columns.forEach((column, index) => {
+        if (typeof row[column.id] !== 'number') return;
+        const { text, share } = formatResultCell(column, i, row[column.id]);
+        expect(rows[i]?.[index], `${column.id} of row ${i}`).toBe(
+          share === undefined ? text : `${share} ${text}`,
+        );
+      });
     });
     await expect(page.getByTestId('meaning')).not.toBeEmpty();
   });

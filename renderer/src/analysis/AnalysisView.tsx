@@ -76,7 +76,14 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
     localStorage.setItem(storageKey(kind), JSON.stringify(spec));
   }, [kind, spec]);
 
-  const option = useMemo(() => (result === null ? null : chartOption(result)), [result]);
+  // With a breakdown, the retention heat map draws one group at a time: the one picked here.
+  const [group, setGroup] = useState(0);
+  const groups = result?.kind === 'retention' ? result.groups : [];
+  const shownGroup = group < groups.length ? group : 0;
+  const option = useMemo(
+    () => (result === null ? null : chartOption(result, state.answered, { group: shownGroup })),
+    [result, state.answered, shownGroup],
+  );
   const stale = state.running && !state.sampled;
   // Whether the numbers on screen answer the spec in the builder (tests wait on it).
   const upToDate =
@@ -184,6 +191,17 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
             </span>
           </div>
           <ErrorNote error={state.error} title="The analysis could not run" />
+          {groups.length > 1 && (
+            <div className="group-picker">
+              <Select
+                label="Breakdown value shown"
+                help="The heat map draws one breakdown value's cohorts; the curve below and the grid have every value."
+                value={String(shownGroup)}
+                options={groups.map((g, i) => [String(i), g.breakdown ?? ''] as const)}
+                onChange={(v) => setGroup(Number(v))}
+              />
+            </div>
+          )}
           {option !== null && (
             <ChartDataTable option={option} label={`${TITLES[kind]} chart data`} />
           )}
@@ -201,7 +219,7 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
                         80 +
                           26 *
                             (result?.kind === 'retention'
-                              ? (result.groups[0]?.cohorts.length ?? 0)
+                              ? (result.groups[shownGroup]?.cohorts.length ?? 0)
                               : 0),
                       )
                     : 320
@@ -271,6 +289,7 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
             <div className="scroll-box tall">
               <ResultGrid
                 result={result}
+                spec={state.answered}
                 onSelect={(selection) => {
                   if (state.answered !== null) setSelect(selection);
                 }}
@@ -289,17 +308,21 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
 /** The chart's numbers as a table for screen readers (visually hidden). */
 function ChartDataTable({ option, label }: { option: ChartOption; label: string }) {
   return (
-    <table className="sr-only" aria-label={label}>
-      <tbody>
-        {chartData(option).map((row, i) => (
-          <tr key={i}>
-            <th scope="row">{row.series}</th>
-            {row.values.map((v, j) => (
-              <td key={j}>{v ?? ''}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    // In a clipped box: a table is as wide as its cells whatever its own width says, and would
+    // widen the page (a horizontal scroll bar) with the hundreds of cells of a retention grid.
+    <div className="sr-only">
+      <table aria-label={label}>
+        <tbody>
+          {chartData(option).map((row, i) => (
+            <tr key={i}>
+              <th scope="row">{row.series}</th>
+              {row.values.map((v, j) => (
+                <td key={j}>{v ?? ''}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,56 +1,75 @@
-import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
+import type { CSSProperties } from 'react';
+import { formatResultCell, NUMERIC_KINDS, resultColumns } from '../../../shared/format/columns';
+import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import { resultTable } from '../../../shared/specs/result-table';
 import { SortableTable, type Column } from '../components/SortableTable';
-import { formatCell } from '../lib/format';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 import { selectionOfCell, type GridRow } from './cell-selection';
 import { colorOf } from './chart-options';
 
-/** Columns holding shares (0..1), shown as percentages like the chart's labels. */
-const SHARES = /^(conversionFrom|bounceRate|rate)/;
-
 /**
  * The numbers of a result in a sortable grid: the same table the CSV export writes (shared
- * resultTable), so the grid, the chart and the file never disagree.
+ * resultTable), so the grid, the chart and the file never disagree. Each column reads in its
+ * kind's format (shared/format, as `workbench run --format table` prints it): counts grouped,
+ * shares as percentages, seconds as durations; a retention count shows its share of the cohort
+ * beside it, tinted like the heat map.
  */
 export function ResultGrid({
   result,
+  spec,
   onSelect,
 }: {
   result: AnalysisResult;
+  /** The spec the result answers: it tells each trend series' measure. */
+  spec?: AnalysisSpec | null;
   /** A count was clicked: show the users behind it. */
   onSelect?: (selection: UserSelection) => void;
 }) {
   const table = gridTable(result);
-  const columns: Column[] = table.columns.map((c, i) => ({
-    id: c,
-    header: c,
-    numeric: table.rows.some((r) => typeof r[c] === 'number'),
-    render: (row) => {
-      const v = row[c];
-      const text =
-        typeof v === 'number' && SHARES.test(c) ? `${(v * 100).toFixed(1)}%` : formatCell(v);
-      const selection = onSelect === undefined ? null : selectionOfCell(result, row as GridRow, c);
-      if (selection !== null)
-        return (
-          <button
-            type="button"
-            className="link cell-link"
-            title="Show the users behind this number"
-            onClick={() => onSelect?.(selection)}
-          >
-            {text}
-          </button>
-        );
-      if (i === 0 && typeof row.__color === 'number')
-        return (
-          <span>
-            <span className="dot" style={{ background: colorOf(row.__color) }} /> {text}
-          </span>
-        );
-      return text;
-    },
-  }));
+  const described = resultColumns(result, spec ?? undefined);
+  const columns: Column[] = table.columns.map((c, i) => {
+    // gridTable keeps resultTable's columns in order, some renamed ('… (incomplete)').
+    const column = described[i] ?? { id: c, header: c, kind: 'text' as const };
+    return {
+      id: c,
+      header: c === column.id ? column.header : c.replace(column.id, column.header),
+      numeric: NUMERIC_KINDS.has(column.kind) || table.rows.some((r) => typeof r[c] === 'number'),
+      render: (row) => {
+        const { text, share } = formatResultCell(column, Number(row.__row), row[c]);
+        const selection =
+          onSelect === undefined ? null : selectionOfCell(result, row as GridRow, c);
+        const shown =
+          selection === null ? (
+            text
+          ) : (
+            <button
+              type="button"
+              className="link cell-link"
+              title="Show the users behind this number"
+              onClick={() => onSelect?.(selection)}
+            >
+              {text}
+            </button>
+          );
+        if (share !== undefined) {
+          const value = column.shares?.[Number(row.__row)] ?? 0;
+          return (
+            <span className="cell-share" style={{ '--share': value } as CSSProperties}>
+              <span className="share">{share}</span>{' '}
+              {selection === null ? <span className="count">{text}</span> : shown}
+            </span>
+          );
+        }
+        if (i === 0 && typeof row.__color === 'number')
+          return (
+            <span>
+              <span className="dot" style={{ background: colorOf(row.__color) }} /> {shown}
+            </span>
+          );
+        return shown;
+      },
+    };
+  });
   return <SortableTable label="Result" columns={columns} rows={table.rows} />;
 }
 

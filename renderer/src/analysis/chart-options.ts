@@ -1,11 +1,22 @@
-import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
+import {
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatValue,
+  MEASURE_KINDS,
+  retentionColumnHeader,
+  truncateLabel,
+  type ColumnKind,
+} from '../../../shared/format';
+import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import type { FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
 import type { PathsResult } from '../../../shared/specs/paths';
 import type { RetentionResult } from '../../../shared/specs/retention';
 import type { SessionsResult } from '../../../shared/specs/sessions';
 import type { StickinessResult } from '../../../shared/specs/stickiness';
-import type { TrendsResult } from '../../../shared/specs/trends';
+import type { TrendMeasure, TrendsResult, TrendsSpec } from '../../../shared/specs/trends';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 
 /** Series colours, shared by the chart and the grid's legend dots. */
@@ -32,20 +43,49 @@ export interface Clickable {
 
 export type ChartOption = Record<string, unknown>;
 
-const percent = (v: number | null | undefined): string =>
-  v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`;
-
 const axisGrid = { left: 56, right: 24, top: 36, bottom: 32, containLabel: false };
 
+/** How a value of a kind reads in a tooltip: in full (counts grouped, shares as percentages). */
+const TOOLTIP_FORMAT: Record<ColumnKind, (v: number | null) => string> = {
+  count: formatCount,
+  percent: (v) => formatPercent(v),
+  duration: formatDuration,
+  value: formatValue,
+  date: formatValue,
+  text: formatValue,
+};
+
+/** How a value of a kind reads on an axis: short (800, 1.5K, 1.2M), shares as percentages. */
+const AXIS_FORMAT: Record<ColumnKind, (v: number) => string> = {
+  count: (v) => (Math.abs(v) >= 1_000 ? formatCompact(v) : formatCount(v)),
+  percent: (v) => formatPercent(v, { trim: true }),
+  duration: formatDuration,
+  value: (v) => (Math.abs(v) >= 1_000 ? formatCompact(v) : formatValue(v)),
+  date: formatValue,
+  text: formatValue,
+};
+
+/** ECharts' tooltip value formatter for a kind (it passes the raw value, maybe an array). */
+const tooltipValue =
+  (kind: ColumnKind) =>
+  (v: unknown): string =>
+    TOOLTIP_FORMAT[kind](typeof v === 'number' ? v : null);
+
+const axisLabel = (kind: ColumnKind) => ({ formatter: (v: number) => AXIS_FORMAT[kind](v) });
+
 /** The main chart of a result, as ECharts options: a pure function of the result. */
-export function chartOption(result: AnalysisResult): ChartOption {
+export function chartOption(
+  result: AnalysisResult,
+  spec?: AnalysisSpec | null,
+  options: { group?: number } = {},
+): ChartOption {
   switch (result.kind) {
     case 'trends':
-      return trendsOption(result);
+      return trendsOption(result, spec?.kind === 'trends' ? spec : undefined);
     case 'funnel':
       return funnelOption(result);
     case 'retention':
-      return retentionOption(result);
+      return retentionOption(result, options.group ?? 0);
     case 'lifecycle':
       return lifecycleOption(result);
     case 'stickiness':
@@ -59,57 +99,191 @@ export function chartOption(result: AnalysisResult): ChartOption {
   }
 }
 
-export function trendsOption(r: TrendsResult): ChartOption {
+/** What a trend measure counts, as an axis names it. */
+function measureUnit(measure: TrendMeasure | undefined, property: string | undefined): string {
+  if (measure === undefined) return '';
+  if (property !== undefined) return property;
+  if (measure === 'total') return 'events';
+  if (measure === 'perUser') return 'events per user';
+  if (measure === 'stickiness') return 'DAU/MAU';
+  return 'users';
+}
+
+/**
+ * The y-axes of a trends chart: one per unit the series measure in (counts of users and events
+ * share one; a property's values, events per user and DAU/MAU each have their own), so a revenue
+ * sum does not flatten a user count. Two axes at most: the first unit on the left, every other
+ * on the right. Without the spec every series is on one axis.
+ */
+export function trendsAxes(
+  r: TrendsResult,
+  spec?: TrendsSpec,
+): { axes: { kind: ColumnKind; name: string }[]; axisOf: number[] } {
+  const units: { key: string; kind: ColumnKind; names: string[] }[] = [];
+  const axisOf = r.series.map((s) => {
+    const def = spec?.series[s.series];
+    const kind = def === undefined ? 'value' : MEASURE_KINDS[def.measure];
+    const key = def === undefined ? '' : def.property !== undefined ? `p:${def.property}` : kind;
+    const name = measureUnit(def?.measure, def?.property);
+    let index = units.findIndex((u) => u.key === key);
+    if (index < 0) {
+      units.push({ key, kind, names: [] });
+      index = units.length - 1;
+    }
+    const unit = units[index];
+    if (unit !== undefined && !unit.names.includes(name)) unit.names.push(name);
+    return Math.min(index, 1);
+  });
+  const left = units[0];
+  const right = units.slice(1);
+  const axes = [
+    { kind: left?.kind ?? 'value', name: left?.names.join(' / ') ?? '' },
+    ...(right.length === 0
+      ? []
+      : [
+          {
+            // Several units on the right share its scale: the first one's format.
+            kind: right[0]?.kind ?? 'value',
+            name: right.flatMap((u) => u.names).join(' / '),
+          },
+        ]),
+  ];
+  return { axes, axisOf };
+}
+
+export function trendsOption(r: TrendsResult, spec?: TrendsSpec): ChartOption {
+  const { axes, axisOf } = trendsAxes(r, spec);
+  const twoAxes = axes.length > 1;
   return {
-    grid: axisGrid,
+    grid: { ...axisGrid, top: 48, right: twoAxes ? 64 : 24 },
     tooltip: { trigger: 'axis' },
-    legend: { top: 0, type: 'scroll' },
+    legend: { top: 0, type: 'scroll', formatter: (name: string) => truncateLabel(name, 48) },
     xAxis: { type: 'category', data: r.periods, axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value' },
-    series: r.series.map((s, i) => ({
-      type: 'line',
-      name: s.breakdown === undefined ? s.label : `${s.label} · ${s.breakdown}`,
-      color: colorOf(i),
-      showSymbol: r.periods.length <= 60,
-      data: s.values.map((value, p): Clickable => ({
-        value,
-        selection: {
-          kind: 'trends',
-          series: s.series,
-          period: r.periods[p] ?? '',
-          ...(s.breakdown === undefined ? {} : { breakdown: s.breakdown }),
-        },
-        // Periods still running are drawn hollow: their numbers will grow.
-        ...(r.incomplete[p] === true ? { itemStyle: { opacity: 0.4 } } : {}),
-      })),
+    yAxis: axes.map((a, i) => ({
+      type: 'value',
+      name: a.name,
+      nameTextStyle: { align: i === 0 ? 'left' : 'right' },
+      axisLabel: axisLabel(a.kind),
+      ...(a.kind === 'percent' ? { min: 0 } : {}),
+      // The right axis draws no grid lines of its own: two sets of lines would not meet.
+      ...(i > 0 ? { splitLine: { show: false } } : {}),
     })),
+    series: r.series.map((s, i) => {
+      const axis = axisOf[i] ?? 0;
+      const kind = axes[axis]?.kind ?? 'value';
+      const measure = spec?.series[s.series]?.measure;
+      return {
+        type: 'line',
+        name: s.breakdown === undefined ? s.label : `${s.label} · ${s.breakdown}`,
+        color: colorOf(i),
+        yAxisIndex: axis,
+        showSymbol: r.periods.length <= 60,
+        tooltip: {
+          valueFormatter: tooltipValue(measure === undefined ? kind : MEASURE_KINDS[measure]),
+        },
+        data: s.values.map((value, p): Clickable => ({
+          value,
+          selection: {
+            kind: 'trends',
+            series: s.series,
+            period: r.periods[p] ?? '',
+            ...(s.breakdown === undefined ? {} : { breakdown: s.breakdown }),
+          },
+          // Periods still running are drawn hollow: their numbers will grow.
+          ...(r.incomplete[p] === true ? { itemStyle: { opacity: 0.4 } } : {}),
+        })),
+      };
+    }),
   };
 }
 
+/** Breakdown values a funnel chart draws at most: more bars than this cannot be told apart. */
+export const FUNNEL_CHART_GROUPS = 8;
+
+/** The funnel groups the chart draws: the largest at step 1, at most FUNNEL_CHART_GROUPS. */
+export function funnelChartGroups(r: FunnelResult): FunnelResult['groups'] {
+  if (r.groups.length <= FUNNEL_CHART_GROUPS) return r.groups;
+  return [...r.groups]
+    .sort((x, y) => (y.steps[0]?.count ?? 0) - (x.steps[0]?.count ?? 0))
+    .slice(0, FUNNEL_CHART_GROUPS);
+}
+
+interface AxisTooltipItem {
+  seriesIndex: number;
+  dataIndex: number;
+  marker?: string;
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 export function funnelOption(r: FunnelResult): ChartOption {
   const labels = r.groups[0]?.steps.map((s, i) => `${i + 1}. ${s.label}`) ?? [];
+  const groups = funnelChartGroups(r);
   const grouped = r.groups.length > 1;
+  const groupName = (g: FunnelResult['groups'][number]): string =>
+    grouped ? (g.breakdown ?? '') : r.countBy;
+  // Percentages over every bar only while there is room for them; the tooltip always has them.
+  const labelled = groups.length <= 3;
+  const note =
+    r.groups.length > groups.length
+      ? `The ${groups.length} largest of ${r.groups.length} values at step 1; all are in the grid`
+      : '';
   return {
-    grid: { ...axisGrid, top: 44 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { top: 0, type: 'scroll' },
+    grid: { ...axisGrid, top: 52, bottom: note === '' ? 32 : 52 },
+    ...(note === ''
+      ? {}
+      : {
+          title: {
+            text: note,
+            left: 'center',
+            bottom: 0,
+            textStyle: { fontSize: 11, fontWeight: 'normal', color: '#8a8fa3' },
+          },
+        }),
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      // One line per group: its count, its conversion from step 1 and who dropped at the step.
+      formatter: (items: AxisTooltipItem[]) => {
+        const step = items[0]?.dataIndex ?? 0;
+        const lines = items
+          .filter((it) => it.seriesIndex % 2 === 0)
+          .map((it) => {
+            const g = groups[it.seriesIndex / 2];
+            const s = g?.steps[step];
+            if (g === undefined || s === undefined) return '';
+            const dropped = step === 0 ? '' : ` · ${formatCount(s.dropped)} dropped`;
+            return `${it.marker ?? ''}${escapeHtml(truncateLabel(groupName(g), 40))}: <b>${formatCount(s.count)}</b> (${formatPercent(s.fromFirst)})${dropped}`;
+          });
+        return [`<b>${escapeHtml(labels[step] ?? '')}</b>`, ...lines].join('<br/>');
+      },
+    },
+    legend: {
+      top: 0,
+      type: 'scroll',
+      // Converted and dropped of a group share its name: one legend entry shows or hides both.
+      data: grouped ? groups.map(groupName) : ['converted', 'dropped'],
+      formatter: (name: string) => truncateLabel(name, 24),
+      tooltip: { show: true },
+    },
     xAxis: {
       type: 'category',
       data: labels,
       axisLabel: { interval: 0, overflow: 'truncate', width: 140 },
     },
-    yAxis: { type: 'value', name: r.countBy },
-    series: r.groups.flatMap((g, gi) => {
-      const name = grouped ? (g.breakdown ?? '') : r.countBy;
+    yAxis: { type: 'value', name: r.countBy, axisLabel: axisLabel('count') },
+    series: groups.flatMap((g, gi) => {
+      const name = groupName(g);
       const converted = {
         type: 'bar',
         name: grouped ? name : 'converted',
         stack: `g${gi}`,
         color: colorOf(gi),
         label: {
-          show: true,
+          show: labelled,
           position: 'top',
-          formatter: (p: { dataIndex: number }) => percent(g.steps[p.dataIndex]?.fromFirst),
+          formatter: (p: { dataIndex: number }) => formatPercent(g.steps[p.dataIndex]?.fromFirst),
         },
         data: g.steps.map((s, i): Clickable => ({
           value: s.count,
@@ -123,7 +297,7 @@ export function funnelOption(r: FunnelResult): ChartOption {
       };
       const dropped = {
         type: 'bar',
-        name: grouped ? `${name} dropped` : 'dropped',
+        name: grouped ? name : 'dropped',
         stack: `g${gi}`,
         color: colorOf(gi),
         itemStyle: { opacity: 0.22 },
@@ -146,37 +320,58 @@ export function funnelOption(r: FunnelResult): ChartOption {
   };
 }
 
-/** Time to convert from the first step to the last, as a histogram of the engine's buckets. */
+/** Histogram buckets as durations: '0s–10s', '5m–15m', '≥ 30d'. */
+const durationBuckets = (edges: number[]): string[] =>
+  edges.map((e, i) =>
+    i + 1 < edges.length
+      ? `${formatDuration(e)}–${formatDuration(edges[i + 1] ?? e)}`
+      : `≥ ${formatDuration(e)}`,
+  );
+
+/**
+ * Time to convert from the first step to the last, as a histogram of the engine's buckets: of
+ * the whole funnel, or with a breakdown of its largest group (named in the title).
+ */
 export function funnelTimeOption(r: FunnelResult): ChartOption {
-  const last = r.groups[0]?.steps.at(-1);
-  const edges = r.histogramEdges;
-  const label = (s: number): string =>
-    s < 60 ? `${s}s` : s < 3600 ? `${s / 60}m` : s < 86_400 ? `${s / 3600}h` : `${s / 86_400}d`;
+  const group = funnelChartGroups(r)[0];
+  const last = group?.steps.at(-1);
+  const of = r.groups.length > 1 ? ` · ${truncateLabel(group?.breakdown ?? '', 24)}` : '';
   return {
     grid: axisGrid,
-    tooltip: { trigger: 'axis' },
-    title: { text: 'Time to convert (first to last step)', textStyle: { fontSize: 12 } },
-    xAxis: {
-      type: 'category',
-      data: edges.map((e, i) =>
-        i + 1 < edges.length ? `${label(e)}–${label(edges[i + 1] ?? e)}` : `≥ ${label(e)}`,
-      ),
-    },
-    yAxis: { type: 'value' },
-    series: [{ type: 'bar', color: colorOf(0), data: last?.fromFirstTime.histogram ?? [] }],
+    tooltip: { trigger: 'axis', valueFormatter: tooltipValue('count') },
+    title: { text: `Time to convert (first to last step)${of}`, textStyle: { fontSize: 12 } },
+    xAxis: { type: 'category', data: durationBuckets(r.histogramEdges) },
+    yAxis: { type: 'value', axisLabel: axisLabel('count') },
+    series: [
+      {
+        type: 'bar',
+        name: r.countBy,
+        color: colorOf(0),
+        data: last?.fromFirstTime.histogram ?? [],
+      },
+    ],
   };
 }
 
 export function funnelOverTimeOption(r: FunnelResult): ChartOption {
   return {
     grid: axisGrid,
-    tooltip: { trigger: 'axis' },
+    tooltip: {
+      trigger: 'axis',
+      // The rate with what it is made of: completed of entered.
+      formatter: (items: AxisTooltipItem[]) => {
+        const p = r.overTime[items[0]?.dataIndex ?? 0];
+        if (p === undefined) return '';
+        return `<b>${escapeHtml(p.period)}</b>${p.incomplete ? ' (incomplete)' : ''}<br/>${items[0]?.marker ?? ''}<b>${formatPercent(p.rate)}</b> converted: ${formatCount(p.completed)} of ${formatCount(p.entered)}`;
+      },
+    },
     title: { text: 'Conversion over time (by entry period)', textStyle: { fontSize: 12 } },
     xAxis: { type: 'category', data: r.overTime.map((p) => p.period) },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    yAxis: { type: 'value', min: 0, axisLabel: axisLabel('percent') },
     series: [
       {
         type: 'line',
+        name: 'conversion',
         color: colorOf(0),
         data: r.overTime.map((p) => ({
           value: p.rate,
@@ -187,8 +382,29 @@ export function funnelOverTimeOption(r: FunnelResult): ChartOption {
   };
 }
 
-export function retentionOption(r: RetentionResult): ChartOption {
-  const group = r.groups[0];
+/** A heat-map cell's value in few characters: '1.2K', '283', '41.75'. */
+const cellValue = (v: number | null): string =>
+  v === null
+    ? ''
+    : Math.abs(v) >= 1_000
+      ? formatCompact(v)
+      : Math.abs(v) >= 100
+        ? formatCount(Math.round(v))
+        : formatValue(v);
+
+const MEASURE_NAMES: Record<RetentionResult['measure'], string> = {
+  users: 'users',
+  sum: 'sum',
+  avg: 'average per user',
+};
+
+/**
+ * The cohort grid of one breakdown group (the view picks it; the first without a breakdown):
+ * retained shares for the users measure, the sum or average otherwise. Periods that have not
+ * fully happened for a cohort are left blank.
+ */
+export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption {
+  const group = r.groups[groupIndex] ?? r.groups[0];
   const cohorts = group?.cohorts ?? [];
   const users = r.measure === 'users';
   const cells: Clickable[] = [];
@@ -210,18 +426,31 @@ export function retentionOption(r: RetentionResult): ChartOption {
   const max = users
     ? 1
     : Math.max(1, ...cells.map((c) => (Array.isArray(c.value) ? (c.value[2] ?? 0) : 0)));
+  const columns = r.columns.map((c) => retentionColumnHeader(r.period, c));
   return {
-    grid: { left: 110, right: 24, top: 12, bottom: 56 },
-    tooltip: { position: 'top' },
-    xAxis: {
-      type: 'category',
-      data: r.columns.map((c) => `${r.period} ${c}`),
-      splitArea: { show: true },
+    grid: { left: 124, right: 24, top: 12, bottom: 32 },
+    tooltip: {
+      position: 'top',
+      formatter: (p: { value: [number, number, number | null] }) => {
+        const [x, y] = p.value;
+        const c = cohorts[y];
+        if (c === undefined) return '';
+        const head = `<b>${escapeHtml(c.cohort)}</b> · ${escapeHtml(columns[x] ?? '')}${
+          group?.breakdown === undefined
+            ? ''
+            : ` · ${escapeHtml(truncateLabel(group.breakdown, 40))}`
+        }`;
+        const body = users
+          ? `<b>${formatPercent(c.percentages[x] ?? null)}</b> retained: ${formatCount(c.values[x] ?? null)} of ${formatCount(c.size)} users`
+          : `${MEASURE_NAMES[r.measure]}: <b>${formatValue(c.values[x] ?? null)}</b> (cohort of ${formatCount(c.size)} users)`;
+        return `${head}<br/>${body}`;
+      },
     },
+    xAxis: { type: 'category', data: columns, splitArea: { show: true } },
     yAxis: {
       type: 'category',
       inverse: true,
-      data: cohorts.map((c) => `${c.cohort} (${c.size})`),
+      data: cohorts.map((c) => `${c.cohort} (${formatCount(c.size)})`),
     },
     visualMap: {
       min: 0,
@@ -237,51 +466,66 @@ export function retentionOption(r: RetentionResult): ChartOption {
     series: [
       {
         type: 'heatmap',
+        name: group?.breakdown ?? MEASURE_NAMES[r.measure],
         data: cells,
         label: {
           show: true,
           fontSize: 11,
           formatter: (p: { value: [number, number, number | null] }) =>
-            users ? percent(p.value[2]) : String(Math.round((p.value[2] ?? 0) * 100) / 100),
+            users ? formatPercent(p.value[2]) : cellValue(p.value[2]),
         },
       },
     ],
   };
 }
 
-/** The retention curve: the mean row, then each cohort thinly. */
+/**
+ * The retention curve. With a breakdown, one curve per group (its mean over cohorts); without,
+ * the mean thick and each cohort thin.
+ */
 export function retentionCurveOption(r: RetentionResult): ChartOption {
-  const group = r.groups[0];
   const users = r.measure === 'users';
   const row = (values: (number | null)[], pct: (number | null)[]) => (users ? pct : values);
+  const kind: ColumnKind = users ? 'percent' : 'value';
+  const grouped = r.groups.length > 1;
+  const group = r.groups[0];
+  const series = grouped
+    ? r.groups.map((g, i) => ({
+        type: 'line',
+        name: g.breakdown ?? '',
+        color: colorOf(i),
+        lineStyle: { width: 2 },
+        data: row(g.mean.values, g.mean.percentages),
+      }))
+    : [
+        {
+          type: 'line',
+          name: 'mean',
+          color: colorOf(0),
+          lineStyle: { width: 3 },
+          data: group === undefined ? [] : row(group.mean.values, group.mean.percentages),
+        },
+        ...(group?.cohorts ?? []).slice(0, 12).map((c, i) => ({
+          type: 'line',
+          name: c.cohort,
+          color: colorOf(i + 1),
+          lineStyle: { width: 1, opacity: 0.6 },
+          showSymbol: false,
+          data: row(c.values, c.percentages),
+        })),
+      ];
   return {
-    grid: axisGrid,
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0, type: 'scroll' },
-    xAxis: { type: 'category', data: r.columns },
+    grid: { ...axisGrid, top: 40 },
+    tooltip: { trigger: 'axis', valueFormatter: tooltipValue(kind) },
+    legend: { top: 0, type: 'scroll', formatter: (name: string) => truncateLabel(name, 24) },
+    xAxis: { type: 'category', data: r.columns.map((c) => retentionColumnHeader(r.period, c)) },
     yAxis: {
       type: 'value',
-      ...(users
-        ? { max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } }
-        : {}),
+      min: 0,
+      ...(users ? { max: 1 } : {}),
+      axisLabel: axisLabel(kind),
     },
-    series: [
-      {
-        type: 'line',
-        name: 'mean',
-        color: colorOf(0),
-        lineStyle: { width: 3 },
-        data: group === undefined ? [] : row(group.mean.values, group.mean.percentages),
-      },
-      ...(group?.cohorts ?? []).slice(0, 12).map((c, i) => ({
-        type: 'line',
-        name: c.cohort,
-        color: colorOf(i + 1),
-        lineStyle: { width: 1, opacity: 0.6 },
-        showSymbol: false,
-        data: row(c.values, c.percentages),
-      })),
-    ],
+    series,
   };
 }
 
@@ -295,10 +539,14 @@ export function lifecycleOption(r: LifecycleResult): ChartOption {
   };
   return {
     grid: { ...axisGrid, top: 40 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      valueFormatter: tooltipValue('count'),
+    },
     legend: { top: 0 },
     xAxis: { type: 'category', data: r.periods },
-    yAxis: { type: 'value' },
+    yAxis: { type: 'value', axisLabel: axisLabel('count') },
     series: statuses.map((status) => ({
       type: 'bar',
       name: status,
@@ -316,7 +564,7 @@ export function lifecycleOption(r: LifecycleResult): ChartOption {
 export function stickinessOption(r: StickinessResult): ChartOption {
   return {
     grid: axisGrid,
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: tooltipValue('count') },
     xAxis: {
       type: 'category',
       name: `${r.unit}s per ${r.per}`,
@@ -324,10 +572,11 @@ export function stickinessOption(r: StickinessResult): ChartOption {
       nameGap: 24,
       data: r.buckets.map((b) => `${r.cumulative ? '≥ ' : ''}${b}`),
     },
-    yAxis: { type: 'value', name: 'users' },
+    yAxis: { type: 'value', name: 'users', axisLabel: axisLabel('count') },
     series: [
       {
         type: 'bar',
+        name: 'users',
         color: colorOf(0),
         data: r.users.map((value, i): Clickable => ({
           value,
@@ -340,7 +589,25 @@ export function stickinessOption(r: StickinessResult): ChartOption {
 
 export function pathsOption(r: PathsResult): ChartOption {
   return {
-    tooltip: { trigger: 'item' },
+    tooltip: {
+      trigger: 'item',
+      // Nodes are ids ('2:comment_added'): said as the event and its step, links as a move.
+      formatter: (p: {
+        dataType?: string;
+        data: { source?: string; target?: string; name?: string };
+        value: number;
+      }) => {
+        const node = (id: string | undefined): string => {
+          const n = r.nodes.find((x) => x.id === id);
+          return n === undefined
+            ? escapeHtml(id ?? '')
+            : `${escapeHtml(n.event)} (${n.step === 0 ? 'start' : `step ${n.step}`})`;
+        };
+        return p.dataType === 'edge'
+          ? `${node(p.data.source)} → ${node(p.data.target)}<br/><b>${formatCount(p.value)}</b> users`
+          : `${node(p.data.name)}<br/><b>${formatCount(p.value)}</b> users`;
+      },
+    },
     series: [
       {
         type: 'sankey',
@@ -357,7 +624,7 @@ export function pathsOption(r: PathsResult): ChartOption {
           name: n.id,
           itemStyle: { color: n.event === '(other)' ? '#a3a3a3' : colorOf(eventIndex(r, n.event)) },
           value: n.users,
-          label: { formatter: `${n.event} (${n.users})` },
+          label: { formatter: `${truncateLabel(n.event, 32)} (${formatCount(n.users)})` },
           selection: { kind: 'paths', step: n.step, event: n.event },
         })),
         links: r.links.map((l) => ({ source: l.source, target: l.target, value: l.users })),
@@ -371,7 +638,7 @@ function eventIndex(r: PathsResult, event: string): number {
   return names.indexOf(event);
 }
 
-/** Sessions per period (bars) with their median duration in seconds (line, right axis). */
+/** Sessions per period (bars) with their median duration (line, right axis). */
 export function sessionsOption(r: SessionsResult): ChartOption {
   return {
     grid: { ...axisGrid, right: 56, top: 40 },
@@ -379,14 +646,26 @@ export function sessionsOption(r: SessionsResult): ChartOption {
     legend: { top: 0 },
     xAxis: { type: 'category', data: r.periods.map((p) => p.period) },
     yAxis: [
-      { type: 'value', name: 'sessions' },
-      { type: 'value', name: 'median s', splitLine: { show: false } },
+      {
+        type: 'value',
+        name: 'sessions',
+        nameTextStyle: { align: 'left' },
+        axisLabel: axisLabel('count'),
+      },
+      {
+        type: 'value',
+        name: 'median duration',
+        nameTextStyle: { align: 'right' },
+        splitLine: { show: false },
+        axisLabel: axisLabel('duration'),
+      },
     ],
     series: [
       {
         type: 'bar',
         name: 'sessions',
         color: colorOf(0),
+        tooltip: { valueFormatter: tooltipValue('count') },
         data: r.periods.map((p) => ({
           value: p.sessions,
           ...(p.incomplete ? { itemStyle: { opacity: 0.4 } } : {}),
@@ -394,8 +673,9 @@ export function sessionsOption(r: SessionsResult): ChartOption {
       },
       {
         type: 'line',
-        name: 'median duration (s)',
+        name: 'median duration',
         yAxisIndex: 1,
+        tooltip: { valueFormatter: tooltipValue('duration') },
         color: colorOf(2),
         data: r.periods.map((p) => p.medianDuration),
       },
@@ -405,22 +685,13 @@ export function sessionsOption(r: SessionsResult): ChartOption {
 
 /** How long sessions last: the engine's duration buckets. */
 export function sessionsDurationOption(r: SessionsResult): ChartOption {
-  const label = (s: number): string =>
-    s < 60 ? `${s}s` : s < 3600 ? `${s / 60}m` : `${s / 3600}h`;
   return {
     grid: axisGrid,
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: tooltipValue('count') },
     title: { text: 'Session duration', textStyle: { fontSize: 12 } },
-    xAxis: {
-      type: 'category',
-      data: r.durationEdges.map((e, i) =>
-        i + 1 < r.durationEdges.length
-          ? `${label(e)}–${label(r.durationEdges[i + 1] ?? e)}`
-          : `≥ ${label(e)}`,
-      ),
-    },
-    yAxis: { type: 'value' },
-    series: [{ type: 'bar', color: colorOf(1), data: r.durationHistogram }],
+    xAxis: { type: 'category', data: durationBuckets(r.durationEdges) },
+    yAxis: { type: 'value', axisLabel: axisLabel('count') },
+    series: [{ type: 'bar', name: 'sessions', color: colorOf(1), data: r.durationHistogram }],
   };
 }
 
