@@ -1,0 +1,321 @@
+import type { FunnelSpec } from '../../../../../shared/specs/funnel';
+import { useApp } from '../../../app-context';
+import { withOptional } from '../../spec-edit';
+import { BreakdownEditor, EventPicker, NumberInput, Select } from '../../controls';
+import { INTERVAL, LabelInput, RangeAndFilters, WINDOW_UNITS } from '../../builder-parts';
+
+export function FunnelBuilder({
+  spec,
+  onChange,
+}: {
+  spec: FunnelSpec;
+  onChange: (s: FunnelSpec) => void;
+}) {
+  const { info } = useApp();
+  const holdable = ['session_id', ...(info?.properties ?? []).map((p) => p.name)].filter(
+    (p) => p !== 'properties',
+  );
+  const setStep = (i: number, step: FunnelSpec['steps'][number]) =>
+    onChange({ ...spec, steps: spec.steps.map((s, j) => (j === i ? step : s)) });
+  return (
+    <>
+      {spec.steps.map((step, i) => (
+        <fieldset key={i} className="series">
+          <legend>
+            Step {i + 1}
+            {spec.steps.length > 2 && (
+              <button
+                type="button"
+                className="ghost small"
+                aria-label={`Remove step ${i + 1}`}
+                onClick={() =>
+                  onChange({ ...spec, steps: spec.steps.filter((_, j) => j !== i), exclusions: [] })
+                }
+              >
+                ✕
+              </button>
+            )}
+          </legend>
+          <EventPicker
+            label={`Step ${i + 1}`}
+            value={step.events}
+            onChange={(events) => setStep(i, { ...step, events })}
+          />
+          <LabelInput
+            label={`Step ${i + 1} name`}
+            value={step.label}
+            onChange={(label) => setStep(i, withOptional(step, 'label', label))}
+          />
+          {i > 0 && spec.order === 'ordered' && (
+            <label
+              className="check"
+              title="Users may skip this step; later steps still count without it."
+            >
+              <input
+                type="checkbox"
+                checked={step.optional}
+                onChange={(e) => setStep(i, { ...step, optional: e.target.checked })}
+              />
+              Optional
+            </label>
+          )}
+          {i > 0 && spec.order !== 'any' && (
+            <label
+              className="check"
+              title="This step must also come within this long after the previous one (on top of the funnel's window)."
+            >
+              <input
+                type="checkbox"
+                checked={step.within !== undefined}
+                onChange={(e) =>
+                  setStep(
+                    i,
+                    withOptional(
+                      step,
+                      'within',
+                      e.target.checked ? { n: 1, unit: 'day' as const } : undefined,
+                    ),
+                  )
+                }
+              />
+              Within its own window
+            </label>
+          )}
+          {step.within !== undefined && (
+            <div className="row">
+              <NumberInput
+                label={`Step ${i + 1} within`}
+                help="At most this long after the previous step."
+                value={step.within.n}
+                min={1}
+                onChange={(n) =>
+                  step.within && setStep(i, { ...step, within: { ...step.within, n } })
+                }
+              />
+              <Select
+                label={`Step ${i + 1} within unit`}
+                help="A day is 24 hours; a month 30 days."
+                value={step.within.unit}
+                options={WINDOW_UNITS}
+                onChange={(unit) =>
+                  step.within && setStep(i, { ...step, within: { ...step.within, unit } })
+                }
+              />
+            </div>
+          )}
+        </fieldset>
+      ))}
+      {spec.steps.length < 20 && (
+        <button
+          type="button"
+          className="ghost small add"
+          onClick={() =>
+            onChange({
+              ...spec,
+              steps: [...spec.steps, { events: { event: '$any', where: [] }, optional: false }],
+            })
+          }
+        >
+          + step
+        </button>
+      )}
+      <Select
+        label="Order"
+        help="Ordered: other events may happen between steps (default). Strict: no other event between steps. Any: the steps in any order."
+        value={spec.order}
+        options={[
+          ['ordered', 'Ordered (default)'],
+          ['strict', 'Strict'],
+          ['any', 'Any order'],
+        ]}
+        onChange={(order) =>
+          onChange({
+            ...spec,
+            order,
+            ...(order === 'ordered'
+              ? {}
+              : { steps: spec.steps.map((s) => ({ ...s, optional: false })) }),
+          })
+        }
+      />
+      <div className="row">
+        <NumberInput
+          label="Window"
+          help="Measured from each attempt's first step; an event exactly at the end counts. Default 14 days."
+          value={spec.window.n}
+          min={1}
+          onChange={(n) => onChange({ ...spec, window: { ...spec.window, n } })}
+        />
+        <Select
+          label="Window unit"
+          help="A day is 24 hours; a month 30 days."
+          value={spec.window.unit}
+          options={WINDOW_UNITS}
+          onChange={(unit) => onChange({ ...spec, window: { ...spec.window, unit } })}
+        />
+      </div>
+      <Select
+        label="Count by"
+        help="Users: each user once, at their furthest attempt (default). Sessions: each session. Attempts: every attempt."
+        value={spec.countBy}
+        options={[
+          ['users', 'Unique users (default)'],
+          ['sessions', 'Sessions'],
+          ['attempts', 'Attempts (totals)'],
+        ]}
+        onChange={(countBy) => onChange({ ...spec, countBy })}
+      />
+      <Select
+        label="Hold constant"
+        help="A property every step of an attempt must share: session_id gives session funnels (counting by sessions holds it already)."
+        value={spec.holdConstant?.property ?? ''}
+        options={[['', '(nothing)'] as const, ...holdable.map((p) => [p, p] as const)]}
+        onChange={(property) =>
+          onChange(withOptional(spec, 'holdConstant', property === '' ? undefined : { property }))
+        }
+      />
+      {spec.order !== 'any' && (
+        <fieldset className="series">
+          <legend>Exclusions</legend>
+          {spec.exclusions.map((x, i) => (
+            <div key={i} className="stack">
+              <EventPicker
+                label={`Exclusion ${i + 1}`}
+                value={x.events}
+                onChange={(events) =>
+                  onChange({
+                    ...spec,
+                    exclusions: spec.exclusions.map((y, j) => (j === i ? { ...y, events } : y)),
+                  })
+                }
+              />
+              <div className="row">
+                <NumberInput
+                  label="After step"
+                  help="The excluded event counts after this step…"
+                  value={x.from + 1}
+                  min={1}
+                  max={spec.steps.length - 1}
+                  onChange={(n) =>
+                    onChange({
+                      ...spec,
+                      exclusions: spec.exclusions.map((y, j) =>
+                        j === i ? { ...y, from: n - 1 } : y,
+                      ),
+                    })
+                  }
+                />
+                <NumberInput
+                  label="Before step"
+                  help="…and before this one (or the window's end)."
+                  value={x.to + 1}
+                  min={2}
+                  max={spec.steps.length}
+                  onChange={(n) =>
+                    onChange({
+                      ...spec,
+                      exclusions: spec.exclusions.map((y, j) =>
+                        j === i ? { ...y, to: n - 1 } : y,
+                      ),
+                    })
+                  }
+                />
+                <button
+                  type="button"
+                  className="ghost small"
+                  aria-label={`Remove exclusion ${i + 1}`}
+                  onClick={() =>
+                    onChange({ ...spec, exclusions: spec.exclusions.filter((_, j) => j !== i) })
+                  }
+                >
+                  ✕
+                </button>
+              </div>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="ghost small add"
+            onClick={() =>
+              onChange({
+                ...spec,
+                exclusions: [
+                  ...spec.exclusions,
+                  { events: { event: '$any', where: [] }, from: 0, to: spec.steps.length - 1 },
+                ],
+              })
+            }
+          >
+            + exclusion
+          </button>
+        </fieldset>
+      )}
+      <Select
+        label="Conversion over time by"
+        help="The entry period of the conversion-over-time chart."
+        value={spec.interval}
+        options={INTERVAL}
+        onChange={(interval) => onChange({ ...spec, interval })}
+      />
+      <RangeAndFilters spec={spec} onChange={onChange} rangeLabel="Entry date range" />
+      <BreakdownEditor
+        value={
+          spec.breakdown === undefined
+            ? undefined
+            : {
+                property: spec.breakdown.property,
+                source: spec.breakdown.source,
+                limit: spec.breakdown.limit,
+              }
+        }
+        onChange={(b) =>
+          onChange(
+            withOptional(
+              spec,
+              'breakdown',
+              b === undefined
+                ? undefined
+                : { ...b, attribution: spec.breakdown?.attribution ?? 'first' },
+            ),
+          )
+        }
+      />
+      {spec.breakdown !== undefined && (
+        <Select
+          label="Attribution"
+          help="Which event's value files the user: the first step's (default), the last step reached, all events (must match), or one step's."
+          value={spec.breakdown.attribution}
+          options={[
+            ['first', 'First touch (default)'],
+            ['last', 'Last touch'],
+            ['all', 'All events'],
+            ['step', 'One step (choose)'],
+          ]}
+          onChange={(attribution) =>
+            spec.breakdown &&
+            onChange({
+              ...spec,
+              breakdown: {
+                ...spec.breakdown,
+                attribution,
+                ...(attribution === 'step' ? { step: 0 } : {}),
+              },
+            })
+          }
+        />
+      )}
+      {spec.breakdown?.attribution === 'step' && (
+        <NumberInput
+          label="Attribution step"
+          help="The step whose event's value files the user."
+          value={(spec.breakdown.step ?? 0) + 1}
+          min={1}
+          max={spec.steps.length}
+          onChange={(n) =>
+            spec.breakdown && onChange({ ...spec, breakdown: { ...spec.breakdown, step: n - 1 } })
+          }
+        />
+      )}
+    </>
+  );
+}

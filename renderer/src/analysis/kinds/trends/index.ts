@@ -1,0 +1,10 @@
+import { ev, type KindView } from '../kind-view';
+import { TrendsBuilder } from './Builder';
+
+export const trendsView: KindView<'trends'> = {
+  Builder: TrendsBuilder,
+  starter: ({ dateRange }) => ({
+    series: [{ events: ev('$any'), measure: 'uniqueUsers' }],
+    dateRange,
+  }),
+};
