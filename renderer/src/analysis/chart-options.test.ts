@@ -242,6 +242,8 @@ describe('chart options', () => {
     expect(heat.series[0]?.data[1]).toEqual({
       value: [1, 0, 0.5],
       selection: { kind: 'retention', cohort: '2024-03-04', column: 1, breakdown: 'pro' },
+      // Half retained: past the middle of the scale, so its label is white.
+      label: { color: '#ffffff' },
     });
     const curve = retentionCurveOption(result) as { series: { name: string; data: unknown[] }[] };
     expect(curve.series.map((s) => [s.name, s.data])).toEqual([

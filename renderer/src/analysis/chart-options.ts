@@ -426,6 +426,11 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
   const max = users
     ? 1
     : Math.max(1, ...cells.map((c) => (Array.isArray(c.value) ? (c.value[2] ?? 0) : 0)));
+  // The cells' colours are the same in both themes: dark text on light cells, white on dark.
+  for (const cell of cells) {
+    const v = Array.isArray(cell.value) ? (cell.value[2] ?? 0) : 0;
+    cell.label = { color: v / max > 0.45 ? '#ffffff' : '#1f2433' };
+  }
   const columns = r.columns.map((c) => retentionColumnHeader(r.period, c));
   return {
     grid: { left: 124, right: 24, top: 12, bottom: 32 },
@@ -564,7 +569,16 @@ export function lifecycleOption(r: LifecycleResult): ChartOption {
 export function stickinessOption(r: StickinessResult): ChartOption {
   return {
     grid: axisGrid,
-    tooltip: { trigger: 'axis', valueFormatter: tooltipValue('count') },
+    tooltip: {
+      trigger: 'axis',
+      // '4 days per week: 2,379 users', not a bare '4'.
+      formatter: (items: AxisTooltipItem[]) => {
+        const i = items[0]?.dataIndex ?? 0;
+        const k = r.buckets[i] ?? 1;
+        const units = `${r.unit}${k === 1 && !r.cumulative ? '' : 's'}`;
+        return `${r.cumulative ? 'at least ' : ''}${k} ${units} per ${r.per}<br/>${items[0]?.marker ?? ''}<b>${formatCount(r.users[i] ?? null)}</b> users`;
+      },
+    },
     xAxis: {
       type: 'category',
       name: `${r.unit}s per ${r.per}`,
