@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { issueLines } from '../../shared/specs/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ import {
   type ParsedRequestOf,
   type Reply,
   type ResponseOf,
+  unknownMethodMessage,
 } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import { runAnalysis, usersBehind } from './analyses';
@@ -55,11 +57,10 @@ export class Engine {
 
   private readonly handlers: Handlers = {
     'workspace.open': async (r) => {
-      this.closeWorkspace();
-      this.workspace = await Workspace.open(r.path ?? defaultWorkspacePath(this.env), {
-        create: r.create,
-        readOnly: r.readOnly,
-      });
+      const file = r.path ?? defaultWorkspacePath(this.env);
+      this.workspace = await this.switchTo(file, () =>
+        Workspace.open(file, { create: r.create, readOnly: r.readOnly }),
+      );
       const summary = await this.workspace.summary();
       rememberWorkspace(this.env, summary);
       return summary;
@@ -125,10 +126,7 @@ export class Engine {
   ): Promise<Reply<M>> {
     try {
       if (!isMethodName(method)) {
-        throw new ApiError(
-          'UNKNOWN_METHOD',
-          `No method '${String(method)}'. Methods: ${Object.keys(contract).join(', ')}.`,
-        );
+        throw new ApiError('UNKNOWN_METHOD', unknownMethodMessage(String(method)));
       }
       const parsed = contract[method].request.safeParse(request ?? {});
       if (!parsed.success) {
@@ -170,6 +168,20 @@ export class Engine {
       );
     }
     return this.workspace;
+  }
+
+  /**
+   * Opens `file` in place of the current workspace. A workspace that fails to open (a typo in
+   * its path, a damaged file) leaves the current one open: bad input loses nothing. Only the
+   * same file is closed first, since one process cannot hold two instances of it.
+   */
+  private async switchTo(file: string, open: () => Promise<Workspace>): Promise<Workspace> {
+    if (this.workspace !== undefined && path.resolve(file) === this.workspace.path) {
+      this.closeWorkspace();
+    }
+    const next = await open();
+    this.closeWorkspace();
+    return next;
   }
 
   private closeWorkspace(): boolean {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isMethodName, type ProgressEvent } from '../../shared/api/contract';
+import { isMethodName, unknownMethodMessage, type ProgressEvent } from '../../shared/api/contract';
 import type { ApiErrorShape } from '../../shared/api/errors';
 import type { Engine } from '../engine/engine';
 
@@ -155,7 +155,7 @@ export async function startServer(options: {
     }
     const method = call[1] ?? '';
     if (!isMethodName(method)) {
-      send(res, 404, failure('UNKNOWN_METHOD', `No method '${method}'.`));
+      send(res, 404, failure('UNKNOWN_METHOD', unknownMethodMessage(method)));
       return;
     }
     const body = await readBody(req);

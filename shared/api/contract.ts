@@ -213,6 +213,11 @@ export type Contract = typeof contract;
 export type MethodName = keyof Contract;
 export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 
+/** The one refusal of a method that does not exist, whichever transport it came over. */
+export function unknownMethodMessage(method: string): string {
+  return `No method '${method}'. Methods: ${METHOD_NAMES.join(', ')}.`;
+}
+
 /** What a caller sends (defaults may be omitted). */
 export type RequestOf<M extends MethodName> = z.input<Contract[M]['request']>;
 /** What the engine receives after validation (defaults filled in). */

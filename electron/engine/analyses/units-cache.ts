@@ -38,7 +38,8 @@ async function attached(owner: object, c: DuckDBConnection): Promise<InstanceCac
   const token = rows[0] === undefined ? undefined : String(rows[0].comment ?? '');
   if (known !== undefined && token === known.token) return known;
   if (token === undefined) {
-    await c.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCHEMA}`);
+    // READ_WRITE: a read-only instance would otherwise attach it read-only too (and refuse).
+    await c.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCHEMA} (READ_WRITE)`);
   }
   // The attachment is new (or this owner never saw it): whatever was cached belonged to another.
   const fresh: InstanceCache = { token: token ?? '', entries: new Map() };

@@ -31,6 +31,7 @@ describe('first specs', () => {
     expect(funnel.window).toEqual({ n: 14, unit: 'day' });
     expect([funnel.order, funnel.countBy]).toEqual(['ordered', 'users']);
     const retention = defaultSpec('retention', info);
+    if (retention.kind !== 'retention') throw new Error('retention expected');
     expect(retention.dateRange).toEqual({ type: 'absolute', from: '2024-01-02', to: '2024-03-31' });
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleSpec } from '../../../../shared/specs/lifecycle';
 import { analysisFixture } from '../../testing/analysis-fixture';
+import { Workspace } from '../../workspace/workspace';
+import { runAnalysis } from '..';
 import type { TempWorkspace } from '../../testing/temp-workspace';
 
 /**
@@ -84,5 +86,17 @@ describe('lifecycle units', () => {
     const result = await ws.api['analysis.run']({ spec });
     if (result.kind !== 'lifecycle') throw new Error('lifecycle expected');
     expect(result.new).toEqual([40, 1]);
+  });
+
+  it('works on a workspace opened read-only (units never touch its file)', async () => {
+    await ws.api['workspace.close']({});
+    const workspace = await Workspace.open(ws.file, { readOnly: true });
+    try {
+      const result = await runAnalysis(workspace, spec, {}, () => new Date('2024-03-01T00:00:00Z'));
+      if (result.kind !== 'lifecycle') throw new Error('lifecycle expected');
+      expect(result.new).toEqual([40, 1]);
+    } finally {
+      workspace.close();
+    }
   });
 });
