@@ -8,5 +8,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: a single one on these 2 cores.
+    maxWorkers: 2,
+    // A worker runs one file after another with the modules already loaded (DuckDB, the engine,
+    // zod, arrow): loading them again for every file was a fifth of the run. Files therefore
+    // restore what they change in the process (environment, euid, timers).
+    isolate: false,
+    env: {
+      // Imports read their files in the test's process, not in a reader child (forked through
+      // tsx, ~1.5 s each). reader-crash.test.ts reads in the child, as the app always does.
+      WORKBENCH_READER: 'inline',
+    },
   },
 });

@@ -314,7 +314,9 @@ describe('the contract over HTTP', () => {
       expect(info.mode & 0o777).toBe(0o700);
       if (process.getuid !== undefined) expect(info.uid).toBe(process.getuid());
     } finally {
-      process.env.TMPDIR = previous;
+      // Assigning undefined would set the text 'undefined' for every later test in this process.
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
       await web?.close();
     }
     expect(readdirSync(tmp).sort()).toEqual(['retention-workbench-uploads', 'theirs']);

@@ -1,21 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RETAIL_PARQUET, tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
 
 /**
  * A crash of DuckDB's reader is an error on that file, not the end of the app. The depth guard
  * is lifted (the reader inherits the environment) so that a line nested 100,000 levels deep
  * really reaches DuckDB's JSON reader, which segfaults on it: the reader process dies, this one
- * reports it and goes on. Its own file: the environment must be set before a reader starts.
+ * reports it and goes on. The environment must be set before a reader starts.
+ *
+ * The tests read in the reader process, as the app does: the other tests read in their own
+ * process (WORKBENCH_READER=inline, vitest.config.ts), where this file would end the test run.
  */
-process.env.WORKBENCH_MAX_JSON_DEPTH = String(10_000_000);
-
 let ws: TempWorkspace;
 beforeAll(async () => {
+  vi.stubEnv('WORKBENCH_READER', undefined);
+  vi.stubEnv('WORKBENCH_MAX_JSON_DEPTH', String(10_000_000));
   ws = await tempWorkspace();
 });
 afterAll(() => {
-  delete process.env.WORKBENCH_MAX_JSON_DEPTH;
   ws.close();
+  vi.unstubAllEnvs();
 });
 
 const line = (i: number): string =>
@@ -38,5 +43,28 @@ describe('a reader that crashes', () => {
     expect((await ws.api['workspace.info']({})).events).toBe(0);
     const good = ws.write('good.ndjson', `${line(1)}\n${line(2)}\n`);
     expect((await ws.api['import.events']({ files: [good] })).rowsImported).toBe(2);
+  });
+});
+
+describe('a read cancelled in the reader process', () => {
+  it('stops the reader, changes nothing, and the next import reads in a new one', async () => {
+    const before = (await ws.api['workspace.info']({})).events;
+    const big = path.join(ws.dir, 'retail.parquet');
+    copyFileSync(RETAIL_PARQUET, big);
+    const controller = new AbortController();
+    // The first 'reading' progress comes from the reader process as it starts reading.
+    const pending = ws.api['import.events'](
+      { files: [big] },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase.startsWith('reading')) controller.abort();
+        },
+      },
+    );
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect((await ws.api['workspace.info']({})).events).toBe(before);
+    const good = ws.write('after-cancel.ndjson', `${line(5)}\n`);
+    expect((await ws.api['import.events']({ files: [good] })).rowsImported).toBe(1);
   });
 });
