@@ -43,7 +43,7 @@ export async function tempWorkspace(): Promise<TempWorkspace> {
 }
 
 /** Events as an analyst reads them: text user id, event, UTC time to the microsecond. */
-export const EVENTS_AS_TEXT = `SELECT u.user_id, e.event, strftime(e.ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, e.* EXCLUDE (uid, ts, event, session_id, insert_key)
+export const EVENTS_AS_TEXT = `SELECT u.user_id, e.event, strftime(e.ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, e.* EXCLUDE (uid, ts, event, session_id, insert_key, source_id, source_file, source_row)
   FROM events e JOIN users u USING (uid) ORDER BY e.ts, u.user_id, e.event`;
 
 /** The team's real datasets (../shared/datasets beside the repository). */
