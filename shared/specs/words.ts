@@ -28,7 +28,13 @@ export const MEASURES: Record<string, string> = {
 
 export function event(filter: EventFilter): string {
   const name = filter.event === '$any' ? 'any event' : filter.event;
-  return filter.where.length === 0 ? name : `${name} (${filter.where.map(node).join(', ')})`;
+  const where = filter.where.filter(written);
+  return where.length === 0 ? name : `${name} (${where.map(node).join(', ')})`;
+}
+
+/** A condition still being written in the builder (no property yet) says nothing yet. */
+function written(n: ConditionNode): boolean {
+  return isConditionGroup(n) || n.property.trim() !== '';
 }
 
 export function condition(c: PropertyCondition): string {
@@ -48,7 +54,8 @@ export function node(n: ConditionNode): string {
 }
 
 export function filters(list: readonly ConditionNode[]): string {
-  return list.length === 0 ? '' : `, where ${list.map(node).join(' and ')}`;
+  const shown = list.filter(written);
+  return shown.length === 0 ? '' : `, where ${shown.map(node).join(' and ')}`;
 }
 
 export function breakdown(b: { property: string } | undefined): string {

@@ -84,12 +84,19 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
     () => (result === null ? null : chartOption(result, state.answered, { group: shownGroup })),
     [result, state.answered, shownGroup],
   );
-  const stale = state.running && !state.sampled;
   // Whether the numbers on screen answer the spec in the builder (tests wait on it).
   const upToDate =
     !state.running &&
     state.answered !== null &&
     JSON.stringify(state.answered) === JSON.stringify(spec);
+  // The numbers on screen answer an older question (or a sample of this one): greyed until
+  // the new answer arrives, from the first keystroke, not only once the run has started.
+  const stale = !upToDate && !state.sampled && result !== null;
+  const answeredKey = state.answered === null ? '' : JSON.stringify(state.answered);
+  // A new question closes the users of the old one: never a stale list beside new numbers.
+  useEffect(() => {
+    setSelect(null);
+  }, [answeredKey]);
   const tz = info?.workspace.settings.timezone ?? 'UTC';
 
   const exportPng = (): void => {
@@ -152,6 +159,23 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           <p className="meaning" data-testid="meaning">
             {describeSpec(spec, tz)}
           </p>
+          {state.incomplete !== null && (
+            <p className="incomplete-note" role="status" data-testid="incomplete">
+              {state.incomplete}
+            </p>
+          )}
+          {stale && state.answered !== null && state.incomplete === null && (
+            <p className="muted small" data-testid="shown-meaning">
+              Updating; shown until then: {describeSpec(state.answered, tz)}
+            </p>
+          )}
+          {result?.warnings !== undefined && result.warnings.length > 0 && !stale && (
+            <ul className="result-warnings" data-testid="result-warnings">
+              {result.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
         </header>
         <section className={`panel chart-panel${stale ? ' stale' : ''}`} aria-busy={state.running}>
           <div className="panel-head">

@@ -44,6 +44,15 @@ export function UsersPanel({
   const [name, setName] = useState(selectionLabel(select));
   const [saved, setSaved] = useState<string | null>(null);
 
+  // Escape closes the drawer, as any overlay.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
   useEffect(() => {
     setUsers(null);
     setError(null);

@@ -3,6 +3,7 @@ import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysi
 import { useApp } from '../app-context';
 
 import { sampledFirst } from '../../../shared/specs/first-answer';
+import { incompleteBecause } from './spec-check';
 
 export interface AnalysisState {
   result: AnalysisResult | null;
@@ -13,6 +14,8 @@ export interface AnalysisState {
   sampled: boolean;
   error: unknown;
   seconds: number | null;
+  /** Why the spec in the builder cannot run yet (a condition without its property), or null. */
+  incomplete: string | null;
 }
 
 /**
@@ -28,12 +31,21 @@ export function useAnalysis(spec: AnalysisSpec): AnalysisState {
     sampled: false,
     error: null,
     seconds: null,
+    incomplete: null,
   });
   const running = useRef<string | null>(null);
   const key = JSON.stringify(spec);
 
   useEffect(() => {
     let live = true;
+    const incomplete = incompleteBecause(spec);
+    if (incomplete !== null) {
+      // Nothing runs: the last answer stays (greyed) with what the question still lacks.
+      if (running.current !== null) jobs.cancel(running.current);
+      setState((s) => ({ ...s, running: false, error: null, incomplete }));
+      return;
+    }
+    setState((s) => (s.incomplete === null ? s : { ...s, incomplete: null }));
     const timer = setTimeout(() => {
       if (running.current !== null) jobs.cancel(running.current);
       setState((s) => ({ ...s, running: true, error: null }));
@@ -50,11 +62,13 @@ export function useAnalysis(spec: AnalysisSpec): AnalysisState {
         if (!live) return;
         setState({
           result,
-          answered: spec,
+          // The spec really run: a sampled first answer's users are its sample's.
+          answered: request,
           running: sampled,
           sampled,
           error: null,
           seconds: (performance.now() - started) / 1000,
+          incomplete: null,
         });
       };
       void (async () => {
