@@ -24,7 +24,7 @@ import { lifecycleRunner } from './lifecycle/runner';
 import { pathsUsers, runPaths } from './paths';
 import { retentionUsers, runRetention } from './retention';
 import { runSessions } from './sessions';
-import { runStickiness, stickinessUsers } from './stickiness';
+import { stickinessRunner } from './stickiness/runner';
 import { runTrends, trendsUsers } from './trends';
 
 export type { Clock } from '../clock';
@@ -69,6 +69,7 @@ async function observedThrough(c: DuckDBConnection, timezone: string): Promise<D
 /** The engine runner of each kind that is on the runner pattern (the others run below). */
 const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   lifecycle: lifecycleRunner,
+  stickiness: stickinessRunner,
 };
 
 function runnerOf<K extends AnalysisKind>(kind: K): AnyRunner<K> | undefined {
@@ -134,7 +135,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'lifecycle':
       throw new Error('lifecycle runs on its runner');
     case 'stickiness':
-      return runStickiness(ctx, spec);
+      throw new Error('stickiness runs on its runner');
     case 'funnel':
       return runFunnel(ctx, spec);
     case 'retention':
@@ -180,8 +181,6 @@ function legacyUidQuery(
   if (spec.kind === 'paths' && select.kind === 'paths') return pathsUsers(ctx, spec, select);
   if (spec.kind === 'retention' && select.kind === 'retention')
     return retentionUsers(ctx, spec, select);
-  if (spec.kind === 'stickiness' && select.kind === 'stickiness')
-    return stickinessUsers(ctx, spec, select);
   throw new ApiError(
     'INVALID_REQUEST',
     `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,

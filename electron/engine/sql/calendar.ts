@@ -12,6 +12,9 @@ export interface Calendar {
   weekStart: 'monday' | 'sunday';
 }
 
+/** A calendar period: an analysis interval, or a quarter or year (stickiness counts per them). */
+export type Span = Interval | 'quarter' | 'year';
+
 /** `ts` (UTC) as local wall-clock time. */
 export function toLocal(cal: Calendar, ts: Sql): Sql {
   // In a UTC workspace the two ICU conversions per row are skipped.
@@ -35,12 +38,12 @@ export function onDays(cal: Calendar, ts: Sql, days: LocalDays): Sql {
   return sql`${ts} >= ${dayStartUtc(cal, days.from)} AND ${ts} < ${dayStartUtc(cal, addDays(days.to, 1))}`;
 }
 
-export function intervalOf(interval: Interval, n = 1): Sql {
+export function intervalOf(interval: Span, n = 1): Sql {
   return raw(`INTERVAL ${Math.trunc(n)} ${interval.toUpperCase()}`);
 }
 
 /** The start of the local period holding the local time `local`. */
-export function periodOf(cal: Calendar, local: Sql, interval: Interval): Sql {
+export function periodOf(cal: Calendar, local: Sql, interval: Span): Sql {
   if (interval === 'week' && cal.weekStart === 'sunday') {
     return sql`(date_trunc('week', ${local} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`;
   }
@@ -55,7 +58,7 @@ export function periodLabel(local: Sql, interval: Interval): Sql {
 }
 
 /** The local period starts the days [from, to] touch, as one column `period`. */
-export function periodSpine(cal: Calendar, days: LocalDays, interval: Interval): Sql {
+export function periodSpine(cal: Calendar, days: LocalDays, interval: Span): Sql {
   const first = periodOf(cal, sql`CAST(${days.from} AS TIMESTAMP)`, interval);
   const last = periodOf(
     cal,
@@ -66,8 +69,23 @@ export function periodSpine(cal: Calendar, days: LocalDays, interval: Interval):
 }
 
 /** The UTC instant a local period (starting at `period`) ends. */
-export function periodEndUtc(cal: Calendar, period: Sql, interval: Interval): Sql {
+export function periodEndUtc(cal: Calendar, period: Sql, interval: Span): Sql {
   return toUtc(cal, sql`${period} + ${intervalOf(interval)}`);
+}
+
+/**
+ * The start of the `n`-day interval holding the local time `local`, the intervals laid end to end
+ * from the local day `anchor` (a range's first day): day 0..n-1 of it is the first interval.
+ */
+export function nDayPeriodOf(local: Sql, anchor: string, n: number): Sql {
+  const start = sql`CAST(${anchor} AS TIMESTAMP)`;
+  const k = Math.trunc(n);
+  return sql`(${start} + to_days(CAST((datediff('day', ${start}, ${local}) // ${raw(String(k))}) * ${raw(String(k))} AS INTEGER)))`;
+}
+
+/** The starts of the `n`-day intervals from `days.from` that the days [from, to] touch. */
+export function nDaySpine(days: LocalDays, n: number): Sql {
+  return sql`SELECT g.p AS period FROM generate_series(CAST(${days.from} AS TIMESTAMP), CAST(${days.to} AS TIMESTAMP), ${intervalOf('day', n)}) g(p)`;
 }
 
 /**
