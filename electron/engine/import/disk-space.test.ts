@@ -172,17 +172,17 @@ const canMount = (() => {
   }
 })();
 
-describe.skipIf(!canMount)('on a full disk (a 128 MB tmpfs)', () => {
+describe.skipIf(!canMount)('on a full disk (a 48 MB tmpfs)', () => {
   let mount: string;
   let inputs: string;
   beforeAll(async () => {
     mount = mkdtempSync(path.join(os.tmpdir(), 'workbench-tmpfs-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128m', 'tmpfs', mount]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mount]);
     inputs = mkdtempSync(path.join(os.tmpdir(), 'workbench-inputs-'));
     mkdirSync(inputs, { recursive: true });
-    await writeEvents(path.join(inputs, 'first.csv'), 600_000, 0);
-    await writeEvents(path.join(inputs, 'second.csv'), 2_000_000, 7);
-    await writeEvents(path.join(inputs, 'small.csv'), 50_000, 3);
+    await writeEvents(path.join(inputs, 'first.csv'), 150_000, 0);
+    await writeEvents(path.join(inputs, 'second.csv'), 500_000, 7);
+    await writeEvents(path.join(inputs, 'small.csv'), 12_500, 3);
   }, 120_000);
   afterAll(() => {
     execFileSync('umount', [mount]);
@@ -226,9 +226,9 @@ describe.skipIf(!canMount)('on a full disk (a 128 MB tmpfs)', () => {
       const count = await workspace.use(async (c) =>
         (await c.runAndReadAll('SELECT count(*) FROM events')).getRows(),
       );
-      expect(Number(count[0]?.[0])).toBe(600_000);
+      expect(Number(count[0]?.[0])).toBe(150_000);
       // With the space back, a smaller import goes in.
-      await expect(run('small.csv')).resolves.toMatchObject({ rowsImported: 50_000 });
+      await expect(run('small.csv')).resolves.toMatchObject({ rowsImported: 12_500 });
     } finally {
       workspace.close();
     }

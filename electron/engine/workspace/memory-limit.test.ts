@@ -58,10 +58,10 @@ describe('memory limit', () => {
     });
   });
 
-  it('an import under a 150 MB limit spills beside the workspace and completes', async () => {
+  it('an import under a 100 MB limit spills beside the workspace and completes', async () => {
     const file = path.join(ws.dir, 'events.csv');
-    await writeEvents(file, 1_500_000);
-    await ws.api['workspace.updateSettings']({ memoryLimit: '150MB' });
+    await writeEvents(file, 400_000);
+    await ws.api['workspace.updateSettings']({ memoryLimit: '100MB' });
     const spill = `${ws.file}.tmp`;
     expect(await setting('temp_directory')).toBe(spill);
 
@@ -71,13 +71,13 @@ describe('memory limit', () => {
     }, 20);
     try {
       const summary = await ws.api['import.events']({ files: [file] });
-      expect(summary.rowsImported).toBe(1_500_000);
+      expect(summary.rowsImported).toBe(400_000);
     } finally {
       clearInterval(watch);
     }
     expect(spilled).toBeGreaterThan(0);
     // DuckDB removes its spill files once done with them; the folder goes with the last.
-    expect((await ws.rows('SELECT count(*) AS n FROM events'))[0]?.n).toBe(1_500_000);
+    expect((await ws.rows('SELECT count(*) AS n FROM events'))[0]?.n).toBe(400_000);
   }, 120_000);
 });
 
@@ -101,9 +101,9 @@ describe('temp directory', () => {
     await ws.api['workspace.close']({});
     const reader = await Workspace.open(ws.file, { readOnly: true });
     const folder = await reader.use(async (c) => {
-      await c.run(`SET memory_limit = '64MB'`);
+      await c.run(`SET memory_limit = '32MB'`);
       await c.run(
-        `CREATE TEMP TABLE t AS SELECT i, md5(i::VARCHAR) AS s FROM range(2000000) r(i) ORDER BY s`,
+        `CREATE TEMP TABLE t AS SELECT i, md5(i::VARCHAR) AS s FROM range(500000) r(i) ORDER BY s`,
       );
       const [row] = (await c.runAndReadAll(`SELECT current_setting('temp_directory')`)).getRows();
       return String(row?.[0]);
