@@ -74,6 +74,9 @@ export function benchSpecs(
         interval: 'day',
         dateRange,
         filters: [],
+        formulas: [],
+        compare: false,
+        display: { chart: 'line', cumulative: false },
       },
     },
     {

@@ -92,6 +92,9 @@ describe('resultColumns', () => {
       interval: 'week',
       dateRange: { type: 'absolute', from: '2024-03-04', to: '2024-03-10' },
       filters: [],
+      formulas: [],
+      compare: false,
+      display: { chart: 'line', cumulative: false },
       series: [
         { events: ev, measure: 'uniqueUsers' },
         { events: ev, measure: 'sum', property: 'revenue' },

@@ -3,6 +3,7 @@ import { strictObject } from './strict';
 import type { AnalysisDefinition } from './definition';
 import type { ResultTable } from './analysis-spec';
 import { event, filters, breakdown, describeRange, MEASURES } from './words';
+import { FormulaError, formulaSeries, parseFormula, seriesLetter } from './trends-formula';
 import {
   breakdownSchema,
   dateRangeSchema,
@@ -59,6 +60,46 @@ export const trendSeriesSchema = strictObject(
 });
 export type TrendSeries = z.infer<typeof trendSeriesSchema>;
 
+/**
+ * A line computed from the series' numbers, period by period: `A / B` (letters are series in
+ * spec order), + - * /, numbers and parentheses. A division by zero is no value (null).
+ */
+export const trendFormulaSchema = strictObject(
+  {
+    expression: z.string().min(1, 'a formula needs an expression, such as A / B'),
+    label: z.string().min(1).optional(),
+  },
+  'a trend formula',
+);
+export type TrendFormula = z.infer<typeof trendFormulaSchema>;
+
+export const TREND_CHARTS = ['line', 'bar', 'area', 'table'] as const;
+export type TrendChart = (typeof TREND_CHARTS)[number];
+
+/**
+ * How the numbers are shown, computed from the same units: the chart drawn (display only), a
+ * cumulative line (each period the measure over the range so far: events and sums add up,
+ * unique users count each user once, as in PostHog), or the average of the last N periods.
+ */
+export const trendDisplaySchema = strictObject(
+  {
+    chart: z.enum(TREND_CHARTS).default('line'),
+    cumulative: z.boolean().default(false),
+    /** Each period shows the average of itself and the N - 1 periods before it, in the range. */
+    rollingAverage: z.number().int().min(2).max(365).optional(),
+  },
+  'a trend display',
+).superRefine((d, ctx) => {
+  if (d.cumulative && d.rollingAverage !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rollingAverage'],
+      message: 'choose a cumulative line or a rolling average, not both',
+    });
+  }
+});
+export type TrendDisplay = z.infer<typeof trendDisplaySchema>;
+
 export const trendsSpecSchema = strictObject(
   {
     kind: z.literal('trends'),
@@ -67,16 +108,59 @@ export const trendsSpecSchema = strictObject(
       .array(trendSeriesSchema)
       .min(1, 'give at least one series')
       .max(10, 'at most 10 series'),
+    /** Lines computed from the series (PostHog's formula mode): drawn instead of the series. */
+    formulas: z.array(trendFormulaSchema).max(10, 'at most 10 formulas').default([]),
     interval: z.enum(INTERVALS).default('day'),
     dateRange: dateRangeSchema,
     /** Conditions every series' events must meet, on top of their own. */
     filters: z.array(conditionNodeSchema).default([]),
     breakdown: breakdownSchema.optional(),
+    /**
+     * The same trend over the range just before, as many periods long, drawn aligned period by
+     * period (the first beside the first).
+     */
+    compare: z.boolean().default(false),
+    display: trendDisplaySchema.prefault({}),
     sample: samplingSchema.optional(),
   },
   'a trends spec',
-);
+).superRefine((spec, ctx) => {
+  spec.formulas.forEach((f, i) => {
+    const path = ['formulas', i, 'expression'];
+    try {
+      for (const s of formulaSeries(parseFormula(f.expression))) {
+        if (s.index < 0 || s.index >= spec.series.length) {
+          const last = seriesLetter(spec.series.length - 1);
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `'${s.letter}' at character ${s.at} names no series: this trend has ${spec.series.length === 1 ? 'series A only' : `series A to ${last}`}`,
+          });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      ctx.addIssue({ code: 'custom', path, message: error.message });
+    }
+  });
+});
 export type TrendsSpec = z.infer<typeof trendsSpecSchema>;
+
+/** One line of a trends result: a series (or formula), for one breakdown value. */
+export interface TrendsLine {
+  /** Index into spec.series (for a formula line: the formula's index into spec.formulas). */
+  series: number;
+  label: string;
+  /** The breakdown value, when the spec has a breakdown. */
+  breakdown?: string;
+  /**
+   * One per period, as displayed (cumulative or rolling average when the spec asks): null where
+   * there is no value (an average of no events) and for periods after the data ends.
+   */
+  values: (number | null)[];
+  /** Over the whole range: events, users, or the measure over all matching events. */
+  total: number | null;
+}
 
 export interface TrendsResult {
   kind: 'trends';
@@ -84,56 +168,127 @@ export interface TrendsResult {
   interval: (typeof INTERVALS)[number];
   /** Start of each period, local wall time of the workspace zone ('2024-03-04' or '2024-03-04 13:00'). */
   periods: string[];
-  /** Periods that end after now: their numbers will still grow. */
+  /**
+   * Periods that end after the data was observed (the clock, or the export's last event): their
+   * numbers are what was observed so far. Those starting after it have no values (null).
+   */
   incomplete: boolean[];
-  series: {
-    /** Index into spec.series. */
-    series: number;
-    label: string;
-    /** The breakdown value, when the spec has a breakdown. */
-    breakdown?: string;
-    values: (number | null)[];
-    /** Over the whole range: events, users, or the measure over all matching events. */
-    total: number | null;
-  }[];
+  series: TrendsLine[];
+  /** The formulas' lines (spec.formulas), per breakdown value; absent without formulas. */
+  formulas?: TrendsLine[];
+  /**
+   * The previous range, as many periods long, aligned with `periods` index by index; absent
+   * unless the spec compares.
+   */
+  compare?: {
+    periods: string[];
+    incomplete: boolean[];
+    series: TrendsLine[];
+    formulas?: TrendsLine[];
+  };
   sampled: { fraction: number } | null;
 }
 
-/** Which number of a trends result to open ("the users behind it"). */
+/** Where a line sits in the result, in the order of the table's rows (trendsRows). */
+export interface TrendsRowRef {
+  line: TrendsLine;
+  /** A formula's line: no users behind its numbers. */
+  formula: boolean;
+  /** A line of the previous range (compare): its numbers are those of `periods`. */
+  previous: boolean;
+  /** The period each column stands for (the previous range's periods for its lines). */
+  periods: string[];
+}
+
+/** The lines of a result as the table lists them: series, formulas, then the previous range's. */
+export function trendsRows(result: TrendsResult): TrendsRowRef[] {
+  const rows = (
+    lines: TrendsLine[] | undefined,
+    formula: boolean,
+    previous: boolean,
+    periods: string[],
+  ): TrendsRowRef[] => (lines ?? []).map((line) => ({ line, formula, previous, periods }));
+  const c = result.compare;
+  return [
+    ...rows(result.series, false, false, result.periods),
+    ...rows(result.formulas, true, false, result.periods),
+    ...(c === undefined
+      ? []
+      : [...rows(c.series, false, true, c.periods), ...rows(c.formulas, true, true, c.periods)]),
+  ];
+}
+
+/**
+ * Which number of a trends result to open ("the users behind it"): a series' point, for one
+ * period (of the range, or of the previous range when comparing) and breakdown value. A
+ * formula's point has no users behind it (a ratio of two counts is not a set of users), so a
+ * selection naming a formula is refused.
+ */
 export const trendsSelectionSchema = strictObject(
   {
     kind: z.literal('trends'),
     /** 0-based series of the spec. */
-    series: z.number().int().min(0).max(9, 'a trend has at most 10 series'),
+    series: z.number().int().min(0).max(9, 'a trend has at most 10 series').optional(),
+    /** A formula's point: refused, see above. */
+    formula: z.number().int().min(0).optional(),
     /** The period as the result labels it ('2024-03-04' or '2024-03-04 13:00'). */
     period: z.string().min(1),
     breakdown: z.string().optional(),
   },
   'a trends selection',
-);
+).superRefine((s, ctx) => {
+  if (s.formula !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['formula'],
+      message:
+        "a formula's point has no users behind it (it combines the series' numbers, not their users): open a point of one of its series",
+    });
+  } else if (s.series === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['series'], message: 'name the series (0 for A)' });
+  }
+});
 export type TrendsSelection = z.infer<typeof trendsSelectionSchema>;
 
 export function trendsMeaning(spec: TrendsSpec, timezone: string): string {
   const range = describeRange(spec.dateRange);
-  return `${spec.series
-    .map(
-      (s) =>
-        `${MEASURES[s.measure] ?? s.measure}${s.property ? ` of ${s.property}` : ''} of ${event(s.events)}`,
-    )
-    .join(
-      '; ',
-    )} per ${spec.interval}${breakdown(spec.breakdown)}${filters(spec.filters)}, ${range}, ${timezone}`;
+  const lettered = spec.formulas.length > 0;
+  const series = spec.series.map(
+    (s, i) =>
+      `${lettered ? `${seriesLetter(i)}: ` : ''}${MEASURES[s.measure] ?? s.measure}${s.property ? ` of ${s.property}` : ''} of ${event(s.events)}`,
+  );
+  const formulas = spec.formulas.map(
+    (f) => `${f.expression}${f.label === undefined ? '' : ` (${f.label})`}`,
+  );
+  const shown = spec.display.cumulative
+    ? ', cumulative'
+    : spec.display.rollingAverage !== undefined
+      ? `, rolling average of ${spec.display.rollingAverage} ${spec.interval}s`
+      : '';
+  const compare = spec.compare ? ', compared with the period before' : '';
+  return `${[...series, ...formulas].join('; ')} per ${spec.interval}${breakdown(spec.breakdown)}${filters(spec.filters)}${shown}, ${range}${compare}, ${timezone}`;
 }
 
 export function trendsTable(result: TrendsResult): ResultTable {
-  // One row per series (and breakdown value), one column per period: the grid analysts read.
-  const hasBreakdown = result.series.some((s) => s.breakdown !== undefined);
-  const columns = ['series', ...(hasBreakdown ? ['breakdown'] : []), 'total', ...result.periods];
-  const rows = result.series.map((s) => {
-    const row: Record<string, unknown> = { series: s.label, total: s.total };
-    if (hasBreakdown) row.breakdown = s.breakdown ?? '';
+  // One row per line (series, formula; by breakdown value), one column per period: the grid
+  // analysts read. The previous range's lines follow, under the periods they align with.
+  const refs = trendsRows(result);
+  const hasBreakdown = refs.some((r) => r.line.breakdown !== undefined);
+  const compared = result.compare !== undefined;
+  const columns = [
+    'series',
+    ...(hasBreakdown ? ['breakdown'] : []),
+    ...(compared ? ['range'] : []),
+    'total',
+    ...result.periods,
+  ];
+  const rows = refs.map(({ line, previous }) => {
+    const row: Record<string, unknown> = { series: line.label };
+    if (hasBreakdown) row.breakdown = line.breakdown ?? '';
+    if (compared) row.range = previous ? 'previous' : 'current';
+    row.total = line.total;
     result.periods.forEach((p, i) => {
-      row[p] = s.values[i] ?? null;
+      row[p] = line.values[i] ?? null;
     });
     return row;
   });

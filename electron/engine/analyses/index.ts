@@ -25,7 +25,7 @@ import { pathsUsers, runPaths } from './paths';
 import { retentionUsers, runRetention } from './retention';
 import { runSessions } from './sessions';
 import { stickinessRunner } from './stickiness/runner';
-import { runTrends, trendsUsers } from './trends';
+import { trendsRunner } from './trends/runner';
 
 export type { Clock } from '../clock';
 
@@ -69,6 +69,7 @@ async function observedThrough(c: DuckDBConnection, timezone: string): Promise<D
 /** The engine runner of each kind that is on the runner pattern (the others run below). */
 const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   lifecycle: lifecycleRunner,
+  trends: trendsRunner,
   stickiness: stickinessRunner,
 };
 
@@ -131,7 +132,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'eventTypes':
       return runEventTypes(c, spec, ctx.settings.timezone);
     case 'trends':
-      return runTrends(ctx, spec);
+      throw new Error('trends runs on its runner');
     case 'lifecycle':
       throw new Error('lifecycle runs on its runner');
     case 'stickiness':
@@ -177,7 +178,6 @@ function legacyUidQuery(
   select: UserSelection,
 ): Promise<UidQuery> | UidQuery {
   if (spec.kind === 'funnel' && select.kind === 'funnel') return funnelUsers(ctx, spec, select);
-  if (spec.kind === 'trends' && select.kind === 'trends') return trendsUsers(ctx, spec, select);
   if (spec.kind === 'paths' && select.kind === 'paths') return pathsUsers(ctx, spec, select);
   if (spec.kind === 'retention' && select.kind === 'retention')
     return retentionUsers(ctx, spec, select);

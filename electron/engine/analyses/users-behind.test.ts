@@ -157,6 +157,9 @@ describe('users behind a number', () => {
       dateRange: { type: 'relative', last: 14, unit: 'day' },
       breakdown: { property: 'platform', source: 'event', limit: 2 },
       filters: [],
+      formulas: [],
+      compare: false,
+      display: { chart: 'line', cumulative: false },
     };
     const result = await ws.api['analysis.run']({ spec });
     if (result.kind !== 'trends') throw new Error('trends expected');

@@ -18,7 +18,7 @@ export function selectionLabel(select: UserSelection): string {
     case 'retention':
       return `Cohort ${select.cohort}, column ${select.column}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'trends':
-      return `Series ${select.series + 1}, ${select.period}${select.breakdown ? ` (${select.breakdown})` : ''}`;
+      return `Series ${(select.series ?? 0) + 1}, ${select.period}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'lifecycle':
       return `${select.status} in ${select.period}`;
     case 'stickiness':

@@ -127,6 +127,9 @@ describe('chart options', () => {
       interval: 'week',
       dateRange: { type: 'absolute', from: '2024-03-04', to: '2024-03-17' },
       filters: [],
+      formulas: [],
+      compare: false,
+      display: { chart: 'line', cumulative: false },
       series: [
         { events: ev, measure: 'uniqueUsers' },
         { events: ev, measure: 'total' },
