@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
+import type { StickinessResult } from '../../../shared/specs/stickiness';
 import type { TrendsResult } from '../../../shared/specs/trends';
 import { selectionOfCell } from './cell-selection';
 import { gridTable } from './ResultGrid';
@@ -92,5 +93,48 @@ describe('users behind a grid cell', () => {
       status: 'dormant',
     });
     expect(selectionOfCell(result, row, 'quickRatio')).toBeNull();
+  });
+
+  it('maps a stickiness bucket to its period, the summed and different-users rows to any period', () => {
+    const period = (p: string, users: number[]) => ({
+      period: p,
+      to: p,
+      incomplete: false,
+      units: 7,
+      possible: 7,
+      users,
+    });
+    const result: StickinessResult = {
+      kind: 'stickiness',
+      timezone: 'UTC',
+      unit: 'day',
+      per: 'week',
+      perDays: null,
+      cumulative: true,
+      eventsPerUnit: { min: 1, max: null },
+      buckets: [1, 2],
+      users: [5, 1],
+      distinctUsers: [4, 1],
+      periods: [period('2024-01-01', [2, 1]), period('2024-01-08', [3, 0])],
+      sampled: null,
+    };
+    const rows = gridTable(result).rows;
+    expect(rows.map((r) => r.period)).toEqual([
+      '2024-01-01',
+      '2024-01-08',
+      'all periods',
+      'different users',
+    ]);
+    const [first, , all, different] = rows;
+    if (first === undefined || all === undefined || different === undefined)
+      throw new Error('no rows');
+    expect(selectionOfCell(result, first, '>=2')).toEqual({
+      kind: 'stickiness',
+      bucket: 2,
+      period: '2024-01-01',
+    });
+    expect(selectionOfCell(result, all, '>=1')).toEqual({ kind: 'stickiness', bucket: 1 });
+    expect(selectionOfCell(result, different, '>=1')).toEqual({ kind: 'stickiness', bucket: 1 });
+    expect(selectionOfCell(result, first, 'possibleUnits')).toBeNull();
   });
 });

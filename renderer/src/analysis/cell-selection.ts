@@ -1,5 +1,6 @@
 import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
+import { ALL_PERIODS, DISTINCT_USERS } from '../../../shared/specs/stickiness';
 
 /** A grid row as gridTable builds it: the result table's cells, plus the row's index. */
 export type GridRow = Record<string, unknown> & { __row: number };
@@ -58,7 +59,10 @@ export function selectionOfCell(
       return {
         kind: 'stickiness',
         bucket,
-        ...(row.period === 'all periods' ? {} : { period: String(row.period) }),
+        // The summed row and the different users' row: the bucket in any period.
+        ...(row.period === ALL_PERIODS || row.period === DISTINCT_USERS
+          ? {}
+          : { period: String(row.period) }),
       };
     }
     case 'paths': {

@@ -15,7 +15,11 @@ import type { LifecycleResult } from '../../../shared/specs/lifecycle';
 import type { PathsResult } from '../../../shared/specs/paths';
 import type { RetentionResult } from '../../../shared/specs/retention';
 import type { SessionsResult } from '../../../shared/specs/sessions';
-import type { StickinessResult } from '../../../shared/specs/stickiness';
+import {
+  stickinessBucketWords,
+  stickinessPerWords,
+  type StickinessResult,
+} from '../../../shared/specs/stickiness';
 import type { TrendMeasure, TrendsResult, TrendsSpec } from '../../../shared/specs/trends';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 
@@ -571,17 +575,26 @@ export function stickinessOption(r: StickinessResult): ChartOption {
     grid: axisGrid,
     tooltip: {
       trigger: 'axis',
-      // '4 days per week: 2,379 users', not a bare '4'.
+      // '4 days per week: 2,379 users', not a bare '4'. Over several periods a user counts once
+      // in each, so the different users are said too; cut or unfinished periods are named.
       formatter: (items: AxisTooltipItem[]) => {
         const i = items[0]?.dataIndex ?? 0;
         const k = r.buckets[i] ?? 1;
-        const units = `${r.unit}${k === 1 && !r.cumulative ? '' : 's'}`;
-        return `${r.cumulative ? 'at least ' : ''}${k} ${units} per ${r.per}<br/>${items[0]?.marker ?? ''}<b>${formatCount(r.users[i] ?? null)}</b> users`;
+        const many = r.periods.length > 1;
+        const cut = r.periods.filter((p) => p.incomplete).length;
+        const different = many
+          ? ` (once per period; ${formatCount(r.distinctUsers[i] ?? null)} different users)`
+          : '';
+        const incomplete =
+          cut === 0
+            ? ''
+            : `<br/>${many ? `${cut} of ${r.periods.length} periods` : 'The range'} incomplete: cut by the range or not over`;
+        return `${stickinessBucketWords(r, k)} ${stickinessPerWords(r)}<br/>${items[0]?.marker ?? ''}<b>${formatCount(r.users[i] ?? null)}</b> users${different}${incomplete}`;
       },
     },
     xAxis: {
       type: 'category',
-      name: `${r.unit}s per ${r.per}`,
+      name: `${r.unit}s ${stickinessPerWords(r)}`,
       nameLocation: 'middle',
       nameGap: 24,
       data: r.buckets.map((b) => `${r.cumulative ? '≥ ' : ''}${b}`),
