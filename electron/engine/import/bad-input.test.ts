@@ -1,30 +1,35 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   RETAIL_PARQUET,
-  tempWorkspace,
   workspaceSnapshot,
+  workspaceTemplate,
   type TempWorkspace,
 } from '../testing/temp-workspace';
 
 let ws: TempWorkspace;
 let baseline: unknown;
 
-beforeEach(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({
+/** Each test starts from a copy of one workspace holding a small import. */
+const template = workspaceTemplate(async (w) => {
+  await w.api['import.events']({
     files: [
-      ws.write(
+      w.write(
         'good.csv',
         'user_id,event,timestamp\nu1,a,2024-01-01T10:00:00Z\nu2,b,2024-01-02T10:00:00Z\n',
       ),
     ],
   });
+});
+
+beforeEach(async () => {
+  ws = await template.fresh();
   baseline = await workspaceSnapshot(ws);
 });
 afterEach(() => ws.close());
+afterAll(() => template.dispose());
 
 /** Imports `file`, expects the error code and message parts, and checks nothing changed. */
 async function rejects(file: string, code: string, ...says: (string | RegExp)[]): Promise<void> {

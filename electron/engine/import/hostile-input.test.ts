@@ -11,11 +11,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   RETAIL_PARQUET,
-  tempWorkspace,
   workspaceSnapshot,
+  workspaceTemplate,
   type TempWorkspace,
 } from '../testing/temp-workspace';
 import { copyPipe, decompressGzip } from './guards';
@@ -30,14 +30,19 @@ import { resolveInputs } from './inputs';
 let ws: TempWorkspace;
 let baseline: unknown;
 
-beforeEach(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({
-    files: [ws.write('good.csv', 'user_id,event,timestamp\nu1,a,2024-01-01T10:00:00Z\n')],
+/** Each test starts from a copy of one workspace holding a small import. */
+const template = workspaceTemplate(async (w) => {
+  await w.api['import.events']({
+    files: [w.write('good.csv', 'user_id,event,timestamp\nu1,a,2024-01-01T10:00:00Z\n')],
   });
+});
+
+beforeEach(async () => {
+  ws = await template.fresh();
   baseline = await workspaceSnapshot(ws);
 });
 afterEach(() => ws.close());
+afterAll(() => template.dispose());
 
 const row = (i: number): string =>
   `u${i % 997},e${i % 7},2024-01-01T${String(i % 24).padStart(2, '0')}:00:00Z`;
