@@ -1,7 +1,7 @@
 import { tableFromIPC } from 'apache-arrow';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventsFilter } from '../../../shared/api/browse-types';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { workspaceTemplate, type TempWorkspace } from '../testing/temp-workspace';
 
 /** A page's rows decoded the way the renderer decodes them. */
 function decode(arrow: string): Record<string, unknown>[] {
@@ -29,11 +29,15 @@ c,open,2024-03-04T08:00:00Z,free,
 `;
 
 let ws: TempWorkspace;
+/** Each test starts from a copy of one workspace holding EVENTS. */
+const template = workspaceTemplate(async (w) => {
+  await w.api['import.events']({ files: [w.write('e.csv', EVENTS)] });
+});
 beforeEach(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({ files: [ws.write('e.csv', EVENTS)] });
+  ws = await template.fresh();
 });
 afterEach(() => ws.close());
+afterAll(() => template.dispose());
 
 /** `user:event@MM-DD HH:MM` of each row, and the total. */
 async function page(

@@ -1,6 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { workspaceTemplate, type TempWorkspace } from '../testing/temp-workspace';
 
 function decode(arrow: string): Record<string, unknown>[] {
   const table = tableFromIPC(Buffer.from(arrow, 'base64'));
@@ -26,11 +26,15 @@ c,cy@example.org,Cy 100%_Sure,Beta,
 `;
 
 let ws: TempWorkspace;
+/** Each test starts from a copy of one workspace holding EVENTS. */
+const template = workspaceTemplate(async (w) => {
+  await w.api['import.events']({ files: [w.write('e.csv', EVENTS)] });
+});
 beforeEach(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({ files: [ws.write('e.csv', EVENTS)] });
+  ws = await template.fresh();
 });
 afterEach(() => ws.close());
+afterAll(() => template.dispose());
 
 describe('users.timeline', () => {
   it("gives one user's profile and their events oldest first", async () => {

@@ -1,7 +1,7 @@
 import { tableFromIPC } from 'apache-arrow';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FunnelSpec } from '../../../shared/specs/funnel';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { workspaceTemplate, type TempWorkspace } from '../testing/temp-workspace';
 
 // a and b open then buy; c only opens; d buys without opening.
 const EVENTS = `user_id,event,timestamp,plan
@@ -30,11 +30,15 @@ const funnel: FunnelSpec = {
 };
 
 let ws: TempWorkspace;
+/** Each test starts from a copy of one workspace holding EVENTS. */
+const template = workspaceTemplate(async (w) => {
+  await w.api['import.events']({ files: [w.write('e.csv', EVENTS)] });
+});
 beforeEach(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({ files: [ws.write('e.csv', EVENTS)] });
+  ws = await template.fresh();
 });
 afterEach(() => ws.close());
+afterAll(() => template.dispose());
 
 const ids = (arrow: string) =>
   tableFromIPC(Buffer.from(arrow, 'base64'))
