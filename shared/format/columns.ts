@@ -1,6 +1,6 @@
 import type { AnalysisResult, AnalysisSpec, ResultTable } from '../specs/analysis-spec';
 import { resultTable } from '../specs/result-table';
-import { trendsRows, type TrendMeasure } from '../specs/trends';
+import type { TrendMeasure } from '../specs/trends';
 import { EMPTY, formatCount, formatDuration, formatPercent, formatValue } from './numbers';
 
 /**
@@ -101,10 +101,13 @@ export const MEASURE_KINDS: Record<TrendMeasure, ColumnKind> = {
 
 type Described = Partial<Record<string, { kind: ColumnKind; header?: string }>>;
 
-const PERIOD_NAMES = { day: 'Day', week: 'Week', month: 'Month' } as const;
+const PERIOD_NAMES = { hour: 'Hour', day: 'Day', week: 'Week', month: 'Month' } as const;
 
 /** A retention column as people read it: '1' -> 'Week 1', a bracket '3-6' -> 'Weeks 3-6'. */
-export function retentionColumnHeader(period: 'day' | 'week' | 'month', column: string): string {
+export function retentionColumnHeader(
+  period: 'hour' | 'day' | 'week' | 'month',
+  column: string,
+): string {
   const name = PERIOD_NAMES[period];
   return /^\d+$/.test(column) ? `${name} ${column}` : `${name}s ${column}`;
 }
@@ -161,15 +164,14 @@ function describe(
       };
     case 'trends': {
       const measures = spec?.kind === 'trends' ? spec.series : [];
-      // Rows as the table lists them: a series' lines in its measure's kind, formulas as values.
-      const kinds = trendsRows(result).map(({ line, formula }): ColumnKind => {
-        const measure = formula ? undefined : measures[line.series]?.measure;
+      const kinds = result.series.map((s) => {
+        const measure = measures[s.series]?.measure;
         return measure === undefined ? 'value' : MEASURE_KINDS[measure];
       });
       // One kind for the whole column when every series shares it; per row otherwise.
       const same = kinds.every((k) => k === kinds[0]);
       const kind = same ? (kinds[0] ?? 'value') : 'value';
-      const columns: Described = { series: text, breakdown: text, range: text, total: { kind } };
+      const columns: Described = { series: text, breakdown: text, total: { kind } };
       for (const p of result.periods) columns[p] = { kind };
       const valueColumns = ['total', ...result.periods];
       return {
@@ -198,10 +200,12 @@ function describe(
         columns[c] = { kind, header: retentionColumnHeader(result.period, c) };
       });
       if (result.measure !== 'users') return { columns };
-      // Rows as resultTable lays them out: each group's cohorts, then its mean row.
+      // Rows as resultTable lays them out: each group's cohorts, then its mean row (and the
+      // previous range's mean row, with compare).
       const rows = result.groups.flatMap((g) => [
         ...g.cohorts.map((c) => c.percentages),
         g.mean.percentages,
+        ...(g.previous === undefined ? [] : [g.previous.mean.percentages]),
       ]);
       const shares = new Map(
         result.columns.map((c, i) => [c, rows.map((percentages) => percentages[i] ?? null)]),

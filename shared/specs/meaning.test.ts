@@ -52,7 +52,7 @@ describe('the meaning line', () => {
         'Europe/Paris',
       ),
     ).toBe(
-      'Users by their first signed_up last 90 days who did any event in exactly that period, 8 weeks, calendar weeks, Europe/Paris',
+      'Users whose first matching signed_up ever is in last 90 days, who did any event in exactly that period, 8 weeks, calendar weeks, Europe/Paris',
     );
   });
   it('says when users are sampled', () => {

@@ -12,9 +12,10 @@ import {
 } from './common';
 
 /**
- * Retention (cohort grid). Cohorts are cut by the start event; period k counts the cohort's users
- * who did the return event in period k (calendar periods of the workspace zone, or rolling
- * 24-hour multiples from each user's start event).
+ * Retention (cohort grid), as PostHog and Amplitude count it. Cohorts are cut by the start event;
+ * column k counts the cohort's users who did the return event in period k (calendar periods of
+ * the workspace zone, or rolling multiples of the period from each user's start event). Period 0
+ * counts returns at or after the start event.
  */
 export const retentionSpecSchema = strictObject(
   {
@@ -24,12 +25,16 @@ export const retentionSpecSchema = strictObject(
     /** The return event; `$any` counts any event. */
     return: eventFilterSchema,
     /**
-     * first_time: the user's first start event (with the filters) inside the range;
-     * first_ever: the user's first start event ever, cohorted only if it is inside the range and
-     * passes the filters; recurring: a cohort entry in every period with a start event.
+     * first_time: the user's first start event ever that matches the start event's conditions and
+     * the filters (over all time, not only the range), cohorted when it falls inside the range
+     * (PostHog's "first time", Amplitude's "new users");
+     * first_ever: the user's first event of the start event's name ever, whatever its properties,
+     * cohorted only when it falls inside the range and itself passes the conditions and filters
+     * (a user whose very first one does not match is never cohorted, unlike first_time);
+     * recurring: a cohort entry in every period of the range with a matching start event.
      */
     cohort: z.enum(['first_time', 'first_ever', 'recurring']).default('first_time'),
-    period: z.enum(['day', 'week', 'month']).default('week'),
+    period: z.enum(['hour', 'day', 'week', 'month']).default('week'),
     /** Periods after the start period to show (period 0 is always shown). */
     periods: z.number().int().min(1).max(100).default(8),
     /**
@@ -42,13 +47,40 @@ export const retentionSpecSchema = strictObject(
       .min(1)
       .max(50)
       .optional(),
+    /**
+     * A period counts as a return when the user did the return event at least this many times
+     * in it (period 0: at or after the start); the criterion then reads those periods. Absent:
+     * once.
+     */
+    minOccurrences: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000, 'at most 1,000,000 occurrences a period')
+      .optional(),
     time: z.enum(['calendar', 'rolling']).default('calendar'),
-    /** users, or the sum / per-user average of a numeric property of the return events. */
+    /**
+     * users, or the sum / average per cohort user of a numeric property: of the return events
+     * counted as returns (revenue retention), or of the retained users themselves
+     * (`propertySource: 'user'`, a column of users such as revenue: each retained user once).
+     */
     measure: z.enum(['users', 'sum', 'avg']).default('users'),
     property: z.string().min(1).optional(),
+    /** Whose property `property` is; absent: the return events'. */
+    propertySource: z.enum(['event', 'user']).optional(),
+    /**
+     * Split by a property of the start event (or of the user). With an event property a return
+     * counts only when the return event carries the cohort's value (its start event's), as in
+     * PostHog.
+     */
     breakdown: breakdownSchema.optional(),
     /** The range the cohorts' start events fall in. */
     dateRange: dateRangeSchema,
+    /**
+     * Also the same analysis over the equally long range just before (its cohorts, cut the same
+     * way), so the previous mean retention shows beside the current one.
+     */
+    compare: z.boolean().optional(),
     /** Conditions on the start events. */
     filters: z.array(conditionNodeSchema).default([]),
     sample: samplingSchema.optional(),
@@ -82,7 +114,7 @@ export const retentionSpecSchema = strictObject(
     ctx.addIssue({
       code: 'custom',
       path: ['property'],
-      message: `measure '${r.measure}' needs a numeric property of the return event`,
+      message: `measure '${r.measure}' needs a numeric property of the return event or of the user`,
     });
   }
   if (r.measure === 'users' && r.property !== undefined) {
@@ -92,19 +124,47 @@ export const retentionSpecSchema = strictObject(
       message: "measure 'users' takes no property",
     });
   }
+  if (r.propertySource !== undefined && r.property === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['propertySource'],
+      message: 'propertySource needs a property',
+    });
+  }
 });
 export type RetentionSpec = z.infer<typeof retentionSpecSchema>;
 
 export interface RetentionCohort {
-  /** Start of the cohort's period, local date ('2024-03-04'). */
+  /** Start of the cohort's period, local ('2024-03-04'; hourly '2024-03-04 13:00'). */
   cohort: string;
   size: number;
-  /** Per column: users retained (or the sum / per-user average); null where not complete. */
+  /**
+   * Per column: users retained (or the sum / per-cohort-user average). A column whose period
+   * has not fully happened yet holds what was observed so far (flagged in `incomplete`).
+   */
   values: (number | null)[];
-  /** Users retained / cohort size, 0..1 (users measure only); null where not complete. */
+  /** Users retained / cohort size, 0..1 (users measure only, null otherwise). */
   percentages: (number | null)[];
-  /** The column's period has not fully happened yet for this cohort. */
+  /** The column's period has not fully happened yet for this cohort: its value may still grow. */
   incomplete: boolean[];
+}
+
+/** The mean row of a group: weighted by cohort size over complete cells only. */
+export interface RetentionMean {
+  values: (number | null)[];
+  percentages: (number | null)[];
+}
+
+export interface RetentionGroup {
+  breakdown?: string;
+  cohorts: RetentionCohort[];
+  /**
+   * Weighted by cohort size over complete cells only (an incomplete cell's observed value
+   * would pull the mean down); null in a column no cohort has completed.
+   */
+  mean: RetentionMean;
+  /** With `compare`: the same analysis over the equally long range before. */
+  previous?: { cohorts: RetentionCohort[]; mean: RetentionMean };
 }
 
 export interface RetentionResult {
@@ -114,52 +174,86 @@ export interface RetentionResult {
   time: RetentionSpec['time'];
   criterion: RetentionSpec['criterion'];
   measure: RetentionSpec['measure'];
+  /** Return events a period needs to count (1 unless the spec says otherwise). */
+  minOccurrences?: number;
   /** Column labels: '0', '1', ... or bracket labels ('1-2', '3-6', '7+'). */
   columns: string[];
-  groups: {
-    breakdown?: string;
-    cohorts: RetentionCohort[];
-    /** Weighted by cohort size over complete cells only. */
-    mean: { values: (number | null)[]; percentages: (number | null)[] };
-  }[];
+  groups: RetentionGroup[];
+  /** With `compare`: the local days of the range before, which `previous` of each group covers. */
+  previousRange?: { from: string; to: string };
   sampled: { fraction: number } | null;
 }
+
+/** The mean row's name in tables and selections; the previous range's mean row. */
+export const MEAN_ROW = 'mean';
+export const PREVIOUS_MEAN_ROW = 'previous mean';
 
 /** Which number of a retention result to open ("the users behind it"). */
 export const retentionSelectionSchema = strictObject(
   {
     kind: z.literal('retention'),
-    cohort: z.iso.date(),
-    /** 0-based column of the grid (period k, or bracket). */
-    column: z.number().int().min(0).max(100, 'a retention grid has at most 101 columns'),
+    /** The cohort as the grid writes it, or 'mean' for the mean row (its complete cells). */
+    cohort: z
+      .string()
+      .regex(
+        /^(\d{4}-\d{2}-\d{2}( \d{2}:00)?|mean)$/,
+        "a cohort is written YYYY-MM-DD (hourly YYYY-MM-DD HH:00), or 'mean' for the mean row",
+      ),
+    /** 0-based column of the grid (period k, or bracket), or 'size': the cohort's users. */
+    column: z.union([
+      z.number().int().min(0).max(100, 'a retention grid has at most 101 columns'),
+      z.literal('size'),
+    ]),
     breakdown: z.string().optional(),
+    /** A cell of the compared range before (`compare`); absent: the range itself. */
+    range: z.enum(['current', 'previous']).optional(),
   },
   'a retention selection',
 );
 export type RetentionSelection = z.infer<typeof retentionSelectionSchema>;
 
+const PERIOD_WORDS: Record<RetentionSpec['period'], string> = {
+  hour: 'hours',
+  day: 'days',
+  week: 'weeks',
+  month: 'months',
+};
+
 export function retentionMeaning(spec: RetentionSpec, timezone: string): string {
+  const range = describeRange(spec.dateRange);
   const cohort =
     spec.cohort === 'first_ever'
-      ? 'whose first-ever'
+      ? `whose first ${event({ event: spec.start.event, where: [] })} ever is in ${range}${spec.start.where.length === 0 ? '' : ` and is ${event(spec.start)}`}${spec.filters.length === 0 ? '' : ' and passes the filters'}`
       : spec.cohort === 'recurring'
-        ? 'with a'
-        : 'by their first';
+        ? `with a ${event(spec.start)} in ${range}, per period`
+        : `whose first matching ${event(spec.start)} ever is in ${range}`;
   const criterion =
     spec.criterion === 'on_or_after'
       ? 'in that period or later'
       : spec.criterion === 'brackets'
         ? `in brackets ${(spec.brackets ?? []).join(', ')}`
         : 'in exactly that period';
+  const times =
+    (spec.minOccurrences ?? 1) > 1 ? ` at least ${spec.minOccurrences ?? 1} times a period` : '';
+  const property = `${spec.propertySource === 'user' ? 'user ' : ''}${spec.property ?? ''}`;
   const measure =
     spec.measure === 'users'
       ? 'Users'
-      : `${spec.measure === 'sum' ? 'Sum' : 'Average'} of ${spec.property ?? ''}`;
-  return `${measure} ${cohort} ${event(spec.start)} ${describeRange(spec.dateRange)} who did ${event(spec.return)} ${criterion}, ${spec.periods} ${spec.period}s, ${spec.time === 'rolling' ? 'rolling 24-hour windows' : `calendar ${spec.period}s`}${breakdown(spec.breakdown)}${filters(spec.filters)}, ${timezone}`;
+      : spec.measure === 'sum'
+        ? `Sum of ${property}`
+        : `Average of ${property} per cohort user`;
+  const time =
+    spec.time === 'rolling'
+      ? `rolling ${spec.period === 'hour' ? '1-hour' : spec.period === 'day' ? '24-hour' : spec.period === 'week' ? '7-day' : '30-day'} windows`
+      : `calendar ${PERIOD_WORDS[spec.period]}`;
+  const sameValue = spec.breakdown?.source === 'event' ? ' (returns with the same value)' : '';
+  const compare = spec.compare === true ? ', compared with the range before' : '';
+  return `${measure} ${cohort}, who did ${event(spec.return)}${times} ${criterion}, ${spec.periods} ${PERIOD_WORDS[spec.period]}, ${time}${breakdown(spec.breakdown)}${sameValue}${filters(spec.filters)}${compare}, ${timezone}`;
 }
 
 export function retentionTable(result: RetentionResult): ResultTable {
-  // One row per cohort (and breakdown value), then the mean row; a column per period.
+  // One row per cohort (and breakdown value), then the mean row (and the previous range's, with
+  // compare); a column per period. Incomplete cells hold what was observed so far.
   const hasBreakdown = result.groups.some((g) => g.breakdown !== undefined);
   const columns = [...(hasBreakdown ? ['breakdown'] : []), 'cohort', 'size', ...result.columns];
   const rows = result.groups.flatMap((g) => {
@@ -177,7 +271,8 @@ export function retentionTable(result: RetentionResult): ResultTable {
     };
     return [
       ...g.cohorts.map((c) => row(c.cohort, c.size, c.values)),
-      row('mean', null, g.mean.values),
+      row(MEAN_ROW, null, g.mean.values),
+      ...(g.previous === undefined ? [] : [row(PREVIOUS_MEAN_ROW, null, g.previous.mean.values)]),
     ];
   });
   return { columns, rows };

@@ -22,7 +22,7 @@ import { runEventTypes } from './event-types';
 import { funnelUsers, runFunnel } from './funnel';
 import { lifecycleRunner } from './lifecycle/runner';
 import { pathsUsers, runPaths } from './paths';
-import { retentionUsers, runRetention } from './retention';
+import { retentionRunner } from './retention/runner';
 import { runSessions } from './sessions';
 import { stickinessRunner } from './stickiness/runner';
 import { trendsRunner } from './trends/runner';
@@ -69,6 +69,7 @@ async function observedThrough(c: DuckDBConnection, timezone: string): Promise<D
 /** The engine runner of each kind that is on the runner pattern (the others run below). */
 const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   lifecycle: lifecycleRunner,
+  retention: retentionRunner,
   trends: trendsRunner,
   stickiness: stickinessRunner,
 };
@@ -140,7 +141,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'funnel':
       return runFunnel(ctx, spec);
     case 'retention':
-      return runRetention(ctx, spec);
+      throw new Error('retention runs on its runner');
     case 'sessions':
       return runSessions(ctx, spec);
     case 'paths':
@@ -179,8 +180,6 @@ function legacyUidQuery(
 ): Promise<UidQuery> | UidQuery {
   if (spec.kind === 'funnel' && select.kind === 'funnel') return funnelUsers(ctx, spec, select);
   if (spec.kind === 'paths' && select.kind === 'paths') return pathsUsers(ctx, spec, select);
-  if (spec.kind === 'retention' && select.kind === 'retention')
-    return retentionUsers(ctx, spec, select);
   throw new ApiError(
     'INVALID_REQUEST',
     `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,

@@ -107,3 +107,23 @@ export function withPreviousPeriod(days: LocalDays, interval: 'day' | 'week' | '
   d.setUTCMonth(d.getUTCMonth() - 1);
   return { from: d.toISOString().slice(0, 10), to: days.to };
 }
+
+/** The days just before [from, to], as many as it has: what "compare to the previous period" reads. */
+export function rangeBefore(days: LocalDays): LocalDays {
+  const length = Math.round(
+    (Date.parse(`${days.to}T00:00:00Z`) - Date.parse(`${days.from}T00:00:00Z`)) / 86_400_000,
+  );
+  return { from: addDays(days.from, -length - 1), to: addDays(days.from, -1) };
+}
+
+/**
+ * The UTC instant the local hour holding `ts` (UTC) started: `ts` less the minutes and seconds
+ * its local time is past the hour. Unlike a local wall-clock hour turned back into UTC, this is
+ * never ambiguous: the repeated hour of a DST change is two hours, the skipped one none, and a
+ * zone 30 minutes off UTC starts its hours at :30.
+ */
+export function hourStartUtc(cal: Calendar, ts: Sql): Sql {
+  if (cal.timezone === 'UTC') return sql`date_trunc('hour', ${ts})`;
+  const local = toLocal(cal, ts);
+  return sql`(${ts} - (${local} - date_trunc('hour', ${local})))`;
+}

@@ -1,0 +1,57 @@
+import { instant, intervalOf, periodEndUtc } from '../../sql/calendar';
+import { raw, sql, type Sql } from '../../sql/fragment';
+import { ROLLING_SECONDS, type Column, type RetentionPlan } from './plan';
+
+/*
+ * What a cell of the grid is, as predicates over one units row (an entry: uid, side, bucket,
+ * label, grp, ks, vs, maxk, uv). The summary counts with them and the users behind a cell filter
+ * with them, so the two cannot disagree.
+ */
+
+/** The entry returned in the column: in period lo exactly, in one of [lo, hi], or in lo or later. */
+export function returnedIn(plan: RetentionPlan, column: Column): Sql {
+  if (plan.spec.criterion === 'on_or_after') return sql`maxk >= ${column.lo}`;
+  if (column.lo === column.hi) return sql`list_contains(ks, ${column.lo})`;
+  return sql`len(list_filter(ks, lambda k: k BETWEEN ${column.lo} AND ${column.hi})) > 0`;
+}
+
+/** What one entry adds to the column's sum (the sum and average measures). */
+export function valueIn(plan: RetentionPlan, column: Column): Sql {
+  switch (plan.measure.kind) {
+    case 'users':
+      return raw('0');
+    case 'user':
+      return raw('coalesce(uv, 0)');
+    case 'event': {
+      const keep =
+        plan.spec.criterion === 'on_or_after'
+          ? sql`ks[j] >= ${column.lo}`
+          : sql`ks[j] BETWEEN ${column.lo} AND ${column.hi}`;
+      return sql`coalesce(list_sum(list_filter(vs, lambda v, j: ${keep})), 0)`;
+    }
+  }
+}
+
+/**
+ * The column has not fully happened for the cohort starting at `bucket` (its local period start;
+ * hourly, the UTC instant its local hour started): the cell's period ends after the data was
+ * observed. Rolling windows end their column a whole window after the cohort's last start.
+ */
+export function incompleteIn(
+  plan: RetentionPlan,
+  column: Column,
+  bucket: Sql = raw('bucket'),
+): Sql {
+  const { spec, cal } = plan;
+  const hourly = spec.period === 'hour';
+  const observed = instant(plan.observedUntil);
+  if (spec.time === 'rolling') {
+    const cohortEnd = hourly
+      ? sql`${bucket} + INTERVAL 1 HOUR`
+      : periodEndUtc(cal, bucket, spec.period);
+    const seconds = ROLLING_SECONDS[spec.period] * (column.hi + 1);
+    return sql`${cohortEnd} + to_seconds(${seconds}) > ${observed}`;
+  }
+  if (hourly) return sql`${bucket} + to_hours(${column.hi + 1}) > ${observed}`;
+  return sql`${periodEndUtc(cal, sql`${bucket} + ${intervalOf(spec.period, column.hi)}`, spec.period)} > ${observed}`;
+}
