@@ -38,6 +38,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
           // The process imports read files in (electron/engine/import/reader.ts).
           'import-reader': resolve(import.meta.dirname, 'electron/engine/import/reader-child.ts'),
+          // The worker thread of the analysis scans (electron/engine/workers/pool.ts).
+          'engine-worker': resolve(import.meta.dirname, 'electron/engine/workers/worker-main.ts'),
         },
         external: ['@duckdb/node-api', '@duckdb/node-bindings'],
       },

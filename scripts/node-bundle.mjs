@@ -31,12 +31,15 @@ const pointer = path.join(outRoot, 'current.json');
 
 /**
  * Entry points, named as the files they become (cli.mjs, web.mjs). `import-reader` is the child
- * process imports read files in (electron/engine/import/reader.ts looks for it beside itself).
+ * process imports read files in (electron/engine/import/reader.ts looks for it beside itself);
+ * `engine-worker` is the worker thread of the analysis scans (electron/engine/workers/pool.ts
+ * looks for it the same way).
  */
 const ENTRIES = {
   cli: 'electron/cli/run.ts',
   web: 'electron/server/web.ts',
   'import-reader': 'electron/engine/import/reader-child.ts',
+  'engine-worker': 'electron/engine/workers/worker-main.ts',
 };
 
 /**

@@ -17,6 +17,8 @@ export interface AnalysisContext {
   observedUntil: Date;
   /** Warnings of this run (an event nobody did yet), carried by the result. */
   notes: PlanNotes;
+  /** The job's cancellation, for work outside DuckDB (a scan in a worker thread). */
+  signal?: AbortSignal;
 }
 
 export function observedUntilSql(ctx: AnalysisContext, params: SqlParams): string {

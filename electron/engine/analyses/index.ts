@@ -21,7 +21,7 @@ import type { AnalysisContext, UidQuery } from './context';
 import { runEventTypes } from './event-types';
 import { funnelUsers, runFunnel } from './funnel';
 import { lifecycleRunner } from './lifecycle/runner';
-import { pathsUsers, runPaths } from './paths';
+import { pathsRunner } from './paths/runner';
 import { retentionRunner } from './retention/runner';
 import { runSessions } from './sessions';
 import { stickinessRunner } from './stickiness/runner';
@@ -34,6 +34,7 @@ export async function analysisContext(
   workspace: Workspace,
   c: DuckDBConnection,
   clock: Clock,
+  signal?: AbortSignal,
 ): Promise<AnalysisContext> {
   const settings = await workspace.settings(c);
   const now = clock();
@@ -45,6 +46,7 @@ export async function analysisContext(
     now,
     observedUntil: observed !== null && observed < now ? observed : now,
     notes: new PlanNotes(),
+    signal,
   };
 }
 
@@ -69,6 +71,7 @@ async function observedThrough(c: DuckDBConnection, timezone: string): Promise<D
 /** The engine runner of each kind that is on the runner pattern (the others run below). */
 const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   lifecycle: lifecycleRunner,
+  paths: pathsRunner,
   retention: retentionRunner,
   trends: trendsRunner,
   stickiness: stickinessRunner,
@@ -109,7 +112,7 @@ export async function runAnalysis(
         job,
         { label: `running ${spec.kind}`, start: 0, end: 1 },
         async () => {
-          const ctx = await analysisContext(workspace, c, clock);
+          const ctx = await analysisContext(workspace, c, clock, job.signal);
           const runner = runnerOf(spec.kind);
           let result: AnalysisResult;
           if (runner !== undefined) {
@@ -145,7 +148,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'sessions':
       return runSessions(ctx, spec);
     case 'paths':
-      return runPaths(ctx, spec);
+      throw new Error('paths runs on its runner');
   }
 }
 
@@ -179,7 +182,6 @@ function legacyUidQuery(
   select: UserSelection,
 ): Promise<UidQuery> | UidQuery {
   if (spec.kind === 'funnel' && select.kind === 'funnel') return funnelUsers(ctx, spec, select);
-  if (spec.kind === 'paths' && select.kind === 'paths') return pathsUsers(ctx, spec, select);
   throw new ApiError(
     'INVALID_REQUEST',
     `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,
@@ -199,7 +201,7 @@ export async function usersBehind(
   return workspace.use(async (c) => {
     try {
       return await tracked(c, job, { label: 'finding the users', start: 0, end: 1 }, async () => {
-        const ctx = await analysisContext(workspace, c, clock);
+        const ctx = await analysisContext(workspace, c, clock, job.signal);
         const { text, values } = await uidQuery(workspace, ctx, request.spec, request.select);
         await c.run('DROP TABLE IF EXISTS picked_users');
         await c.run(`CREATE TEMP TABLE picked_users AS ${text}`, values);

@@ -628,7 +628,7 @@ export function pathsOption(r: PathsResult): ChartOption {
           const n = r.nodes.find((x) => x.id === id);
           return n === undefined
             ? escapeHtml(id ?? '')
-            : `${escapeHtml(n.event)} (${n.step === 0 ? 'start' : `step ${n.step}`})`;
+            : `${escapeHtml(n.event)} (${pathStepWords(r, n.step)})`;
         };
         return p.dataType === 'edge'
           ? `${node(p.data.source)} → ${node(p.data.target)}<br/><b>${formatCount(p.value)}</b> users`
@@ -658,6 +658,12 @@ export function pathsOption(r: PathsResult): ChartOption {
       },
     ],
   };
+}
+
+/** A node's step in words: the anchor is the start (or the end event), the others count from it. */
+export function pathStepWords(r: PathsResult, step: number): string {
+  if (step === 0) return r.direction === 'backward' ? 'end' : 'start';
+  return step < 0 ? `${-step} before the end` : `step ${step}`;
 }
 
 function eventIndex(r: PathsResult, event: string): number {

@@ -1,0 +1,149 @@
+import { sampledOf } from '../../../../shared/specs/common';
+import type { PathsResult, PathsSpec } from '../../../../shared/specs/paths';
+import { event as eventWords } from '../../../../shared/specs/words';
+import { resolveDays } from '../../../../shared/calendar/local-days';
+import { closest } from '../../sql/catalog';
+import type { Calendar } from '../../sql/calendar';
+import { eventMatchSql } from '../../sql/conditions';
+import { execute, query, sql } from '../../sql/fragment';
+import { PlanNotes } from '../../sql/notes';
+import type { AnalysisContext } from '../context';
+import { defineRunner, type PlanBase } from '../runner';
+import { MAX_SCAN_EVENTS, scanUnits, unitsSql, type PathsUnitsPlan } from './units';
+
+interface PathsPlan extends PlanBase, PathsUnitsPlan {}
+
+/** The spec checked against the workspace, its days resolved: what the SQL and the scan share. */
+export function planPaths(ctx: AnalysisContext, spec: PathsSpec): PathsPlan {
+  const notes = new PlanNotes();
+  const cal: Calendar = ctx.settings;
+  const days = resolveDays(spec.dateRange, ctx.now, ctx.settings);
+  const filter = spec.start ?? spec.end;
+  const anchor = filter === undefined ? null : eventMatchSql(ctx.catalog, filter, [], notes);
+  for (const hidden of spec.hide) {
+    if (!ctx.catalog.events.has(hidden))
+      notes.warn(
+        `No event '${hidden}' in this workspace to hide; nearest: ${closest(hidden, ctx.catalog.events).join(', ')}.`,
+      );
+  }
+  notes.throwIfIssues('paths');
+  for (const w of notes.warnings) ctx.notes.warn(w);
+  const events = [...ctx.catalog.events].sort();
+  return {
+    unitsKey: { spec, days, cal },
+    spec,
+    cal,
+    days,
+    backward: spec.end !== undefined,
+    anchor,
+    events,
+    // A condition on user properties needs a join, which need not keep the stored order.
+    scan: anchor?.needsUsers !== true && events.length <= MAX_SCAN_EVENTS,
+    sessionFacts: ctx.catalog.tables.has('session_facts'),
+  };
+}
+
+/**
+ * Paths within sessions, as PostHog and Amplitude draw them: from a start event forward, back
+ * from an end event, or forward from each session's first event. The anchor is the session's
+ * first start (or end) event in the range, or its first visible event (which must be in the
+ * range); hidden events are skipped; with collapsed repeats "A, A, B" reads "A, B". Each step
+ * keeps its `limit` most frequent events by users (ties by name); the rest are "(other)".
+ *
+ * Units: one row per (uid, session_id, step, event) path step, with its node (the event or
+ * "(other)"): step 0 is the anchor, 1, 2, ... after it, -1, -2, ... before an end event.
+ */
+export const pathsRunner = defineRunner<'paths', PathsPlan>({
+  plan: planPaths,
+
+  units(ctx, plan) {
+    return {
+      create: async (c, table) => {
+        if (plan.scan && (await scanUnits(c, plan, table, ctx.signal))) return;
+        await execute(c, sql`CREATE TABLE ${table} AS ${unitsSql(plan)}`);
+      },
+    };
+  },
+
+  async summarise(ctx, plan, units): Promise<PathsResult> {
+    const rows = await query(
+      ctx.c,
+      sql`SELECT 'node' AS kind, step, node AS source, NULL AS target, count(DISTINCT uid) AS users, count(*) AS sessions
+          FROM ${units} GROUP BY step, node
+          UNION ALL
+          SELECT 'link', a.step, a.node, b.node, count(DISTINCT a.uid), count(*)
+          FROM ${units} a JOIN ${units} b ON b.session_id = a.session_id AND b.step = a.step + 1
+          GROUP BY a.step, a.node, b.node
+          UNION ALL
+          SELECT 'total', NULL, NULL, NULL, count(DISTINCT uid), count(*) FROM ${units} WHERE step = 0`,
+    );
+    const id = (step: number, event: string): string => `${step}:${event}`;
+    const nodes = rows
+      .filter((r) => r.kind === 'node')
+      .map((r) => ({
+        id: id(Number(r.step), String(r.source)),
+        step: Number(r.step),
+        event: String(r.source),
+        users: Number(r.users),
+        sessions: Number(r.sessions),
+      }))
+      .sort((x, y) => x.step - y.step || y.users - x.users || x.event.localeCompare(y.event));
+    const links = rows
+      .filter((r) => r.kind === 'link')
+      .map((r) => ({
+        source: id(Number(r.step), String(r.source)),
+        target: id(Number(r.step) + 1, String(r.target)),
+        users: Number(r.users),
+        sessions: Number(r.sessions),
+      }))
+      .sort(
+        (x, y) =>
+          x.source.localeCompare(y.source) || y.users - x.users || x.target.localeCompare(y.target),
+      );
+    const sessions = Number(rows.find((r) => r.kind === 'total')?.sessions ?? 0);
+    const why = emptyReason(ctx, plan, sessions, links.length);
+    if (why !== null) ctx.notes.warn(why);
+    return {
+      kind: 'paths',
+      direction: plan.backward ? 'backward' : 'forward',
+      nodes,
+      links,
+      sessions,
+      sampled: sampledOf(plan.spec.sample),
+    };
+  },
+
+  select: (_plan, pick) => sql`step = ${pick.step} AND node = ${pick.event}`,
+});
+
+/**
+ * Why a result has no path to draw, in words: no session had the anchor in the range, or every
+ * session's anchor is its first (last) visible event, so no step leads to (from) it.
+ */
+function emptyReason(
+  ctx: AnalysisContext,
+  plan: PathsPlan,
+  sessions: number,
+  links: number,
+): string | null {
+  const { spec, days } = plan;
+  const range = days.from === days.to ? `on ${days.from}` : `between ${days.from} and ${days.to}`;
+  const sampled = spec.sample === undefined ? '' : ' among the sampled users';
+  const filter = spec.start ?? spec.end;
+  if (sessions === 0) {
+    return filter === undefined
+      ? `No session began ${range}${sampled}, so there are no paths.`
+      : `No session had ${eventWords(filter)} ${range}${sampled}, so there are no paths.`;
+  }
+  if (links > 0) return null;
+  const gap = `a session ends after ${ctx.settings.sessionGapMinutes} minutes without events`;
+  const hidden = spec.hide.length > 0 ? ' visible' : '';
+  const each =
+    sessions === 1 ? 'its one session' : `each of its ${sessions.toLocaleString('en-US')} sessions`;
+  if (filter === undefined) {
+    return `Every session that began ${range} holds a single${hidden} event, so no path leads on from it (${gap}).`;
+  }
+  return plan.backward
+    ? `${eventWords(filter)} is the first${hidden} event of ${each} ${range}, so no path leads to it: paths stay within a session, and ${gap}.`
+    : `${eventWords(filter)} is the last${hidden} event of ${each} ${range}, so no path leads on from it: paths stay within a session, and ${gap}.`;
+}
