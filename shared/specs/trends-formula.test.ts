@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { issueLines } from './strict';
-import { trendsSelectionSchema, trendsSpecSchema } from './trends';
+import { trendsMeaning, trendsSelectionSchema, trendsSpecSchema } from './trends';
 import { evaluateFormula, formulaSeries, parseFormula } from './trends-formula';
 
 const values = [10, 4, 0];
@@ -93,5 +93,31 @@ describe('trend formulas', () => {
     expect(issueLines(parsed.error?.issues ?? [])).toEqual([
       "formula: a formula's point has no users behind it (it combines the series' numbers, not their users): open a point of one of its series",
     ]);
+  });
+});
+
+describe('the meaning of a trend', () => {
+  it('names the series by letter when formulas read them, and says how lines are shown', () => {
+    const spec = trendsSpecSchema.parse({
+      kind: 'trends',
+      series: [
+        { events: { event: 'signup' }, measure: 'total' },
+        { events: { event: '$any' }, measure: 'uniqueUsers' },
+      ],
+      formulas: [{ expression: 'A / B', label: 'signups per user' }],
+      interval: 'week',
+      dateRange: { type: 'relative', last: 8, unit: 'week' },
+      compare: true,
+      display: { rollingAverage: 4 },
+    });
+    expect(trendsMeaning(spec, 'UTC')).toBe(
+      'A: Total of signup; B: Unique users of any event; A / B (signups per user) per week, rolling average of 4 weeks, last 8 weeks, compared with the period before, UTC',
+    );
+    expect(
+      trendsMeaning(
+        { ...spec, formulas: [], compare: false, display: { chart: 'bar', cumulative: true } },
+        'UTC',
+      ),
+    ).toBe('Total of signup; Unique users of any event per week, cumulative, last 8 weeks, UTC');
   });
 });

@@ -537,3 +537,37 @@ describe('trends: formulas, cumulative and rolling lines, compare, periods not o
     ]);
   });
 });
+
+describe('trends units', () => {
+  it('are materialised once per spec and data: display options, labels and formulas reuse them', async () => {
+    const count = async (): Promise<number> =>
+      workspace.use(async (c) => {
+        const rows = await queryRows(
+          c,
+          `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'units_cache' AND table_name LIKE 'u_trends_%'`,
+        );
+        return Number(rows[0]?.n);
+      });
+    const base: SpecInput = {
+      series: [{ events: any, measure: 'total', label: 'one' }],
+      interval: 'day',
+      dateRange: days('2024-03-10', '2024-03-20'),
+    };
+    await trends(base);
+    const before = await count();
+    await trends({ ...base, display: { chart: 'bar', cumulative: true } });
+    await trends({ ...base, series: [{ events: any, measure: 'total', label: 'two' }] });
+    await trends({ ...base, formulas: [{ expression: 'A * 2' }], display: { rollingAverage: 3 } });
+    expect(await users(base, { series: 0, period: '2024-03-15' })).toBe(0);
+    expect(await count()).toBe(before);
+    // Comparing reads another range: other units.
+    const keyOf = (spec: SpecInput) =>
+      withContext({}, async (ctx) =>
+        JSON.stringify(
+          (await trendsRunner.plan(ctx, trendsSpecSchema.parse({ kind: 'trends', ...spec })))
+            .unitsKey,
+        ),
+      );
+    expect(await keyOf({ ...base, compare: true })).not.toBe(await keyOf(base));
+  });
+});
