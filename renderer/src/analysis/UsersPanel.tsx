@@ -16,7 +16,7 @@ export function selectionLabel(select: UserSelection): string {
     case 'funnel':
       return `${select.outcome === 'dropped' ? 'Dropped before' : 'Reached'} step ${select.step}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'retention':
-      return `Cohort ${select.cohort}, column ${select.column}${select.breakdown ? ` (${select.breakdown})` : ''}`;
+      return `${select.cohort === 'mean' ? 'Mean row' : `Cohort ${select.cohort}`}${select.range === 'previous' ? ' (range before)' : ''}, ${select.column === 'size' ? 'all its users' : `column ${select.column}`}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'trends':
       return `Series ${(select.series ?? 0) + 1}, ${select.period}${select.breakdown ? ` (${select.breakdown})` : ''}`;
     case 'lifecycle':

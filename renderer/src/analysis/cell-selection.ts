@@ -1,6 +1,6 @@
 import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
-import { trendsRows } from '../../../shared/specs/trends';
+import { MEAN_ROW, PREVIOUS_MEAN_ROW } from '../../../shared/specs/retention';
 import { ALL_PERIODS, DISTINCT_USERS } from '../../../shared/specs/stickiness';
 
 /** A grid row as gridTable builds it: the result table's cells, plus the row's index. */
@@ -32,22 +32,26 @@ export function selectionOfCell(
       return null;
     }
     case 'retention': {
+      // Any cell: a cohort's size or column, a mean row's column (the users of its complete
+      // cells), the compared range's mean row too.
+      const previous = row.cohort === PREVIOUS_MEAN_ROW;
+      const cohort = previous ? MEAN_ROW : String(row.cohort);
+      const range = previous ? { range: 'previous' as const } : {};
+      if (column === 'size')
+        return cohort === MEAN_ROW ? null : { kind: 'retention', cohort, column, ...breakdown };
       const index = result.columns.indexOf(column);
-      if (index < 0 || row.cohort === 'mean' || row[column] === null) return null;
-      return { kind: 'retention', cohort: String(row.cohort), column: index, ...breakdown };
+      if (index < 0 || row[column] === null) return null;
+      return { kind: 'retention', cohort, column: index, ...breakdown, ...range };
     }
     case 'trends': {
-      // Rows as the table lists them: series, formulas (no users behind them), then the lines
-      // of the range compared with, whose columns stand for that range's periods.
-      const ref = trendsRows(result)[row.__row];
-      const index = result.periods.indexOf(column.replace(INCOMPLETE, ''));
-      const period = ref?.periods[index];
-      if (ref === undefined || ref.formula || period === undefined) return null;
+      const period = column.replace(INCOMPLETE, '');
+      const series = result.series[row.__row];
+      if (series === undefined || !result.periods.includes(period)) return null;
       return {
         kind: 'trends',
-        series: ref.line.series,
+        series: series.series,
         period,
-        ...(ref.line.breakdown === undefined ? {} : { breakdown: ref.line.breakdown }),
+        ...(series.breakdown === undefined ? {} : { breakdown: series.breakdown }),
       };
     }
     case 'lifecycle':

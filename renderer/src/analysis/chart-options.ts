@@ -20,12 +20,7 @@ import {
   stickinessPerWords,
   type StickinessResult,
 } from '../../../shared/specs/stickiness';
-import type {
-  TrendMeasure,
-  TrendsLine,
-  TrendsResult,
-  TrendsSpec,
-} from '../../../shared/specs/trends';
+import type { TrendMeasure, TrendsResult, TrendsSpec } from '../../../shared/specs/trends';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 
 /** Series colours, shared by the chart and the grid's legend dots. */
@@ -161,66 +156,8 @@ export function trendsAxes(
 }
 
 export function trendsOption(r: TrendsResult, spec?: TrendsSpec): ChartOption {
-  const chart = spec?.display.chart ?? 'line';
-  if (chart === 'table') {
-    return {
-      title: {
-        text: 'Shown as a table: the numbers are in the grid below',
-        left: 'center',
-        top: 'middle',
-        textStyle: { fontSize: 12, fontWeight: 'normal', color: '#8a8fa3' },
-      },
-      series: [],
-    };
-  }
-  // With formulas the chart draws them, not the series they combine (PostHog's formula mode);
-  // the grid has both. A formula's numbers have a unit of their own: one axis for them.
-  const formulas = r.formulas ?? [];
-  const byFormula = formulas.length > 0;
-  const drawn = byFormula ? formulas : r.series;
-  const before = byFormula ? (r.compare?.formulas ?? []) : (r.compare?.series ?? []);
-  const { axes, axisOf } = byFormula
-    ? { axes: [{ kind: 'value' as ColumnKind, name: '' }], axisOf: formulas.map(() => 0) }
-    : trendsAxes(r, spec);
+  const { axes, axisOf } = trendsAxes(r, spec);
   const twoAxes = axes.length > 1;
-  const nameOf = (s: TrendsLine): string =>
-    s.breakdown === undefined ? s.label : `${s.label} · ${s.breakdown}`;
-  // A line of the range compared with is dashed, in the colour of the line it is compared with.
-  const line = (s: TrendsLine, i: number, previous: boolean) => {
-    const axis = axisOf[i] ?? 0;
-    const kind = axes[axis]?.kind ?? 'value';
-    const measure = byFormula ? undefined : spec?.series[s.series]?.measure;
-    const periods = previous ? (r.compare?.periods ?? []) : r.periods;
-    const incomplete = previous ? (r.compare?.incomplete ?? []) : r.incomplete;
-    return {
-      type: chart === 'bar' ? 'bar' : 'line',
-      name: previous ? `${nameOf(s)} (previous period)` : nameOf(s),
-      color: colorOf(i),
-      yAxisIndex: axis,
-      showSymbol: r.periods.length <= 60,
-      ...(chart === 'area' ? { areaStyle: { opacity: previous ? 0.06 : 0.18 } } : {}),
-      ...(previous ? { lineStyle: { type: 'dashed' }, itemStyle: { opacity: 0.55 } } : {}),
-      tooltip: {
-        valueFormatter: tooltipValue(measure === undefined ? kind : MEASURE_KINDS[measure]),
-      },
-      data: s.values.map((value, p): Clickable => ({
-        value,
-        // A formula's point has no users behind it: nothing to open.
-        ...(byFormula
-          ? {}
-          : {
-              selection: {
-                kind: 'trends',
-                series: s.series,
-                period: periods[p] ?? '',
-                ...(s.breakdown === undefined ? {} : { breakdown: s.breakdown }),
-              },
-            }),
-        // Periods still running are drawn hollow: their numbers will grow.
-        ...(incomplete[p] === true ? { itemStyle: { opacity: 0.4 } } : {}),
-      })),
-    };
-  };
   return {
     grid: { ...axisGrid, top: 48, right: twoAxes ? 64 : 24 },
     tooltip: { trigger: 'axis' },
@@ -235,7 +172,32 @@ export function trendsOption(r: TrendsResult, spec?: TrendsSpec): ChartOption {
       // The right axis draws no grid lines of its own: two sets of lines would not meet.
       ...(i > 0 ? { splitLine: { show: false } } : {}),
     })),
-    series: [...drawn.map((s, i) => line(s, i, false)), ...before.map((s, i) => line(s, i, true))],
+    series: r.series.map((s, i) => {
+      const axis = axisOf[i] ?? 0;
+      const kind = axes[axis]?.kind ?? 'value';
+      const measure = spec?.series[s.series]?.measure;
+      return {
+        type: 'line',
+        name: s.breakdown === undefined ? s.label : `${s.label} · ${s.breakdown}`,
+        color: colorOf(i),
+        yAxisIndex: axis,
+        showSymbol: r.periods.length <= 60,
+        tooltip: {
+          valueFormatter: tooltipValue(measure === undefined ? kind : MEASURE_KINDS[measure]),
+        },
+        data: s.values.map((value, p): Clickable => ({
+          value,
+          selection: {
+            kind: 'trends',
+            series: s.series,
+            period: r.periods[p] ?? '',
+            ...(s.breakdown === undefined ? {} : { breakdown: s.breakdown }),
+          },
+          // Periods still running are drawn hollow: their numbers will grow.
+          ...(r.incomplete[p] === true ? { itemStyle: { opacity: 0.4 } } : {}),
+        })),
+      };
+    }),
   };
 }
 
@@ -437,13 +399,13 @@ const cellValue = (v: number | null): string =>
 const MEASURE_NAMES: Record<RetentionResult['measure'], string> = {
   users: 'users',
   sum: 'sum',
-  avg: 'average per user',
+  avg: 'average per cohort user',
 };
 
 /**
  * The cohort grid of one breakdown group (the view picks it; the first without a breakdown):
  * retained shares for the users measure, the sum or average otherwise. Periods that have not
- * fully happened for a cohort are left blank.
+ * fully happened for a cohort show what was observed so far, faded.
  */
 export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption {
   const group = r.groups[groupIndex] ?? r.groups[0];
@@ -452,10 +414,11 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
   const cells: Clickable[] = [];
   cohorts.forEach((c, y) => {
     r.columns.forEach((_, x) => {
-      if (c.incomplete[x] === true) return;
       const value = users ? (c.percentages[x] ?? null) : (c.values[x] ?? null);
       cells.push({
         value: [x, y, value],
+        // A period not over yet shows what was observed so far, faded.
+        ...(c.incomplete[x] === true ? { itemStyle: { opacity: 0.45 } } : {}),
         selection: {
           kind: 'retention',
           cohort: c.cohort,
@@ -490,7 +453,8 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
         const body = users
           ? `<b>${formatPercent(c.percentages[x] ?? null)}</b> retained: ${formatCount(c.values[x] ?? null)} of ${formatCount(c.size)} users`
           : `${MEASURE_NAMES[r.measure]}: <b>${formatValue(c.values[x] ?? null)}</b> (cohort of ${formatCount(c.size)} users)`;
-        return `${head}<br/>${body}`;
+        const partial = c.incomplete[x] === true ? '<br/>Not over yet: observed so far' : '';
+        return `${head}<br/>${body}${partial}`;
       },
     },
     xAxis: { type: 'category', data: columns, splitArea: { show: true } },
@@ -528,7 +492,7 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
 
 /**
  * The retention curve. With a breakdown, one curve per group (its mean over cohorts); without,
- * the mean thick and each cohort thin.
+ * the mean thick and each cohort thin. Compared with the range before, its mean dashed.
  */
 export function retentionCurveOption(r: RetentionResult): ChartOption {
   const users = r.measure === 'users';
@@ -561,6 +525,20 @@ export function retentionCurveOption(r: RetentionResult): ChartOption {
           data: row(c.values, c.percentages),
         })),
       ];
+  // Compared with the range before: its mean dashed, in its group's colour.
+  const previous = r.groups.flatMap((g, i) =>
+    g.previous === undefined
+      ? []
+      : [
+          {
+            type: 'line',
+            name: `${grouped ? `${g.breakdown ?? ''} ` : ''}previous mean`,
+            color: colorOf(grouped ? i : 0),
+            lineStyle: { width: 2, type: 'dashed' },
+            data: row(g.previous.mean.values, g.previous.mean.percentages),
+          },
+        ],
+  );
   return {
     grid: { ...axisGrid, top: 40 },
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue(kind) },
@@ -572,7 +550,7 @@ export function retentionCurveOption(r: RetentionResult): ChartOption {
       ...(users ? { max: 1 } : {}),
       axisLabel: axisLabel(kind),
     },
-    series,
+    series: [...series, ...previous],
   };
 }
 

@@ -2,7 +2,7 @@ import type { RetentionSpec } from '../../../../../shared/specs/retention';
 import { useApp } from '../../../app-context';
 import { withOptional } from '../../spec-edit';
 import { BreakdownEditor, EventPicker, Field, NumberInput, Select } from '../../controls';
-import { PERIOD, RangeAndFilters } from '../../builder-parts';
+import { INTERVAL, RangeAndFilters } from '../../builder-parts';
 
 export function RetentionBuilder({
   spec,
@@ -12,9 +12,11 @@ export function RetentionBuilder({
   onChange: (s: RetentionSpec) => void;
 }) {
   const { info } = useApp();
-  const numeric = (info?.properties ?? []).filter((p) =>
-    /INT|DOUBLE|DECIMAL|FLOAT|REAL|NUMERIC/i.test(p.type),
-  );
+  const isNumber = (p: { type: string }) => /INT|DOUBLE|DECIMAL|FLOAT|REAL|NUMERIC/i.test(p.type);
+  const source = spec.propertySource ?? 'event';
+  const numeric = (
+    source === 'user' ? (info?.userProperties ?? []) : (info?.properties ?? [])
+  ).filter(isNumber);
   return (
     <>
       <EventPicker
@@ -29,7 +31,7 @@ export function RetentionBuilder({
       />
       <Select
         label="Cohort"
-        help="First time: the user's first matching start event in the range (default). First ever: their first start event ever must be in the range. Recurring: every period with a start event."
+        help="First time (default): the user's first start event ever that matches the conditions, if it falls in the range. First ever: their very first start event, whatever its properties, must fall in the range and match. Recurring: every period with a matching start event."
         value={spec.cohort}
         options={[
           ['first_time', 'First time (default)'],
@@ -41,9 +43,9 @@ export function RetentionBuilder({
       <div className="row">
         <Select
           label="Period"
-          help="Cohorts and columns are days, weeks or months."
+          help="Cohorts and columns are hours, days, weeks or months (in the workspace time zone)."
           value={spec.period}
-          options={PERIOD}
+          options={INTERVAL}
           onChange={(period) => onChange({ ...spec, period })}
         />
         <NumberInput
@@ -73,6 +75,13 @@ export function RetentionBuilder({
           );
         }}
       />
+      <NumberInput
+        label="At least"
+        help="Times the user must do the return event in a period for it to count as a return (period 0: at or after the start). 1 by default."
+        value={spec.minOccurrences ?? 1}
+        min={1}
+        onChange={(n) => onChange(withOptional(spec, 'minOccurrences', n > 1 ? n : undefined))}
+      />
       {spec.criterion === 'brackets' && (
         <Field label="Brackets" help="Where each bracket starts, in periods (e.g. 1, 3, 7, 14).">
           <input
@@ -100,7 +109,7 @@ export function RetentionBuilder({
       />
       <Select
         label="Measure"
-        help="Users retained (default), or the sum / average of a numeric property of the return events (revenue retention)."
+        help="Users retained (default), or the sum / average per cohort user of a numeric property: of the return events counted (revenue retention), or of the retained users."
         value={spec.measure}
         options={[
           ['users', 'Users (default)'],
@@ -108,24 +117,64 @@ export function RetentionBuilder({
           ['avg', 'Average of a property'],
         ]}
         onChange={(measure) => {
-          const { property: _, ...rest } = spec;
+          const { property: _, propertySource: __, ...rest } = spec;
           onChange(
             measure === 'users'
               ? { ...rest, measure }
-              : { ...rest, measure, property: spec.property ?? numeric[0]?.name ?? '' },
+              : {
+                  ...rest,
+                  measure,
+                  property: spec.property ?? numeric[0]?.name ?? '',
+                  ...(spec.propertySource === undefined
+                    ? {}
+                    : { propertySource: spec.propertySource }),
+                },
           );
         }}
       />
       {spec.measure !== 'users' && (
-        <Select
-          label="Property"
-          help="The numeric property of the return events."
-          value={spec.property ?? ''}
-          options={numeric.map((p) => [p.name, p.name] as const)}
-          onChange={(property) => onChange({ ...spec, property })}
-        />
+        <div className="row">
+          <Select
+            label="Property of"
+            help="The return events' property (default), or the users' (each retained user counts once)."
+            value={source}
+            options={[
+              ['event', 'Return events (default)'],
+              ['user', 'Users'],
+            ]}
+            onChange={(next) => {
+              const list = next === 'user' ? info?.userProperties : info?.properties;
+              const property = (list ?? []).filter(isNumber)[0]?.name ?? '';
+              onChange(
+                withOptional(
+                  { ...spec, property },
+                  'propertySource',
+                  next === 'user' ? next : undefined,
+                ),
+              );
+            }}
+          />
+          <Select
+            label="Property"
+            help="The numeric property summed or averaged."
+            value={spec.property ?? ''}
+            options={numeric.map((p) => [p.name, p.name] as const)}
+            onChange={(property) => onChange({ ...spec, property })}
+          />
+        </div>
       )}
       <RangeAndFilters spec={spec} onChange={onChange} rangeLabel="Cohort date range" />
+      <label
+        className="check"
+        title="The same cohorts over the equally long range just before; its mean row shows beside the current one."
+      >
+        <input
+          type="checkbox"
+          checked={spec.compare === true}
+          onChange={(e) => onChange(withOptional(spec, 'compare', e.target.checked || undefined))}
+        />
+        Compare with the previous period
+      </label>
       <BreakdownEditor
         label="Breakdown (start event)"
         value={spec.breakdown}

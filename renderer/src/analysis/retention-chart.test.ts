@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { resultColumns } from '../../../shared/format';
+import type { RetentionResult } from '../../../shared/specs/retention';
+import { selectionOfCell } from './cell-selection';
+import { retentionCurveOption, retentionOption } from './chart-options';
+import { gridTable } from './ResultGrid';
+
+/** Two cohorts, the second not over in week 1, compared with the range before. */
+const result: RetentionResult = {
+  kind: 'retention',
+  timezone: 'UTC',
+  period: 'week',
+  time: 'calendar',
+  criterion: 'on',
+  measure: 'users',
+  minOccurrences: 1,
+  columns: ['0', '1'],
+  groups: [
+    {
+      cohorts: [
+        {
+          cohort: '2024-03-04',
+          size: 10,
+          values: [10, 4],
+          percentages: [1, 0.4],
+          incomplete: [false, false],
+        },
+        {
+          cohort: '2024-03-11',
+          size: 5,
+          values: [5, 1],
+          percentages: [1, 0.2],
+          incomplete: [false, true],
+        },
+      ],
+      mean: { values: [7.5, 4], percentages: [1, 0.4] },
+      previous: {
+        cohorts: [
+          {
+            cohort: '2024-02-26',
+            size: 8,
+            values: [8, 2],
+            percentages: [1, 0.25],
+            incomplete: [false, false],
+          },
+        ],
+        mean: { values: [8, 2], percentages: [1, 0.25] },
+      },
+    },
+  ],
+  previousRange: { from: '2024-02-19', to: '2024-03-03' },
+  sampled: null,
+};
+
+describe('retention chart and grid', () => {
+  it('draws an incomplete cell with what was observed, faded, and says so', () => {
+    const heat = retentionOption(result) as {
+      series: { data: { value: unknown; itemStyle?: { opacity: number } }[] }[];
+      tooltip: { formatter: (p: { value: [number, number, number | null] }) => string };
+    };
+    const data = heat.series[0]?.data ?? [];
+    expect(data).toHaveLength(4);
+    expect(data[3]).toMatchObject({ value: [1, 1, 0.2], itemStyle: { opacity: 0.45 } });
+    expect(data[1]?.itemStyle).toBeUndefined();
+    expect(heat.tooltip.formatter({ value: [1, 1, 0.2] })).toContain('observed so far');
+  });
+
+  it('draws the previous range mean dashed beside the mean', () => {
+    const curve = retentionCurveOption(result) as {
+      series: { name: string; data: unknown; lineStyle: { type?: string } }[];
+    };
+    const previous = curve.series.find((s) => s.name === 'previous mean');
+    expect(previous?.data).toEqual([1, 0.25]);
+    expect(previous?.lineStyle.type).toBe('dashed');
+  });
+
+  it('opens the users of any cell: a size, a column, the mean rows', () => {
+    const table = gridTable(result);
+    const rows = table.rows;
+    const at = (cohort: string) => rows.find((r) => r.cohort === cohort) ?? { __row: -1 };
+    expect(rows.map((r) => r.cohort)).toEqual([
+      '2024-03-04',
+      '2024-03-11',
+      'mean',
+      'previous mean',
+    ]);
+    expect(selectionOfCell(result, at('2024-03-11'), '1')).toEqual({
+      kind: 'retention',
+      cohort: '2024-03-11',
+      column: 1,
+    });
+    expect(selectionOfCell(result, at('2024-03-04'), 'size')).toEqual({
+      kind: 'retention',
+      cohort: '2024-03-04',
+      column: 'size',
+    });
+    expect(selectionOfCell(result, at('mean'), '1')).toEqual({
+      kind: 'retention',
+      cohort: 'mean',
+      column: 1,
+    });
+    expect(selectionOfCell(result, at('previous mean'), '0')).toEqual({
+      kind: 'retention',
+      cohort: 'mean',
+      column: 0,
+      range: 'previous',
+    });
+    expect(selectionOfCell(result, at('mean'), 'size')).toBeNull();
+    // Each row's share beside its count, the previous mean row's too.
+    const one = resultColumns(result).find((c) => c.id === '1');
+    expect(one?.shares).toEqual([0.4, 0.2, 0.4, 0.25]);
+  });
+});
