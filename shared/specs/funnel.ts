@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { strictObject } from './strict';
 import type { AnalysisDefinition } from './definition';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, breakdown, describeRange } from './words';
+import { event, filters, describeRange } from './words';
 import {
   breakdownShape,
   dateRangeSchema,
   eventFilterSchema,
   INTERVALS,
   conditionNodeSchema,
+  NONE_LABEL,
   samplingSchema,
 } from './common';
 
@@ -45,6 +46,8 @@ export const windowSchema = strictObject(
 });
 export type FunnelWindow = z.infer<typeof windowSchema>;
 
+export const FIRST_TIME = ['event', 'matching'] as const;
+
 export const funnelStepSchema = strictObject(
   {
     events: eventFilterSchema,
@@ -53,11 +56,72 @@ export const funnelStepSchema = strictObject(
     optional: z.boolean().default(false),
     /** At most this long after the previous step (on top of the funnel's window from step 1). */
     within: windowSchema.optional(),
+    /**
+     * Only the first time the user ever did it counts (Mixpanel's "first time ever"): 'event' is
+     * the user's first-ever event of this name (it must also meet the step's conditions), 'matching'
+     * the first-ever event meeting the step's own event and conditions. Over all the user's
+     * history, not only the date range.
+     */
+    firstTime: z.enum(FIRST_TIME).optional(),
   },
   'a funnel step',
 );
 
 export const ATTRIBUTIONS = ['first', 'last', 'all', 'step'] as const;
+
+/** A property a breakdown splits by, when it splits by several at once. */
+export const breakdownPropertySchema = strictObject(
+  { property: breakdownShape.property, source: breakdownShape.source },
+  'a breakdown property',
+);
+
+/** Most properties one breakdown combines (each group is one combination of their values). */
+export const MAX_BREAKDOWN_PROPERTIES = 3;
+
+export const funnelBreakdownSchema = strictObject(
+  {
+    /** One property; or `properties` for several at once (each group a combination of values). */
+    property: breakdownShape.property.optional(),
+    source: breakdownShape.source,
+    properties: z
+      .array(breakdownPropertySchema)
+      .min(1, 'a breakdown needs a property')
+      .max(
+        MAX_BREAKDOWN_PROPERTIES,
+        `a breakdown combines at most ${MAX_BREAKDOWN_PROPERTIES} properties`,
+      )
+      .optional(),
+    limit: breakdownShape.limit,
+    /**
+     * Which value files a user (PostHog's attribution): first = the first value set on any of
+     * the user's funnel events, last = the last one; step = the value on that step's event (users
+     * who never reach it are in no group; several values, several groups); all = each value is a
+     * funnel of its own, every step's event carrying it.
+     */
+    attribution: z.enum(ATTRIBUTIONS).default('first'),
+    /** For attribution 'step': the step (0-based) whose value counts. */
+    step: z.number().int().min(0).max(19, 'a funnel has at most 20 steps').optional(),
+  },
+  'a funnel breakdown',
+).superRefine((b, ctx) => {
+  if ((b.property === undefined) === (b.properties === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['property'],
+      message: 'a breakdown names one property, or several as properties',
+    });
+  }
+});
+export type FunnelBreakdown = z.infer<typeof funnelBreakdownSchema>;
+
+/** The properties a breakdown splits by, in order. */
+export function breakdownProperties(
+  b: FunnelBreakdown,
+): { property: string; source: 'event' | 'user' }[] {
+  return (
+    b.properties ?? (b.property === undefined ? [] : [{ property: b.property, source: b.source }])
+  );
+}
 
 export const funnelSpecSchema = strictObject(
   {
@@ -74,7 +138,10 @@ export const funnelSpecSchema = strictObject(
     order: z.enum(['ordered', 'strict', 'any']).default('ordered'),
     /** Measured from the attempt's first step; an event exactly at the end still counts. */
     window: windowSchema.default({ n: 14, unit: 'day' }),
-    /** An excluded event after step `from` and before step `to` (0-based) removes the attempt. */
+    /**
+     * An excluded event after step `from` and before step `to` (0-based) removes the attempt. In
+     * any order, step k is "k + 1 of the steps done": 0 to the last step spans the whole attempt.
+     */
     exclusions: z
       .array(
         strictObject(
@@ -97,17 +164,14 @@ export const funnelSpecSchema = strictObject(
     /** The range bounds the first step only; later steps may fall after it. */
     dateRange: dateRangeSchema,
     filters: z.array(conditionNodeSchema).default([]),
-    breakdown: strictObject(
-      {
-        ...breakdownShape,
-        attribution: z.enum(ATTRIBUTIONS).default('first'),
-        /** For attribution 'step': the step (0-based) whose value counts. */
-        step: z.number().int().min(0).max(19, 'a funnel has at most 20 steps').optional(),
-      },
-      'a funnel breakdown',
-    ).optional(),
-    /** Periods of "conversion over time" (by entry period). */
+    breakdown: funnelBreakdownSchema.optional(),
+    /**
+     * Periods of "conversion over time": each period is the funnel of the attempts that start in
+     * it (a user starting attempts in three periods counts in each).
+     */
     interval: z.enum(INTERVALS).default('day'),
+    /** The same funnel over the equally long range just before, its numbers beside these. */
+    compare: z.boolean().optional(),
     sample: samplingSchema.optional(),
   },
   'a funnel spec',
@@ -125,14 +189,16 @@ export const funnelSpecSchema = strictObject(
       [['countBy'], 'per-step windows count users or sessions, not attempts'],
       [['exclusions'], 'per-step windows do not combine with exclusions yet'],
       [['steps'], 'per-step windows do not combine with optional steps yet'],
-      [['breakdown', 'attribution'], "per-step windows attribute by 'first', 'last' or 'step'"],
+      [['breakdown', 'attribution'], "per-step windows attribute by 'first' or 'last'"],
     ];
     const broken = [
       f.order !== 'ordered',
       f.countBy === 'attempts',
       f.exclusions.length > 0,
       f.steps.some((s) => s.optional),
-      f.breakdown?.attribution === 'all',
+      f.breakdown !== undefined &&
+        f.breakdown.attribution !== 'first' &&
+        f.breakdown.attribution !== 'last',
     ];
     problems.forEach(([path, message], i) => {
       if (broken[i]) ctx.addIssue({ code: 'custom', path, message });
@@ -158,13 +224,6 @@ export const funnelSpecSchema = strictObject(
       message: 'optional steps need the ordered order',
     });
   }
-  if (f.order === 'any' && f.exclusions.length > 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['exclusions'],
-      message: 'exclusions need an ordered or strict funnel',
-    });
-  }
   f.exclusions.forEach((x, i) => {
     if (x.from >= x.to || x.to >= f.steps.length) {
       ctx.addIssue({
@@ -175,18 +234,26 @@ export const funnelSpecSchema = strictObject(
     }
   });
   const b = f.breakdown;
-  if (b?.attribution === 'step' && (b.step === undefined || b.step >= f.steps.length)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['breakdown', 'step'],
-      message: `attribution 'step' needs the step (0..${f.steps.length - 1})`,
-    });
+  if (b?.attribution === 'step') {
+    if (b.step === undefined || b.step >= f.steps.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breakdown', 'step'],
+        message: `attribution 'step' needs the step (0..${f.steps.length - 1})`,
+      });
+    } else if (f.steps[b.step]?.optional === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breakdown', 'step'],
+        message: `attribution 'step' names a required step, not the optional step ${b.step}`,
+      });
+    }
   }
-  if (f.order === 'any' && b !== undefined && b.attribution !== 'first') {
+  if (f.order === 'any' && b?.attribution === 'step') {
     ctx.addIssue({
       code: 'custom',
       path: ['breakdown', 'attribution'],
-      message: 'funnels in any order attribute by first touch',
+      message: "funnels in any order attribute by 'first', 'last' or 'all', not one step",
     });
   }
 });
@@ -218,26 +285,52 @@ export interface FunnelStepResult {
   fromFirstTime: TimeToConvert;
 }
 
+/** One entry period of "conversion over time": the funnel of the attempts that start in it. */
+export interface FunnelPeriod {
+  period: string;
+  /** Units (users, sessions, attempts) with an attempt starting in the period. */
+  entered: number;
+  /** Of those, the ones whose attempt of the period completed the funnel. */
+  completed: number;
+  rate: number | null;
+  /** The period, or the window after it, is not over yet: the numbers may still grow. */
+  incomplete: boolean;
+}
+
+export interface FunnelGroup {
+  /** The breakdown value (several properties' values joined by ' / '). */
+  breakdown?: string;
+  /** The value of each breakdown property, in the breakdown's order. */
+  breakdownValues?: string[];
+  steps: FunnelStepResult[];
+  /** Conversion over time of this group (with a breakdown). */
+  overTime?: FunnelPeriod[];
+}
+
 export interface FunnelResult {
   kind: 'funnel';
   timezone: string;
   countBy: 'users' | 'sessions' | 'attempts';
   /** Bucket edges of every time-to-convert histogram, in seconds. */
   histogramEdges: number[];
-  groups: {
-    /** The breakdown value, when the spec has a breakdown. */
-    breakdown?: string;
-    steps: FunnelStepResult[];
-  }[];
-  /** Entry periods: users entering, and completing the last step, per period of the first step. */
-  overTime: {
-    period: string;
-    entered: number;
-    completed: number;
-    rate: number | null;
-    incomplete: boolean;
-  }[];
+  /** By conversions (most first), then value; '(other)' and '(none)' last. */
+  groups: FunnelGroup[];
+  /** Entry periods: each the funnel of the attempts starting in it, over every group. */
+  overTime: FunnelPeriod[];
+  /**
+   * With compare: the same funnel over the equally long range just before (local days
+   * `from`..`to`), its groups in the order of `groups` (zeros where a value is missing there).
+   */
+  previous?: { from: string; to: string; groups: FunnelGroup[]; overTime: FunnelPeriod[] };
   sampled: { fraction: number } | null;
+}
+
+/** How the values of several breakdown properties make one group's name. */
+export const BREAKDOWN_JOINER = ' / ';
+
+/** A group's name from its values: '(none)' when none of them is set. */
+export function breakdownLabel(values: readonly string[]): string {
+  return values.every((v) => v === NONE_LABEL) ? NONE_LABEL : values.join(BREAKDOWN_JOINER);
 }
 
 /** Which number of a funnel result to open ("the users behind it"). */
@@ -255,7 +348,12 @@ export const funnelSelectionSchema = strictObject(
       .max(20, 'a funnel has at most 20 steps'),
     /** converted: reached the step; dropped: reached the step before it, not this one. */
     outcome: z.enum(['converted', 'dropped']).default('converted'),
-    breakdown: z.string().optional(),
+    /** The group: its name as in the result, or its values (one per breakdown property). */
+    breakdown: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    /** An entry period of conversion over time (as the result writes it): its attempts only. */
+    period: z.string().min(1).optional(),
+    /** The previous range's numbers (with compare). */
+    range: z.enum(['current', 'previous']).optional(),
   },
   'a funnel selection',
 );
@@ -269,10 +367,16 @@ export function funnelMeaning(spec: FunnelSpec, timezone: string): string {
       : spec.order === 'any'
         ? 'steps in any order'
         : 'any events between';
+  const first = (s: FunnelSpec['steps'][number]): string =>
+    s.firstTime === undefined
+      ? ''
+      : s.firstTime === 'event'
+        ? ' (first time ever)'
+        : ' (first time ever, as filtered)';
   const steps = spec.steps
     .map(
       (s, i) =>
-        `${event(s.events)}${s.optional ? ' (optional)' : ''}${i > 0 && s.within ? ` within ${s.within.n} ${s.within.unit}s` : ''}`,
+        `${event(s.events)}${first(s)}${s.optional ? ' (optional)' : ''}${i > 0 && s.within ? ` within ${s.within.n} ${s.within.unit}s` : ''}`,
     )
     .join(' then ');
   const who =
@@ -281,12 +385,31 @@ export function funnelMeaning(spec: FunnelSpec, timezone: string): string {
     spec.exclusions.length > 0
       ? `, excluding ${spec.exclusions.map((x) => `${event(x.events)} between steps ${x.from + 1} and ${x.to + 1}`).join(', ')}`
       : '';
-  return `${who} who did ${steps} within ${spec.window.n} ${spec.window.unit}${spec.window.n === 1 ? '' : 's'}, ${order}${excluded}${breakdown(spec.breakdown)}${filters(spec.filters)}, entry ${range}, ${timezone}`;
+  const b = spec.breakdown;
+  const attribution =
+    b === undefined
+      ? ''
+      : b.attribution === 'first'
+        ? ' (first touch)'
+        : b.attribution === 'last'
+          ? ' (last touch)'
+          : b.attribution === 'all'
+            ? ' (held through every step)'
+            : ` (at step ${(b.step ?? 0) + 1})`;
+  const by =
+    b === undefined
+      ? ''
+      : `, by ${breakdownProperties(b)
+          .map((p) => p.property)
+          .join(' and ')}${attribution}`;
+  const compare = spec.compare === true ? ', compared with the range before' : '';
+  return `${who} who did ${steps} within ${spec.window.n} ${spec.window.unit}${spec.window.n === 1 ? '' : 's'}, ${order}${excluded}${by}${filters(spec.filters)}, entry ${range}${compare}, ${timezone}`;
 }
 
 export function funnelTable(result: FunnelResult): ResultTable {
   // One row per step (and breakdown value): counts, conversion and median times to convert.
   const hasBreakdown = result.groups.some((g) => g.breakdown !== undefined);
+  const previous = result.previous;
   const columns = [
     ...(hasBreakdown ? ['breakdown'] : []),
     'step',
@@ -297,19 +420,29 @@ export function funnelTable(result: FunnelResult): ResultTable {
     'dropped',
     'medianSecondsFromPrevious',
     'medianSecondsFromFirst',
+    ...(previous === undefined ? [] : ['previousCount', 'previousConversionFromFirst']),
   ];
-  const rows = result.groups.flatMap((g) =>
-    g.steps.map((s, i) => ({
-      ...(hasBreakdown ? { breakdown: g.breakdown ?? '' } : {}),
-      step: i + 1,
-      label: s.label,
-      [result.countBy]: s.count,
-      conversionFromFirst: s.fromFirst,
-      conversionFromPrevious: s.fromPrevious,
-      dropped: s.dropped,
-      medianSecondsFromPrevious: s.fromPreviousTime.median,
-      medianSecondsFromFirst: s.fromFirstTime.median,
-    })),
+  const rows = result.groups.flatMap((g, gi) =>
+    g.steps.map((s, i) => {
+      const before = previous?.groups[gi]?.steps[i];
+      return {
+        ...(hasBreakdown ? { breakdown: g.breakdown ?? '' } : {}),
+        step: i + 1,
+        label: s.label,
+        [result.countBy]: s.count,
+        conversionFromFirst: s.fromFirst,
+        conversionFromPrevious: s.fromPrevious,
+        dropped: s.dropped,
+        medianSecondsFromPrevious: s.fromPreviousTime.median,
+        medianSecondsFromFirst: s.fromFirstTime.median,
+        ...(previous === undefined
+          ? {}
+          : {
+              previousCount: before?.count ?? 0,
+              previousConversionFromFirst: before?.fromFirst ?? 0,
+            }),
+      };
+    }),
   );
   return { columns, rows };
 }

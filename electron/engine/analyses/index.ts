@@ -19,7 +19,7 @@ import type { AnyRunner, PlanBase, SpecOf } from './runner';
 import { unitsTable } from './units-cache';
 import type { AnalysisContext, UidQuery } from './context';
 import { runEventTypes } from './event-types';
-import { funnelUsers, runFunnel } from './funnel';
+import { funnelRunner } from './funnel/runner';
 import { lifecycleRunner } from './lifecycle/runner';
 import { pathsRunner } from './paths/runner';
 import { retentionRunner } from './retention/runner';
@@ -71,6 +71,7 @@ async function observedThrough(c: DuckDBConnection, timezone: string): Promise<D
 /** The engine runner of each kind that is on the runner pattern (the others run below). */
 const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   lifecycle: lifecycleRunner,
+  funnel: funnelRunner,
   paths: pathsRunner,
   retention: retentionRunner,
   trends: trendsRunner,
@@ -142,7 +143,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'stickiness':
       throw new Error('stickiness runs on its runner');
     case 'funnel':
-      return runFunnel(ctx, spec);
+      throw new Error('funnel runs on its runner');
     case 'retention':
       throw new Error('retention runs on its runner');
     case 'sessions':
@@ -181,7 +182,6 @@ function legacyUidQuery(
   spec: AnalysisSpec,
   select: UserSelection,
 ): Promise<UidQuery> | UidQuery {
-  if (spec.kind === 'funnel' && select.kind === 'funnel') return funnelUsers(ctx, spec, select);
   throw new ApiError(
     'INVALID_REQUEST',
     `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,

@@ -1,4 +1,4 @@
-import type { FunnelSpec } from '../../../../../shared/specs/funnel';
+import { breakdownProperties, type FunnelSpec } from '../../../../../shared/specs/funnel';
 import { useApp } from '../../../app-context';
 import { withOptional } from '../../spec-edit';
 import { BreakdownEditor, EventPicker, NumberInput, Select } from '../../controls';
@@ -15,6 +15,7 @@ export function FunnelBuilder({
   const holdable = ['session_id', ...(info?.properties ?? []).map((p) => p.name)].filter(
     (p) => p !== 'properties',
   );
+  const first = spec.breakdown === undefined ? undefined : breakdownProperties(spec.breakdown)[0];
   const setStep = (i: number, step: FunnelSpec['steps'][number]) =>
     onChange({ ...spec, steps: spec.steps.map((s, j) => (j === i ? step : s)) });
   return (
@@ -260,13 +261,9 @@ export function FunnelBuilder({
       <RangeAndFilters spec={spec} onChange={onChange} rangeLabel="Entry date range" />
       <BreakdownEditor
         value={
-          spec.breakdown === undefined
+          first === undefined || spec.breakdown === undefined
             ? undefined
-            : {
-                property: spec.breakdown.property,
-                source: spec.breakdown.source,
-                limit: spec.breakdown.limit,
-              }
+            : { ...first, limit: spec.breakdown.limit }
         }
         onChange={(b) =>
           onChange(

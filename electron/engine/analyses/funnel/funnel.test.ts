@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResultNotes } from '../../../shared/specs/analysis-spec';
-import type { FunnelResult, FunnelSpec } from '../../../shared/specs/funnel';
-import { analysisFixture } from '../testing/analysis-fixture';
-import type { TempWorkspace } from '../testing/temp-workspace';
+import type { ResultNotes } from '../../../../shared/specs/analysis-spec';
+import type { FunnelResult, FunnelSpec } from '../../../../shared/specs/funnel';
+import { analysisFixture } from '../../testing/analysis-fixture';
+import type { TempWorkspace } from '../../testing/temp-workspace';
 
 /**
  * Funnel A -> B -> C, window 1 hour unless said otherwise, first step in 2024-01-01 (UTC).
@@ -149,11 +149,12 @@ describe('funnel semantics', () => {
     const atStep = await funnel({
       breakdown: { property: 'plan', source: 'event', limit: 10, attribution: 'step', step: 2 },
     });
-    // Plan on the C event of each user's counted attempt; users without C fall under (none).
+    // Plan on the C event: u6 and u8 free, u1 and u3 pro, u4 unset. Users who never reach C
+    // (u2, u5, u7) are in no group.
     expect(atStep.groups.map((g) => [g.breakdown, g.steps[0]?.count, g.steps[2]?.count])).toEqual([
       ['free', 2, 2],
       ['pro', 2, 2],
-      ['(none)', 4, 1],
+      ['(none)', 1, 1],
     ]);
     const all = await funnel({
       breakdown: { property: 'plan', source: 'event', limit: 10, attribution: 'all' },

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunnelResult, FunnelSpec } from '../../../shared/specs/funnel';
-import { writeDemoExport } from '../demo/generate-demo-data';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import type { FunnelResult, FunnelSpec } from '../../../../shared/specs/funnel';
+import { writeDemoExport } from '../../demo/generate-demo-data';
+import { tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace';
 
 /**
  * An independent check: the engine's funnel against a plain JavaScript implementation of the

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../../../shared/calendar/local-days';
+import { NONE_LABEL, OTHER_LABEL } from '../../../../shared/specs/common';
+import type { FunnelPeriod, FunnelResult, FunnelSpec } from '../../../../shared/specs/funnel';
+import { queryRows } from '../../duckdb/database';
+import type { Workspace } from '../../workspace/workspace';
+import { runAnalysis } from '../index';
+import {
+  generateEvents,
+  generatedFunnelWorkspace,
+  generateSpec,
+  GENERATED_RANGE,
+  prng,
+} from './generated';
+import {
+  modelFunnel,
+  type ModelEvent,
+  type ModelGroup,
+  type ModelPeriods,
+} from './reference-model';
+
+/**
+ * Every number of a funnel result against the plain model of reference-model.ts, on a generated
+ * workspace and random shapes of every kind (ordered, strict, any order; users, sessions,
+ * attempts; held properties; optional steps, exclusions, first-time steps; first touch, last
+ * touch, one step's value, values held through every step; several breakdown properties; the
+ * previous range): the steps of every group, its conversion over time and the totals.
+ */
+const SHAPES = 40;
+let workspace: Workspace;
+let close: () => void;
+let events: ModelEvent[];
+const clock = () => new Date('2024-03-20T00:00:00Z');
+
+beforeAll(async () => {
+  ({ workspace, close } = await generatedFunnelWorkspace(generateEvents(3, 80)));
+  events = (
+    await workspace.use((c) =>
+      queryRows(
+        c,
+        `SELECT uid, event, epoch_ms(ts) AS ms, rowid AS row, p, q, session_id FROM events`,
+      ),
+    )
+  ).map((r) => ({
+    uid: Number(r.uid),
+    event: String(r.event),
+    ms: Number(r.ms),
+    row: Number(r.row),
+    p: r.p === null ? null : String(r.p),
+    q: r.q === null ? null : String(r.q),
+    session: r.session_id === null ? null : Number(r.session_id),
+  }));
+});
+afterAll(() => close());
+
+const special = (g: string | null): number => (g === OTHER_LABEL ? 1 : g === NONE_LABEL ? 2 : 0);
+
+/** The model's groups in the result's order: by conversions, then name, specials last. */
+function ordered(groups: ModelGroup[], last: number): ModelGroup[] {
+  return [...groups].sort(
+    (a, b) =>
+      special(a.breakdown) - special(b.breakdown) ||
+      (b.counts[last] ?? 0) - (a.counts[last] ?? 0) ||
+      String(a.breakdown).localeCompare(String(b.breakdown)),
+  );
+}
+
+function periods(list: FunnelPeriod[] | undefined): ModelPeriods {
+  return Object.fromEntries(
+    (list ?? []).filter((p) => p.entered > 0).map((p) => [p.period, [p.entered, p.completed]]),
+  );
+}
+
+function comparable(
+  result: { groups: FunnelResult['groups']; overTime: FunnelPeriod[] },
+  spec: FunnelSpec,
+) {
+  const empty = result.groups.length === 1 && result.groups[0]?.steps[0]?.count === 0;
+  return {
+    groups: empty
+      ? []
+      : result.groups
+          .filter((g) => (g.steps[0]?.count ?? 0) > 0)
+          .map((g) => ({
+            breakdown: g.breakdown ?? null,
+            counts: g.steps.map((s) => s.count),
+            overTime: spec.breakdown === undefined ? periods(result.overTime) : periods(g.overTime),
+          })),
+    overTime: periods(result.overTime),
+  };
+}
+
+describe('funnel against the plain model', () => {
+  it('agrees on every number of random shapes', async () => {
+    const rand = prng(2024);
+    const previous = {
+      from: addDays(GENERATED_RANGE.from, -2),
+      to: addDays(GENERATED_RANGE.from, -1),
+    };
+    let converting = 0;
+    for (let i = 0; i < SHAPES; i++) {
+      const spec = generateSpec(rand, { scannable: false });
+      const result = (await runAnalysis(workspace, spec, {}, clock)) as FunnelResult;
+      const model = modelFunnel(
+        spec,
+        events,
+        GENERATED_RANGE,
+        spec.compare === true ? previous : null,
+      );
+      const last =
+        spec.order === 'any'
+          ? spec.steps.length - 1
+          : spec.steps.length - 1 - [...spec.steps].reverse().findIndex((s) => !s.optional);
+      const what = JSON.stringify(spec);
+      expect(comparable(result, spec), what).toEqual({
+        groups: ordered(model.groups, last),
+        overTime: model.overTime,
+      });
+      if (spec.compare === true) {
+        const before = result.previous;
+        expect(before?.from).toBe(previous.from);
+        expect(
+          comparable({ groups: before?.groups ?? [], overTime: before?.overTime ?? [] }, spec)
+            .overTime,
+          what,
+        ).toEqual(model.previousOverTime);
+        const byName = new Map(model.previous.map((g) => [g.breakdown, g]));
+        for (const g of before?.groups ?? []) {
+          const m = byName.get(g.breakdown ?? null);
+          expect(
+            g.steps.map((s) => s.count),
+            what,
+          ).toEqual(m?.counts ?? g.steps.map(() => 0));
+        }
+        expect(
+          (before?.groups ?? []).filter((g) => (g.steps[0]?.count ?? 0) > 0).length,
+          what,
+        ).toBe(model.previous.length);
+      }
+      if ((model.groups[0]?.counts.at(-1) ?? 0) > 0) converting++;
+    }
+    expect(converting).toBeGreaterThan(SHAPES / 3);
+  });
+});

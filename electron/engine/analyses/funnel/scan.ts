@@ -1,0 +1,417 @@
+/**
+ * The ordered and strict funnel as one pass over each user's events, the way ClickHouse's
+ * windowFunnel works: the events arrive in stored (user, time, row) order, each with a bit mask
+ * of the steps and exclusions it matches, and every first-step event in a range starts an attempt
+ * whose chain is found by binary search in the per-step lists (ordered) or by looking at the next
+ * event (strict). It computes exactly what the SQL chain of chain.ts computes (same rules, same
+ * tie-breaks; units.test.ts checks the two against each other on generated data), without joins.
+ *
+ * Pure and synchronous over serialisable input (a plain-data plan, chunks of typed arrays), so it
+ * can run in a worker thread: `new FunnelScanner(plan)`, `push(chunk)` per chunk of the ordered
+ * read, `finish()` for the rows.
+ */
+
+/** The shape of the funnel the scan needs, with times in epoch microseconds. */
+export interface FunnelScanPlan {
+  steps: number;
+  /** Indices of the required steps after the first, in order. */
+  required: number[];
+  /** Optional steps: the required step before and after each (after = -1 at the end). */
+  optional: { step: number; before: number; after: number }[];
+  exclusions: { from: number; to: number }[];
+  /** shared[i][j]: steps i and j can match one event, which may then not fill both. */
+  shared: boolean[][];
+  windowUs: number;
+  /** Where attempts may start: [startUs, endUs) per range (0 = the range, 1 = the one before). */
+  ranges: { startUs: number; endUs: number }[];
+  /** Strict order: each next step is the user's very next event (the read has every event). */
+  strict: boolean;
+  /** One row per attempt; else one per (user, range, entry period): its furthest attempt. */
+  perAttempt: boolean;
+}
+
+/** One chunk of the ordered read: the columns of `length` rows. */
+export interface FunnelScanChunk {
+  uids: Int32Array;
+  /** Epoch microseconds. */
+  times: Float64Array;
+  /** Bit s: matches step s; bit steps + x: matches exclusion x. */
+  masks: Int32Array;
+  /** The event's rowid: attempts are named by their first step's row. */
+  rows: Float64Array;
+  /** First-step rows: the entry period (its local start, epoch microseconds); NaN otherwise. */
+  periods: Float64Array;
+  length: number;
+}
+
+/**
+ * Attempts, column by column: per user, range and entry period its furthest attempt (or every
+ * attempt), the step times (NaN = not reached) and the level (1 + required steps reached).
+ */
+export interface FunnelScanRows {
+  count: number;
+  uid: Int32Array;
+  rng: Int32Array;
+  period: Float64Array;
+  attempt: Float64Array;
+  level: Int32Array;
+  times: Float64Array[];
+}
+
+const GROW = 1.5;
+const EMPTY = new Int32Array(0);
+
+/** Collects a user's rows, then computes their attempts; rows accumulate across users. */
+export class FunnelScanner {
+  private readonly plan: FunnelScanPlan;
+  private user = -1;
+  private n = 0;
+  private ts = new Float64Array(1024);
+  private masks = new Int32Array(1024);
+  private rowids = new Float64Array(1024);
+  private periods = new Float64Array(1024);
+  private readonly stepRows: Int32Array[];
+  private readonly stepCounts: Int32Array;
+  private readonly exclusionRows: Int32Array[];
+  private readonly exclusionCounts: Int32Array;
+  private out: FunnelScanRows;
+  private readonly rowOf: Int32Array;
+  private readonly bestRows: Int32Array;
+  private readonly required: Int32Array;
+  /** The highest level an attempt can reach: the first step plus every required one. */
+  private readonly topLevel: number;
+  /**
+   * Set when rows arrive out of (user, time, row) order (a workspace changed by hand with SQL):
+   * the caller must not use the result.
+   */
+  outOfOrder = false;
+
+  constructor(plan: FunnelScanPlan) {
+    this.plan = plan;
+    this.stepRows = Array.from({ length: plan.steps }, () => new Int32Array(256));
+    this.stepCounts = new Int32Array(plan.steps);
+    this.exclusionRows = plan.exclusions.map(() => new Int32Array(256));
+    this.exclusionCounts = new Int32Array(plan.exclusions.length);
+    this.out = emptyRows(plan.steps, 4096);
+    this.rowOf = new Int32Array(plan.steps);
+    this.bestRows = new Int32Array(plan.steps);
+    this.required = Int32Array.from(plan.required);
+    this.topLevel = 1 + plan.required.length;
+  }
+
+  /** Feeds one chunk of the ordered read. */
+  push(chunk: FunnelScanChunk): void {
+    if (this.outOfOrder) return;
+    const { uids, times, masks, rows, periods, length } = chunk;
+    let i = 0;
+    while (i < length) {
+      const uid = uids[i] ?? 0;
+      if (uid !== this.user) {
+        if (uid < this.user) {
+          this.outOfOrder = true;
+          return;
+        }
+        this.flushUser();
+        this.user = uid;
+      }
+      // The user's run of rows in this chunk is copied in one go.
+      let j = i + 1;
+      while (j < length && uids[j] === uid) j++;
+      this.reserve(this.n + j - i);
+      let lastT = this.n > 0 ? (this.ts[this.n - 1] ?? 0) : -Infinity;
+      let lastRow = this.n > 0 ? (this.rowids[this.n - 1] ?? 0) : -Infinity;
+      for (let r = i; r < j; r++) {
+        const t = times[r] ?? 0;
+        const row = rows[r] ?? 0;
+        // Ties keep the stored order, which is rowid order: both must only go up.
+        if (t < lastT || row <= lastRow) {
+          this.outOfOrder = true;
+          return;
+        }
+        lastT = t;
+        lastRow = row;
+      }
+      this.ts.set(times.subarray(i, j), this.n);
+      this.masks.set(masks.subarray(i, j), this.n);
+      this.rowids.set(rows.subarray(i, j), this.n);
+      this.periods.set(periods.subarray(i, j), this.n);
+      this.n += j - i;
+      i = j;
+    }
+  }
+
+  /** Ends the scan: the rows, in arrays of exactly `count`. */
+  finish(): FunnelScanRows {
+    if (!this.outOfOrder) this.flushUser();
+    const o = this.out;
+    const count = o.count;
+    return {
+      count,
+      uid: o.uid.slice(0, count),
+      rng: o.rng.slice(0, count),
+      period: o.period.slice(0, count),
+      attempt: o.attempt.slice(0, count),
+      level: o.level.slice(0, count),
+      times: o.times.map((t) => t.slice(0, count)),
+    };
+  }
+
+  private reserve(rows: number): void {
+    if (rows <= this.ts.length) return;
+    const size = Math.max(rows, Math.ceil(this.ts.length * GROW));
+    this.ts = resize(this.ts, size, Float64Array);
+    this.masks = resize(this.masks, size, Int32Array);
+    this.rowids = resize(this.rowids, size, Float64Array);
+    this.periods = resize(this.periods, size, Float64Array);
+  }
+
+  private flushUser(): void {
+    if (this.n === 0) return;
+    const { plan } = this;
+    // Per-step (and per-exclusion) lists of row indices, in (time, row) order.
+    this.stepCounts.fill(0);
+    this.exclusionCounts.fill(0);
+    for (let r = 0; r < this.n; r++) {
+      const mask = this.masks[r] ?? 0;
+      if (mask === 0) continue;
+      for (let s = 0; s < plan.steps; s++) {
+        if ((mask & (1 << s)) !== 0) this.pushRow(this.stepRows, this.stepCounts, s, r);
+      }
+      for (let x = 0; x < plan.exclusions.length; x++) {
+        if ((mask & (1 << (plan.steps + x))) !== 0)
+          this.pushRow(this.exclusionRows, this.exclusionCounts, x, r);
+      }
+    }
+    this.attempts();
+    this.n = 0;
+  }
+
+  private pushRow(lists: Int32Array[], counts: Int32Array, i: number, row: number): void {
+    let list = lists[i] ?? new Int32Array(256);
+    const count = counts[i] ?? 0;
+    if (count === list.length) {
+      list = resize(list, Math.ceil(list.length * GROW) + 16, Int32Array);
+      lists[i] = list;
+    }
+    list[count] = row;
+    counts[i] = count + 1;
+  }
+
+  /**
+   * Every first-step event in a range starts an attempt. Attempts come in time order, so per
+   * (range, period) the first of the highest level is the earliest one, and once the whole funnel
+   * is done no later attempt of that period can replace it.
+   */
+  private attempts(): void {
+    const { plan, rowOf, bestRows, ts } = this;
+    const starts = this.stepRows[0] ?? EMPTY;
+    const startCount = this.stepCounts[0] ?? 0;
+    let keyRange = -1;
+    let keyPeriod = NaN;
+    let bestLevel = 0;
+    const flush = (): void => {
+      if (bestLevel > 0) this.emit(bestRows, bestLevel, keyRange, keyPeriod);
+      bestLevel = 0;
+    };
+    for (let a = 0; a < startCount; a++) {
+      const r0 = starts[a] ?? 0;
+      const rng = rangeOf(plan.ranges, ts[r0] ?? 0);
+      if (rng < 0) continue;
+      const period = this.periods[r0] ?? NaN;
+      if (plan.perAttempt) {
+        const level = this.chain(r0, rowOf);
+        if (level > 0) this.emit(rowOf, level, rng, period);
+        continue;
+      }
+      if (rng !== keyRange || period !== keyPeriod) {
+        flush();
+        keyRange = rng;
+        keyPeriod = period;
+      }
+      if (bestLevel === this.topLevel) continue;
+      const level = this.chain(r0, rowOf);
+      if (level > bestLevel) {
+        bestLevel = level;
+        bestRows.set(rowOf);
+      }
+    }
+    flush();
+  }
+
+  /**
+   * Fills rowOf with the row that fills each step (-1 = not reached) and returns the level, or
+   * 0 when an exclusion removes the attempt.
+   */
+  private chain(r0: number, rowOf: Int32Array): number {
+    const { plan, ts, required } = this;
+    rowOf.fill(-1);
+    rowOf[0] = r0;
+    const end = (ts[r0] ?? 0) + plan.windowUs;
+    let prev = 0;
+    let level = 1;
+    for (let i = 0; i < required.length; i++) {
+      const k = required[i] ?? 0;
+      const from = rowOf[prev] ?? -1;
+      if (from < 0) break;
+      const row = plan.strict
+        ? this.nextStrict(k, from)
+        : this.next(k, from, this.sharedOf(prev, k));
+      if (row >= 0 && (ts[row] ?? 0) <= end) {
+        rowOf[k] = row;
+        level++;
+      }
+      prev = k;
+    }
+    // An optional step counts when it falls after the previous required step and no later than
+    // the next one (never on the next one's event) or the window's end.
+    for (const o of plan.optional) {
+      const from = rowOf[o.before] ?? -1;
+      if (from < 0) continue;
+      const row = this.next(o.step, from, this.sharedOf(o.before, o.step));
+      if (row < 0 || (ts[row] ?? 0) > end) continue;
+      const afterRow = o.after < 0 ? -1 : (rowOf[o.after] ?? -1);
+      if (afterRow >= 0) {
+        const before = this.sharedOf(o.step, o.after)
+          ? row < afterRow
+          : (ts[row] ?? 0) <= (ts[afterRow] ?? 0);
+        if (!before) continue;
+      }
+      rowOf[o.step] = row;
+    }
+    // An exclusion: an excluded event after step `from` and before step `to`, or before the
+    // window's end when `to` was not reached.
+    for (let x = 0; x < plan.exclusions.length; x++) {
+      const { from, to } = plan.exclusions[x] ?? { from: 0, to: 0 };
+      const fromRow = rowOf[from] ?? -1;
+      if (fromRow < 0) continue;
+      const hit = this.firstAfter(x, ts[fromRow] ?? 0);
+      if (hit < 0) continue;
+      const tHit = ts[hit] ?? 0;
+      const toRow = rowOf[to] ?? -1;
+      if (toRow >= 0 ? tHit < (ts[toRow] ?? 0) : tHit <= end) return 0;
+    }
+    return level;
+  }
+
+  private sharedOf(a: number, b: number): boolean {
+    return this.plan.shared[a]?.[b] ?? false;
+  }
+
+  /** Strict order: the user's next event, if it matches step k. */
+  private nextStrict(k: number, fromRow: number): number {
+    const row = fromRow + 1;
+    return row < this.n && ((this.masks[row] ?? 0) & (1 << k)) !== 0 ? row : -1;
+  }
+
+  /**
+   * The first step-k row at or after the previous step's time; when the two steps can match one
+   * event, strictly after the previous step's row (rows are in (time, row) order).
+   */
+  private next(k: number, fromRow: number, shared: boolean): number {
+    const list = this.stepRows[k] ?? EMPTY;
+    const count = this.stepCounts[k] ?? 0;
+    let lo = 0;
+    let hi = count;
+    if (shared) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((list[mid] ?? 0) > fromRow) hi = mid;
+        else lo = mid + 1;
+      }
+    } else {
+      const t = this.ts[fromRow] ?? 0;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((this.ts[list[mid] ?? 0] ?? 0) >= t) hi = mid;
+        else lo = mid + 1;
+      }
+    }
+    return lo < count ? (list[lo] ?? -1) : -1;
+  }
+
+  /** The first row of exclusion x strictly later than time t. */
+  private firstAfter(x: number, t: number): number {
+    const list = this.exclusionRows[x] ?? EMPTY;
+    const count = this.exclusionCounts[x] ?? 0;
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ts[list[mid] ?? 0] ?? 0) > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < count ? (list[lo] ?? -1) : -1;
+  }
+
+  private emit(rowOf: Int32Array, level: number, rng: number, period: number): void {
+    let o = this.out;
+    if (o.count === o.uid.length) {
+      const size = Math.ceil(o.count * GROW) + 16;
+      o = {
+        count: o.count,
+        uid: resize(o.uid, size, Int32Array),
+        rng: resize(o.rng, size, Int32Array),
+        period: resize(o.period, size, Float64Array),
+        attempt: resize(o.attempt, size, Float64Array),
+        level: resize(o.level, size, Int32Array),
+        times: o.times.map((t) => resize(t, size, Float64Array)),
+      };
+      this.out = o;
+    }
+    const at = o.count;
+    o.uid[at] = this.user;
+    o.rng[at] = rng;
+    o.period[at] = period;
+    o.attempt[at] = this.rowids[rowOf[0] ?? 0] ?? NaN;
+    o.level[at] = level;
+    o.times.forEach((column, s) => {
+      const row = rowOf[s] ?? -1;
+      column[at] = row < 0 ? NaN : (this.ts[row] ?? NaN);
+    });
+    o.count++;
+  }
+}
+
+/** The range an attempt starting at `t` belongs to, or -1. */
+function rangeOf(ranges: FunnelScanPlan['ranges'], t: number): number {
+  for (let i = 0; i < ranges.length; i++) {
+    const r = ranges[i];
+    if (r !== undefined && t >= r.startUs && t < r.endUs) return i;
+  }
+  return -1;
+}
+
+/** Runs the scan over chunks of the ordered read; null when they were not in stored order. */
+export function scanFunnel(
+  plan: FunnelScanPlan,
+  chunks: Iterable<FunnelScanChunk>,
+): FunnelScanRows | null {
+  const scanner = new FunnelScanner(plan);
+  for (const chunk of chunks) {
+    scanner.push(chunk);
+    if (scanner.outOfOrder) return null;
+  }
+  return scanner.finish();
+}
+
+function emptyRows(steps: number, capacity: number): FunnelScanRows {
+  return {
+    count: 0,
+    uid: new Int32Array(capacity),
+    rng: new Int32Array(capacity),
+    period: new Float64Array(capacity),
+    attempt: new Float64Array(capacity),
+    level: new Int32Array(capacity),
+    times: Array.from({ length: steps }, () => new Float64Array(capacity)),
+  };
+}
+
+function resize<T extends Int32Array | Float64Array>(
+  array: T,
+  size: number,
+  Kind: new (length: number) => T,
+): T {
+  const next = new Kind(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
+}
