@@ -1,6 +1,6 @@
 import type { AnalysisResult, AnalysisSpec, ResultTable } from '../specs/analysis-spec';
 import { resultTable } from '../specs/result-table';
-import type { TrendMeasure } from '../specs/trends';
+import { trendsRows, type TrendMeasure } from '../specs/trends';
 import { EMPTY, formatCount, formatDuration, formatPercent, formatValue } from './numbers';
 
 /**
@@ -164,14 +164,15 @@ function describe(
       };
     case 'trends': {
       const measures = spec?.kind === 'trends' ? spec.series : [];
-      const kinds = result.series.map((s) => {
-        const measure = measures[s.series]?.measure;
+      // Rows as the table lists them: a series' lines in its measure's kind, formulas as values.
+      const kinds = trendsRows(result).map(({ line, formula }): ColumnKind => {
+        const measure = formula ? undefined : measures[line.series]?.measure;
         return measure === undefined ? 'value' : MEASURE_KINDS[measure];
       });
       // One kind for the whole column when every series shares it; per row otherwise.
       const same = kinds.every((k) => k === kinds[0]);
       const kind = same ? (kinds[0] ?? 'value') : 'value';
-      const columns: Described = { series: text, breakdown: text, total: { kind } };
+      const columns: Described = { series: text, breakdown: text, range: text, total: { kind } };
       for (const p of result.periods) columns[p] = { kind };
       const valueColumns = ['total', ...result.periods];
       return {

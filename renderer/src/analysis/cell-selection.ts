@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 import { MEAN_ROW, PREVIOUS_MEAN_ROW } from '../../../shared/specs/retention';
+import { trendsRows } from '../../../shared/specs/trends';
 import { ALL_PERIODS, DISTINCT_USERS } from '../../../shared/specs/stickiness';
 
 /** A grid row as gridTable builds it: the result table's cells, plus the row's index. */
@@ -44,14 +45,17 @@ export function selectionOfCell(
       return { kind: 'retention', cohort, column: index, ...breakdown, ...range };
     }
     case 'trends': {
-      const period = column.replace(INCOMPLETE, '');
-      const series = result.series[row.__row];
-      if (series === undefined || !result.periods.includes(period)) return null;
+      // Rows as the table lists them: series, formulas (no users behind them), then the lines
+      // of the range compared with, whose columns stand for that range's periods.
+      const ref = trendsRows(result)[row.__row];
+      const index = result.periods.indexOf(column.replace(INCOMPLETE, ''));
+      const period = ref?.periods[index];
+      if (ref === undefined || ref.formula || period === undefined) return null;
       return {
         kind: 'trends',
-        series: series.series,
+        series: ref.line.series,
         period,
-        ...(series.breakdown === undefined ? {} : { breakdown: series.breakdown }),
+        ...(ref.line.breakdown === undefined ? {} : { breakdown: ref.line.breakdown }),
       };
     }
     case 'lifecycle':

@@ -20,7 +20,12 @@ import {
   stickinessPerWords,
   type StickinessResult,
 } from '../../../shared/specs/stickiness';
-import type { TrendMeasure, TrendsResult, TrendsSpec } from '../../../shared/specs/trends';
+import type {
+  TrendMeasure,
+  TrendsLine,
+  TrendsResult,
+  TrendsSpec,
+} from '../../../shared/specs/trends';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 
 /** Series colours, shared by the chart and the grid's legend dots. */
@@ -156,8 +161,66 @@ export function trendsAxes(
 }
 
 export function trendsOption(r: TrendsResult, spec?: TrendsSpec): ChartOption {
-  const { axes, axisOf } = trendsAxes(r, spec);
+  const chart = spec?.display.chart ?? 'line';
+  if (chart === 'table') {
+    return {
+      title: {
+        text: 'Shown as a table: the numbers are in the grid below',
+        left: 'center',
+        top: 'middle',
+        textStyle: { fontSize: 12, fontWeight: 'normal', color: '#8a8fa3' },
+      },
+      series: [],
+    };
+  }
+  // With formulas the chart draws them, not the series they combine (PostHog's formula mode);
+  // the grid has both. A formula's numbers have a unit of their own: one axis for them.
+  const formulas = r.formulas ?? [];
+  const byFormula = formulas.length > 0;
+  const drawn = byFormula ? formulas : r.series;
+  const before = byFormula ? (r.compare?.formulas ?? []) : (r.compare?.series ?? []);
+  const { axes, axisOf } = byFormula
+    ? { axes: [{ kind: 'value' as ColumnKind, name: '' }], axisOf: formulas.map(() => 0) }
+    : trendsAxes(r, spec);
   const twoAxes = axes.length > 1;
+  const nameOf = (s: TrendsLine): string =>
+    s.breakdown === undefined ? s.label : `${s.label} · ${s.breakdown}`;
+  // A line of the range compared with is dashed, in the colour of the line it is compared with.
+  const line = (s: TrendsLine, i: number, previous: boolean) => {
+    const axis = axisOf[i] ?? 0;
+    const kind = axes[axis]?.kind ?? 'value';
+    const measure = byFormula ? undefined : spec?.series[s.series]?.measure;
+    const periods = previous ? (r.compare?.periods ?? []) : r.periods;
+    const incomplete = previous ? (r.compare?.incomplete ?? []) : r.incomplete;
+    return {
+      type: chart === 'bar' ? 'bar' : 'line',
+      name: previous ? `${nameOf(s)} (previous period)` : nameOf(s),
+      color: colorOf(i),
+      yAxisIndex: axis,
+      showSymbol: r.periods.length <= 60,
+      ...(chart === 'area' ? { areaStyle: { opacity: previous ? 0.06 : 0.18 } } : {}),
+      ...(previous ? { lineStyle: { type: 'dashed' }, itemStyle: { opacity: 0.55 } } : {}),
+      tooltip: {
+        valueFormatter: tooltipValue(measure === undefined ? kind : MEASURE_KINDS[measure]),
+      },
+      data: s.values.map((value, p): Clickable => ({
+        value,
+        // A formula's point has no users behind it: nothing to open.
+        ...(byFormula
+          ? {}
+          : {
+              selection: {
+                kind: 'trends',
+                series: s.series,
+                period: periods[p] ?? '',
+                ...(s.breakdown === undefined ? {} : { breakdown: s.breakdown }),
+              },
+            }),
+        // Periods still running are drawn hollow: their numbers will grow.
+        ...(incomplete[p] === true ? { itemStyle: { opacity: 0.4 } } : {}),
+      })),
+    };
+  };
   return {
     grid: { ...axisGrid, top: 48, right: twoAxes ? 64 : 24 },
     tooltip: { trigger: 'axis' },
@@ -172,32 +235,7 @@ export function trendsOption(r: TrendsResult, spec?: TrendsSpec): ChartOption {
       // The right axis draws no grid lines of its own: two sets of lines would not meet.
       ...(i > 0 ? { splitLine: { show: false } } : {}),
     })),
-    series: r.series.map((s, i) => {
-      const axis = axisOf[i] ?? 0;
-      const kind = axes[axis]?.kind ?? 'value';
-      const measure = spec?.series[s.series]?.measure;
-      return {
-        type: 'line',
-        name: s.breakdown === undefined ? s.label : `${s.label} · ${s.breakdown}`,
-        color: colorOf(i),
-        yAxisIndex: axis,
-        showSymbol: r.periods.length <= 60,
-        tooltip: {
-          valueFormatter: tooltipValue(measure === undefined ? kind : MEASURE_KINDS[measure]),
-        },
-        data: s.values.map((value, p): Clickable => ({
-          value,
-          selection: {
-            kind: 'trends',
-            series: s.series,
-            period: r.periods[p] ?? '',
-            ...(s.breakdown === undefined ? {} : { breakdown: s.breakdown }),
-          },
-          // Periods still running are drawn hollow: their numbers will grow.
-          ...(r.incomplete[p] === true ? { itemStyle: { opacity: 0.4 } } : {}),
-        })),
-      };
-    }),
+    series: [...drawn.map((s, i) => line(s, i, false)), ...before.map((s, i) => line(s, i, true))],
   };
 }
 
