@@ -6,7 +6,7 @@ import {
   type TrendsSpec,
 } from '../../../../shared/specs/trends';
 import { parseFormula, type FormulaNode } from '../../../../shared/specs/trends-formula';
-import { onDays, toLocal, type Calendar } from '../../sql/calendar';
+import { observedDay, onDays, periodsBefore, toLocal, type Calendar } from '../../sql/calendar';
 import {
   breakdownValueSql,
   eventMatchSql,
@@ -18,7 +18,6 @@ import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
 import { checkPeriods } from '../sql/periods';
-import { observedDay, previousRange } from './days';
 import { cumulates, ROLLING_WINDOW } from './display';
 
 const MEASURE_LABELS: Record<TrendMeasure, string> = {
@@ -71,7 +70,7 @@ export function planTrends(ctx: AnalysisContext, spec: TrendsSpec): TrendsPlan {
   const notes = new PlanNotes();
   const cal: Calendar = ctx.settings;
   const days = resolveDays(spec.dateRange, ctx.now, ctx.settings);
-  const previous = spec.compare ? previousRange(cal, days, spec.interval) : null;
+  const previous = spec.compare ? periodsBefore(cal, days, spec.interval) : null;
   // Every line (series and formulas, by breakdown value, both ranges) is a row of the result.
   const lines =
     (spec.series.length + spec.formulas.length) *

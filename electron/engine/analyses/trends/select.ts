@@ -3,7 +3,8 @@ import type { LocalDays } from '../../../../shared/calendar/local-days';
 import { seriesLetter } from '../../../../shared/specs/trends-formula';
 import type { TrendsSelection } from '../../../../shared/specs/trends';
 import { or, raw, sql, type Sql } from '../../sql/fragment';
-import { countedDays, dayOfNumber, periodFirstDay, shiftPeriod } from './days';
+import { dayOfNumber, periodFirstDay, shiftPeriod } from '../../sql/calendar';
+import { countedDays } from './days';
 import { cumulates } from './display';
 import type { TrendsPlan } from './plan';
 
