@@ -232,7 +232,8 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
   });
 });
 
-// Sessions have no users-behind selection in the engine: their counts are sessions, not users.
+// A sessions grid's first count is sessions, not users (its users behind are tested in
+// electron/engine/analyses/sessions/runner.test.ts).
 for (const [view, kind] of VIEWS.filter(([v]) => v !== 'sessions')) {
   test(`${view}: a number's users save as a segment; the analysis saves, reopens, and exports its grid`, async ({
     ws,

@@ -61,6 +61,27 @@ export interface SessionsResult {
   sampled: { fraction: number } | null;
 }
 
+/** The table's last row: every session of the range. */
+export const SESSIONS_ALL_PERIODS = 'all periods';
+
+/** What a clicked sessions number counts the users of. */
+export const SESSIONS_MEASURES = ['sessions', 'users', 'bounced'] as const;
+
+/**
+ * Which number of a sessions result to open ("the users behind it"): the users who had a session
+ * starting in the period (`sessions` and `users` name the same people), or who had one that
+ * bounced. Without a period, every period of the range (the grid's "all periods" row).
+ */
+export const sessionsSelectionSchema = strictObject(
+  {
+    kind: z.literal('sessions'),
+    period: z.string().min(1).optional(),
+    measure: z.enum(SESSIONS_MEASURES),
+  },
+  'a sessions selection',
+);
+export type SessionsSelection = z.infer<typeof sessionsSelectionSchema>;
+
 export function sessionsMeaning(spec: SessionsSpec, timezone: string): string {
   const range = describeRange(spec.dateRange);
   return `Sessions with ${event(spec.events)} per ${spec.interval}${filters(spec.filters)}, ${range}, ${timezone}`;
@@ -81,9 +102,10 @@ export function sessionsTable(result: SessionsResult): ResultTable {
   ];
   return {
     columns,
-    rows: [...result.periods, { period: 'all periods', incomplete: false, ...result.total }].map(
-      (p) => ({ ...p }),
-    ),
+    rows: [
+      ...result.periods,
+      { period: SESSIONS_ALL_PERIODS, incomplete: false, ...result.total },
+    ].map((p) => ({ ...p })),
   };
 }
 
@@ -93,5 +115,5 @@ export const sessionsDefinition = {
   schema: sessionsSpecSchema,
   meaning: sessionsMeaning,
   table: sessionsTable,
-  selection: null,
-} satisfies AnalysisDefinition<SessionsSpec, SessionsResult, never>;
+  selection: sessionsSelectionSchema,
+} satisfies AnalysisDefinition<SessionsSpec, SessionsResult, SessionsSelection>;

@@ -3,6 +3,7 @@ import { funnelSelectionSchema } from './funnel';
 import { lifecycleSelectionSchema } from './lifecycle';
 import { pathsSelectionSchema } from './paths';
 import { retentionSelectionSchema } from './retention';
+import { sessionsSelectionSchema } from './sessions';
 import { stickinessSelectionSchema } from './stickiness';
 import { trendsSelectionSchema } from './trends';
 
@@ -14,6 +15,7 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
   pathsSelectionSchema,
   lifecycleSelectionSchema,
   stickinessSelectionSchema,
+  sessionsSelectionSchema,
 ]);
 export type UserSelection = z.infer<typeof userSelectionSchema>;
 

@@ -23,7 +23,7 @@ import { funnelRunner } from './funnel/runner';
 import { lifecycleRunner } from './lifecycle/runner';
 import { pathsRunner } from './paths/runner';
 import { retentionRunner } from './retention/runner';
-import { runSessions } from './sessions';
+import { sessionsRunner } from './sessions/runner';
 import { stickinessRunner } from './stickiness/runner';
 import { trendsRunner } from './trends/runner';
 
@@ -73,6 +73,7 @@ const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   lifecycle: lifecycleRunner,
   funnel: funnelRunner,
   paths: pathsRunner,
+  sessions: sessionsRunner,
   retention: retentionRunner,
   trends: trendsRunner,
   stickiness: stickinessRunner,
@@ -147,7 +148,7 @@ function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResu
     case 'retention':
       throw new Error('retention runs on its runner');
     case 'sessions':
-      return runSessions(ctx, spec);
+      throw new Error('sessions runs on its runner');
     case 'paths':
       throw new Error('paths runs on its runner');
   }

@@ -260,11 +260,9 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           {result === null && !state.running && state.error === null && (
             <p className="muted">No answer yet.</p>
           )}
-          {kind !== 'sessions' && (
-            <p className="muted small">
-              Click a bar, point, cell or node to see the users behind it.
-            </p>
-          )}
+          <p className="muted small">
+            Click a bar, point, cell or node to see the users behind it.
+          </p>
         </section>
         {result?.kind === 'funnel' && (
           <div className="two">

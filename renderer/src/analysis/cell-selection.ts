@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '../../../shared/specs/analysis-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 import { MEAN_ROW, PREVIOUS_MEAN_ROW } from '../../../shared/specs/retention';
+import { SESSIONS_ALL_PERIODS } from '../../../shared/specs/sessions';
 import { trendsRows } from '../../../shared/specs/trends';
 import { ALL_PERIODS, DISTINCT_USERS } from '../../../shared/specs/stickiness';
 
@@ -82,6 +83,21 @@ export function selectionOfCell(
       const node = String(row[column]);
       const split = node.indexOf(':');
       return { kind: 'paths', step: Number(node.slice(0, split)), event: node.slice(split + 1) };
+    }
+    case 'sessions': {
+      // A period's sessions and users are the same people; its bounce rate's are those who bounced.
+      const measure =
+        column === 'sessions' || column === 'users'
+          ? column
+          : column === 'bounceRate'
+            ? 'bounced'
+            : null;
+      if (measure === null || Number(row.sessions) === 0) return null;
+      return {
+        kind: 'sessions',
+        measure,
+        ...(row.period === SESSIONS_ALL_PERIODS ? {} : { period: String(row.period) }),
+      };
     }
     default:
       return null;

@@ -753,8 +753,10 @@ export function sessionsOption(r: SessionsResult): ChartOption {
         name: 'sessions',
         color: colorOf(0),
         tooltip: { valueFormatter: tooltipValue('count') },
-        data: r.periods.map((p) => ({
+        data: r.periods.map((p): Clickable => ({
           value: p.sessions,
+          // A bar's users: who had a session starting in that period.
+          selection: { kind: 'sessions', period: p.period, measure: 'sessions' },
           ...(p.incomplete ? { itemStyle: { opacity: 0.4 } } : {}),
         })),
       },
