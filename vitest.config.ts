@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A folder for the workspaces several files read (real datasets, the demo), built once.
+    globalSetup: ['electron/engine/testing/global-setup.ts'],
     // Vitest's default is one worker fewer than the cores: a single one on these 2 cores.
     maxWorkers: 2,
     // A worker runs one file after another with the modules already loaded (DuckDB, the engine,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSpecSchema } from '../../../shared/specs/analysis-spec';
 import { resultTable } from '../../../shared/specs/result-table';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { sharedWorkspace } from '../testing/shared-workspaces';
+import type { TempWorkspace } from '../testing/temp-workspace';
 
 /** Every example spec the README points to runs on the demo product and gives rows. */
 const DIR = path.resolve(import.meta.dirname, '../../../docs/specs');
@@ -11,12 +12,7 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 let ws: TempWorkspace;
 
 beforeAll(async () => {
-  ws = await tempWorkspace();
-  await ws.api['workspace.openDemo']({
-    path: path.join(ws.dir, 'demo.duckdb'),
-    users: 1_500,
-    days: 120,
-  });
+  ws = await sharedWorkspace('demo');
 });
 afterAll(() => ws.close());
 

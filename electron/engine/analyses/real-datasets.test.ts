@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunnelResult, FunnelSpec } from '../../../shared/specs/funnel';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { sharedWorkspace } from '../testing/shared-workspaces';
+import type { TempWorkspace } from '../testing/temp-workspace';
 
 /**
  * The REES46 slice (../shared/datasets): view -> cart -> purchase. The ordered numbers were
@@ -10,15 +10,10 @@ import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
  * 5,067 / 118 / 65 sessions (the README lists 5,066 session ids, one shared by two users, and
  * 118 sessions with a cart). Strict order is checked against a plain implementation below.
  */
-const FILE = path.resolve(
-  import.meta.dirname,
-  '../../../../shared/datasets/rees46-ecommerce-slice/rees46_2019-10-01_slice.csv',
-);
 let ws: TempWorkspace;
 
 beforeAll(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({ files: [FILE] });
+  ws = await sharedWorkspace('rees46');
 });
 afterAll(() => ws.close());
 

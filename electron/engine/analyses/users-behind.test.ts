@@ -1,11 +1,11 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import type { FunnelResult } from '../../../shared/specs/funnel';
 import { resultTable } from '../../../shared/specs/result-table';
 import type { RetentionResult } from '../../../shared/specs/retention';
 import type { UserSelection } from '../../../shared/specs/users-behind';
-import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
+import { sharedWorkspace } from '../testing/shared-workspaces';
+import type { TempWorkspace } from '../testing/temp-workspace';
 
 /**
  * From a number to its users: the list holds exactly the users the number counts. Checked on a
@@ -13,12 +13,7 @@ import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
  */
 let ws: TempWorkspace;
 beforeAll(async () => {
-  ws = await tempWorkspace();
-  await ws.api['workspace.openDemo']({
-    path: path.join(ws.dir, 'demo.duckdb'),
-    users: 800,
-    days: 60,
-  });
+  ws = await sharedWorkspace('demo');
 });
 afterAll(() => ws.close());
 

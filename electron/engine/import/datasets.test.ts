@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ImportEventsSummary } from '../../../shared/api/import-types';
+import { sharedWorkspace } from '../testing/shared-workspaces';
 import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
 
 /** The team's real datasets (../shared/datasets), with the counts their READMEs document. */
@@ -12,9 +14,29 @@ beforeEach(async () => {
 });
 afterEach(() => ws.close());
 
+/**
+ * Imports `file` into this test's workspace. The Parquet file, the REES46 slice and the GA4
+ * sample are imported once per run for every test file that reads them (shared-workspaces.ts):
+ * this test then checks that import, its summary and a copy of the workspace it made.
+ */
+async function imported(file: string): Promise<ImportEventsSummary> {
+  const shared = (
+    {
+      'online_retail.parquet': 'online-retail',
+      'rees46_2019-10-01_slice.csv': 'rees46',
+      'ga4_sample.csv': 'ga4',
+    } as const
+  )[path.basename(file)];
+  if (shared === undefined) return ws.api['import.events']({ files: [file] });
+  ws.close();
+  const copy = await sharedWorkspace(shared);
+  ws = copy;
+  return copy.made;
+}
+
 describe('Online Retail (UCI), CSV and Parquet alike', () => {
   it.each(['online_retail.csv.gz', 'online_retail.parquet'])('%s', async (file) => {
-    const s = await ws.api['import.events']({ files: [dataset('online-retail', file)] });
+    const s = await imported(dataset('online-retail', file));
     expect(s.preset).toBe('transactions');
     expect(s.rowsRead).toBe(541_909);
     expect(s.rowsImported).toBe(406_829);
@@ -74,9 +96,7 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
 
 describe('REES46 e-commerce slice', () => {
   it('imports view/cart/purchase events with 19-digit ids kept as text', async () => {
-    const s = await ws.api['import.events']({
-      files: [dataset('rees46-ecommerce-slice', 'rees46_2019-10-01_slice.csv')],
-    });
+    const s = await imported(dataset('rees46-ecommerce-slice', 'rees46_2019-10-01_slice.csv'));
     expect(s.rowsImported).toBe(17_434);
     const info = await ws.api['workspace.info']({});
     expect(info.users).toBe(4_504);
@@ -98,10 +118,8 @@ describe('REES46 e-commerce slice', () => {
 
 describe('GA4 obfuscated sample', () => {
   it('keeps user_pseudo_id as text and reads microsecond epochs', async () => {
-    const s = await ws.api['import.events']({
-      files: [dataset('ga4-obfuscated-sample-purchases', 'ga4_sample.csv')],
-      mapping: { eventName: 'purchase' },
-    });
+    // Imported with mapping: { eventName: 'purchase' } (shared-workspaces.ts).
+    const s = await imported(dataset('ga4-obfuscated-sample-purchases', 'ga4_sample.csv'));
     expect(s.preset).toBe('ga4');
     expect(s.rowsImported).toBe(16_003);
     const info = await ws.api['workspace.info']({});

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NONE_LABEL } from '../../../../shared/specs/common';
 import type { RetentionResult, RetentionSpec } from '../../../../shared/specs/retention';
 import { writeDemoExport } from '../../demo/generate-demo-data';
+import { sharedWorkspace } from '../../testing/shared-workspaces';
 import { tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace';
 import { plainRetention, type PlainEvent, type PlainSpec } from './plain-reference';
 
@@ -188,15 +189,7 @@ describe('retention on Online Retail against a plain implementation', () => {
   let events: PlainEvent[];
   let observed: number;
   beforeAll(async () => {
-    ws = await tempWorkspace();
-    await ws.api['import.events']({
-      files: [
-        path.resolve(
-          import.meta.dirname,
-          '../../../../../shared/datasets/online-retail/online_retail.parquet',
-        ),
-      ],
-    });
+    ws = await sharedWorkspace('online-retail');
     const rows = await ws.rows(
       `SELECT uid, event, epoch_ms(ts) AS ms, CAST(Country AS VARCHAR) AS b, Quantity AS v FROM events ORDER BY rowid`,
     );

@@ -1,7 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StickinessResult, StickinessSpec } from '../../../../shared/specs/stickiness';
-import { RETAIL_PARQUET, tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace';
+import { sharedWorkspace } from '../../testing/shared-workspaces';
+import { RETAIL_PARQUET, type TempWorkspace } from '../../testing/temp-workspace';
 
 /**
  * UCI Online Retail (../shared/datasets/online-retail): invoice lines of 4,339 purchasing
@@ -13,8 +14,7 @@ let ws: TempWorkspace;
 let file: DuckDBInstance;
 let c: DuckDBConnection;
 beforeAll(async () => {
-  ws = await tempWorkspace();
-  await ws.api['import.events']({ files: [RETAIL_PARQUET] });
+  ws = await sharedWorkspace('online-retail');
   file = await DuckDBInstance.create(':memory:');
   c = await file.connect();
 }, 120_000);

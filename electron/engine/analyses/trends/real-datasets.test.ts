@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trendsSpecSchema, type TrendsResult } from '../../../../shared/specs/trends';
-import { DATASETS, tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace';
+import { sharedWorkspace } from '../../testing/shared-workspaces';
+import type { TempWorkspace } from '../../testing/temp-workspace';
 
 /**
  * Trends on the team's real datasets (../shared/datasets), against the counts their READMEs
@@ -48,11 +48,7 @@ const rolling = ['dau', 'wau', 'mau', 'stickiness'].map((measure) => ({
 describe('trends on the GA4 sample (purchase-like item rows, UTC)', () => {
   let ws: TempWorkspace;
   beforeAll(async () => {
-    ws = await tempWorkspace();
-    await ws.api['import.events']({
-      files: [path.join(DATASETS, 'ga4-obfuscated-sample-purchases', 'ga4_sample.csv')],
-      mapping: { eventName: 'purchase' },
-    });
+    ws = await sharedWorkspace('ga4');
   }, 120_000);
   afterAll(() => ws.close());
 
@@ -117,10 +113,7 @@ describe('trends on the GA4 sample (purchase-like item rows, UTC)', () => {
 describe('trends on Online Retail (invoice lines of known customers)', () => {
   let ws: TempWorkspace;
   beforeAll(async () => {
-    ws = await tempWorkspace();
-    await ws.api['import.events']({
-      files: [path.join(DATASETS, 'online-retail', 'online_retail.parquet')],
-    });
+    ws = await sharedWorkspace('online-retail');
   }, 120_000);
   afterAll(() => ws.close());
 
