@@ -157,6 +157,29 @@ describe('stickiness over any interval', () => {
     ]);
   });
 
+  it('reads the same units for exactly N and at least N, and for the users behind either', async () => {
+    const cached = async (): Promise<number> =>
+      Number(
+        (
+          await ws.rows(
+            `SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'units_cache' AND table_name LIKE 'u_stickiness_%'`,
+          )
+        )[0]?.n,
+      );
+    const spec = base({ dateRange: range('2024-01-01', '2024-01-31') });
+    await run(spec);
+    const before = await cached();
+    await run({ ...spec, cumulative: true });
+    await users({ ...spec, cumulative: true }, 2);
+    expect(await cached()).toBe(before);
+  });
+
+  it('answers zeros with a warning for an event nobody did', async () => {
+    const r = await run(base({ events: { event: 'usee', where: [] } }));
+    expect(r.users.every((n) => n === 0)).toBe(true);
+    expect(r.warnings?.[0]).toMatch(/Nobody did 'usee'.*nearest: use/);
+  });
+
   it('flags a period not over when the data ends, with the units observed so far', async () => {
     // The data ends Wednesday 2024-02-07 10:00: 3 days of that week were observed.
     const r = await run(base({ dateRange: range('2024-01-29', '2024-02-11') }));
