@@ -79,11 +79,18 @@ export function eventTypesTable(result: EventTypesResult): ResultTable {
   return { columns: ['event', 'events', 'users', 'firstSeen', 'lastSeen'], rows: result.rows };
 }
 
+/** Which number of an event types result to open: the users who did the event (in the range). */
+export const eventTypesSelectionSchema = strictObject(
+  { kind: z.literal('eventTypes'), event: z.string().min(1) },
+  'an eventTypes selection',
+);
+export type EventTypesSelection = z.infer<typeof eventTypesSelectionSchema>;
+
 export const eventTypesDefinition = {
   kind: 'eventTypes',
   title: 'Events',
   schema: eventTypesSpecSchema,
   meaning: (_spec: EventTypesSpec, timezone: string) => `Event types, ${timezone}`,
   table: eventTypesTable,
-  selection: null,
-} satisfies AnalysisDefinition<EventTypesSpec, EventTypesResult, never>;
+  selection: eventTypesSelectionSchema,
+} satisfies AnalysisDefinition<EventTypesSpec, EventTypesResult, EventTypesSelection>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventTypesSelectionSchema } from './analysis-spec';
 import { funnelSelectionSchema } from './funnel';
 import { lifecycleSelectionSchema } from './lifecycle';
 import { pathsSelectionSchema } from './paths';
@@ -16,6 +17,7 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
   lifecycleSelectionSchema,
   stickinessSelectionSchema,
   sessionsSelectionSchema,
+  eventTypesSelectionSchema,
 ]);
 export type UserSelection = z.infer<typeof userSelectionSchema>;
 

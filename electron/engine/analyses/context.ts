@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
-import type { SqlParams } from '../duckdb/params';
 import type { Catalog } from './catalog';
 import type { PlanNotes } from '../sql/notes';
 
@@ -19,14 +18,4 @@ export interface AnalysisContext {
   notes: PlanNotes;
   /** The job's cancellation, for work outside DuckDB (a scan in a worker thread). */
   signal?: AbortSignal;
-}
-
-export function observedUntilSql(ctx: AnalysisContext, params: SqlParams): string {
-  return `CAST(${params.bind(ctx.observedUntil.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP)`;
-}
-
-/** A statement selecting the uids behind one number of a result, with its bound values. */
-export interface UidQuery {
-  sql: string;
-  params: SqlParams;
 }

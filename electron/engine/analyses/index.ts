@@ -7,7 +7,6 @@ import type {
 import { ApiError } from '../../../shared/api/errors';
 import type { UserSelection, UsersBehindResult } from '../../../shared/specs/users-behind';
 import { num, queryOne, queryRows, str } from '../duckdb/database';
-import { SqlParams } from '../duckdb/params';
 import { systemClock, type Clock } from '../clock';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
@@ -17,8 +16,8 @@ import { PlanNotes } from '../sql/notes';
 import { render, sql, type Rendered, type Sql } from '../sql/fragment';
 import type { AnyRunner, PlanBase, SpecOf } from './runner';
 import { unitsTable } from './units-cache';
-import type { AnalysisContext, UidQuery } from './context';
-import { runEventTypes } from './event-types';
+import type { AnalysisContext } from './context';
+import { eventTypesRunner } from './eventTypes/runner';
 import { funnelRunner } from './funnel/runner';
 import { lifecycleRunner } from './lifecycle/runner';
 import { pathsRunner } from './paths/runner';
@@ -68,8 +67,9 @@ async function observedThrough(c: DuckDBConnection, timezone: string): Promise<D
   return new Date(Number(row.at_midnight === true ? row.day_end : row.last));
 }
 
-/** The engine runner of each kind that is on the runner pattern (the others run below). */
-const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
+/** The engine runner of each kind: typed over the kinds, so a kind without one does not compile. */
+const RUNNERS: { [K in AnalysisKind]: AnyRunner<K> } = {
+  eventTypes: eventTypesRunner,
   lifecycle: lifecycleRunner,
   funnel: funnelRunner,
   paths: pathsRunner,
@@ -79,8 +79,8 @@ const RUNNERS: { [K in AnalysisKind]?: AnyRunner<K> } = {
   stickiness: stickinessRunner,
 };
 
-function runnerOf<K extends AnalysisKind>(kind: K): AnyRunner<K> | undefined {
-  return RUNNERS[kind] as AnyRunner<K> | undefined;
+function runnerOf<K extends AnalysisKind>(kind: K): AnyRunner<K> {
+  return RUNNERS[kind] as AnyRunner<K>;
 }
 
 /** A spec planned and its units materialised (or found): what every reader of it starts from. */
@@ -116,13 +116,8 @@ export async function runAnalysis(
         async () => {
           const ctx = await analysisContext(workspace, c, clock, job.signal);
           const runner = runnerOf(spec.kind);
-          let result: AnalysisResult;
-          if (runner !== undefined) {
-            const { plan, units } = await prepare(workspace, ctx, runner, spec);
-            result = await runner.summarise(ctx, plan, units);
-          } else {
-            result = await runKind(ctx, spec);
-          }
+          const { plan, units } = await prepare(workspace, ctx, runner, spec);
+          const result: AnalysisResult = await runner.summarise(ctx, plan, units);
           return { ...result, warnings: ctx.notes.warnings };
         },
       );
@@ -130,28 +125,6 @@ export async function runAnalysis(
       throw toApiError(error, { in: 'analysis' });
     }
   });
-}
-
-function runKind(ctx: AnalysisContext, spec: AnalysisSpec): Promise<AnalysisResult> {
-  const c = ctx.c;
-  switch (spec.kind) {
-    case 'eventTypes':
-      return runEventTypes(c, spec, ctx.settings.timezone);
-    case 'trends':
-      throw new Error('trends runs on its runner');
-    case 'lifecycle':
-      throw new Error('lifecycle runs on its runner');
-    case 'stickiness':
-      throw new Error('stickiness runs on its runner');
-    case 'funnel':
-      throw new Error('funnel runs on its runner');
-    case 'retention':
-      throw new Error('retention runs on its runner');
-    case 'sessions':
-      throw new Error('sessions runs on its runner');
-    case 'paths':
-      throw new Error('paths runs on its runner');
-  }
 }
 
 /** The uids behind one number, as one statement and its values. */
@@ -162,31 +135,15 @@ export async function uidQuery(
   select: UserSelection,
 ): Promise<Rendered> {
   const runner = runnerOf(spec.kind);
-  if (runner !== undefined) {
-    if (runner.select === null || select.kind !== spec.kind) {
-      throw new ApiError(
-        'INVALID_REQUEST',
-        `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,
-      );
-    }
-    const { plan, units } = await prepare(workspace, ctx, runner, spec);
-    const predicate = (runner.select as (p: PlanBase, s: UserSelection) => Sql)(plan, select);
-    return render(sql`SELECT DISTINCT uid FROM ${units} WHERE ${predicate}`);
+  if (runner.select === null || select.kind !== spec.kind) {
+    throw new ApiError(
+      'INVALID_REQUEST',
+      `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,
+    );
   }
-  const legacy = await legacyUidQuery(ctx, spec, select);
-  const { sql: text, values } = SqlParams.compact(legacy.sql, legacy.params.values);
-  return { text, values: values as Rendered['values'] };
-}
-
-function legacyUidQuery(
-  ctx: AnalysisContext,
-  spec: AnalysisSpec,
-  select: UserSelection,
-): Promise<UidQuery> | UidQuery {
-  throw new ApiError(
-    'INVALID_REQUEST',
-    `Users behind a number are not available for '${spec.kind}' with a '${select.kind}' selection.`,
-  );
+  const { plan, units } = await prepare(workspace, ctx, runner, spec);
+  const predicate = (runner.select as (p: PlanBase, s: UserSelection) => Sql)(plan, select);
+  return render(sql`SELECT DISTINCT uid FROM ${units} WHERE ${predicate}`);
 }
 
 /**

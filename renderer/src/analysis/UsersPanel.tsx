@@ -25,6 +25,8 @@ export function selectionLabel(select: UserSelection): string {
       return `${select.bucket} units${select.period ? ` in ${select.period}` : ''}`;
     case 'paths':
       return `${select.event} at step ${select.step}`;
+    case 'eventTypes':
+      return `Did ${select.event}`;
     case 'sessions':
       return `${select.measure === 'bounced' ? 'Bounced sessions' : 'Sessions'}${select.period === undefined ? '' : ` in ${select.period}`}`;
   }

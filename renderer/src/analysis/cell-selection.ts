@@ -84,6 +84,8 @@ export function selectionOfCell(
       const split = node.indexOf(':');
       return { kind: 'paths', step: Number(node.slice(0, split)), event: node.slice(split + 1) };
     }
+    case 'eventTypes':
+      return column === 'users' ? { kind: 'eventTypes', event: String(row.event) } : null;
     case 'sessions': {
       // A period's sessions and users are the same people; its bounce rate's are those who bounced.
       const measure =
