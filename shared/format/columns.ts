@@ -192,6 +192,8 @@ function describe(
           dropped: count,
           medianSecondsFromPrevious: { kind: 'duration' },
           medianSecondsFromFirst: { kind: 'duration' },
+          previousCount: { kind: 'count', header: `${result.countBy} (range before)` },
+          previousConversionFromFirst: { kind: 'percent', header: 'From first (range before)' },
         },
       };
     case 'retention': {

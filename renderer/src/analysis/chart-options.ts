@@ -10,7 +10,7 @@ import {
   type ColumnKind,
 } from '../../../shared/format';
 import type { AnalysisResult, AnalysisSpec } from '../../../shared/specs/analysis-spec';
-import type { FunnelResult } from '../../../shared/specs/funnel';
+import type { FunnelPeriod, FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
 import type { PathsResult } from '../../../shared/specs/paths';
 import type { RetentionResult } from '../../../shared/specs/retention';
@@ -296,7 +296,13 @@ export function funnelOption(r: FunnelResult): ChartOption {
             const s = g?.steps[step];
             if (g === undefined || s === undefined) return '';
             const dropped = step === 0 ? '' : ` · ${formatCount(s.dropped)} dropped`;
-            return `${it.marker ?? ''}${escapeHtml(truncateLabel(groupName(g), 40))}: <b>${formatCount(s.count)}</b> (${formatPercent(s.fromFirst)})${dropped}`;
+            // With compare: the same step of the same group over the range before.
+            const b = r.previous?.groups.find((x) => x.breakdown === g.breakdown)?.steps[step];
+            const before =
+              b === undefined
+                ? ''
+                : ` · range before ${formatCount(b.count)} (${formatPercent(b.fromFirst)})`;
+            return `${it.marker ?? ''}${escapeHtml(truncateLabel(groupName(g), 40))}: <b>${formatCount(s.count)}</b> (${formatPercent(s.fromFirst)})${dropped}${before}`;
           });
         return [`<b>${escapeHtml(labels[step] ?? '')}</b>`, ...lines].join('<br/>');
       },
@@ -395,32 +401,113 @@ export function funnelTimeOption(r: FunnelResult): ChartOption {
   };
 }
 
+/**
+ * Conversion over time: each entry period's rate, one line per breakdown group the funnel chart
+ * draws (or one for the whole funnel), the range before dashed when compared. A point opens the
+ * users who completed the funnel from an attempt of that period.
+ */
 export function funnelOverTimeOption(r: FunnelResult): ChartOption {
+  const grouped = r.groups.some((g) => g.overTime !== undefined);
+  const lines = grouped
+    ? funnelChartGroups(r).map((g) => ({
+        name: g.breakdown ?? '',
+        breakdown: g.breakdown,
+        points: g.overTime ?? [],
+        before: r.previous?.groups.find((p) => p.breakdown === g.breakdown)?.overTime,
+      }))
+    : [
+        {
+          name: 'conversion',
+          breakdown: undefined,
+          points: r.overTime,
+          before: r.previous?.overTime,
+        },
+      ];
+  const steps = r.groups[0]?.steps ?? [];
+  // Completing the funnel: reaching its last required step.
+  const last = steps.length - [...steps].reverse().findIndex((s) => !s.optional);
+  const periods = (lines[0]?.points ?? r.overTime).map((p) => p.period);
+  const series = lines.flatMap((line, i) => [
+    {
+      type: 'line',
+      name: line.name,
+      color: colorOf(i),
+      data: line.points.map((p): Clickable => ({
+        value: p.rate,
+        selection: {
+          kind: 'funnel',
+          step: last,
+          outcome: 'converted',
+          period: p.period,
+          ...(line.breakdown === undefined ? {} : { breakdown: line.breakdown }),
+        },
+        ...(p.incomplete ? { itemStyle: { opacity: 0.4 } } : {}),
+      })),
+    },
+    ...(line.before === undefined
+      ? []
+      : [
+          {
+            type: 'line',
+            name: grouped ? `${line.name} (range before)` : 'range before',
+            color: colorOf(i),
+            lineStyle: { type: 'dashed', opacity: 0.6 },
+            data: line.before.map((p): Clickable => ({
+              value: p.rate,
+              selection: {
+                kind: 'funnel',
+                step: last,
+                outcome: 'converted',
+                period: p.period,
+                range: 'previous',
+                ...(line.breakdown === undefined ? {} : { breakdown: line.breakdown }),
+              },
+            })),
+          },
+        ]),
+  ]);
+  const pointsOf = (seriesIndex: number): FunnelPeriod[] | undefined => {
+    let k = 0;
+    for (const line of lines) {
+      if (k === seriesIndex) return line.points;
+      k++;
+      if (line.before !== undefined) {
+        if (k === seriesIndex) return line.before;
+        k++;
+      }
+    }
+    return undefined;
+  };
   return {
     grid: axisGrid,
     tooltip: {
       trigger: 'axis',
-      // The rate with what it is made of: completed of entered.
+      // Each line's rate with what it is made of: completed of entered.
       formatter: (items: AxisTooltipItem[]) => {
-        const p = r.overTime[items[0]?.dataIndex ?? 0];
-        if (p === undefined) return '';
-        return `<b>${escapeHtml(p.period)}</b>${p.incomplete ? ' (incomplete)' : ''}<br/>${items[0]?.marker ?? ''}<b>${formatPercent(p.rate)}</b> converted: ${formatCount(p.completed)} of ${formatCount(p.entered)}`;
+        const at = items[0]?.dataIndex ?? 0;
+        const rows = items.map((it) => {
+          const p = pointsOf(it.seriesIndex)?.[at];
+          const name = series[it.seriesIndex]?.name ?? '';
+          if (p === undefined) return '';
+          return `${it.marker ?? ''}${escapeHtml(truncateLabel(name, 40))} ${escapeHtml(p.period)}${p.incomplete ? ' (incomplete)' : ''}: <b>${formatPercent(p.rate)}</b>, ${formatCount(p.completed)} of ${formatCount(p.entered)}`;
+        });
+        return [`<b>${escapeHtml(periods[at] ?? '')}</b>`, ...rows].join('<br/>');
       },
     },
     title: { text: 'Conversion over time (by entry period)', textStyle: { fontSize: 12 } },
-    xAxis: { type: 'category', data: r.overTime.map((p) => p.period) },
+    ...(series.length > 1
+      ? {
+          legend: {
+            top: 0,
+            right: 0,
+            type: 'scroll',
+            formatter: (n: string) => truncateLabel(n, 24),
+          },
+        }
+      : {}),
+    xAxis: { type: 'category', data: periods },
     yAxis: { type: 'value', min: 0, axisLabel: axisLabel('percent') },
-    series: [
-      {
-        type: 'line',
-        name: 'conversion',
-        color: colorOf(0),
-        data: r.overTime.map((p) => ({
-          value: p.rate,
-          ...(p.incomplete ? { itemStyle: { opacity: 0.4 } } : {}),
-        })),
-      },
-    ],
+    series,
   };
 }
 

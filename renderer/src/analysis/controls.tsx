@@ -483,7 +483,7 @@ const NOT_EVENT_PROPERTIES = ['uid', 'ts', 'insert_key', 'properties'];
 const NOT_USER_PROPERTIES = ['uid', 'first_seen', 'last_seen', 'event_count'];
 
 /** One event or user property, as conditions and breakdowns name it ({source, property}). */
-function PropertySelect({
+export function PropertySelect({
   label,
   empty,
   value,

@@ -1,7 +1,19 @@
-import { breakdownProperties, type FunnelSpec } from '../../../../../shared/specs/funnel';
+import {
+  breakdownProperties,
+  MAX_BREAKDOWN_PROPERTIES,
+  type FunnelBreakdown,
+  type FunnelSpec,
+} from '../../../../../shared/specs/funnel';
 import { useApp } from '../../../app-context';
 import { withOptional } from '../../spec-edit';
-import { BreakdownEditor, EventPicker, NumberInput, Select } from '../../controls';
+import {
+  BreakdownEditor,
+  EventPicker,
+  Field,
+  NumberInput,
+  PropertySelect,
+  Select,
+} from '../../controls';
 import { INTERVAL, LabelInput, RangeAndFilters, WINDOW_UNITS } from '../../builder-parts';
 
 export function FunnelBuilder({
@@ -15,7 +27,8 @@ export function FunnelBuilder({
   const holdable = ['session_id', ...(info?.properties ?? []).map((p) => p.name)].filter(
     (p) => p !== 'properties',
   );
-  const first = spec.breakdown === undefined ? undefined : breakdownProperties(spec.breakdown)[0];
+  const properties = spec.breakdown === undefined ? [] : breakdownProperties(spec.breakdown);
+  const first = properties[0];
   const setStep = (i: number, step: FunnelSpec['steps'][number]) =>
     onChange({ ...spec, steps: spec.steps.map((s, j) => (j === i ? step : s)) });
   return (
@@ -46,6 +59,19 @@ export function FunnelBuilder({
             label={`Step ${i + 1} name`}
             value={step.label}
             onChange={(label) => setStep(i, withOptional(step, 'label', label))}
+          />
+          <Select
+            label={`Step ${i + 1} counts`}
+            help="Every time (default), or only the first time the user ever did the event (over all their history): the first of this name, or the first meeting this step's conditions."
+            value={step.firstTime ?? ''}
+            options={[
+              ['', 'Every time (default)'],
+              ['event', 'First time ever'],
+              ['matching', 'First time ever, as filtered'],
+            ]}
+            onChange={(firstTime) =>
+              setStep(i, withOptional(step, 'firstTime', firstTime === '' ? undefined : firstTime))
+            }
           />
           {i > 0 && spec.order === 'ordered' && (
             <label
@@ -136,6 +162,10 @@ export function FunnelBuilder({
             ...(order === 'ordered'
               ? {}
               : { steps: spec.steps.map((s) => ({ ...s, optional: false })) }),
+            // Any order has no step N to attribute to: first touch instead.
+            ...(order === 'any' && spec.breakdown?.attribution === 'step'
+              ? { breakdown: { ...spec.breakdown, attribution: 'first' as const } }
+              : {}),
           })
         }
       />
@@ -175,7 +205,7 @@ export function FunnelBuilder({
           onChange(withOptional(spec, 'holdConstant', property === '' ? undefined : { property }))
         }
       />
-      {spec.order !== 'any' && (
+      {
         <fieldset className="series">
           <legend>Exclusions</legend>
           {spec.exclusions.map((x, i) => (
@@ -193,7 +223,11 @@ export function FunnelBuilder({
               <div className="row">
                 <NumberInput
                   label="After step"
-                  help="The excluded event counts after this step…"
+                  help={
+                    spec.order === 'any'
+                      ? 'The excluded event counts after this many steps are done…'
+                      : 'The excluded event counts after this step…'
+                  }
                   value={x.from + 1}
                   min={1}
                   max={spec.steps.length - 1}
@@ -208,7 +242,11 @@ export function FunnelBuilder({
                 />
                 <NumberInput
                   label="Before step"
-                  help="…and before this one (or the window's end)."
+                  help={
+                    spec.order === 'any'
+                      ? '…and before this many are done (or the window ends).'
+                      : "…and before this one (or the window's end)."
+                  }
                   value={x.to + 1}
                   min={2}
                   max={spec.steps.length}
@@ -250,7 +288,7 @@ export function FunnelBuilder({
             + exclusion
           </button>
         </fieldset>
-      )}
+      }
       <Select
         label="Conversion over time by"
         help="The entry period of the conversion-over-time chart."
@@ -259,6 +297,17 @@ export function FunnelBuilder({
         onChange={(interval) => onChange({ ...spec, interval })}
       />
       <RangeAndFilters spec={spec} onChange={onChange} rangeLabel="Entry date range" />
+      <label
+        className="check"
+        title="The same funnel over the equally long range just before this one, its numbers beside these."
+      >
+        <input
+          type="checkbox"
+          checked={spec.compare === true}
+          onChange={(e) => onChange(withOptional(spec, 'compare', e.target.checked || undefined))}
+        />
+        Compare with the range before
+      </label>
       <BreakdownEditor
         value={
           first === undefined || spec.breakdown === undefined
@@ -272,21 +321,72 @@ export function FunnelBuilder({
               'breakdown',
               b === undefined
                 ? undefined
-                : { ...b, attribution: spec.breakdown?.attribution ?? 'first' },
+                : withProperties(
+                    {
+                      source: b.source,
+                      limit: b.limit,
+                      attribution: spec.breakdown?.attribution ?? 'first',
+                      ...(spec.breakdown?.step === undefined ? {} : { step: spec.breakdown.step }),
+                    },
+                    [{ property: b.property, source: b.source }, ...properties.slice(1)],
+                  ),
             ),
           )
         }
       />
+      {spec.breakdown !== undefined &&
+        properties.slice(1).map((p, k) => (
+          <div key={k} className="row">
+            <Field
+              label={`Then by (${k + 2})`}
+              help="Each group is one combination of the properties' values, named by them joined."
+            >
+              <PropertySelect
+                label={`Breakdown property ${k + 2}`}
+                empty="(remove)"
+                value={p}
+                onChange={(ref) =>
+                  spec.breakdown &&
+                  onChange({
+                    ...spec,
+                    breakdown: withProperties(
+                      spec.breakdown,
+                      ref === undefined
+                        ? properties.filter((_, j) => j !== k + 1)
+                        : properties.map((q, j) => (j === k + 1 ? ref : q)),
+                    ),
+                  })
+                }
+              />
+            </Field>
+          </div>
+        ))}
+      {spec.breakdown !== undefined && properties.length < MAX_BREAKDOWN_PROPERTIES && (
+        <button
+          type="button"
+          className="ghost small add"
+          onClick={() =>
+            spec.breakdown &&
+            first !== undefined &&
+            onChange({
+              ...spec,
+              breakdown: withProperties(spec.breakdown, [...properties, first]),
+            })
+          }
+        >
+          + breakdown property
+        </button>
+      )}
       {spec.breakdown !== undefined && (
         <Select
           label="Attribution"
-          help="Which event's value files the user: the first step's (default), the last step reached, all events (must match), or one step's."
+          help="Which value files a user: first touch, the first value set on any of their funnel events (default); last touch, the last one; one step's, each value of that step's events a funnel of its own (users who never reach it are in no group); all events, each value a funnel of its own that every step must carry."
           value={spec.breakdown.attribution}
           options={[
             ['first', 'First touch (default)'],
             ['last', 'Last touch'],
             ['all', 'All events'],
-            ['step', 'One step (choose)'],
+            ...(spec.order === 'any' ? [] : [['step', 'One step (choose)'] as const]),
           ]}
           onChange={(attribution) =>
             spec.breakdown &&
@@ -302,17 +402,31 @@ export function FunnelBuilder({
         />
       )}
       {spec.breakdown?.attribution === 'step' && (
-        <NumberInput
+        <Select
           label="Attribution step"
-          help="The step whose event's value files the user."
-          value={(spec.breakdown.step ?? 0) + 1}
-          min={1}
-          max={spec.steps.length}
+          help="The step whose event's value files the user (a required step)."
+          value={String(spec.breakdown.step ?? 0)}
+          options={spec.steps.flatMap((st, i) =>
+            st.optional ? [] : [[String(i), `Step ${i + 1}`] as const],
+          )}
           onChange={(n) =>
-            spec.breakdown && onChange({ ...spec, breakdown: { ...spec.breakdown, step: n - 1 } })
+            spec.breakdown &&
+            onChange({ ...spec, breakdown: { ...spec.breakdown, step: Number(n) } })
           }
         />
       )}
     </>
   );
+}
+
+/** A breakdown naming one property (`property`) or several (`properties`). */
+function withProperties(
+  b: Omit<FunnelBreakdown, 'property' | 'properties'> & Partial<FunnelBreakdown>,
+  list: { property: string; source: 'event' | 'user' }[],
+): FunnelBreakdown {
+  const { property: _p, properties: _ps, ...rest } = b;
+  const [one] = list;
+  return list.length === 1 && one !== undefined
+    ? { ...rest, property: one.property, source: one.source }
+    : { ...rest, properties: list };
 }
