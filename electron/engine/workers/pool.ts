@@ -339,6 +339,12 @@ export function enginePool(): WorkerPool | null {
   return shared;
 }
 
+/** Where `runTask` and `openTaskStream` run a task: the engine's pool unless told otherwise. */
+export interface EngineTaskOptions extends TaskOptions {
+  /** Another pool (tests), or null to run in this thread. */
+  pool?: WorkerPool | null;
+}
+
 function inlineContext(signal: AbortSignal | undefined): TaskContext {
   return {
     cancelled: () => signal?.aborted === true,
@@ -352,9 +358,9 @@ function inlineContext(signal: AbortSignal | undefined): TaskContext {
 export async function runTask<In, Out>(
   task: CallTask<In, Out>,
   input: In,
-  options: TaskOptions = {},
+  options: EngineTaskOptions = {},
 ): Promise<Out> {
-  const pool = enginePool();
+  const pool = options.pool === undefined ? enginePool() : options.pool;
   if (pool !== null) return pool.run(task, input, options);
   const ctx = inlineContext(options.signal);
   ctx.throwIfCancelled();
@@ -365,9 +371,9 @@ export async function runTask<In, Out>(
 export async function openTaskStream<Init, Chunk, Out, State>(
   task: StreamTask<Init, Chunk, Out, State>,
   init: Init,
-  options: TaskOptions = {},
+  options: EngineTaskOptions = {},
 ): Promise<TaskStream<Chunk, Out>> {
-  const pool = enginePool();
+  const pool = options.pool === undefined ? enginePool() : options.pool;
   if (pool !== null)
     return pool.stream(task as StreamTask<Init, Chunk, Out, unknown>, init, options);
   const ctx = inlineContext(options.signal);

@@ -56,7 +56,22 @@ export const sums = defineStreamTask('test.sums', {
   finish: (state) => state,
 });
 
+/** Sums two columns of an ordered read, batch by batch (scan-read.ts). */
+export const sumsColumns = defineStreamTask('test.sumsColumns', {
+  open: () => ({ a: 0, b: 0, rows: 0, batches: 0 }),
+  push: (state, batch: { a: Int32Array; b: Float64Array; length: number }) => {
+    for (let i = 0; i < batch.length; i++) {
+      state.a += batch.a[i] ?? 0;
+      state.b += batch.b[i] ?? 0;
+    }
+    state.rows += batch.length;
+    state.batches++;
+  },
+  finish: (state) => state,
+});
+
 export const TEST_TASKS: readonly AnyTask[] = [
+  sumsColumns,
   echo,
   doubled,
   refuses,

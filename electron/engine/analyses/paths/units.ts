@@ -1,4 +1,5 @@
-import { DOUBLE, DuckDBDataChunk, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
+import { appendColumns } from '../../duckdb/vectors';
 import { OTHER_LABEL } from '../../../../shared/specs/common';
 import type { PathsSpec } from '../../../../shared/specs/paths';
 import type { LocalDays } from '../../../../shared/calendar/local-days';
@@ -17,8 +18,8 @@ import {
   withCtes,
   type Sql,
 } from '../../sql/fragment';
-import { openTaskStream, type TaskStream } from '../../workers/pool';
-import { PATH_FLAGS, pathsScanTask, type PathsScanChunk, type PathsScanRows } from './scan';
+import { scanInWorker } from '../../workers/scan-read';
+import { PATH_FLAGS, pathsScanTask, type PathsScanRows } from './scan';
 
 /** What the units of a paths spec are computed from (the plan of runner.ts). */
 export interface PathsUnitsPlan {
@@ -125,9 +126,6 @@ export function unitsSql(plan: PathsUnitsPlan): Sql {
   );
 }
 
-/** Rows the main thread gathers before handing them to the worker in one message. */
-const BATCH_ROWS = 65_536;
-
 /**
  * The units from one ordered read of the events and the scan in a worker thread (scan.ts).
  * Returns false, having written nothing, when the events turn out not to be stored session by
@@ -163,8 +161,7 @@ export async function scanUnits(
   );
   // Materialised rather than streamed: DuckDB reads on every core, and its chunks come back
   // synchronously (streaming measured 3x slower for the funnel scan on 10M events).
-  const result = await c.run(read.text, read.values);
-  const stream = await openTaskStream(
+  const rows = await scanInWorker(
     pathsScanTask,
     {
       steps: spec.steps,
@@ -172,64 +169,13 @@ export async function scanUnits(
       anchored: anchor !== null,
       collapseRepeats: spec.collapseRepeats,
     },
+    await c.run(read.text, read.values),
+    { uids: Int32Array, sessions: Float64Array, codes: Int32Array, flags: Int32Array },
     { signal },
   );
-  let rows: PathsScanRows;
-  try {
-    let batch = newBatch();
-    for (let i = 0; i < result.chunkCount; i++) {
-      const chunk = result.getChunk(i);
-      const n = chunk.rowCount;
-      if (batch.length + n > BATCH_ROWS) {
-        await pushBatch(stream, batch);
-        batch = newBatch();
-      }
-      batch.uids.set(typedItems(chunk.getColumnVector(0), Int32Array).subarray(0, n), batch.length);
-      batch.sessions.set(
-        typedItems(chunk.getColumnVector(1), Float64Array).subarray(0, n),
-        batch.length,
-      );
-      batch.codes.set(
-        typedItems(chunk.getColumnVector(2), Int32Array).subarray(0, n),
-        batch.length,
-      );
-      batch.flags.set(
-        typedItems(chunk.getColumnVector(3), Int32Array).subarray(0, n),
-        batch.length,
-      );
-      batch.length += n;
-    }
-    if (batch.length > 0) await pushBatch(stream, batch);
-    rows = await stream.finish();
-  } catch (error) {
-    await stream.abandon();
-    throw error;
-  }
   if (rows.outOfOrder) return false;
   await writeUnits(c, plan, rows, target);
   return true;
-}
-
-function newBatch(): PathsScanChunk {
-  return {
-    uids: new Int32Array(BATCH_ROWS),
-    sessions: new Float64Array(BATCH_ROWS),
-    codes: new Int32Array(BATCH_ROWS),
-    flags: new Int32Array(BATCH_ROWS),
-    length: 0,
-  };
-}
-
-async function pushBatch(
-  stream: TaskStream<PathsScanChunk, PathsScanRows>,
-  batch: PathsScanChunk,
-): Promise<void> {
-  await stream.push(batch, [
-    batch.uids.buffer,
-    batch.sessions.buffer,
-    batch.codes.buffer,
-    batch.flags.buffer,
-  ] as ArrayBuffer[]);
 }
 
 /**
@@ -259,6 +205,9 @@ function emptySteps(): Sql {
   return sql`SELECT CAST(NULL AS INTEGER) AS uid, CAST(NULL AS BIGINT) AS session_id, CAST(NULL AS VARCHAR) AS event, CAST(NULL AS INTEGER) AS step WHERE FALSE`;
 }
 
+/** Rows appended between two turns of the event loop. */
+const APPEND_SLICE = 65_536;
+
 /** The scan's rows as the units table: codes named, nodes ranked as the SQL ranks them. */
 async function writeUnits(
   c: DuckDBConnection,
@@ -272,19 +221,17 @@ async function writeUnits(
   );
   try {
     const appender = await c.createAppender(staging, 'main', 'temp');
-    const types = [INTEGER, DOUBLE, INTEGER, INTEGER];
     const columns = [rows.uids, rows.sessions, rows.steps, rows.codes];
-    const size = 2048;
-    for (let start = 0; start < rows.count; start += size) {
-      const chunk = DuckDBDataChunk.create(types, Math.min(size, rows.count - start));
-      columns.forEach((values, i) => {
-        const vector = chunk.getColumnVector(i);
-        const part = values.subarray(start, start + chunk.rowCount);
-        if (part instanceof Int32Array) typedItems(vector, Int32Array).set(part);
-        else typedItems(vector, Float64Array).set(part);
-        vector.flush();
-      });
-      appender.appendDataChunk(chunk);
+    // In slices, the event loop serving the window in between (appending is synchronous).
+    for (let start = 0; start < rows.count; start += APPEND_SLICE) {
+      const end = Math.min(rows.count, start + APPEND_SLICE);
+      appendColumns(
+        appender,
+        [INTEGER, DOUBLE, INTEGER, INTEGER],
+        columns.map((values) => values.subarray(start, end)),
+        end - start,
+      );
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     appender.closeSync();
     const names =
@@ -302,17 +249,4 @@ async function writeUnits(
   } finally {
     await c.run(`DROP TABLE IF EXISTS temp.main.${staging}`);
   }
-}
-
-/**
- * A vector's values as its own typed array (no copy): the scan reads them, the writer fills them
- * and flushes. The columns involved hold no NULLs.
- */
-function typedItems<T extends Int32Array | Float64Array>(
-  vector: unknown,
-  Kind: abstract new (...args: never[]) => T,
-): T {
-  const items = (vector as { items?: unknown }).items;
-  if (!(items instanceof Kind)) throw new Error(`expected a vector of ${Kind.name}`);
-  return items;
 }
