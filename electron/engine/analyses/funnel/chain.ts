@@ -261,23 +261,28 @@ function anyOrder(plan: FunnelPlan): Sql {
  * matching is no longer right (a later previous step can be the one that fits), so each step is
  * a pass of dynamic programming: a step-k event is reachable if a reachable step-(k-1) event lies
  * within its window before it, and it keeps the latest first-step time among those (the latest
- * start leaves the most room for the funnel's own window). One sorted window pass per step; one
- * chain per unit and range, entered in the period of its first step.
+ * start leaves the most room for the funnel's own window). One sorted window pass per step, per
+ * unit, range and entry period (each period's attempts, as everywhere, a funnel of their own);
+ * per period one chain, of the latest start reaching the deepest step.
  */
 function perStepWindows(plan: FunnelPlan): Sql {
   const { spec, bounds } = plan;
   const W = plan.window;
   const key = needsKey(plan);
-  const part = raw(plan.hold === null ? 'uid, rng' : 'uid, h, rng');
-  const ranges =
-    plan.previousDays === null ? raw('(VALUES (0)) r(rng)') : raw('(VALUES (0), (1)) r(rng)');
+  // Each unit's attempts of one range and entry period are a funnel of their own.
+  const part = raw('uid, h, rng, period');
   const ctes: [string, Sql][] = [
     ...plan.ctes,
     ['ev', eventsCte(plan, { key, seq: false, all: false })],
     [
       'd0',
-      sql`SELECT uid, h, CASE WHEN ts < ${bounds.start} THEN 1 ELSE 0 END AS rng, ts, k, ts AS best
+      sql`SELECT uid, h, ${entry(plan, raw('ts'))}, ts, k, ts AS best
           FROM ev WHERE s0 AND ts >= ${bounds.scopeStart} AND ts < ${bounds.end}`,
+    ],
+    // The events those attempts can reach: from their first start to the window after the last.
+    [
+      'starts',
+      raw('SELECT uid, h, rng, period, min(ts) AS lo, max(ts) AS hi FROM d0 GROUP BY ALL'),
     ],
   ];
   spec.steps.forEach((step, i) => {
@@ -291,24 +296,32 @@ function perStepWindows(plan: FunnelPlan): Sql {
       : sql`ORDER BY ts RANGE BETWEEN ${seconds === undefined ? raw('UNBOUNDED') : sql`to_microseconds(CAST(${seconds} AS BIGINT) * 1000000)`} PRECEDING AND CURRENT ROW`;
     ctes.push([
       `d${i}`,
-      sql`SELECT uid, h, rng, ts, k, best FROM (
+      sql`SELECT uid, h, rng, period, ts, k, best FROM (
             SELECT *, max(prev) OVER (PARTITION BY ${part} ${frame}) AS best FROM (
-              SELECT uid, h, rng, ts, k, best AS prev, false AS here FROM ${raw(`d${i - 1}`)}
-              UNION ALL SELECT uid, h, r.rng, ts, k, NULL, true FROM ev, ${ranges} WHERE ${raw(`s${i}`)}))
+              SELECT uid, h, rng, period, ts, k, best AS prev, false AS here FROM ${raw(`d${i - 1}`)}
+              UNION ALL
+              SELECT e.uid, e.h, s.rng, s.period, e.ts, e.k, NULL, true
+              FROM ev e JOIN starts s ON s.uid = e.uid AND s.h IS NOT DISTINCT FROM e.h
+                AND e.ts >= s.lo AND e.ts <= s.hi + ${W}
+              WHERE ${raw(`e.s${i}`)}))
           WHERE here AND best IS NOT NULL AND ts <= best + ${W}`,
     ]);
   });
   const reach = spec.steps
-    .map((_, i) => `SELECT uid, h, rng, ${i} AS step, ts, k, best FROM d${i}`)
+    .map((_, i) => `SELECT uid, h, rng, period, ${i} AS step, ts, k, best FROM d${i}`)
     .join(' UNION ALL ');
-  const same = 'd.uid = r.uid AND d.h IS NOT DISTINCT FROM r.h AND d.rng = r.rng';
+  const same =
+    'd.uid = r.uid AND d.h IS NOT DISTINCT FROM r.h AND d.rng = r.rng AND d.period = r.period';
   ctes.push(
     ['reach', raw(reach)],
-    ['deepest', raw('SELECT uid, h, rng, max(step) AS top FROM reach GROUP BY uid, h, rng')],
+    [
+      'deepest',
+      raw('SELECT uid, h, rng, period, max(step) AS top FROM reach GROUP BY uid, h, rng, period'),
+    ],
     [
       'pick',
-      raw(`SELECT r.uid, r.h, r.rng, d.top, max(r.best) AS best FROM reach r
-           JOIN deepest d ON ${same} AND r.step = d.top GROUP BY r.uid, r.h, r.rng, d.top`),
+      raw(`SELECT r.uid, r.h, r.rng, r.period, d.top, max(r.best) AS best FROM reach r
+           JOIN deepest d ON ${same} AND r.step = d.top GROUP BY r.uid, r.h, r.rng, r.period, d.top`),
     ],
   );
   // One chain per unit, rebuilt backwards: the deepest step's earliest event, then for each step
@@ -317,7 +330,7 @@ function perStepWindows(plan: FunnelPlan): Sql {
   ctes.push([
     `z${last + 1}`,
     raw(
-      `SELECT uid, h, rng, top, top + 1 AS level, best AS t0, row_number() OVER (ORDER BY uid, h, rng) AS attempt FROM pick`,
+      `SELECT uid, h, rng, period, top, top + 1 AS level, best AS t0, row_number() OVER (ORDER BY uid, h, rng, period) AS attempt FROM pick`,
     ),
   ]);
   for (let j = last; j >= 1; j--) {
@@ -329,7 +342,7 @@ function perStepWindows(plan: FunnelPlan): Sql {
         ? raw('FALSE')
         : sql`${raw(shared ? `a.k < x.k${j + 1}` : `a.ts <= x.t${j + 1}`)}${next === undefined ? raw('') : sql` AND x.${raw(`t${j + 1}`)} - a.ts <= to_microseconds(CAST(${next.n * WINDOW_SECONDS[next.unit]} AS BIGINT) * 1000000)`}`;
     const mine = raw(
-      `a.uid = x.uid AND a.h IS NOT DISTINCT FROM x.h AND a.rng = x.rng AND a.step = ${j} AND a.best = x.t0`,
+      `a.uid = x.uid AND a.h IS NOT DISTINCT FROM x.h AND a.rng = x.rng AND a.period = x.period AND a.step = ${j} AND a.best = x.t0`,
     );
     ctes.push(
       [
@@ -348,8 +361,7 @@ function perStepWindows(plan: FunnelPlan): Sql {
   }
   return withCtes(
     ctes,
-    sql`SELECT uid, h, rng, ${periodOf(plan.cal, toLocal(plan.cal, raw('t0')), spec.interval)} AS period,
-               attempt, level, CAST(NULL AS VARCHAR) AS b, ${times(plan)}
+    sql`SELECT uid, h, rng, period, attempt, level, CAST(NULL AS VARCHAR) AS b, ${times(plan)}
         FROM y1`,
   );
 }

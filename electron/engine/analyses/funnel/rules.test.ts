@@ -429,3 +429,32 @@ n2,B,2024-01-01T10:10:00Z
     expect(counts(r)).toEqual([2, 1, 2]);
   });
 });
+
+describe('per-step windows over time', () => {
+  /** w enters on both days: on the 1st its C is 25 minutes after B (too late), on the 2nd 5. */
+  const fx = fixture(`user_id,event,timestamp
+w,A,2024-01-01T10:00:00Z
+w,B,2024-01-01T10:05:00Z
+w,C,2024-01-01T10:30:00Z
+w,A,2024-01-02T10:00:00Z
+w,B,2024-01-02T10:05:00Z
+w,C,2024-01-02T10:10:00Z
+`);
+  const spec: FunnelSpec = {
+    ...base,
+    steps: [step('A'), step('B'), step('C', { within: { n: 10, unit: 'minute' } })],
+  };
+
+  it('are each period the funnel of its attempts too', async () => {
+    const r = await fx.get().run(spec);
+    expect(counts(r)).toEqual([1, 1, 1]);
+    expect(r.overTime.map((p) => [p.period, p.entered, p.completed])).toEqual([
+      ['2024-01-01', 1, 0],
+      ['2024-01-02', 1, 1],
+      ['2024-01-03', 0, 0],
+    ]);
+    expect(
+      await usersBehind(fx.get().ws, spec, { step: 3, period: '2024-01-01', outcome: 'dropped' }),
+    ).toEqual(['w']);
+  });
+});

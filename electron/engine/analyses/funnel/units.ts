@@ -29,7 +29,10 @@ export function funnelUnitsSource(plan: FunnelPlan, engine: FunnelEngine = 'auto
         const scanned = await scanAttempts(c, plan);
         if (scanned !== null) {
           try {
-            await execute(c, sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts)}`);
+            await execute(
+              c,
+              sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts, true)}`,
+            );
           } finally {
             await scanned.drop();
           }
@@ -72,8 +75,11 @@ function unitKey(plan: FunnelPlan): Sql[] {
   ];
 }
 
-/** The units from the attempts (chainAttempts' columns, from SQL or the scan). */
-export function unitsSql(plan: FunnelPlan, attempts: Sql): Sql {
+/**
+ * The units from the attempts (chainAttempts' columns, from SQL or the scan); `reduced` when
+ * they are already one per unit, range and period (the scan's).
+ */
+export function unitsSql(plan: FunnelPlan, attempts: Sql, reduced = false): Sql {
   const { spec } = plan;
   const key = unitKey(plan);
   const keyOf = (alias: string, extra: string[] = []): Sql =>
@@ -91,10 +97,13 @@ export function unitsSql(plan: FunnelPlan, attempts: Sql): Sql {
   } else {
     ctes.push(['a', raw('SELECT * FROM attempts')]);
   }
-  // Per unit, range, value and period: the furthest attempt.
+  // Per unit, range, value and period: the furthest attempt (the scan gives no other, and
+  // every attempt is a unit of its own when counting attempts).
   ctes.push([
     'pp',
-    sql`SELECT unnest(arg_max(a, ${BEST})) FROM a GROUP BY ${keyOf('a', ['rng', 'b', 'period'])}`,
+    reduced || spec.countBy === 'attempts'
+      ? raw('SELECT * FROM a')
+      : sql`SELECT unnest(arg_max(a, ${BEST})) FROM a GROUP BY ${keyOf('a', ['rng', 'b', 'period'])}`,
   ]);
   if (spec.breakdown === undefined) {
     ctes.push([
