@@ -186,7 +186,7 @@ describe('a disk that fills up half-way', () => {
     const mountPoint = path.join(ws.dir, 'small-disk');
     mkdirSync(mountPoint);
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint], {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], {
         stdio: 'ignore',
       });
     } catch {
@@ -203,10 +203,10 @@ describe('a disk that fills up half-way', () => {
         });
         const before = await workspaceSnapshot(small);
         const lines = ['user_id,event,timestamp,blob'];
-        // Random text does not compress: 300k rows need far more than 8 MB.
+        // Random text does not compress: 100k rows need far more than 4 MB.
         let seed = 1;
         const rnd = (): number => (seed = (seed * 48271) % 2147483647);
-        for (let i = 0; i < 300_000; i++) {
+        for (let i = 0; i < 100_000; i++) {
           lines.push(
             `u${rnd() % 50_000},e${rnd() % 30},2024-01-01T${String(rnd() % 24).padStart(2, '0')}:00:00Z,${rnd().toString(36)}${rnd().toString(36)}${rnd().toString(36)}${rnd().toString(36)}`,
           );
