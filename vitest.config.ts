@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,7 +12,7 @@ export default defineConfig({
     // A folder for the workspaces several files read (real datasets, the demo), built once.
     globalSetup: ['electron/engine/testing/global-setup.ts'],
     // Vitest's default is one worker fewer than the cores: a single one on these 2 cores.
-    maxWorkers: 2,
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A worker runs one file after another with the modules already loaded (DuckDB, the engine,
     // zod, arrow): loading them again for every file was a fifth of the run. Files therefore
     // restore what they change in the process (environment, euid, timers).
