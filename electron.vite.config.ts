@@ -40,6 +40,8 @@ export default defineConfig({
           'import-reader': resolve(import.meta.dirname, 'electron/engine/import/reader-child.ts'),
           // The worker thread of the analysis scans (electron/engine/workers/pool.ts).
           'engine-worker': resolve(import.meta.dirname, 'electron/engine/workers/worker-main.ts'),
+          // The engine's utility process (electron/main/engine-host.ts).
+          'engine-host': resolve(import.meta.dirname, 'electron/main/engine-host.ts'),
         },
         external: ['@duckdb/node-api', '@duckdb/node-bindings'],
       },

@@ -7,6 +7,7 @@ import {
   protocol,
   session,
   shell,
+  utilityProcess,
   type IpcMainInvokeEvent,
 } from 'electron';
 import {
@@ -23,7 +24,7 @@ import {
   IPC_PROGRESS,
   type ShellCommand,
 } from '../../shared/api/ipc';
-import { Engine } from '../engine/engine';
+import { EngineProcess, type EngineChannel, type FromEngine } from './engine-process';
 import { appPage } from './app-page';
 import { APP_SCHEME, APP_SCHEME_DEFINITION, serveAppFile } from './app-protocol';
 import { enforceContentSecurityPolicy } from './csp';
@@ -34,7 +35,8 @@ import { confineToAppPage, createWindow } from './window';
 /**
  * The Electron adapter: app lifecycle, the one window, the menu, and the contract bound to IPC.
  * Every call goes through Engine.call, which validates the request; only the app's own page may
- * call. Nothing here analyses anything.
+ * call. Nothing here analyses anything: the engine runs in a utility process (engine-host.ts),
+ * so DuckDB's work and the engine's JavaScript never hold the process that serves the window.
  */
 const page = appPage(process.env.ELECTRON_RENDERER_URL);
 /** The built renderer, served as app://workbench/ (app-protocol.ts). */
@@ -45,7 +47,7 @@ const preload = path.join(import.meta.dirname, '../preload/index.cjs');
 /** Methods after which the recent list (and so the menu) has changed. */
 const OPENERS: ReadonlySet<MethodName> = new Set(['workspace.open', 'workspace.openDemo']);
 
-let engine: Engine | undefined;
+let engine: EngineProcess | undefined;
 let mainWindow: BrowserWindow | undefined;
 /**
  * The workspace opened at start. Calls wait for it, so the page's first question is answered by
@@ -73,8 +75,31 @@ if (app.requestSingleInstanceLock()) {
   app.quit();
 }
 
+/** The engine's process (the bundled engine-host beside this file), as the client's channel. */
+function forkEngine(): EngineChannel {
+  const child = utilityProcess.fork(path.join(import.meta.dirname, 'engine-host.js'), [], {
+    serviceName: 'Retention Workbench engine',
+    stdio: 'inherit',
+  });
+  return {
+    post: (message) => child.postMessage(message),
+    onMessage: (listener) => child.on('message', (message: FromEngine) => listener(message)),
+    onExit: (listener) => child.once('exit', (code) => listener(code)),
+    kill: () => void child.kill(),
+  };
+}
+
+/** The engine's process ended: say so, and reopen the start workspace in a fresh one. */
+function engineCrashed(message: string): void {
+  showError('The engine stopped', message);
+  if (mainWindow === undefined || mainWindow.isDestroyed()) return;
+  started = openStartWorkspace(mainWindow)
+    .then(() => send({ type: 'workspaceChanged' }))
+    .catch((error: unknown) => showError('Reopening the workspace failed', String(error)));
+}
+
 function start(): void {
-  engine = new Engine();
+  engine = new EngineProcess(forkEngine, engineCrashed);
   app.setAboutPanelOptions({
     applicationName: 'Retention Workbench',
     applicationVersion: app.getVersion(),
@@ -253,7 +278,7 @@ function focused(): BrowserWindow | null {
   return BrowserWindow.getFocusedWindow() ?? mainWindow ?? null;
 }
 
-function requireEngine(): Engine {
+function requireEngine(): EngineProcess {
   if (engine === undefined) throw new Error('The engine starts when the app is ready.');
   return engine;
 }

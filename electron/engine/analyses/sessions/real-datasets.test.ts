@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultNotes } from '../../../../shared/specs/analysis-spec';
 import { pathsSpecSchema, type PathsResult } from '../../../../shared/specs/paths';
 import { sessionsSpecSchema, type SessionsResult } from '../../../../shared/specs/sessions';
 import { sharedWorkspace } from '../../testing/shared-workspaces';
@@ -75,7 +76,7 @@ describe('paths on REES46', () => {
       end: { event: 'purchase', where: [] },
       steps: 2,
     });
-    const r = (await ws.api['analysis.run']({ spec })) as PathsResult;
+    const r = (await ws.api['analysis.run']({ spec })) as PathsResult & ResultNotes;
     expect(r.direction).toBe('backward');
     const into = r.links.filter((l) => l.target === '0:purchase');
     expect(into.map((l) => l.source)).toContain('-1:view');
