@@ -1,3 +1,4 @@
+import { funnelScanTask } from '../analyses/funnel/scan';
 import { pathsScanTask } from '../analyses/paths/scan';
 import type { AnyTask } from './task';
 
@@ -6,4 +7,4 @@ import type { AnyTask } from './task';
  * (`defineTask` / `defineStreamTask`) and listed here, so the worker's bundle holds it. The
  * caller passes the same object to `runTask` / `openTaskStream` (pool.ts).
  */
-export const ENGINE_TASKS: readonly AnyTask[] = [pathsScanTask];
+export const ENGINE_TASKS: readonly AnyTask[] = [pathsScanTask, funnelScanTask];

@@ -21,7 +21,7 @@ import { funnelUnitsSource } from './units';
 export const funnelRunner = defineRunner<'funnel', FunnelPlan>({
   plan: (ctx: AnalysisContext, spec: FunnelSpec) => planFunnel(ctx, spec),
 
-  units: (_ctx, plan) => funnelUnitsSource(plan),
+  units: (ctx, plan) => funnelUnitsSource(plan, 'auto', ctx.signal),
 
   summarise: (ctx, plan, units): Promise<FunnelResult> => summariseFunnel(ctx, plan, units),
 

@@ -6,10 +6,10 @@
  * event (strict). It computes exactly what the SQL chain of chain.ts computes (same rules, same
  * tie-breaks; units.test.ts checks the two against each other on generated data), without joins.
  *
- * Pure and synchronous over serialisable input (a plain-data plan, chunks of typed arrays), so it
- * can run in a worker thread: `new FunnelScanner(plan)`, `push(chunk)` per chunk of the ordered
- * read, `finish()` for the rows.
+ * Pure and synchronous over serialisable input (a plain-data plan, chunks of typed arrays): it
+ * runs in a worker thread as `funnelScanTask` (workers/), or in place as `scanFunnel`.
  */
+import { defineStreamTask } from '../../workers/task';
 
 /** The shape of the funnel the scan needs, with times in epoch microseconds. */
 export interface FunnelScanPlan {
@@ -415,3 +415,11 @@ function resize<T extends Int32Array | Float64Array>(
   next.set(array.subarray(0, Math.min(array.length, size)));
   return next;
 }
+
+/** The scan as a worker task: fed the ordered read batch by batch; null when out of order. */
+export const funnelScanTask = defineStreamTask('funnel.scan', {
+  open: (plan: FunnelScanPlan) => new FunnelScanner(plan),
+  push: (scanner: FunnelScanner, chunk: FunnelScanChunk) => scanner.push(chunk),
+  finish: (scanner: FunnelScanner): FunnelScanRows | null =>
+    scanner.outOfOrder ? null : scanner.finish(),
+});

@@ -22,11 +22,15 @@ import { scanAttempts } from './scan-read';
 /** How the attempts are found: the scan when it can (auto), or the one way a test asks for. */
 export type FunnelEngine = 'auto' | 'sql' | 'scan';
 
-export function funnelUnitsSource(plan: FunnelPlan, engine: FunnelEngine = 'auto'): UnitsSource {
+export function funnelUnitsSource(
+  plan: FunnelPlan,
+  engine: FunnelEngine = 'auto',
+  signal?: AbortSignal,
+): UnitsSource {
   return {
     create: async (c, table) => {
       if (engine !== 'sql' && plan.scannable) {
-        const scanned = await scanAttempts(c, plan);
+        const scanned = await scanAttempts(c, plan, signal);
         if (scanned !== null) {
           try {
             await execute(
