@@ -361,7 +361,7 @@ Try:
                 ? renderJson(result)
                 : opts.format === 'table'
                   ? printResult(result, parsed.ok ? parsed.spec : undefined, {
-                      bold: process.stdout.isTTY && opts.out === undefined,
+                      bold: io.stdout.isTTY === true && opts.out === undefined,
                     })
                   : render(resultTable(result), opts.format);
             await emit(io, text, opts.out);
