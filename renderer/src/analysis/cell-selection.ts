@@ -31,6 +31,9 @@ export function selectionOfCell(
         return { kind: 'funnel', step, outcome: 'converted', ...breakdown };
       if (column === 'dropped' && step > 1)
         return { kind: 'funnel', step, outcome: 'dropped', ...breakdown };
+      // With compare: the same step over the range before.
+      if (column === 'previousCount')
+        return { kind: 'funnel', step, outcome: 'converted', range: 'previous', ...breakdown };
       return null;
     }
     case 'retention': {

@@ -4,6 +4,7 @@ import type {
   FunnelResult,
   FunnelStepResult,
 } from '../../../../../shared/specs/funnel';
+import { selectionOfCell } from '../../cell-selection';
 import { funnelOverTimeOption } from '../../chart-options';
 
 const time = { mean: null, median: null, p25: null, p75: null, p95: null, histogram: [] };
@@ -77,5 +78,33 @@ describe('conversion over time', () => {
       breakdown: 'free',
     });
     expect(option.series[1]?.data[0]?.selection).toMatchObject({ range: 'previous' });
+  });
+});
+
+describe('the grid of a compared funnel', () => {
+  it("opens the range before's users from its count", () => {
+    const result: FunnelResult = {
+      kind: 'funnel',
+      timezone: 'UTC',
+      countBy: 'users',
+      histogramEdges: [],
+      groups: [{ steps: steps([3, 1]) }],
+      overTime: [],
+      previous: {
+        from: '2024-01-01',
+        to: '2024-01-02',
+        groups: [{ steps: steps([2, 2]) }],
+        overTime: [],
+      },
+      sampled: null,
+    };
+    expect(
+      selectionOfCell(result, { __row: 1, step: 2, previousCount: 2 }, 'previousCount'),
+    ).toEqual({
+      kind: 'funnel',
+      step: 2,
+      outcome: 'converted',
+      range: 'previous',
+    });
   });
 });
