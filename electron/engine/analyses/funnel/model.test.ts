@@ -26,7 +26,7 @@ import {
  * touch, one step's value, values held through every step; several breakdown properties; the
  * previous range): the steps of every group, its conversion over time and the totals.
  */
-const SHAPES = 40;
+const SHAPES = 30;
 let workspace: Workspace;
 let close: () => void;
 let events: ModelEvent[];

@@ -22,7 +22,7 @@ import { createUnits, type FunnelEngine } from './units';
  * breakdowns x previous range), both must give the same units, row for row.
  */
 /** Shapes per workspace: about 80 ms each for both computations. */
-const SHAPES = 20;
+const SHAPES = 15;
 const clock = () => new Date('2024-03-20T00:00:00Z');
 const workspaces: { workspace: Workspace; close: () => void; events: GeneratedEvent[] }[] = [];
 
