@@ -78,7 +78,12 @@ export async function scanAttempts(
                         flags.map((f) => sql`(${f})`),
                         ' OR ',
                       )})`
-                })`,
+                })
+        ${
+          // A join (user properties) or a semi-join (first-time steps) does not keep the stored
+          // order: the read is put back in it.
+          plan.needsUsers || plan.ctes.length > 0 ? raw('ORDER BY uid, t, r') : raw('')
+        }`,
   );
   // Materialised rather than streamed: the read then runs on every core. The scan itself runs
   // in a worker thread, fed the read batch by batch.
