@@ -89,58 +89,105 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
       ? sql`(SELECT max(bucket) FROM entries) + to_hours(${n + 1})`
       : toUtc(cal, sql`(SELECT max(bucket) FROM entries) + ${intervalOf(period, n + 1)}`);
   const returnUsers = raw(plan.returnMatch.needsUsers ? 'JOIN users u ON u.uid = e.uid' : '');
-  const sameValue = plan.sameValue ? raw('AND r.b IS NOT DISTINCT FROM x.b') : raw('');
-  const eventValue = plan.measure.kind === 'event' ? plan.measure.value : raw('NULL');
-  const returns = sql`SELECT e.uid, e.ts, ${rolling ? raw('NULL') : bucketOf(raw('e.ts'))} AS bucket,
-      ${plan.sameValue ? b : raw('NULL')} AS b, CAST(${eventValue} AS DOUBLE) AS v
-    FROM events e ${returnUsers}
+  const eventValue = sql`CAST(${plan.measure.kind === 'event' ? plan.measure.value : raw('NULL')} AS DOUBLE)`;
+  const returnValue = plan.sameValue ? b : raw('NULL');
+  const returnEvents = sql`FROM events e ${returnUsers}
     WHERE ${plan.returnMatch.sql} AND e.uid IN (SELECT uid FROM entries)
       AND e.ts >= (SELECT min(ts) FROM entries) AND e.ts < ${horizon}`;
 
-  // Returning with any event in a UTC workspace reads the users' active days instead of their
-  // events (~1 row per 4 events): a period's count is its days' counts, and period 0 holds a
-  // return when one of its days' last event is at or after the start. Counting once is enough
-  // for that; more needs the events' times.
-  const fromDays =
-    !rolling &&
-    !hourly &&
-    cal.timezone === 'UTC' &&
-    plan.userDays &&
-    plan.minOccurrences === 1 &&
-    plan.measure.kind !== 'event' &&
-    !plan.sameValue &&
-    spec.return.event === '$any' &&
-    spec.return.where.length === 0;
-  const returnPeriods = fromDays
-    ? sql`SELECT d.uid, NULL AS b, d.bucket, sum(d.events) AS n,
-             count(*) FILTER (d.last_ts >= x.ts) AS n0, NULL::DOUBLE AS v, NULL::DOUBLE AS v0
-      FROM (SELECT uid, ${periodOf(cal, raw('CAST(day AS TIMESTAMP)'), period)} AS bucket, events, last_ts
-            FROM user_days
-            WHERE uid IN (SELECT uid FROM entries) AND day >= CAST((SELECT min(ts) FROM entries) AS DATE)
-              AND day < CAST(${horizon} AS DATE)) d
-      LEFT JOIN entries x ON x.uid = d.uid AND x.bucket = d.bucket
-      GROUP BY d.uid, d.bucket`
-    : sql`SELECT r.uid, r.b, r.bucket, count(*) AS n, count(*) FILTER (r.ts >= x.ts) AS n0,
-             sum(r.v) AS v, sum(r.v) FILTER (r.ts >= x.ts) AS v0
-      FROM returns r LEFT JOIN entries x ON x.uid = r.uid AND x.bucket = r.bucket
-      GROUP BY r.uid, r.b, r.bucket`;
-  const step: Record<typeof period, Sql> = {
-    hour: raw('to_hours(t.k)'),
-    day: raw('to_days(CAST(t.k AS INTEGER))'),
-    week: raw('to_days(CAST(7 * t.k AS INTEGER))'),
-    month: raw('to_months(CAST(t.k AS INTEGER))'),
-  };
-  const hits = rolling
-    ? sql`SELECT x.uid, x.bucket AS xb, CAST((epoch_us(r.ts) - epoch_us(x.ts)) // ${windowUs} AS INTEGER) AS k,
-             count(*) AS n, sum(r.v) AS v
-      FROM entries x JOIN returns r ON r.uid = x.uid AND r.ts >= x.ts
-        AND r.ts < x.ts + to_microseconds(${windowUs * (n + 1)}) ${sameValue}
-      GROUP BY x.uid, x.bucket, k`
-    : sql`SELECT x.uid, x.bucket AS xb, CAST(t.k AS INTEGER) AS k,
-             CASE WHEN t.k = 0 THEN r.n0 ELSE r.n END AS n,
-             CASE WHEN t.k = 0 THEN r.v0 ELSE r.v END AS v
-      FROM entries x CROSS JOIN range(0, ${n + 1}) t(k)
-      JOIN return_periods r ON r.uid = x.uid AND r.bucket = x.bucket + ${step[period]} ${sameValue}`;
+  /*
+   * Entries meet their returns on (uid, block): time cut into blocks as long as the columns
+   * span (n + 1 periods, or windows), an entry looking into its own block and the next. Each
+   * entry meets at most 2 (n + 1) return periods of its user (a user's return periods are
+   * aggregated first) and, rolling, each return meets at most the entries that started within
+   * two blocks before it: never entries x events, whatever a user's history.
+   */
+  const span = n + 1;
+  const blocks = (number: string): Sql =>
+    sql`SELECT *, ${raw(number)} // ${span} AS blk FROM entries
+        UNION ALL SELECT *, ${raw(number)} // ${span} + 1 AS blk FROM entries`;
+  const sameValue = plan.sameValue ? raw('AND r.b IS NOT DISTINCT FROM x.b') : raw('');
+
+  let steps: (readonly [string, Sql])[];
+  let hits: Sql;
+  if (rolling) {
+    // k whole windows after the start; windows are counted from a fixed origin (1800) so that
+    // block numbers stay positive.
+    const us = `(epoch_us(%) - epoch_us(TIMESTAMP '1800-01-01')) // ${windowUs}`;
+    steps = [
+      ['entry_blocks', blocks(us.replace('%', 'ts'))],
+      [
+        'return_events',
+        sql`SELECT e.uid, e.ts, ${returnValue} AS b, ${eventValue} AS v,
+            ${raw(us.replace('%', 'e.ts'))} // ${span} AS blk ${returnEvents}`,
+      ],
+    ];
+    hits = sql`SELECT x.uid, x.bucket AS xb, CAST((epoch_us(r.ts) - epoch_us(x.ts)) // ${windowUs} AS INTEGER) AS k,
+        count(*) AS n, sum(r.v) AS v
+      FROM entry_blocks x JOIN return_events r ON r.uid = x.uid AND r.blk = x.blk ${sameValue}
+      WHERE r.ts >= x.ts AND r.ts < x.ts + to_microseconds(${windowUs * span})
+      GROUP BY x.uid, x.bucket, k`;
+  } else {
+    // Period numbers count from a fixed origin (1800, before any date a spec may name).
+    const numberOf = (bucket: string): string => {
+      switch (period) {
+        case 'hour':
+          return `(epoch_us(${bucket}) - epoch_us(TIMESTAMP '1800-01-01')) // 3600000000`;
+        case 'day':
+          return `date_diff('day', TIMESTAMP '1800-01-01', ${bucket})`;
+        case 'week':
+          return `date_diff('day', TIMESTAMP '1800-01-01', ${bucket}) // 7`;
+        case 'month':
+          return `date_diff('month', TIMESTAMP '1800-01-01', ${bucket})`;
+      }
+    };
+    // Returning with any event in a UTC workspace reads the users' active days instead of
+    // their events (~1 row per 4 events). Counting a period once needs per user and period
+    // only its count and last event (period 0 holds a return when that is at or after the
+    // start); K occurrences or a sum in period 0 need the events at or after the start.
+    const exact = plan.minOccurrences > 1 || plan.measure.kind === 'event';
+    const fromDays =
+      !hourly &&
+      !exact &&
+      !plan.sameValue &&
+      cal.timezone === 'UTC' &&
+      plan.userDays &&
+      spec.return.event === '$any' &&
+      spec.return.where.length === 0;
+    const periods = fromDays
+      ? sql`SELECT d.uid, NULL AS b, d.bucket, sum(d.events) AS n, max(d.last_ts) AS last,
+            NULL::BIGINT AS n0, NULL::DOUBLE AS v, NULL::DOUBLE AS v0
+          FROM (SELECT uid, ${periodOf(cal, raw('CAST(day AS TIMESTAMP)'), period)} AS bucket, events, last_ts
+                FROM user_days
+                WHERE uid IN (SELECT uid FROM entries) AND day >= CAST((SELECT min(ts) FROM entries) AS DATE)
+                  AND day < CAST(${horizon} AS DATE)) d
+          GROUP BY d.uid, d.bucket`
+      : exact
+        ? // Period 0's count and sum: the returns at or after the start of the entry in it.
+          sql`SELECT r.uid, r.b, r.bucket, count(*) AS n, NULL::TIMESTAMP AS last,
+              count(*) FILTER (r.ts >= x.ts) AS n0, sum(r.v) AS v, sum(r.v) FILTER (r.ts >= x.ts) AS v0
+            FROM (SELECT e.uid, e.ts, ${bucketOf(raw('e.ts'))} AS bucket, ${returnValue} AS b, ${eventValue} AS v
+                  ${returnEvents}) r
+            LEFT JOIN entries x ON x.uid = r.uid AND x.bucket = r.bucket
+            GROUP BY r.uid, r.b, r.bucket`
+        : sql`SELECT e.uid, ${returnValue} AS b, ${bucketOf(raw('e.ts'))} AS bucket, count(*) AS n,
+              max(e.ts) AS last, NULL::BIGINT AS n0, NULL::DOUBLE AS v, NULL::DOUBLE AS v0
+            ${returnEvents}
+            GROUP BY ALL`;
+    const periodZero = exact ? raw('r.n0') : raw('CAST(r.last >= x.ts AS BIGINT)');
+    steps = [
+      ['entry_blocks', blocks(numberOf('bucket'))],
+      [
+        'return_periods',
+        sql`SELECT *, ${raw(numberOf('bucket'))} AS p, ${raw(numberOf('bucket'))} // ${span} AS blk
+            FROM (${periods})`,
+      ],
+    ];
+    hits = sql`SELECT uid, xb, k, CASE WHEN k = 0 THEN n0 ELSE n END AS n, CASE WHEN k = 0 THEN v0 ELSE v END AS v
+      FROM (SELECT x.uid, x.bucket AS xb, CAST(r.p - ${raw(numberOf('x.bucket'))} AS INTEGER) AS k,
+                   r.n, ${periodZero} AS n0, r.v, r.v0
+            FROM entry_blocks x JOIN return_periods r ON r.uid = x.uid AND r.blk = x.blk ${sameValue})`;
+  }
 
   const grp =
     spec.breakdown === undefined
@@ -161,8 +208,7 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
         sql`SELECT b FROM entries WHERE side = 'current' AND b IS NOT NULL
             GROUP BY b ORDER BY count(*) DESC, b LIMIT ${spec.breakdown?.limit ?? 0}`,
       ],
-      ['returns', returns],
-      ...(rolling ? [] : [['return_periods', returnPeriods] as const]),
+      ...steps,
       ['hits', hits],
       [
         'returned',
