@@ -25,11 +25,11 @@ import { ROLLING_SECONDS, type RetentionPlan } from './plan';
  *   property measured).
  *
  * Cost: start events are read once (first_time and first_ever over all time up to the range's
- * end; the first by (ts, rowid), the events' stored order); return events of the cohorts' users
- * once, aggregated per user and period before they meet the entries (an equi-join on the
- * period k periods after the cohort's, so a user with many events and many entries costs events
- * + entries x periods, never events x entries). Rolling windows need each return's time: an
- * entry meets its user's returns inside its window only.
+ * end; the first by (ts, rowid), the events' stored order; `users.first_seen` when nothing about
+ * the event matters); return events of the cohorts' users once, aggregated per user and period
+ * before they meet the entries on (uid, block), see below: a user with many events and many
+ * entries costs events + entries x periods, never events x entries. Rolling windows need each
+ * return's time; blocks bound those pairs the same way.
  */
 export function retentionUnitsSql(plan: RetentionPlan): Sql {
   const { spec, cal } = plan;
