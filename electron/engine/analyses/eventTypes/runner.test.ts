@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventTypesResult, EventTypesSpec } from '../../../../shared/specs/analysis-spec';
 import { analysisFixture } from '../../testing/analysis-fixture';
-import { DATASETS, tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace';
+import { sharedWorkspace } from '../../testing/shared-workspaces';
+import type { TempWorkspace } from '../../testing/temp-workspace';
 
 /**
  * u1: view 2024-03-30 23:30Z (00:30 on the 31st in Paris), buy 2024-03-31 00:30Z
@@ -68,10 +68,7 @@ describe('event types: the users who did an event', () => {
 describe('event types on a real dataset', () => {
   let ws: TempWorkspace;
   beforeAll(async () => {
-    ws = await tempWorkspace();
-    await ws.api['import.events']({
-      files: [path.join(DATASETS, 'rees46-ecommerce-slice/rees46_2019-10-01_slice.csv')],
-    });
+    ws = await sharedWorkspace('rees46');
   });
   afterAll(() => ws.close());
 
