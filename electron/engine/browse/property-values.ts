@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { ANY_EVENT } from '../../../shared/specs/common';
-import { loadCatalog } from '../analyses/catalog';
+import { closest, loadCatalog } from '../analyses/catalog';
 import { SpecIssues } from '../analyses/spec-issues';
 import { propertyRef } from '../analyses/sql/properties';
 import { num, queryRows } from '../duckdb/database';
@@ -32,8 +32,18 @@ export async function propertyValues(
     request.source === 'user'
       ? catalog.userColumns.has(request.property) && request.property !== 'uid'
       : catalog.eventColumns.has(request.property) || request.property.startsWith('properties.');
-  if (!known)
-    throw new ApiError('INVALID_REQUEST', `No ${request.source} property '${request.property}'.`);
+  if (!known) {
+    const names =
+      request.source === 'user' ? catalog.userColumns.keys() : catalog.eventColumns.keys();
+    const nearest = closest(
+      request.property,
+      [...names].filter((n) => n !== 'uid'),
+    );
+    throw new ApiError(
+      'INVALID_REQUEST',
+      `No ${request.source} property '${request.property}'; nearest: ${nearest.join(', ')}.`,
+    );
+  }
   const params = new SqlParams();
   const ref = propertyRef(catalog, request.property, request.source, issues, 'property', params);
   issues.throwIfAny('property');
