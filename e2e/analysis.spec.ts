@@ -205,6 +205,9 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
   expect(segments.map((s) => s.name)).toContain('Reached step 2 (e2e)');
 
   // Save, reload, reopen from the saved list.
+  // The users drawer overlays the view: Escape closes it, as any overlay.
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
   await page.getByLabel('Analysis name').fill('Weekly report funnel');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.reload();
@@ -265,6 +268,9 @@ for (const [view, kind] of VIEWS.filter(([v]) => v !== 'sessions')) {
     await panel.getByLabel('Segment name').fill(name);
     await panel.getByRole('button', { name: 'Save as segment' }).click();
     await expect(panel.getByRole('status')).toContainText('Saved');
+    // The users drawer overlays the view: Escape closes it, as any overlay.
+    await page.keyboard.press('Escape');
+    await expect(panel).toBeHidden();
     const segments = (await ws.call('saved.list', { kind: 'segment' })).value as { name: string }[];
     expect(segments.map((s) => s.name)).toContain(name);
 

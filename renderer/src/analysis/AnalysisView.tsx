@@ -177,6 +177,9 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
             </ul>
           )}
         </header>
+        {select !== null && state.answered !== null && (
+          <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
+        )}
         <section className={`panel chart-panel${stale ? ' stale' : ''}`} aria-busy={state.running}>
           <div className="panel-head">
             <span
@@ -320,9 +323,6 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           </section>
         )}
       </div>
-      {select !== null && state.answered !== null && (
-        <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
-      )}
     </div>
   );
 }
