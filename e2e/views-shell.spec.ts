@@ -69,15 +69,15 @@ test('opens another workspace from the switcher and lists it among the recent on
 }) => {
   const other = `${workbench.tmpDir}/other.duckdb`;
   await page.goto(`${workbench.url}#data`);
-  await page.getByRole('button', { name: /^Workspace/ }).click();
+  await page.getByRole('button', { name: /^Workspace (?!settings)/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Switch workspace' });
   await dialog.getByLabel('Workspace file path').fill(other);
   await dialog.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByRole('button', { name: /^Workspace/ })).toContainText('other');
+  await expect(page.getByRole('button', { name: /^Workspace (?!settings)/ })).toContainText('other');
   expect((await workbench.value('workspace.info')).workspace.path).toBe(other);
 
-  await page.getByRole('button', { name: /^Workspace/ }).click();
+  await page.getByRole('button', { name: /^Workspace (?!settings)/ }).click();
   await expect(dialog.getByRole('button', { name: /other/ })).toHaveAttribute(
     'aria-current',
     'true',
