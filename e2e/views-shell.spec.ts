@@ -74,7 +74,9 @@ test('opens another workspace from the switcher and lists it among the recent on
   await dialog.getByLabel('Workspace file path').fill(other);
   await dialog.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByRole('button', { name: /^Workspace (?!settings)/ })).toContainText('other');
+  await expect(page.getByRole('button', { name: /^Workspace (?!settings)/ })).toContainText(
+    'other',
+  );
   expect((await workbench.value('workspace.info')).workspace.path).toBe(other);
 
   await page.getByRole('button', { name: /^Workspace (?!settings)/ }).click();
