@@ -34,8 +34,10 @@ export function valueIn(plan: RetentionPlan, column: Column): Sql {
 
 /**
  * The column has not fully happened for the cohort starting at `bucket` (its local period start;
- * hourly, the UTC instant its local hour started): the cell's period ends after the data was
- * observed. Rolling windows end their column a whole window after the cohort's last start.
+ * hourly, the UTC instant its local hour started): the cell's last period ends after the data was
+ * observed. Rolling windows end their column a whole window after the cohort's last start. An
+ * on_or_after cell k reads returns in k up to the last period shown, so it may grow until that
+ * last period is over.
  */
 export function incompleteIn(
   plan: RetentionPlan,
@@ -45,13 +47,14 @@ export function incompleteIn(
   const { spec, cal } = plan;
   const hourly = spec.period === 'hour';
   const observed = instant(plan.observedUntil);
+  const last = spec.criterion === 'on_or_after' ? spec.periods : column.hi;
   if (spec.time === 'rolling') {
     const cohortEnd = hourly
       ? sql`${bucket} + INTERVAL 1 HOUR`
       : periodEndUtc(cal, bucket, spec.period);
-    const seconds = ROLLING_SECONDS[spec.period] * (column.hi + 1);
+    const seconds = ROLLING_SECONDS[spec.period] * (last + 1);
     return sql`${cohortEnd} + to_seconds(${seconds}) > ${observed}`;
   }
-  if (hourly) return sql`${bucket} + to_hours(${column.hi + 1}) > ${observed}`;
-  return sql`${periodEndUtc(cal, sql`${bucket} + ${intervalOf(spec.period, column.hi)}`, spec.period)} > ${observed}`;
+  if (hourly) return sql`${bucket} + to_hours(${last + 1}) > ${observed}`;
+  return sql`${periodEndUtc(cal, sql`${bucket} + ${intervalOf(spec.period, last)}`, spec.period)} > ${observed}`;
 }

@@ -131,11 +131,13 @@ export function plainRetention(events: readonly PlainEvent[], spec: PlainSpec): 
           group: spec.sameValue ? (entry.b ?? null) : null,
           size: 0,
           values: new Array<number>(spec.periods + 1).fill(0),
-          incomplete: counts.map((_, k) =>
-            spec.time === 'rolling'
+          // A cell "in k or later" can still grow while any period up to the last shown can.
+          incomplete: counts.map((_, column) => {
+            const k = spec.criterion === 'on' ? column : spec.periods;
+            return spec.time === 'rolling'
               ? cohortEnd + (k + 1) * ROLLING[spec.period] > spec.observed
-              : periodStart(cohortIndex + k + 1, spec.period) > spec.observed,
-          ),
+              : periodStart(cohortIndex + k + 1, spec.period) > spec.observed;
+          }),
         };
         cells.set(key, cell);
       }

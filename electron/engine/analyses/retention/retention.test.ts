@@ -117,6 +117,19 @@ describe('retention', () => {
     ]);
   });
 
+  it('on_or_after: a cell is incomplete while any period up to the last shown is', async () => {
+    const spec: RetentionSpec = { ...base, criterion: 'on_or_after', cohort: 'recurring' };
+    const r = await retention(spec);
+    // 01-01 reads days 01-01..01-04, all over. 01-02 reads up to day 3 (01-05, observed until
+    // 10:00): "day 1 or later" may still gain u4 on 01-05, so every one of its cells may grow.
+    expect(r.groups[0]?.cohorts[0]?.incomplete).toEqual([false, false, false, false]);
+    expect(r.groups[0]?.cohorts[1]?.incomplete).toEqual([true, true, true, true]);
+    // The mean is 01-01's alone: day 1 is 3 of 3, not (3 + 1) / (3 + 2).
+    expect(r.groups[0]?.mean.percentages).toEqual([1, 1, 2 / 3, 1 / 3]);
+    // Its users are 01-01's (u1, u2, u4), not u3 of the unfinished 01-02 cohort.
+    expect(await usersOf(ws, spec, { cohort: 'mean', column: 1 })).toEqual(['u1', 'u2', 'u4']);
+  });
+
   it('brackets group periods', async () => {
     const r = await retention({ criterion: 'brackets', brackets: [1, 2], cohort: 'recurring' });
     expect(r.columns).toEqual(['1', '2-3']);
