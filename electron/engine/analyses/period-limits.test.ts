@@ -4,12 +4,12 @@ import { contract } from '../../../shared/api/contract';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import type { Interval } from '../../../shared/specs/common';
 import type { TrendsResult } from '../../../shared/specs/trends';
-import { queryOne } from '../duckdb/database';
-import { SqlParams } from '../duckdb/params';
+import { periodSpine } from '../sql/calendar';
+import { query, sql } from '../sql/fragment';
+import { countPeriods, MAX_PERIODS } from '../sql/period-limits';
 import { tempWorkspace, type TempWorkspace } from '../testing/temp-workspace';
 import { Workspace } from '../workspace/workspace';
 import { runAnalysis } from '.';
-import { countPeriods, intervalSql, MAX_PERIODS, periodBounds } from './sql/periods';
 
 let ws: TempWorkspace;
 let workspace: Workspace;
@@ -195,17 +195,12 @@ describe('counting periods in JavaScript', () => {
     for (const days of ranges) {
       for (const interval of ['hour', 'day', 'week', 'month'] as const) {
         for (const weekStart of ['monday', 'sunday'] as const) {
-          const params = new SqlParams();
-          const { first, last } = periodBounds(days, interval, weekStart, params);
-          const row = await queryOne(
-            c,
-            `SELECT count(*) AS n FROM generate_series(${first}, ${last}, ${intervalSql(interval)}) g(p)`,
-            params.values,
-          );
+          const spine = periodSpine({ timezone: 'UTC', weekStart }, days, interval);
+          const [row] = await query(c, sql`SELECT count(*) AS n FROM (${spine})`);
           expect(
             countPeriods(days, interval, weekStart),
             `${days.from} ${interval} ${weekStart}`,
-          ).toBe(Number(row.n));
+          ).toBe(Number(row?.n));
         }
       }
     }

@@ -3,11 +3,10 @@ import type { ArrowPage, EventsFilter } from '../../../shared/api/browse-types';
 import { ApiError } from '../../../shared/api/errors';
 import { ANY_EVENT } from '../../../shared/specs/common';
 import { loadCatalog } from '../analyses/catalog';
-import { SpecIssues } from '../analyses/spec-issues';
-import { eventFilterSql } from '../analyses/sql/properties';
-import { num, queryOne, queryRows } from '../duckdb/database';
-import { SqlParams } from '../duckdb/params';
-import { ident } from '../duckdb/sql';
+import { num, queryRows } from '../duckdb/database';
+import { eventMatchSql } from '../sql/conditions';
+import { and, ident, join, query, raw, render, sql, type Sql } from '../sql/fragment';
+import { PlanNotes } from '../sql/notes';
 import { BOOKKEEPING_EVENT_COLUMNS } from '../workspace/schema';
 import { readPage } from './read-page';
 
@@ -40,23 +39,23 @@ export async function eventsPage(c: DuckDBConnection, request: EventsRequest): P
   // The default, stated here because paging depends on it: a LIMIT over a filtered scan keeps
   // the table's order.
   await c.run('SET preserve_insertion_order = true');
-  const params = new SqlParams();
-  const { where, needsUsers } = await eventsWhere(c, request.filter, params);
+  const { where, needsUsers } = await eventsWhere(c, request.filter);
   const columns = await propertyColumns(c);
   // A condition on user properties joins `users` first, and a hash join gives up the scan's
   // order: those pages are ordered by rowid (a top-N of offset + limit rows, not a full sort).
-  const from = needsUsers ? 'events e JOIN users u ON u.uid = e.uid' : 'events e';
-  const page = `SELECT e.rowid AS __row, e.* FROM ${from} WHERE ${where}
-    ${needsUsers ? 'ORDER BY e.rowid' : ''} LIMIT ${request.limit} OFFSET ${request.offset}`;
+  const from = raw(needsUsers ? 'events e JOIN users u ON u.uid = e.uid' : 'events e');
+  const page = sql`SELECT e.rowid AS __row, e.* FROM ${from} WHERE ${where}
+    ${raw(needsUsers ? 'ORDER BY e.rowid' : '')} LIMIT ${raw(String(request.limit))} OFFSET ${raw(String(request.offset))}`;
   // The page alone is joined to the text ids: 1,000 lookups, whatever the table's size. `time`
   // stays a TIMESTAMP, so the Arrow field says so; its text is UTC, as stored.
-  const select = `SELECT u.user_id, p.ts AS time, p.event, p.session_id,
-      ${columns.map((name) => `p.${ident(name)}, `).join('')}CAST(p.properties AS VARCHAR) AS properties
-    FROM (${page}) p JOIN users u ON u.uid = p.uid ORDER BY p.__row`;
+  const typed = columns.map((name) => sql`p.${ident(name)}, `);
+  const select = render(sql`SELECT u.user_id, p.ts AS time, p.event, p.session_id,
+      ${join(typed, '')}CAST(p.properties AS VARCHAR) AS properties
+    FROM (${page}) p JOIN users u ON u.uid = p.uid ORDER BY p.__row`);
   const total = request.count
-    ? num((await queryOne(c, `SELECT count(*) AS n FROM ${from} WHERE ${where}`, params.values)).n)
+    ? num((await query(c, sql`SELECT count(*) AS n FROM ${from} WHERE ${where}`))[0]?.n)
     : null;
-  return readPage(c, select, params.values, { offset: request.offset, total, started });
+  return readPage(c, select.text, select.values, { offset: request.offset, total, started });
 }
 
 /** The typed property columns of `events`, in table order. */
@@ -78,35 +77,27 @@ async function propertyColumns(c: DuckDBConnection): Promise<string[]> {
 async function eventsWhere(
   c: DuckDBConnection,
   filter: EventsFilter,
-  params: SqlParams,
-): Promise<{ where: string; needsUsers: boolean }> {
-  const parts: string[] = [];
+): Promise<{ where: Sql; needsUsers: boolean }> {
+  const parts: Sql[] = [];
   let needsUsers = false;
   if (filter.where.length > 0) {
     // Only conditions need the catalog (it scans event names); plain pages skip it.
     const catalog = await loadCatalog(c);
-    const issues = new SpecIssues();
-    const f = eventFilterSql(
-      catalog,
-      { event: ANY_EVENT, where: filter.where },
-      [],
-      params,
-      issues,
-      'filter',
-    );
+    const notes = new PlanNotes();
+    const match = eventMatchSql(catalog, { event: ANY_EVENT, where: filter.where }, [], notes);
     // Browsing is interactive: a property nobody has is a typo to fix now, not a saved question.
-    for (const warning of issues.warnings) issues.add('filter', warning);
-    issues.throwIfAny('events filter');
-    parts.push(f.where);
-    needsUsers = f.needsUsers;
+    for (const warning of notes.warnings) notes.issue('filter', warning);
+    notes.throwIfIssues('events filter');
+    parts.push(match.sql);
+    needsUsers = match.needsUsers;
   }
   if (filter.users.length > 0) parts.push(await uidCondition(c, filter.users));
   if (filter.events.length > 0) {
-    parts.push(`e.event IN (${filter.events.map((e) => params.bind(e)).join(', ')})`);
+    parts.push(sql`e.event IN (${join(filter.events.map((e) => sql`${e}`))})`);
   }
-  if (filter.from !== undefined) parts.push(`e.ts >= ${await utc(c, filter.from, 'from', params)}`);
-  if (filter.to !== undefined) parts.push(`e.ts < ${await utc(c, filter.to, 'to', params)}`);
-  return { where: parts.length === 0 ? 'TRUE' : parts.join(' AND '), needsUsers };
+  if (filter.from !== undefined) parts.push(sql`e.ts >= ${await utc(c, filter.from, 'from')}`);
+  if (filter.to !== undefined) parts.push(sql`e.ts < ${await utc(c, filter.to, 'to')}`);
+  return { where: and(parts), needsUsers };
 }
 
 /**
@@ -114,38 +105,30 @@ async function eventsWhere(
  * (uid, ts) order lets it skip every row group of other users, and the scan keeps its order
  * (a join with `users` would do neither).
  */
-async function uidCondition(c: DuckDBConnection, users: readonly string[]): Promise<string> {
-  const params = new SqlParams();
-  const rows = await queryRows(
+async function uidCondition(c: DuckDBConnection, users: readonly string[]): Promise<Sql> {
+  const rows = await query(
     c,
-    `SELECT uid FROM users WHERE user_id IN (${users.map((u) => params.bind(u)).join(', ')}) ORDER BY uid`,
-    params.values,
+    sql`SELECT uid FROM users WHERE user_id IN (${join(users.map((u) => sql`${u}`))}) ORDER BY uid`,
   );
   const uids = rows.map((r) => num(r.uid)).filter((uid) => Number.isInteger(uid));
-  return uids.length === 0 ? 'FALSE' : `e.uid IN (${uids.join(', ')})`;
+  return raw(uids.length === 0 ? 'FALSE' : `e.uid IN (${uids.join(', ')})`);
 }
 
 /**
  * An ISO time as a UTC TIMESTAMP (how `events.ts` is stored). A time with an offset is moved to
  * UTC — a plain TIMESTAMP cast would drop the offset — and one without is read as UTC.
  */
-async function utc(
-  c: DuckDBConnection,
-  value: string,
-  field: 'from' | 'to',
-  params: SqlParams,
-): Promise<string> {
-  const parsed = await queryOne(
+async function utc(c: DuckDBConnection, value: string, field: 'from' | 'to'): Promise<Sql> {
+  const [parsed] = await query(
     c,
-    `SELECT CAST(TRY_CAST($1 AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS VARCHAR) AS ts`,
-    [value],
+    sql`SELECT CAST(TRY_CAST(${value} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS VARCHAR) AS ts`,
   );
-  if (parsed.ts === null || parsed.ts === undefined) {
+  if (parsed?.ts === null || parsed?.ts === undefined) {
     throw new ApiError(
       'INVALID_REQUEST',
       `filter.${field}: '${value}' is not a date or time; write it as ISO 8601, e.g. 2024-03-01 or 2024-03-01T09:30:00Z.`,
       { field: `filter.${field}`, value },
     );
   }
-  return `CAST(${params.bind(String(parsed.ts))} AS TIMESTAMP)`;
+  return sql`CAST(${String(parsed.ts)} AS TIMESTAMP)`;
 }

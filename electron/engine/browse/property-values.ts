@@ -2,10 +2,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { ANY_EVENT } from '../../../shared/specs/common';
 import { closest, loadCatalog } from '../analyses/catalog';
-import { SpecIssues } from '../analyses/spec-issues';
-import { propertyRef } from '../analyses/sql/properties';
-import { num, queryRows } from '../duckdb/database';
-import { SqlParams } from '../duckdb/params';
+import { num } from '../duckdb/database';
+import { resolveProperty } from '../sql/conditions';
+import { query, raw, sql } from '../sql/fragment';
+import { PlanNotes } from '../sql/notes';
 
 export interface PropertyValue {
   value: string | number | boolean | null;
@@ -27,7 +27,6 @@ export async function propertyValues(
   },
 ): Promise<PropertyValue[]> {
   const catalog = await loadCatalog(c);
-  const issues = new SpecIssues();
   const known =
     request.source === 'user'
       ? catalog.userColumns.has(request.property) && request.property !== 'uid'
@@ -44,18 +43,18 @@ export async function propertyValues(
       `No ${request.source} property '${request.property}'; nearest: ${nearest.join(', ')}.`,
     );
   }
-  const params = new SqlParams();
-  const ref = propertyRef(catalog, request.property, request.source, issues, 'property', params);
-  issues.throwIfAny('property');
+  // The name is known (checked above), so resolving it notes nothing.
+  const ref = resolveProperty(catalog, request.property, request.source, new PlanNotes());
   const from =
     request.source === 'user'
-      ? 'users u'
-      : `events e${request.event !== undefined && request.event !== ANY_EVENT ? ` WHERE e.event = ${params.bind(request.event)}` : ''}`;
-  const rows = await queryRows(
+      ? raw('users u')
+      : request.event !== undefined && request.event !== ANY_EVENT
+        ? sql`events e WHERE e.event = ${request.event}`
+        : raw('events e');
+  const rows = await query(
     c,
-    `SELECT ${ref.sql} AS value, count(*) AS n FROM ${from}
-     GROUP BY ALL HAVING value IS NOT NULL ORDER BY n DESC, value LIMIT ${request.limit}`,
-    params.values,
+    sql`SELECT ${ref.sql} AS value, count(*) AS n FROM ${from}
+     GROUP BY ALL HAVING value IS NOT NULL ORDER BY n DESC, value LIMIT ${raw(String(request.limit))}`,
   );
   return rows.map((r) => ({
     value: (typeof r.value === 'object'

@@ -2,8 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ArrowPage, UserTimeline } from '../../../shared/api/browse-types';
 import { ApiError } from '../../../shared/api/errors';
 import { num, queryOne, queryRows, str } from '../duckdb/database';
-import { SqlParams } from '../duckdb/params';
 import { ident } from '../duckdb/sql';
+import { ident as identSql, join, or, query, raw, render, sql } from '../sql/fragment';
 import { USER_FACT_COLUMNS } from '../workspace/schema';
 import { eventsPage } from './events-page';
 import { readPage } from './read-page';
@@ -47,23 +47,21 @@ export async function usersPage(
 ): Promise<ArrowPage> {
   const started = performance.now();
   const identities = await filledIdentityColumns(c);
-  const params = new SqlParams();
-  const search = request.search.trim();
-  let where = 'TRUE';
-  if (search !== '') {
-    const needle = params.bind(search.toLowerCase());
-    const searched = ['user_id', ...identities.filter((n) => SEARCHED.test(n))];
-    where = searched
-      .map((n) => `contains(lower(CAST(${ident(n)} AS VARCHAR)), ${needle})`)
-      .join(' OR ');
-  }
-  const total = num(
-    (await queryOne(c, `SELECT count(*) AS n FROM users WHERE ${where}`, params.values)).n,
+  const search = request.search.trim().toLowerCase();
+  const searched = ['user_id', ...identities.filter((n) => SEARCHED.test(n))];
+  const where =
+    search === ''
+      ? raw('TRUE')
+      : or(searched.map((n) => sql`contains(lower(CAST(${identSql(n)} AS VARCHAR)), ${search})`));
+  const total = num((await query(c, sql`SELECT count(*) AS n FROM users WHERE ${where}`))[0]?.n);
+  const shown = join(
+    identities.map((n) => sql`${identSql(n)}, `),
+    '',
   );
-  const select = `SELECT user_id, ${identities.map((n) => `${ident(n)}, `).join('')}
-      first_seen, last_seen, event_count AS events
-    FROM users WHERE ${where} ORDER BY uid LIMIT ${request.limit} OFFSET ${request.offset}`;
-  return readPage(c, select, params.values, { offset: request.offset, total, started });
+  const select = render(sql`SELECT user_id, ${shown} first_seen, last_seen, event_count AS events
+    FROM users WHERE ${where} ORDER BY uid
+    LIMIT ${raw(String(request.limit))} OFFSET ${raw(String(request.offset))}`);
+  return readPage(c, select.text, select.values, { offset: request.offset, total, started });
 }
 
 /**

@@ -23,7 +23,7 @@ import { and, ident, join, raw, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
-import { checkPeriods } from '../sql/periods';
+import { checkPeriods } from '../../sql/period-limits';
 
 /**
  * A funnel spec resolved once for the SQL chain and the scan: days, bounds, the predicate of

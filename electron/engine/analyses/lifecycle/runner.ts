@@ -18,7 +18,7 @@ import { query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
-import { checkPeriods } from '../sql/periods';
+import { checkPeriods } from '../../sql/period-limits';
 
 interface LifecyclePlan extends PlanBase {
   spec: LifecycleSpec;

@@ -15,7 +15,7 @@ import { raw, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
-import { checkPeriods } from '../sql/periods';
+import { checkPeriods } from '../../sql/period-limits';
 
 /** One column of the grid: the periods [lo, hi] after the start period it reads. */
 export interface Column {

@@ -21,7 +21,7 @@ import { and, join, query, raw, sql, withCtes, type Sql } from '../../sql/fragme
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
-import { checkPeriods } from '../sql/periods';
+import { checkPeriods } from '../../sql/period-limits';
 
 export const DURATION_EDGES = [0, 10, 60, 300, 900, 1_800, 3_600, 7_200];
 export const EVENT_EDGES = [1, 2, 3, 4, 5, 6, 11, 21];

@@ -6,7 +6,7 @@ import type {
   StickinessUnit,
 } from '../../../../shared/specs/stickiness';
 import type { PlanNotes } from '../../sql/notes';
-import { checkPeriods, countPeriods, MAX_PERIODS, MAX_RESULT_CELLS } from '../sql/periods';
+import { checkPeriods, countPeriods, MAX_PERIODS, MAX_RESULT_CELLS } from '../../sql/period-limits';
 
 /** The most units a calendar period holds: its buckets 1..N. */
 const MOST: Partial<Record<StickinessPer, Partial<Record<StickinessUnit, number>>>> = {
@@ -38,7 +38,7 @@ function periodsOf(spec: StickinessSpec, days: LocalDays): number {
 }
 
 /**
- * The guard rail of every analysis laid out on periods (sql/periods.ts), before any SQL runs: at
+ * The guard rail of every analysis laid out on periods (sql/period-limits.ts), before any SQL runs: at
  * most MAX_PERIODS periods and MAX_RESULT_CELLS numbers (periods x buckets); over the whole
  * range, at most MAX_PERIODS buckets.
  */

@@ -17,7 +17,7 @@ import { or, raw, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
-import { checkPeriods } from '../sql/periods';
+import { checkPeriods } from '../../sql/period-limits';
 import { cumulates, ROLLING_WINDOW } from './display';
 
 const MEASURE_LABELS: Record<TrendMeasure, string> = {
