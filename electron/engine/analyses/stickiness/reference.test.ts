@@ -82,16 +82,30 @@ const sundayOf = (day: string): string => addDays(day, -weekday(day));
 const dayDiff = (a: string, b: string): number =>
   (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
 
+/** Memoised by key: the reference asks the same few hundred days the same questions. */
+function memo<T>(f: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    let v = known.get(key);
+    if (v === undefined) {
+      v = f(key);
+      known.set(key, v);
+    }
+    return v;
+  };
+}
+const sundayOfDay = memo(sundayOf);
+
 function unitOf(unit: StickinessUnit, t: { day: string; hour: string }): string {
   if (unit === 'hour') return t.hour;
   if (unit === 'day') return t.day;
-  if (unit === 'week') return sundayOf(t.day);
+  if (unit === 'week') return sundayOfDay(t.day);
   return `${t.day.slice(0, 7)}-01`;
 }
 const unitDay = (unit: StickinessUnit, key: string): string =>
   unit === 'month' ? key : key.slice(0, 10);
 
-function periodOf(per: StickinessPer, perDays: number, day: string): string {
+function periodOfDay(per: StickinessPer, perDays: number, day: string): string {
   const m = Number(day.slice(5, 7));
   switch (per) {
     case 'day':
@@ -110,6 +124,12 @@ function periodOf(per: StickinessPer, perDays: number, day: string): string {
       return FROM;
   }
 }
+const periodByKey = memo((key) => {
+  const [per, perDays, day] = key.split('|') as [StickinessPer, string, string];
+  return periodOfDay(per, Number(perDays), day);
+});
+const periodOf = (per: StickinessPer, perDays: number, day: string): string =>
+  periodByKey(`${per}|${perDays}|${day}`);
 
 const MOST: Record<string, number> = {
   'hour/day': 24,
@@ -131,54 +151,73 @@ const INSTANTS = (() => {
   return out;
 })();
 
-function reference(rows: Row[], spec: StickinessSpec) {
-  const perDays = spec.perDays ?? 1;
-  const inRange = (day: string): boolean => day >= FROM && day <= TO;
-  // The periods the range touches, and what each could hold.
-  const periodNames: string[] = [];
+const inRange = (day: string): boolean => day >= FROM && day <= TO;
+
+interface PeriodShape {
+  full: Set<string>;
+  possible: Set<string>;
+  cut: boolean;
+  to: string;
+}
+
+/**
+ * The periods a shape's range touches, in order, and what each could hold: units in full, units
+ * within the range and observed, whether the range or the data cuts it, its last day in range.
+ * Depends on the unit and the period only, so each shape walks the instants once for all of its
+ * criteria.
+ */
+const shapeOf = memo((key): { names: string[]; shape: Map<string, PeriodShape> } => {
+  const [unit, per, perDaysText] = key.split('|') as [StickinessUnit, StickinessPer, string];
+  const perDays = Number(perDaysText);
+  const names: string[] = [];
   for (let d = FROM; d <= TO; d = addDays(d, 1)) {
-    const p = periodOf(spec.per, perDays, d);
-    if (!periodNames.includes(p)) periodNames.push(p);
+    const p = periodOf(per, perDays, d);
+    if (!names.includes(p)) names.push(p);
   }
+  // The range's units, whole: a week the range cuts belongs to it entirely.
+  const rangeUnits = new Set(INSTANTS.filter((t) => inRange(t.day)).map((t) => unitOf(unit, t)));
   const periodOfInstant = (t: { day: string; hour: string }): string | null => {
-    if (spec.per === 'range') {
-      // The range's units, whole: a week the range cuts belongs to it entirely.
-      const key = unitOf(spec.unit, t);
-      return rangeUnits.has(key) ? FROM : null;
-    }
-    return periodOf(spec.per, perDays, t.day);
+    if (per === 'range') return rangeUnits.has(unitOf(unit, t)) ? FROM : null;
+    return periodOf(per, perDays, t.day);
   };
-  const rangeUnits = new Set(
-    INSTANTS.filter((t) => inRange(t.day)).map((t) => unitOf(spec.unit, t)),
-  );
-  const shape = new Map<
-    string,
-    { full: Set<string>; possible: Set<string>; cut: boolean; to: string }
-  >();
-  for (const p of periodNames)
-    shape.set(p, { full: new Set(), possible: new Set(), cut: false, to: '' });
+  const shape = new Map<string, PeriodShape>();
+  for (const p of names) shape.set(p, { full: new Set(), possible: new Set(), cut: false, to: '' });
   for (const t of INSTANTS) {
     const p = periodOfInstant(t);
     const s = p === null ? undefined : shape.get(p);
     if (s === undefined) continue;
-    const key = unitOf(spec.unit, t);
-    s.full.add(key);
-    if (inRange(t.day) && t.ms <= LAST) s.possible.add(key);
+    const unitKey = unitOf(unit, t);
+    s.full.add(unitKey);
+    if (inRange(t.day) && t.ms <= LAST) s.possible.add(unitKey);
     else s.cut = true;
     if (inRange(t.day) && t.day > s.to) s.to = t.day;
   }
-  // Per user and unit, the matching events; per user and period, the units that count.
+  return { names, shape };
+});
+
+/** The rows' local days and hours, computed once: the rows never change. */
+const localOf = memo((ms) => local(Number(ms)));
+
+/** Per user and unit, the number of matching ('use') events in the range. */
+const eventsPerUnit = (rows: Row[], unit: StickinessUnit): Map<string, Map<string, number>> => {
   const events = new Map<string, Map<string, number>>();
   for (const r of rows) {
-    const t = local(r.ms);
+    const t = localOf(String(r.ms));
     if (r.event !== 'use' || !inRange(t.day)) continue;
     const units = events.get(r.user) ?? new Map<string, number>();
-    const key = unitOf(spec.unit, t);
+    const key = unitOf(unit, t);
     units.set(key, (units.get(key) ?? 0) + 1);
     events.set(r.user, units);
   }
+  return events;
+};
+
+function reference(rows: Row[], spec: StickinessSpec) {
+  const perDays = spec.perDays ?? 1;
+  const { names: periodNames, shape } = shapeOf(`${spec.unit}|${spec.per}|${perDays}`);
+  // Per user and period, the units that count.
   const k = new Map<string, Map<string, number>>();
-  for (const [user, units] of events) {
+  for (const [user, units] of eventsPerUnit(rows, spec.unit)) {
     for (const [key, n] of units) {
       if (
         n < spec.minEventsPerUnit ||
