@@ -133,7 +133,10 @@ export const funnelSpecSchema = strictObject(
       .max(20, 'a funnel has at most 20 steps'),
     /**
      * ordered: steps in order, other events between them allowed; strict: no other event of the
-     * user between consecutive steps; any: the steps in any order.
+     * user between consecutive steps; any: the steps in any order, one event filling at most one
+     * step (as in Amplitude and PostHog): an attempt's level is the most steps distinct events of
+     * its window can fill, and its step times are those of the earliest such events (step k's
+     * time is when k + 1 steps were done), so view then "view where plan = pro" needs two views.
      */
     order: z.enum(['ordered', 'strict', 'any']).default('ordered'),
     /** Measured from the attempt's first step; an event exactly at the end still counts. */

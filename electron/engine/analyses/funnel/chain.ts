@@ -2,6 +2,7 @@ import { periodOf, toLocal } from '../../sql/calendar';
 import { and, join, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { samplingSql } from '../../sql/conditions';
 import { WINDOW_SECONDS } from '../../../../shared/specs/funnel';
+import { anyOrderSharesEvents } from './matching';
 import { usersJoin, type FunnelPlan } from './plan';
 
 /**
@@ -209,9 +210,14 @@ function exclusionCtes(
 /**
  * Any order: every event of any step inside a range may start an attempt; each step counts if
  * one of its events falls in [start, start + window]. The level is the number of steps done, and
- * t_j is when the (j+1)-th of them was done: exclusions and times read those.
+ * t_j is when the (j+1)-th of them was done: exclusions and times read those. Only for steps no
+ * event can match two of: the earliest event of each step is then the matching of matching.ts;
+ * steps that share events go to the scan, which matches them to distinct events.
  */
 function anyOrder(plan: FunnelPlan): Sql {
+  if (anyOrderSharesEvents(plan)) {
+    throw new Error('any-order steps that share events are matched by the scan, not the chain');
+  }
   const { spec, bounds } = plan;
   const W = plan.window;
   const all = spec.breakdown?.attribution === 'all';

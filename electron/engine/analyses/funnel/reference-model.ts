@@ -181,6 +181,46 @@ export function modelFunnel(
       if (x.events.event !== '$any' && e.event !== x.events.event) return false;
       return [...x.events.where, ...spec.filters].every((c) => holds(c, e));
     };
+    /**
+     * Any order: one event fills at most one step. Every assignment of distinct window events to
+     * steps (or none) is tried; the most steps filled wins, then the earliest events (compared
+     * earliest first). Each step only tries its first n events of the window: a step filled by
+     * a later one has one of its first n free (the other steps hold at most n - 1), which is
+     * earlier. Returns the times of the events filling steps, in order.
+     */
+    const anyOrderTimes = (stream: readonly ModelEvent[], s: ModelEvent): number[] => {
+      const window = stream.filter((x) => x.ms >= s.ms && x.ms <= s.ms + W);
+      const options = spec.steps.map((_, j) => window.filter((x) => isStep(x, j)).slice(0, n));
+      const earlier = (a: ModelEvent[], b: ModelEvent[]): boolean => {
+        const i = a.findIndex((x, k) => x !== b[k]);
+        const x = a[i];
+        const y = b[i];
+        return x !== undefined && y !== undefined && before(x, y);
+      };
+      let best: ModelEvent[] = [];
+      const chosen: ModelEvent[] = [];
+      const assign = (j: number): void => {
+        if (chosen.length + (n - j) < best.length) return;
+        if (j === n) {
+          const filled = [...chosen].sort((a, b) => (before(a, b) ? -1 : 1));
+          if (
+            filled.length > best.length ||
+            (filled.length === best.length && earlier(filled, best))
+          )
+            best = filled;
+          return;
+        }
+        assign(j + 1);
+        for (const e of options[j] ?? []) {
+          if (chosen.includes(e)) continue;
+          chosen.push(e);
+          assign(j + 1);
+          chosen.pop();
+        }
+      };
+      assign(0);
+      return best.map((e) => e.ms);
+    };
     const inScope = list.filter((e) => e.ms >= scopeStart && e.ms <= end + W);
     // A held property, and attribution 'all', split the events into streams of their own; with
     // a held property, events without its value take no part.
@@ -225,11 +265,7 @@ export function modelFunnel(
           grp: null,
         };
         if (spec.order === 'any') {
-          const hits = spec.steps.map((_, j) => {
-            const e = stream.find((x) => x.ms >= s.ms && isStep(x, j));
-            return e !== undefined && e.ms <= s.ms + W ? e.ms : null;
-          });
-          const sorted = hits.filter((h): h is number => h !== null).sort((a, b) => a - b);
+          const sorted = anyOrderTimes(stream, s);
           if (
             excluded(
               spec.steps.map((_, j) => sorted[j] ?? null),
@@ -388,7 +424,6 @@ export function modelFunnel(
     }
     return Object.fromEntries([...sets].map(([k, [e, c]]) => [k, [e.size, c.size]]));
   };
-  void n;
   return {
     groups: groupsOf(0),
     overTime: totals(0),

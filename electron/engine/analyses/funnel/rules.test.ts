@@ -458,3 +458,111 @@ w,C,2024-01-02T10:10:00Z
     ).toEqual(['w']);
   });
 });
+
+describe('any order: one event fills at most one step', () => {
+  /**
+   * Steps view, then view where plan = pro (one pro view can match both), on the 1st:
+   * m1: pro 10:00, free 10:10 (the free view fills step 1, the pro one step 2: 2 steps, 10 min;
+   *     a step-by-step greedy giving the pro view to step 1 would stop at 1);
+   * m2: pro 10:00 only (1 step: one event, one step); m3: two free views (1 step);
+   * m4: free 10:00, pro 10:30 (2 steps, 30 min); m5: pro 10:00 and 11:30 (never two in one
+   * hour: 1 step); m6: pro 10:00 and 10:40 (2 steps, 40 min); m7: pro 10:00, X 10:05, free 10:10
+   * (2 steps, 10 min; X falls between the first and the second step done).
+   * Three steps (view, view where pro, view where region = eu) on the 2nd:
+   * k1: pro+eu 10:00, pro 10:05, free 10:10: each view moves the ones before it to the next
+   *     step it can fill: 3 steps at 10:00, 10:05, 10:10;
+   * k2: pro+eu 10:00, free 10:10: 2 steps; k3: pro+eu 10:00, free 10:05, free 10:10, pro 10:20:
+   *     3 steps, the earliest events: 10:00, 10:05, 10:20 (not the 10:10 free view).
+   */
+  const fx = fixture(`user_id,event,timestamp,plan,region
+m1,view,2024-01-01T10:00:00Z,pro,
+m1,view,2024-01-01T10:10:00Z,free,
+m2,view,2024-01-01T10:00:00Z,pro,
+m3,view,2024-01-01T10:00:00Z,free,
+m3,view,2024-01-01T10:20:00Z,free,
+m4,view,2024-01-01T10:00:00Z,free,
+m4,view,2024-01-01T10:30:00Z,pro,
+m5,view,2024-01-01T10:00:00Z,pro,
+m5,view,2024-01-01T11:30:00Z,pro,
+m6,view,2024-01-01T10:00:00Z,pro,
+m6,view,2024-01-01T10:40:00Z,pro,
+m7,view,2024-01-01T10:00:00Z,pro,
+m7,X,2024-01-01T10:05:00Z,,
+m7,view,2024-01-01T10:10:00Z,free,
+k1,view,2024-01-02T10:00:00Z,pro,eu
+k1,view,2024-01-02T10:05:00Z,pro,
+k1,view,2024-01-02T10:10:00Z,free,
+k2,view,2024-01-02T10:00:00Z,pro,eu
+k2,view,2024-01-02T10:10:00Z,free,
+k3,view,2024-01-02T10:00:00Z,pro,eu
+k3,view,2024-01-02T10:05:00Z,free,
+k3,view,2024-01-02T10:10:00Z,free,
+k3,view,2024-01-02T10:20:00Z,pro,
+`);
+  const view = (where: FunnelSpec['steps'][number]['events']['where'] = []) => ({
+    events: { event: 'view', where },
+    optional: false,
+  });
+  const pro = view([{ property: 'plan', source: 'event', op: '=', value: 'pro' }]);
+  const eu = view([{ property: 'region', source: 'event', op: '=', value: 'eu' }]);
+  const spec: FunnelSpec = {
+    ...base,
+    order: 'any',
+    steps: [view(), pro],
+    dateRange: { type: 'absolute', from: '2024-01-01', to: '2024-01-01' },
+  };
+  const three: FunnelSpec = {
+    ...spec,
+    steps: [view(), pro, eu],
+    dateRange: { type: 'absolute', from: '2024-01-02', to: '2024-01-02' },
+  };
+  const excluded: FunnelSpec = {
+    ...spec,
+    exclusions: [{ events: { event: 'X', where: [] }, from: 0, to: 1 }],
+  };
+
+  it('counts the most steps distinct events fill, timed by the earliest such events', async () => {
+    const r = await fx.get().run(spec);
+    expect(counts(r)).toEqual([7, 4]);
+    // m1 10 min, m4 30, m6 40, m7 10.
+    const second = r.groups[0]?.steps[1];
+    expect(second?.fromPreviousTime.median).toBe(20 * 60);
+    expect(second?.fromPreviousTime.mean).toBe(22.5 * 60);
+    expect(await usersBehind(fx.get().ws, spec, { step: 2 })).toEqual(['m1', 'm4', 'm6', 'm7']);
+    expect(await usersBehind(fx.get().ws, spec, { step: 2, outcome: 'dropped' })).toEqual([
+      'm2',
+      'm3',
+      'm5',
+    ]);
+  });
+
+  it('counts every attempt: each view starts one', async () => {
+    // Two attempts each but m2's one; only the first attempts of m1, m4, m6, m7 fill 2 steps.
+    expect(counts(await fx.get().run({ ...spec, countBy: 'attempts' }))).toEqual([13, 4]);
+  });
+
+  it('moves earlier events to other steps to fill one more', async () => {
+    const r = await fx.get().run(three);
+    expect(counts(r)).toEqual([3, 3, 2]);
+    const [, second, third] = r.groups[0]?.steps ?? [];
+    // Second step 5 (k1), 10 (k2), 5 (k3) minutes after the first; the third 5 (k1) and 15 (k3)
+    // minutes after the second, 10 and 20 after the first.
+    expect(second?.fromPreviousTime.median).toBe(5 * 60);
+    expect(third?.fromPreviousTime.median).toBe(10 * 60);
+    expect(third?.fromFirstTime.median).toBe(15 * 60);
+    expect(await usersBehind(fx.get().ws, three, { step: 3 })).toEqual(['k1', 'k3']);
+  });
+
+  it('keeps exclusions between the steps done', async () => {
+    // m7's X falls between its first and second step done: that attempt goes; its attempt from
+    // the free view fills one step.
+    const r = await fx.get().run(excluded);
+    expect(counts(r)).toEqual([7, 3]);
+    expect(await usersBehind(fx.get().ws, excluded, { step: 2, outcome: 'dropped' })).toEqual([
+      'm2',
+      'm3',
+      'm5',
+      'm7',
+    ]);
+  });
+});

@@ -9,15 +9,21 @@ import { funnelScanTask, type FunnelScanPlan } from './scan';
 import { usersJoin, type FunnelPlan } from './plan';
 
 /**
- * The attempts of an ordered or strict funnel by the one-pass scan (scan.ts): one read of the
- * matching events in stored order, the chain in JavaScript, the rows written into a temp table
- * with the columns chainAttempts gives. Returns that table's SELECT, or null (having written
- * nothing) when the events turn out not to be stored in (user, time, row) order.
+ * The attempts of an ordered or strict funnel, or of an any-order one whose steps share events,
+ * by the one-pass scan (scan.ts): one read of the matching events in stored order, the chain in
+ * JavaScript, the rows written into a temp table with the columns chainAttempts gives. Returns
+ * that table's SELECT, or null (having written nothing) when the events turn out not to be
+ * stored in (user, time, row) order; `sort` puts the read in that order instead of trusting it.
+ *
+ * A held value (sessions, holdConstant) or attribution 'all' splits a user's events into
+ * streams, each a funnel of its own: the read numbers them in (user, held value, value) order
+ * and sorts by stream, and the attempts take their user, held value and value back.
  */
 export async function scanAttempts(
   c: DuckDBConnection,
   plan: FunnelPlan,
   signal?: AbortSignal,
+  options: { sort?: boolean } = {},
 ): Promise<{ attempts: Sql; drop: () => Promise<void> } | null> {
   const { spec, bounds } = plan;
   const [row] = (
@@ -52,6 +58,7 @@ export async function scanAttempts(
     ],
     strict: spec.order === 'strict',
     perAttempt: spec.countBy === 'attempts',
+    anyOrder: spec.order === 'any',
   };
 
   const flags = [...plan.steps, ...plan.exclusions];
@@ -60,17 +67,22 @@ export async function scanAttempts(
     ' + ',
   );
   const strict = spec.order === 'strict';
+  // An attempt starts at a first-step event; in any order at an event of any step.
+  const starts = spec.order === 'any' ? 2 ** spec.steps.length - 1 : 1;
+  const all = spec.breakdown?.attribution === 'all';
+  const streams = plan.hold !== null || all;
+  const suffix = randomUUID().replaceAll('-', '');
+  const table = `funnel_attempts_${suffix}`;
+  const streamTable = `funnel_streams_${suffix}`;
+  const b = all ? (plan.breakdown?.value ?? raw('NULL')) : raw('CAST(NULL AS VARCHAR)');
   // Strict order reads every event: the next step must be the user's very next one.
-  const read = withCtes(
-    plan.ctes,
-    sql`SELECT uid, t, m, r,
-               CASE WHEN m & 1 = 1 THEN epoch_us(${periodOf(plan.cal, toLocal(plan.cal, raw('ts')), spec.interval)})::DOUBLE
-                    ELSE 'NaN'::DOUBLE END AS p
-        FROM (SELECT e.uid, e.ts, epoch_us(e.ts)::DOUBLE AS t, CAST(${mask} AS INTEGER) AS m,
+  const events = sql`SELECT e.uid, e.ts, epoch_us(e.ts)::DOUBLE AS t, CAST(${mask} AS INTEGER) AS m,
                      CAST(e.rowid AS DOUBLE) AS r
+                     ${streams ? sql`, ${plan.hold ?? raw('NULL')} AS h, ${b} AS b` : raw('')}
               FROM events e ${usersJoin(plan)}
               WHERE e.ts >= ${bounds.scopeStart} AND e.ts <= ${bounds.end} + ${plan.window}
                 AND ${samplingSql(spec.sample?.fraction)}
+                ${plan.hold === null ? raw('') : sql`AND ${plan.hold} IS NOT NULL`}
                 ${
                   strict
                     ? raw('')
@@ -78,39 +90,64 @@ export async function scanAttempts(
                         flags.map((f) => sql`(${f})`),
                         ' OR ',
                       )})`
-                })
-        ${
-          // A join (user properties) or a semi-join (first-time steps) does not keep the stored
-          // order: the read is put back in it.
-          plan.needsUsers || plan.ctes.length > 0 ? raw('ORDER BY uid, t, r') : raw('')
-        }`,
-  );
-  // Materialised rather than streamed: the read then runs on every core. The scan itself runs
-  // in a worker thread, fed the read batch by batch.
-  const rows = await scanInWorker(
-    funnelScanTask,
-    scanPlan,
-    await c.run(...args(read)),
-    {
-      uids: Int32Array,
-      times: Float64Array,
-      masks: Int32Array,
-      rows: Float64Array,
-      periods: Float64Array,
-    },
-    { signal },
-  );
-  if (rows === null) return null;
-
-  const table = `funnel_attempts_${randomUUID().replaceAll('-', '')}`;
-  const times = spec.steps.map((_, i) => `u${i}`);
-  await c.run(
-    `CREATE TEMP TABLE ${table} (uid INTEGER, rng INTEGER, period DOUBLE, attempt DOUBLE, level INTEGER, ${times.map((t) => `${t} DOUBLE`).join(', ')})`,
-  );
+                }`;
+  const period = sql`CASE WHEN m & ${raw(String(starts))} <> 0 THEN epoch_us(${periodOf(plan.cal, toLocal(plan.cal, raw('ts')), spec.interval)})::DOUBLE
+                    ELSE 'NaN'::DOUBLE END AS p`;
   const drop = async (): Promise<void> => {
     await c.run(`DROP TABLE IF EXISTS temp.${table}`);
+    await c.run(`DROP TABLE IF EXISTS temp.${streamTable}`);
   };
+  let read: Sql;
+  if (streams) {
+    // Each stream numbered, its user, held value and value kept for the attempts.
+    await c.run(
+      ...args(
+        sql`CREATE TEMP TABLE ${raw(streamTable)} AS ${withCtes(
+          plan.ctes,
+          sql`SELECT (dense_rank() OVER (ORDER BY uid, h, b) - 1)::INTEGER AS stream, *, ${period}
+              FROM (${events})`,
+        )}`,
+      ),
+    );
+    read = raw(`SELECT stream, t, m, r, p FROM temp.${streamTable} ORDER BY stream, t, r`);
+  } else {
+    read = withCtes(
+      plan.ctes,
+      sql`SELECT uid, t, m, r, ${period}
+          FROM (${events})
+          ${
+            // A join (user properties) or a semi-join (first-time steps) does not keep the stored
+            // order: the read is put back in it.
+            options.sort === true || plan.needsUsers || plan.ctes.length > 0
+              ? raw('ORDER BY uid, t, r')
+              : raw('')
+          }`,
+    );
+  }
   try {
+    // Materialised rather than streamed: the read then runs on every core. The scan itself runs
+    // in a worker thread, fed the read batch by batch.
+    const rows = await scanInWorker(
+      funnelScanTask,
+      scanPlan,
+      await c.run(...args(read)),
+      {
+        uids: Int32Array,
+        times: Float64Array,
+        masks: Int32Array,
+        rows: Float64Array,
+        periods: Float64Array,
+      },
+      { signal },
+    );
+    if (rows === null) {
+      await drop();
+      return null;
+    }
+    const times = spec.steps.map((_, i) => `u${i}`);
+    await c.run(
+      `CREATE TEMP TABLE ${table} (uid INTEGER, rng INTEGER, period DOUBLE, attempt DOUBLE, level INTEGER, ${times.map((t) => `${t} DOUBLE`).join(', ')})`,
+    );
     const appender = await c.createAppender(table, 'main', 'temp');
     appendColumns(
       appender,
@@ -119,17 +156,26 @@ export async function scanAttempts(
       rows.count,
     );
     appender.closeSync();
+    const head = `rng, make_timestamp(CAST(period AS BIGINT)) AS period,
+            CAST(attempt AS BIGINT) AS attempt, level`;
+    const stepTimes = times
+      .map(
+        (t, i) =>
+          `CASE WHEN isnan(${t}) THEN NULL ELSE make_timestamp(CAST(${t} AS BIGINT)) END AS t${i}`,
+      )
+      .join(', ');
+    const attempts = raw(
+      streams
+        ? `SELECT s.uid, s.h, ${head}, s.b, ${stepTimes}
+           FROM temp.${table} a JOIN (SELECT DISTINCT stream, uid, h, b FROM temp.${streamTable}) s
+             ON s.stream = a.uid`
+        : `SELECT uid, NULL AS h, ${head}, CAST(NULL AS VARCHAR) AS b, ${stepTimes} FROM temp.${table}`,
+    );
+    return { attempts, drop };
   } catch (error) {
     await drop();
     throw error;
   }
-  const attempts = raw(
-    `SELECT uid, NULL AS h, rng, make_timestamp(CAST(period AS BIGINT)) AS period,
-            CAST(attempt AS BIGINT) AS attempt, level, CAST(NULL AS VARCHAR) AS b,
-            ${times.map((t, i) => `CASE WHEN isnan(${t}) THEN NULL ELSE make_timestamp(CAST(${t} AS BIGINT)) END AS t${i}`).join(', ')}
-     FROM temp.${table}`,
-  );
-  return { attempts, drop };
 }
 
 function args(fragment: Sql): [string, (string | number | boolean | bigint)[]] {

@@ -6,10 +6,16 @@
  * event (strict). It computes exactly what the SQL chain of chain.ts computes (same rules, same
  * tie-breaks; units.test.ts checks the two against each other on generated data), without joins.
  *
+ * Any-order funnels whose steps can match one event run here too (the SQL chain cannot match
+ * steps to distinct events): every event of any step starts an attempt, filled by StepMatcher
+ * (matching.ts). Their "users" are then streams: a user, or a user's events of one held value
+ * or breakdown value, numbered by the read.
+ *
  * Pure and synchronous over serialisable input (a plain-data plan, chunks of typed arrays): it
  * runs in a worker thread as `funnelScanTask` (workers/), or in place as `scanFunnel`.
  */
 import { defineStreamTask } from '../../workers/task';
+import { StepMatcher } from './matching';
 
 /** The shape of the funnel the scan needs, with times in epoch microseconds. */
 export interface FunnelScanPlan {
@@ -28,6 +34,11 @@ export interface FunnelScanPlan {
   strict: boolean;
   /** One row per attempt; else one per (user, range, entry period): its furthest attempt. */
   perAttempt: boolean;
+  /**
+   * Any order: an event of any step starts an attempt, its level the most steps distinct events
+   * of its window fill (matching.ts); `required` and `optional` are then unused.
+   */
+  anyOrder: boolean;
 }
 
 /** One chunk of the ordered read: the columns of `length` rows. */
@@ -39,7 +50,7 @@ export interface FunnelScanChunk {
   masks: Int32Array;
   /** The event's rowid: attempts are named by their first step's row. */
   rows: Float64Array;
-  /** First-step rows: the entry period (its local start, epoch microseconds); NaN otherwise. */
+  /** Rows that may start an attempt: the entry period (its local start, epoch µs); else NaN. */
   periods: Float64Array;
   length: number;
 }
@@ -80,6 +91,13 @@ export class FunnelScanner {
   private readonly required: Int32Array;
   /** The highest level an attempt can reach: the first step plus every required one. */
   private readonly topLevel: number;
+  /** Any order: the rows that start attempts (an event of any step). */
+  private startRows = new Int32Array(256);
+  private startCount = 0;
+  private readonly matcher: StepMatcher;
+  /** Any order: an attempt's candidate rows, at most steps² of them. */
+  private readonly candidates: Int32Array;
+  private readonly kept: Int32Array;
   /**
    * Set when rows arrive out of (user, time, row) order (a workspace changed by hand with SQL):
    * the caller must not use the result.
@@ -96,7 +114,10 @@ export class FunnelScanner {
     this.rowOf = new Int32Array(plan.steps);
     this.bestRows = new Int32Array(plan.steps);
     this.required = Int32Array.from(plan.required);
-    this.topLevel = 1 + plan.required.length;
+    this.topLevel = plan.anyOrder ? plan.steps : 1 + plan.required.length;
+    this.matcher = new StepMatcher(plan.steps);
+    this.candidates = new Int32Array(plan.steps * plan.steps);
+    this.kept = new Int32Array(plan.steps);
   }
 
   /** Feeds one chunk of the ordered read. */
@@ -171,9 +192,17 @@ export class FunnelScanner {
     // Per-step (and per-exclusion) lists of row indices, in (time, row) order.
     this.stepCounts.fill(0);
     this.exclusionCounts.fill(0);
+    this.startCount = 0;
+    const stepBits = (1 << plan.steps) - 1;
     for (let r = 0; r < this.n; r++) {
       const mask = this.masks[r] ?? 0;
       if (mask === 0) continue;
+      if (plan.anyOrder && (mask & stepBits) !== 0) {
+        if (this.startCount === this.startRows.length) {
+          this.startRows = resize(this.startRows, Math.ceil(this.startCount * GROW), Int32Array);
+        }
+        this.startRows[this.startCount++] = r;
+      }
       for (let s = 0; s < plan.steps; s++) {
         if ((mask & (1 << s)) !== 0) this.pushRow(this.stepRows, this.stepCounts, s, r);
       }
@@ -198,19 +227,21 @@ export class FunnelScanner {
   }
 
   /**
-   * Every first-step event in a range starts an attempt. Attempts come in time order, so per
-   * (range, period) the first of the highest level is the earliest one, and once the whole funnel
-   * is done no later attempt of that period can replace it.
+   * Every first-step event in a range (any order: every event of any step) starts an attempt.
+   * Attempts come in time order, so per (range, period) the first of the highest level is the
+   * earliest one, and once the whole funnel is done no later attempt of that period can replace
+   * it.
    */
   private attempts(): void {
     const { plan, rowOf, bestRows, ts } = this;
-    const starts = this.stepRows[0] ?? EMPTY;
-    const startCount = this.stepCounts[0] ?? 0;
+    const starts = plan.anyOrder ? this.startRows : (this.stepRows[0] ?? EMPTY);
+    const startCount = plan.anyOrder ? this.startCount : (this.stepCounts[0] ?? 0);
     let keyRange = -1;
     let keyPeriod = NaN;
     let bestLevel = 0;
+    let bestStart = -1;
     const flush = (): void => {
-      if (bestLevel > 0) this.emit(bestRows, bestLevel, keyRange, keyPeriod);
+      if (bestLevel > 0) this.emit(bestRows, bestStart, bestLevel, keyRange, keyPeriod);
       bestLevel = 0;
     };
     for (let a = 0; a < startCount; a++) {
@@ -220,7 +251,7 @@ export class FunnelScanner {
       const period = this.periods[r0] ?? NaN;
       if (plan.perAttempt) {
         const level = this.chain(r0, rowOf);
-        if (level > 0) this.emit(rowOf, level, rng, period);
+        if (level > 0) this.emit(rowOf, r0, level, rng, period);
         continue;
       }
       if (rng !== keyRange || period !== keyPeriod) {
@@ -232,6 +263,7 @@ export class FunnelScanner {
       const level = this.chain(r0, rowOf);
       if (level > bestLevel) {
         bestLevel = level;
+        bestStart = r0;
         bestRows.set(rowOf);
       }
     }
@@ -243,6 +275,7 @@ export class FunnelScanner {
    * 0 when an exclusion removes the attempt.
    */
   private chain(r0: number, rowOf: Int32Array): number {
+    if (this.plan.anyOrder) return this.matchAnyOrder(r0, rowOf);
     const { plan, ts, required } = this;
     rowOf.fill(-1);
     rowOf[0] = r0;
@@ -278,8 +311,46 @@ export class FunnelScanner {
       }
       rowOf[o.step] = row;
     }
-    // An exclusion: an excluded event after step `from` and before step `to`, or before the
-    // window's end when `to` was not reached.
+    return this.excluded(rowOf, end) ? 0 : level;
+  }
+
+  /**
+   * Any order: rowOf[j] is the row by which j + 1 steps were done (matching.ts), read from each
+   * step's first `steps` rows at or after the start's time and within the window.
+   */
+  private matchAnyOrder(r0: number, rowOf: Int32Array): number {
+    const { plan, ts, candidates } = this;
+    rowOf.fill(-1);
+    const t0 = ts[r0] ?? 0;
+    const end = t0 + plan.windowUs;
+    let count = 0;
+    for (let s = 0; s < plan.steps; s++) {
+      const list = this.stepRows[s] ?? EMPTY;
+      const listCount = this.stepCounts[s] ?? 0;
+      for (let i = this.firstAtOrAfter(s, t0), taken = 0; i < listCount; i++, taken++) {
+        const row = list[i] ?? 0;
+        if (taken === plan.steps || (ts[row] ?? 0) > end) break;
+        candidates[count++] = row;
+      }
+    }
+    // In (time, row) order, each row once: rows are numbered in that order.
+    const sorted = candidates.subarray(0, count).sort();
+    let unique = 0;
+    for (let i = 0; i < count; i++) {
+      const row = sorted[i] ?? 0;
+      if (unique === 0 || row !== sorted[unique - 1]) sorted[unique++] = row;
+    }
+    const level = this.matcher.match(sorted, unique, this.masks, this.kept);
+    for (let j = 0; j < level; j++) rowOf[j] = this.kept[j] ?? -1;
+    return this.excluded(rowOf, end) ? 0 : level;
+  }
+
+  /**
+   * An exclusion: an excluded event after step `from` and before step `to`, or before the
+   * window's end when `to` was not reached.
+   */
+  private excluded(rowOf: Int32Array, end: number): boolean {
+    const { plan, ts } = this;
     for (let x = 0; x < plan.exclusions.length; x++) {
       const { from, to } = plan.exclusions[x] ?? { from: 0, to: 0 };
       const fromRow = rowOf[from] ?? -1;
@@ -288,9 +359,9 @@ export class FunnelScanner {
       if (hit < 0) continue;
       const tHit = ts[hit] ?? 0;
       const toRow = rowOf[to] ?? -1;
-      if (toRow >= 0 ? tHit < (ts[toRow] ?? 0) : tHit <= end) return 0;
+      if (toRow >= 0 ? tHit < (ts[toRow] ?? 0) : tHit <= end) return true;
     }
-    return level;
+    return false;
   }
 
   private sharedOf(a: number, b: number): boolean {
@@ -329,6 +400,19 @@ export class FunnelScanner {
     return lo < count ? (list[lo] ?? -1) : -1;
   }
 
+  /** The index in step s's list of its first row at or after time t. */
+  private firstAtOrAfter(s: number, t: number): number {
+    const list = this.stepRows[s] ?? EMPTY;
+    let lo = 0;
+    let hi = this.stepCounts[s] ?? 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ts[list[mid] ?? 0] ?? 0) >= t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   /** The first row of exclusion x strictly later than time t. */
   private firstAfter(x: number, t: number): number {
     const list = this.exclusionRows[x] ?? EMPTY;
@@ -343,7 +427,8 @@ export class FunnelScanner {
     return lo < count ? (list[lo] ?? -1) : -1;
   }
 
-  private emit(rowOf: Int32Array, level: number, rng: number, period: number): void {
+  /** One attempt's row: its start row names it, rowOf gives the step times. */
+  private emit(rowOf: Int32Array, start: number, level: number, rng: number, period: number): void {
     let o = this.out;
     if (o.count === o.uid.length) {
       const size = Math.ceil(o.count * GROW) + 16;
@@ -362,7 +447,7 @@ export class FunnelScanner {
     o.uid[at] = this.user;
     o.rng[at] = rng;
     o.period[at] = period;
-    o.attempt[at] = this.rowids[rowOf[0] ?? 0] ?? NaN;
+    o.attempt[at] = this.rowids[start] ?? NaN;
     o.level[at] = level;
     o.times.forEach((column, s) => {
       const row = rowOf[s] ?? -1;

@@ -4,7 +4,9 @@ import { periodLabel } from '../../sql/calendar';
 import { samplingSql } from '../../sql/conditions';
 import { execute, join, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import type { UnitsSource } from '../runner';
+import { ApiError } from '../../../../shared/api/errors';
 import { chainAttempts } from './chain';
+import { anyOrderSharesEvents } from './matching';
 import { labelOf, usersJoin, valuesOf, type FunnelPlan } from './plan';
 import { scanAttempts } from './scan-read';
 
@@ -27,6 +29,7 @@ export function funnelUnitsSource(
   engine: FunnelEngine = 'auto',
   signal?: AbortSignal,
 ): UnitsSource {
+  if (anyOrderSharesEvents(plan)) return matchingSource(plan, engine, signal);
   return {
     create: async (c, table) => {
       if (engine !== 'sql' && plan.scannable) {
@@ -48,6 +51,39 @@ export function funnelUnitsSource(
         throw new Error('the funnel scan does not compute this funnel');
       }
       await execute(c, sql`CREATE TABLE ${table} AS ${unitsSql(plan, chainAttempts(plan))}`);
+    },
+  };
+}
+
+/**
+ * Any order with steps that can match one event: the scan alone matches steps to distinct
+ * events (matching.ts), reading in stored order when the events are, else sorted.
+ */
+function matchingSource(plan: FunnelPlan, engine: FunnelEngine, signal?: AbortSignal): UnitsSource {
+  if (engine === 'sql') {
+    throw new Error('the SQL chain does not match any-order steps that share events');
+  }
+  // One bit per step and per exclusion in the scan's 32-bit mask.
+  const bits = plan.spec.steps.length + plan.spec.exclusions.length;
+  if (bits > 31) {
+    throw new ApiError(
+      'INVALID_REQUEST',
+      `A funnel in any order whose steps can match one event takes at most 31 steps and exclusions together, not ${bits}.`,
+      { steps: plan.spec.steps.length, exclusions: plan.spec.exclusions.length },
+    );
+  }
+  return {
+    create: async (c, table) => {
+      const scanned =
+        (await scanAttempts(c, plan, signal)) ??
+        (await scanAttempts(c, plan, signal, { sort: true }));
+      if (scanned === null) throw new Error('the funnel scan could not read the events in order');
+      try {
+        // Streams (held values, attribution 'all') are not units: the units regroup them.
+        await execute(c, sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts)}`);
+      } finally {
+        await scanned.drop();
+      }
     },
   };
 }
