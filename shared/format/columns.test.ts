@@ -151,10 +151,11 @@ describe('resultColumns', () => {
     expect(columns.map((c) => [c.header, c.kind])).toEqual([
       ['Cohort', 'date'],
       ['Size', 'count'],
+      ['Complete columns', 'count'],
       ['Week 0', 'count'],
       ['Week 1', 'count'],
     ]);
-    const week1 = columns[3];
+    const week1 = columns[4];
     if (week1 === undefined) throw new Error('no column');
     expect(formatResultCell(week1, 0, 1203)).toEqual({ text: '1,203', share: '65.7%' });
     expect(formatResultCell(week1, 1, null)).toEqual({ text: '–' });
@@ -169,6 +170,7 @@ describe('resultColumns', () => {
     expect(brackets.map((c) => [c.header, c.kind, c.shares])).toEqual([
       ['Cohort', 'date', undefined],
       ['Size', 'count', undefined],
+      ['Complete columns', 'count', undefined],
       ['Days 1-2', 'value', undefined],
       ['Days 3+', 'value', undefined],
     ]);

@@ -1,5 +1,6 @@
 import type { AnalysisResult, AnalysisSpec, ResultTable } from '../specs/analysis-spec';
 import { resultTable } from '../specs/result-table';
+import { COMPLETE_COLUMNS } from '../specs/retention';
 import { trendsRows, type TrendMeasure } from '../specs/trends';
 import { EMPTY, formatCount, formatDuration, formatPercent, formatValue } from './numbers';
 
@@ -198,7 +199,12 @@ function describe(
       };
     case 'retention': {
       const kind: ColumnKind = result.measure === 'users' ? 'count' : 'value';
-      const columns: Described = { breakdown: text, cohort: date, size: count };
+      const columns: Described = {
+        breakdown: text,
+        cohort: date,
+        size: count,
+        [COMPLETE_COLUMNS]: count,
+      };
       result.columns.forEach((c) => {
         columns[c] = { kind, header: retentionColumnHeader(result.period, c) };
       });

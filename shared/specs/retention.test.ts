@@ -3,6 +3,8 @@ import {
   retentionMeaning,
   retentionSelectionSchema,
   retentionSpecSchema,
+  retentionTable,
+  type RetentionCohort,
   type RetentionSpec,
 } from './retention';
 
@@ -57,5 +59,55 @@ describe('retention spec', () => {
     expect(ok({ kind: 'retention', cohort: 'mean', column: 1, range: 'previous' })).toBe(true);
     expect(ok({ kind: 'retention', cohort: 'everyone', column: 1 })).toBe(false);
     expect(ok({ kind: 'retention', cohort: '2024-01-01', column: 101 })).toBe(false);
+  });
+});
+
+describe('retention table', () => {
+  const cohort = (name: string, incomplete: boolean[]): RetentionCohort => ({
+    cohort: name,
+    size: 4,
+    values: incomplete.map(() => 2),
+    percentages: incomplete.map(() => 0.5),
+    incomplete,
+  });
+
+  it('says per cohort row how many columns, from the first, hold final numbers', () => {
+    const table = retentionTable({
+      kind: 'retention',
+      timezone: 'UTC',
+      period: 'day',
+      time: 'calendar',
+      criterion: 'on_or_after',
+      measure: 'users',
+      columns: ['0', '1', '2'],
+      groups: [
+        {
+          breakdown: 'pro',
+          cohorts: [
+            cohort('2024-01-01', [false, false, false]),
+            cohort('2024-01-02', [false, false, true]),
+            // On or after: the last day not over leaves every cell open.
+            cohort('2024-01-03', [true, true, true]),
+          ],
+          mean: { values: [2, 2, 2], percentages: [0.5, 0.5, 0.5] },
+        },
+      ],
+      sampled: null,
+    });
+    expect(table.columns).toEqual([
+      'breakdown',
+      'cohort',
+      'size',
+      'completeColumns',
+      '0',
+      '1',
+      '2',
+    ]);
+    expect(table.rows.map((r) => [r.cohort, r.completeColumns])).toEqual([
+      ['2024-01-01', 3],
+      ['2024-01-02', 2],
+      ['2024-01-03', 0],
+      ['mean', null],
+    ]);
   });
 });

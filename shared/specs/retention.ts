@@ -251,18 +251,41 @@ export function retentionMeaning(spec: RetentionSpec, timezone: string): string 
   return `${measure} ${cohort}, who did ${event(spec.return)}${times} ${criterion}, ${spec.periods} ${PERIOD_WORDS[spec.period]}, ${time}${breakdown(spec.breakdown)}${sameValue}${filters(spec.filters)}${compare}, ${timezone}`;
 }
 
+/**
+ * The table column saying how many of a cohort's period columns, from the first, hold final
+ * numbers; the cells after them hold what was observed so far. (A cell is incomplete only when
+ * every later one is too: its period, or the last it reads, ends later.) Null on mean rows,
+ * which count complete cells only.
+ */
+export const COMPLETE_COLUMNS = 'completeColumns';
+
+/** How many of a cohort's columns, from the first, are complete. */
+export function completeColumns(cohort: RetentionCohort): number {
+  const first = cohort.incomplete.indexOf(true);
+  return first < 0 ? cohort.incomplete.length : first;
+}
+
 export function retentionTable(result: RetentionResult): ResultTable {
   // One row per cohort (and breakdown value), then the mean row (and the previous range's, with
-  // compare); a column per period. Incomplete cells hold what was observed so far.
+  // compare); a column per period. Incomplete cells hold what was observed so far, and each
+  // cohort row says how many of its columns are complete, so a file read without the grid
+  // still tells them apart.
   const hasBreakdown = result.groups.some((g) => g.breakdown !== undefined);
-  const columns = [...(hasBreakdown ? ['breakdown'] : []), 'cohort', 'size', ...result.columns];
+  const columns = [
+    ...(hasBreakdown ? ['breakdown'] : []),
+    'cohort',
+    'size',
+    COMPLETE_COLUMNS,
+    ...result.columns,
+  ];
   const rows = result.groups.flatMap((g) => {
     const row = (
       cohort: string,
       size: number | null,
+      complete: number | null,
       values: (number | null)[],
     ): Record<string, unknown> => {
-      const r: Record<string, unknown> = { cohort, size };
+      const r: Record<string, unknown> = { cohort, size, [COMPLETE_COLUMNS]: complete };
       if (hasBreakdown) r.breakdown = g.breakdown ?? '';
       result.columns.forEach((c, i) => {
         r[c] = values[i] ?? null;
@@ -270,9 +293,11 @@ export function retentionTable(result: RetentionResult): ResultTable {
       return r;
     };
     return [
-      ...g.cohorts.map((c) => row(c.cohort, c.size, c.values)),
-      row(MEAN_ROW, null, g.mean.values),
-      ...(g.previous === undefined ? [] : [row(PREVIOUS_MEAN_ROW, null, g.previous.mean.values)]),
+      ...g.cohorts.map((c) => row(c.cohort, c.size, completeColumns(c), c.values)),
+      row(MEAN_ROW, null, null, g.mean.values),
+      ...(g.previous === undefined
+        ? []
+        : [row(PREVIOUS_MEAN_ROW, null, null, g.previous.mean.values)]),
     ];
   });
   return { columns, rows };

@@ -51,15 +51,28 @@ export function ResultGrid({
               {text}
             </button>
           );
+        // A cell whose period is not over holds what was observed so far: faded, and said.
+        const partial = isIncompleteCell(result, row as GridRow, c);
+        const mark = partial ? { title: INCOMPLETE_CELL } : {};
         if (share !== undefined) {
           const value = column.shares?.[Number(row.__row)] ?? 0;
           return (
-            <span className="cell-share" style={{ '--share': value } as CSSProperties}>
+            <span
+              className={partial ? 'cell-share cell-incomplete' : 'cell-share'}
+              style={{ '--share': value } as CSSProperties}
+              {...mark}
+            >
               <span className="share">{share}</span>{' '}
               {selection === null ? <span className="count">{text}</span> : shown}
             </span>
           );
         }
+        if (partial)
+          return (
+            <span className="cell-incomplete" {...mark}>
+              {shown}
+            </span>
+          );
         if (i === 0 && typeof row.__color === 'number')
           return (
             <span>
@@ -73,9 +86,20 @@ export function ResultGrid({
   return <SortableTable label="Result" columns={columns} rows={table.rows} />;
 }
 
+/** What an incomplete cell says when pointed at. */
+export const INCOMPLETE_CELL = 'incomplete: observed so far';
+
+/** The cell is a retention period not fully lived by its cohort yet. */
+export function isIncompleteCell(result: AnalysisResult, row: GridRow, column: string): boolean {
+  if (result.kind !== 'retention' || !Array.isArray(row.__incomplete)) return false;
+  const index = result.columns.indexOf(column);
+  return index >= 0 && row.__incomplete[index] === true;
+}
+
 /**
- * resultTable, with incomplete periods marked in headers and each row's index (and series
- * colour) kept in hidden fields, which neither the grid nor the CSV shows.
+ * resultTable, with incomplete periods marked in headers (trends) or per cell (retention: each
+ * row's flags), and each row's index (and series colour) kept in hidden fields, which neither
+ * the grid nor the CSV shows.
  */
 export function gridTable(result: AnalysisResult): {
   columns: string[];
@@ -92,6 +116,19 @@ export function gridTable(result: AnalysisResult): {
         for (const c of table.columns) out[rename(c)] = row[c];
         return out;
       }),
+    };
+  }
+  if (result.kind === 'retention') {
+    // Rows as retentionTable lays them out: each group's cohorts, then its mean rows, which
+    // count complete cells only.
+    const flags = result.groups.flatMap((g) => [
+      ...g.cohorts.map((c) => c.incomplete),
+      [],
+      ...(g.previous === undefined ? [] : [[]]),
+    ]);
+    return {
+      columns: table.columns,
+      rows: table.rows.map((row, i) => ({ ...row, __row: i, __incomplete: flags[i] ?? [] })),
     };
   }
   return { columns: table.columns, rows: table.rows.map((row, i) => ({ ...row, __row: i })) };

@@ -3,7 +3,7 @@ import { resultColumns } from '../../../shared/format';
 import type { RetentionResult } from '../../../shared/specs/retention';
 import { selectionOfCell } from './cell-selection';
 import { retentionCurveOption, retentionOption } from './chart-options';
-import { gridTable } from './ResultGrid';
+import { gridTable, isIncompleteCell } from './ResultGrid';
 
 /** Two cohorts, the second not over in week 1, compared with the range before. */
 const result: RetentionResult = {
@@ -63,6 +63,24 @@ describe('retention chart and grid', () => {
     expect(data[3]).toMatchObject({ value: [1, 1, 0.2], itemStyle: { opacity: 0.45 } });
     expect(data[1]?.itemStyle).toBeUndefined();
     expect(heat.tooltip.formatter({ value: [1, 1, 0.2] })).toContain('observed so far');
+  });
+
+  it('marks each cell its cohort has not lived yet, and the table says how many are complete', () => {
+    const { columns, rows } = gridTable(result);
+    expect(columns).toEqual(['cohort', 'size', 'completeColumns', '0', '1']);
+    // 03-04 has lived both weeks; 03-11 only week 0; the mean rows count complete cells only.
+    expect(rows.map((r) => r.completeColumns)).toEqual([2, 1, null, null]);
+    const marked = rows.map((r) => ['0', '1'].map((c) => isIncompleteCell(result, r, c)));
+    expect(marked).toEqual([
+      [false, false],
+      [false, true],
+      [false, false],
+      [false, false],
+    ]);
+    // Not a period column: never marked.
+    const second = rows[1] ?? { __row: -1 };
+    expect(isIncompleteCell(result, second, 'size')).toBe(false);
+    expect(isIncompleteCell(result, second, 'completeColumns')).toBe(false);
   });
 
   it('draws the previous range mean dashed beside the mean', () => {
