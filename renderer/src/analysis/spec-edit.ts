@@ -10,3 +10,8 @@ export function withOptional<T extends object, K extends string, V>(
   const { [key]: _, ...rest } = spec as Record<string, unknown>;
   return (value === undefined ? rest : { ...rest, [key]: value }) as T;
 }
+
+/** `list` with its i-th item replaced: how a builder edits one step, series or formula. */
+export function replaceAt<T>(list: readonly T[], i: number, item: T): T[] {
+  return list.map((x, j) => (j === i ? item : x));
+}

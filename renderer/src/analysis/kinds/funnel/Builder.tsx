@@ -5,7 +5,7 @@ import {
   type FunnelSpec,
 } from '../../../../../shared/specs/funnel';
 import { useApp } from '../../../app-context';
-import { withOptional } from '../../spec-edit';
+import { replaceAt, withOptional } from '../../spec-edit';
 import {
   BreakdownEditor,
   EventPicker,
@@ -30,7 +30,9 @@ export function FunnelBuilder({
   const properties = spec.breakdown === undefined ? [] : breakdownProperties(spec.breakdown);
   const first = properties[0];
   const setStep = (i: number, step: FunnelSpec['steps'][number]) =>
-    onChange({ ...spec, steps: spec.steps.map((s, j) => (j === i ? step : s)) });
+    onChange({ ...spec, steps: replaceAt(spec.steps, i, step) });
+  const setExclusion = (i: number, exclusion: FunnelSpec['exclusions'][number]) =>
+    onChange({ ...spec, exclusions: replaceAt(spec.exclusions, i, exclusion) });
   return (
     <>
       {spec.steps.map((step, i) => (
@@ -213,12 +215,7 @@ export function FunnelBuilder({
               <EventPicker
                 label={`Exclusion ${i + 1}`}
                 value={x.events}
-                onChange={(events) =>
-                  onChange({
-                    ...spec,
-                    exclusions: spec.exclusions.map((y, j) => (j === i ? { ...y, events } : y)),
-                  })
-                }
+                onChange={(events) => setExclusion(i, { ...x, events })}
               />
               <div className="row">
                 <NumberInput
@@ -231,14 +228,7 @@ export function FunnelBuilder({
                   value={x.from + 1}
                   min={1}
                   max={spec.steps.length - 1}
-                  onChange={(n) =>
-                    onChange({
-                      ...spec,
-                      exclusions: spec.exclusions.map((y, j) =>
-                        j === i ? { ...y, from: n - 1 } : y,
-                      ),
-                    })
-                  }
+                  onChange={(n) => setExclusion(i, { ...x, from: n - 1 })}
                 />
                 <NumberInput
                   label="Before step"
@@ -250,14 +240,7 @@ export function FunnelBuilder({
                   value={x.to + 1}
                   min={2}
                   max={spec.steps.length}
-                  onChange={(n) =>
-                    onChange({
-                      ...spec,
-                      exclusions: spec.exclusions.map((y, j) =>
-                        j === i ? { ...y, to: n - 1 } : y,
-                      ),
-                    })
-                  }
+                  onChange={(n) => setExclusion(i, { ...x, to: n - 1 })}
                 />
                 <button
                   type="button"

@@ -7,7 +7,7 @@ import {
 import { seriesLetter } from '../../../../../shared/specs/trends-formula';
 import { useApp } from '../../../app-context';
 import { MEASURES } from '../../../../../shared/specs/words';
-import { withOptional } from '../../spec-edit';
+import { replaceAt, withOptional } from '../../spec-edit';
 import { BreakdownEditor, EventPicker, Field, NumberInput, Select } from '../../controls';
 import { INTERVAL, LabelInput, RangeAndFilters } from '../../builder-parts';
 
@@ -70,10 +70,7 @@ export function TrendsBuilder({
             label={`Series ${i + 1} event`}
             value={series.events}
             onChange={(events) =>
-              onChange({
-                ...spec,
-                series: spec.series.map((s, j) => (j === i ? { ...s, events } : s)),
-              })
+              onChange({ ...spec, series: replaceAt(spec.series, i, { ...series, events }) })
             }
           />
           <LabelInput
@@ -82,7 +79,7 @@ export function TrendsBuilder({
             onChange={(label) =>
               onChange({
                 ...spec,
-                series: spec.series.map((x, j) => (j === i ? withOptional(x, 'label', label) : x)),
+                series: replaceAt(spec.series, i, withOptional(series, 'label', label)),
               })
             }
           />
@@ -96,7 +93,7 @@ export function TrendsBuilder({
               const next = PROPERTY_MEASURES.includes(measure)
                 ? { ...rest, measure, property: series.property ?? numeric[0]?.name ?? '' }
                 : { ...rest, measure };
-              onChange({ ...spec, series: spec.series.map((s, j) => (j === i ? next : s)) });
+              onChange({ ...spec, series: replaceAt(spec.series, i, next) });
             }}
           />
           {series.property !== undefined && (
@@ -106,10 +103,7 @@ export function TrendsBuilder({
               value={series.property}
               options={numeric.map((p) => [p.name, p.name] as const)}
               onChange={(property) =>
-                onChange({
-                  ...spec,
-                  series: spec.series.map((s, j) => (j === i ? { ...s, property } : s)),
-                })
+                onChange({ ...spec, series: replaceAt(spec.series, i, { ...series, property }) })
               }
             />
           )}
@@ -153,9 +147,7 @@ export function TrendsBuilder({
               onChange={(e) =>
                 onChange({
                   ...spec,
-                  formulas: spec.formulas.map((f, j) =>
-                    j === i ? { ...f, expression: e.target.value } : f,
-                  ),
+                  formulas: replaceAt(spec.formulas, i, { ...formula, expression: e.target.value }),
                 })
               }
             />
@@ -171,14 +163,14 @@ export function TrendsBuilder({
               onChange={(e) =>
                 onChange({
                   ...spec,
-                  formulas: spec.formulas.map((f, j) =>
-                    j === i
-                      ? withOptional(
-                          f,
-                          'label',
-                          e.target.value.trim() === '' ? undefined : e.target.value,
-                        )
-                      : f,
+                  formulas: replaceAt(
+                    spec.formulas,
+                    i,
+                    withOptional(
+                      formula,
+                      'label',
+                      e.target.value.trim() === '' ? undefined : e.target.value,
+                    ),
                   ),
                 })
               }
