@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RetentionResult } from '../specs/retention';
 import type { TrendsResult, TrendsSpec } from '../specs/trends';
 import type { FunnelResult } from '../specs/funnel';
+import type { StickinessResult } from '../specs/stickiness';
 import { columnHeader, formatAs, formatResultCell, resultColumns } from './columns';
 
 describe('columnHeader', () => {
@@ -174,5 +175,59 @@ describe('resultColumns', () => {
       ['Days 1-2', 'value', undefined],
       ['Days 3+', 'value', undefined],
     ]);
+  });
+
+  it('gives stickiness periods their dates, their cut flag and their possible units', () => {
+    const result: StickinessResult = {
+      kind: 'stickiness',
+      timezone: 'UTC',
+      unit: 'day',
+      per: 'week',
+      perDays: null,
+      cumulative: false,
+      eventsPerUnit: { min: 1, max: null },
+      buckets: [1, 2],
+      users: [1500, 7],
+      distinctUsers: [1200, 7],
+      periods: [
+        {
+          period: '2024-03-04',
+          to: '2024-03-10',
+          incomplete: false,
+          units: 7,
+          possible: 7,
+          users: [1000, 5],
+        },
+        {
+          period: '2024-03-11',
+          to: '2024-03-14',
+          incomplete: true,
+          units: 7,
+          possible: 4,
+          users: [500, 2],
+        },
+      ],
+      sampled: null,
+    };
+    const columns = resultColumns(result);
+    expect(columns.map((c) => [c.id, c.header, c.kind])).toEqual([
+      ['period', 'Period', 'date'],
+      ['to', 'To', 'date'],
+      ['incomplete', 'Incomplete', 'text'],
+      ['possibleUnits', 'Possible days', 'count'],
+      ['1', '1 day', 'count'],
+      ['2', '2 days', 'count'],
+    ]);
+    const cell = (id: string, row: number, value: unknown) => {
+      const column = columns.find((c) => c.id === id);
+      if (column === undefined) throw new Error(`no column ${id}`);
+      return formatResultCell(column, row, value).text;
+    };
+    expect(cell('to', 1, '2024-03-14')).toBe('2024-03-14');
+    expect(cell('incomplete', 1, true)).toBe('yes');
+    expect(cell('possibleUnits', 1, 4)).toBe('4');
+    expect(cell('possibleUnits', 2, 1234)).toBe('1,234');
+    // The summed rows have no period of their own.
+    expect(cell('incomplete', 2, null)).toBe('–');
   });
 });

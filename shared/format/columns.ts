@@ -254,7 +254,13 @@ function describe(
         },
       };
     case 'stickiness': {
-      const columns: Described = { period: date };
+      const columns: Described = {
+        period: date,
+        to: date,
+        incomplete: text,
+        // The units the period could hold here: "Possible days" (4 of a week cut by the range).
+        possibleUnits: { kind: 'count', header: `Possible ${result.unit}s` },
+      };
       for (const k of result.buckets) {
         const units = `${result.unit}${k === 1 && !result.cumulative ? '' : 's'}`;
         columns[`${result.cumulative ? '>=' : ''}${k}`] = {
