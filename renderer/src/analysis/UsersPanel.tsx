@@ -6,31 +6,10 @@ import { ErrorNote } from '../components/ErrorNote';
 import { SortableTable } from '../components/SortableTable';
 import { formatNumber, formatTime } from '../lib/format';
 import { download, toCsv } from './csv';
+import { selectionLabel } from './selection-label';
 
 /** Users listed in the panel; the CSV export fetches them all. */
 const SHOWN = 1_000;
-
-/** Words for what was clicked, for the panel's title and the segment's default name. */
-export function selectionLabel(select: UserSelection): string {
-  switch (select.kind) {
-    case 'funnel':
-      return `${select.outcome === 'dropped' ? 'Dropped before' : 'Reached'} step ${select.step}${select.breakdown ? ` (${select.breakdown})` : ''}`;
-    case 'retention':
-      return `${select.cohort === 'mean' ? 'Mean row' : `Cohort ${select.cohort}`}${select.range === 'previous' ? ' (range before)' : ''}, ${select.column === 'size' ? 'all its users' : `column ${select.column}`}${select.breakdown ? ` (${select.breakdown})` : ''}`;
-    case 'trends':
-      return `Series ${(select.series ?? 0) + 1}, ${select.period}${select.breakdown ? ` (${select.breakdown})` : ''}`;
-    case 'lifecycle':
-      return `${select.status} in ${select.period}`;
-    case 'stickiness':
-      return `${select.bucket} units${select.period ? ` in ${select.period}` : ''}`;
-    case 'paths':
-      return `${select.event} at step ${select.step}`;
-    case 'eventTypes':
-      return `Did ${select.event}`;
-    case 'sessions':
-      return `${select.measure === 'bounced' ? 'Bounced sessions' : 'Sessions'}${select.period === undefined ? '' : ` in ${select.period}`}`;
-  }
-}
 
 /** The users behind one number: list, a user's timeline, save as a segment, CSV. */
 export function UsersPanel({
@@ -45,7 +24,7 @@ export function UsersPanel({
   const { api, jobs, navigate } = useApp();
   const [users, setUsers] = useState<UsersBehindResult | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [name, setName] = useState(selectionLabel(select));
+  const [name, setName] = useState(selectionLabel(select, spec));
   const [saved, setSaved] = useState<string | null>(null);
 
   // Escape closes the drawer, as any overlay.
@@ -61,7 +40,7 @@ export function UsersPanel({
     setUsers(null);
     setError(null);
     setSaved(null);
-    setName(selectionLabel(select));
+    setName(selectionLabel(select, spec));
     void jobs
       .run('finding the users', (o) => api['analysis.users']({ spec, select, limit: SHOWN }, o))
       .then(setUsers, setError);
@@ -96,7 +75,7 @@ export function UsersPanel({
   return (
     <aside className="side-panel users-panel" aria-label="Users behind the number">
       <div className="panel-head">
-        <h2>{selectionLabel(select)}</h2>
+        <h2>{selectionLabel(select, spec)}</h2>
         <button type="button" className="ghost" aria-label="Close users" onClick={onClose}>
           ✕
         </button>
