@@ -75,17 +75,20 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Builds `name` into `final` (and what building answered into `final`.json), all or nothing. */
-async function build(name: SharedWorkspaceName, final: string): Promise<void> {
+/** Builds a workspace into `file` (in a folder of its own) and answers what building it answered. */
+export type SharedBuild = (api: ApiClient, file: string) => Promise<unknown>;
+
+/** Builds `key` into `final` (and what building answered into `final`.json), all or nothing. */
+async function build(key: string, make: SharedBuild, final: string): Promise<void> {
   const dir = mkdtempSync(`${final}.building-`);
   const engine = new Engine({ ...process.env, WORKBENCH_HOME: dir });
   try {
     const api = createLocalClient(engine);
     const file = path.join(dir, 'w.duckdb');
-    const made = await SHARED[name](api, file);
+    const made = await make(api, file);
     // Closed, so that the file holds everything (no write-ahead log beside it) and can be copied.
     await api['workspace.close']({});
-    if (existsSync(`${file}.wal`)) throw new Error(`${name}: the workspace kept a write-ahead log`);
+    if (existsSync(`${file}.wal`)) throw new Error(`${key}: the workspace kept a write-ahead log`);
     writeFileSync(`${final}.json`, JSON.stringify(made));
     renameSync(file, final);
   } finally {
@@ -94,17 +97,19 @@ async function build(name: SharedWorkspaceName, final: string): Promise<void> {
   }
 }
 
-const files = new Map<SharedWorkspaceName, Promise<string>>();
+const files = new Map<string, Promise<string>>();
 
 /**
- * The file of the shared workspace `name`, built by the first test (of any worker) that asks;
- * the others wait for it. Read it through a copy: it is shared.
+ * The file of the shared workspace `key` (a file name: letters, digits, dashes), built by `make`
+ * for the first test (of any worker) that asks; the others wait for it. The same key must always
+ * be built the same way. Read it through a copy: it is shared.
  */
-export function sharedWorkspaceFile(name: SharedWorkspaceName): Promise<string> {
-  let file = files.get(name);
+export function sharedFile(key: string, make: SharedBuild): Promise<string> {
+  if (!/^[\w-]+$/.test(key)) throw new Error(`not a shared workspace key: ${key}`);
+  let file = files.get(key);
   if (file === undefined) {
     file = (async () => {
-      const final = path.join(root(), `${name}.duckdb`);
+      const final = path.join(root(), `${key}.duckdb`);
       const lock = `${final}.lock`;
       for (;;) {
         if (existsSync(final)) return final;
@@ -122,17 +127,22 @@ export function sharedWorkspaceFile(name: SharedWorkspaceName): Promise<string> 
         writeSync(fd, String(process.pid));
         closeSync(fd);
         try {
-          await build(name, final);
+          await build(key, make, final);
         } finally {
           rmSync(lock, { force: true });
         }
       }
     })();
-    files.set(name, file);
+    files.set(key, file);
     // A failed build is tried again by the next test that asks, and reported by each.
-    file.catch(() => files.delete(name));
+    file.catch(() => files.delete(key));
   }
   return file;
+}
+
+/** The file of the shared workspace `name`. Read it through a copy: it is shared. */
+export function sharedWorkspaceFile(name: SharedWorkspaceName): Promise<string> {
+  return sharedFile(name, SHARED[name]);
 }
 
 /**

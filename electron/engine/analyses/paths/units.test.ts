@@ -15,15 +15,10 @@ import { scanUnits, unitsSql } from './units';
  */
 let workspace: Workspace;
 let close: () => void;
-const clock = () => new Date('2026-03-01T00:00:00Z');
+const clock = () => new Date('2026-03-16T00:00:00Z');
 
 beforeAll(async () => {
-  ({ workspace, close } = await generatedWorkspace({
-    users: 1_500,
-    days: 40,
-    seed: 9,
-    end: '2026-03-01',
-  }));
+  ({ workspace, close } = await generatedWorkspace());
 });
 afterAll(() => close());
 
@@ -98,17 +93,38 @@ describe('paths units: the scan against the SQL', () => {
   });
 });
 
-/**
- * Paths in plain JavaScript over every event, in (session, time, row) order: the rules of the
- * runner's doc comment, written a second way.
- */
-async function reference(spec: PathsSpec): Promise<Omit<PathsResult, 'kind' | 'sampled'>> {
+interface PlainSession {
+  uid: number;
+  session: number;
+  events: { e: string; t: number }[];
+}
+
+/** Every event, grouped by session in (session, time, row) order: read once for every shape. */
+async function readSessions(): Promise<PlainSession[]> {
   const rows = await workspace.use((c) =>
     queryRows(
       c,
       `SELECT uid, session_id, event, epoch_us(ts) AS t FROM events ORDER BY session_id, ts, rowid`,
     ),
   );
+  const sessions = new Map<number, PlainSession>();
+  for (const r of rows) {
+    const session = Number(r.session_id);
+    const entry = sessions.get(session) ?? { uid: Number(r.uid), session, events: [] };
+    entry.events.push({ e: String(r.event), t: Number(r.t) });
+    sessions.set(session, entry);
+  }
+  return [...sessions.values()];
+}
+
+/**
+ * Paths in plain JavaScript over every session, in (session, time, row) order: the rules of the
+ * runner's doc comment, written a second way.
+ */
+function reference(
+  spec: PathsSpec,
+  sessions: readonly PlainSession[],
+): Omit<PathsResult, 'kind' | 'sampled'> {
   const from =
     Date.parse(`${'from' in spec.dateRange ? spec.dateRange.from : ''}T00:00:00Z`) * 1000;
   const to =
@@ -122,7 +138,7 @@ async function reference(spec: PathsSpec): Promise<Omit<PathsResult, 'kind' | 's
     Number((BigInt(uid) * 2654435761n) % 4294967296n) <
       Math.floor(spec.sample.fraction * 4294967296);
   const paths: { uid: number; session: number; events: string[] }[] = [];
-  const flush = (session: { uid: number; session: number; events: { e: string; t: number }[] }) => {
+  const flush = (session: PlainSession) => {
     if (!sampled(session.uid)) return;
     const visible = (i: number) => !hidden.has(session.events[i]?.e ?? '');
     const inRange = (i: number) => {
@@ -150,17 +166,7 @@ async function reference(spec: PathsSpec): Promise<Omit<PathsResult, 'kind' | 's
     }
     paths.push({ uid: session.uid, session: session.session, events: out });
   };
-  const sessions = new Map<
-    number,
-    { uid: number; session: number; events: { e: string; t: number }[] }
-  >();
-  for (const r of rows) {
-    const session = Number(r.session_id);
-    const entry = sessions.get(session) ?? { uid: Number(r.uid), session, events: [] };
-    entry.events.push({ e: String(r.event), t: Number(r.t) });
-    sessions.set(session, entry);
-  }
-  for (const session of sessions.values()) flush(session);
+  for (const session of sessions) flush(session);
   const sign = backward ? -1 : 1;
   // Each step's most frequent events by users, then by name; the rest are (other).
   const usersAt = new Map<string, Set<number>>();
@@ -233,11 +239,15 @@ async function reference(spec: PathsSpec): Promise<Omit<PathsResult, 'kind' | 's
 }
 
 describe('paths against a plain computation in JavaScript', () => {
+  let sessions: PlainSession[];
+  beforeAll(async () => {
+    sessions = await readSessions();
+  });
   it.each(shapes)('%s', async (_, spec) => {
     const result = await runAnalysis(workspace, spec, {}, clock);
     if (result.kind !== 'paths') throw new Error('paths expected');
     const { kind: _k, sampled: _s, warnings: _w, ...got } = result;
-    expect(got).toEqual(await reference(spec));
+    expect(got).toEqual(reference(spec, sessions));
   });
 });
 
