@@ -38,10 +38,16 @@ let idle: Reader | undefined;
 /**
  * The reader's entry: a bundled `import-reader.{mjs,js}` beside the bundle that holds this code
  * (or one folder up, from a split chunk), else this folder's TypeScript source through tsx.
- * `WORKBENCH_READER=inline` reads in this process instead (debugging, measuring the overhead).
+ * `WORKBENCH_READER=inline` reads in this process instead (debugging, measuring the overhead);
+ * `WORKBENCH_READER=<file>.mjs` runs that bundled entry (tests of the source that want the
+ * reader as the app starts it, without tsx compiling it at every start).
  */
 function readerEntry(): { file: string; execArgv: string[] } | undefined {
-  if (process.env.WORKBENCH_READER === 'inline') return undefined;
+  const chosen = process.env.WORKBENCH_READER;
+  if (chosen === 'inline') return undefined;
+  if (chosen !== undefined && /\.m?js$/.test(chosen) && existsSync(chosen)) {
+    return { file: chosen, execArgv: [] };
+  }
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const dir of [here, path.dirname(here)]) {
     for (const name of ['import-reader.mjs', 'import-reader.js']) {
