@@ -185,3 +185,27 @@ export function generateSpec(rand: () => number, options: ShapeOptions): FunnelS
     if (parsed.success) return parsed.data;
   }
 }
+
+/**
+ * A random any-order spec two of whose steps can match one event, as analysts build them: the
+ * second step is the first one's event, often with a condition of its own (view, then view
+ * where p = v1), so one event may match both and must fill only one.
+ */
+export function generateSharedAnySpec(rand: () => number): FunnelSpec {
+  for (;;) {
+    const spec = generateSpec(rand, { scannable: false });
+    const [first, second, ...rest] = spec.steps;
+    if (spec.order !== 'any' || first === undefined || second === undefined) continue;
+    const event = first.events.event === '$any' ? (rand() < 0.5 ? 'A' : 'B') : first.events.event;
+    const where = rand() < 0.6 ? [{ property: 'p', op: '=' as const, value: 'v1' }] : [];
+    const parsed = funnelSpecSchema.safeParse({
+      ...spec,
+      steps: [
+        { ...first, events: { ...first.events, event } },
+        { ...second, events: { event, where } },
+        ...rest,
+      ],
+    });
+    if (parsed.success) return parsed.data;
+  }
+}
