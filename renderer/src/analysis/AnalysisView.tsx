@@ -4,7 +4,7 @@ import type { SavedSpec } from '../../../shared/api/workspace-types';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import { parseAnalysisSpec } from '../../../shared/specs/parse-spec';
 import type { UserSelection } from '../../../shared/specs/users-behind';
-import { useApp } from '../app-context';
+import { useApp, type Theme } from '../app-context';
 import { Chart } from '../components/Chart';
 import { ErrorNote } from '../components/ErrorNote';
 import { dataUrlToBlob } from '../lib/data-url';
@@ -12,15 +12,8 @@ import { formatSeconds } from '../lib/format';
 import { Builder } from './builders';
 import { Select } from './controls';
 import { withOptional } from './spec-edit';
-import {
-  chartData,
-  chartOption,
-  funnelOverTimeOption,
-  type ChartOption,
-  funnelTimeOption,
-  retentionCurveOption,
-  sessionsDurationOption,
-} from './chart-options';
+import { chartData, type ChartOption } from './chart-parts';
+import { kindCharts, type MoreChart } from './kinds';
 import { download, toCsv } from './csv';
 import { defaultSpec, type AnalysisKind } from './defaults';
 import { describeSpec } from '../../../shared/specs/meaning';
@@ -80,10 +73,11 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
   const [group, setGroup] = useState(0);
   const groups = result?.kind === 'retention' ? result.groups : [];
   const shownGroup = group < groups.length ? group : 0;
-  const option = useMemo(
-    () => (result === null ? null : chartOption(result, state.answered, { group: shownGroup })),
+  const charts = useMemo(
+    () => (result === null ? null : kindCharts(result, state.answered, { group: shownGroup })),
     [result, state.answered, shownGroup],
   );
+  const option = charts?.option ?? null;
   // Whether the numbers on screen answer the spec in the builder (tests wait on it).
   const upToDate =
     !state.running &&
@@ -237,20 +231,7 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
               option={option}
               theme={theme}
               label={`${TITLES[kind]} chart`}
-              height={
-                kind === 'paths'
-                  ? 460
-                  : kind === 'retention'
-                    ? Math.min(
-                        520,
-                        80 +
-                          26 *
-                            (result?.kind === 'retention'
-                              ? (result.groups[shownGroup]?.cohorts.length ?? 0)
-                              : 0),
-                      )
-                    : 320
-              }
+              height={charts?.height ?? 320}
               onInstance={(c) => {
                 chart.current = c;
               }}
@@ -267,46 +248,8 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
             Click a bar, point, cell or node to see the users behind it.
           </p>
         </section>
-        {result?.kind === 'funnel' && (
-          <div className="two">
-            <section className="panel">
-              <Chart
-                option={funnelTimeOption(result)}
-                theme={theme}
-                label="Time to convert"
-                height={220}
-              />
-            </section>
-            <section className="panel">
-              <Chart
-                option={funnelOverTimeOption(result)}
-                theme={theme}
-                label="Conversion over time"
-                height={220}
-              />
-            </section>
-          </div>
-        )}
-        {result?.kind === 'sessions' && (
-          <section className="panel">
-            <Chart
-              option={sessionsDurationOption(result)}
-              theme={theme}
-              label="Session duration"
-              height={220}
-            />
-          </section>
-        )}
-        {result?.kind === 'retention' && (
-          <section className="panel">
-            <h2>Retention curve</h2>
-            <Chart
-              option={retentionCurveOption(result)}
-              theme={theme}
-              label="Retention curve"
-              height={240}
-            />
-          </section>
+        {charts !== null && charts.more.length > 0 && (
+          <MoreCharts charts={charts.more} theme={theme} />
         )}
         {result !== null && (
           <section className={`panel${stale ? ' stale' : ''}`}>
@@ -325,6 +268,17 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
       </div>
     </div>
   );
+}
+
+/** The charts under the main one: two side by side, one across. */
+function MoreCharts({ charts, theme }: { charts: MoreChart[]; theme: Theme }) {
+  const panels = charts.map((c) => (
+    <section className="panel" key={c.label}>
+      {c.heading !== undefined && <h2>{c.heading}</h2>}
+      <Chart option={c.option} theme={theme} label={c.label} height={c.height} />
+    </section>
+  ));
+  return charts.length === 2 ? <div className="two">{panels}</div> : <>{panels}</>;
 }
 
 /** The chart's numbers as a table for screen readers (visually hidden). */

@@ -5,7 +5,7 @@ import { resultTable } from '../../../shared/specs/result-table';
 import { SortableTable, type Column } from '../components/SortableTable';
 import type { UserSelection } from '../../../shared/specs/users-behind';
 import { selectionOfCell, type GridRow } from './cell-selection';
-import { colorOf } from './chart-options';
+import { colorOf } from './chart-parts';
 
 /**
  * The numbers of a result in a sortable grid: the same table the CSV export writes (shared

@@ -1,5 +1,7 @@
+import type { AnalysisResult, AnalysisSpec } from '../../../../shared/specs/analysis-spec';
+import type { ChartOption } from '../chart-parts';
 import { funnelView } from './funnel';
-import type { KindView, ViewKind } from './kind-view';
+import type { ChartChoices, KindView, MoreChart, ResultOf, SpecOf, ViewKind } from './kind-view';
 import { lifecycleView } from './lifecycle';
 import { pathsView } from './paths';
 import { retentionView } from './retention';
@@ -7,7 +9,7 @@ import { sessionsView } from './sessions';
 import { stickinessView } from './stickiness';
 import { trendsView } from './trends';
 
-export type { ViewKind } from './kind-view';
+export type { ChartChoices, MoreChart, ViewKind } from './kind-view';
 
 /**
  * Every analysis view of the window, by kind; typed over the kinds, so a kind added to the
@@ -22,3 +24,36 @@ export const KIND_VIEWS: { [K in ViewKind]: KindView<K> } = {
   paths: pathsView,
   sessions: sessionsView,
 };
+
+/** The chart, its height and the charts under it, of any view kind's result. */
+export interface KindCharts {
+  option: ChartOption;
+  height: number;
+  more: MoreChart[];
+}
+
+/** A result's charts as its kind draws them; null for a result no view draws (event types). */
+export function kindCharts(
+  result: AnalysisResult,
+  spec: AnalysisSpec | null | undefined,
+  choices: ChartChoices = {},
+): KindCharts | null {
+  if (result.kind === 'eventTypes') return null;
+  return chartsOf(result.kind, result, spec ?? undefined, choices);
+}
+
+function chartsOf<K extends ViewKind>(
+  kind: K,
+  result: ResultOf<K>,
+  spec: AnalysisSpec | undefined,
+  choices: ChartChoices,
+): KindCharts {
+  const view: KindView<K> = KIND_VIEWS[kind];
+  // The spec the result answers, when it is of the result's kind (always, from the view).
+  const answered = spec?.kind === kind ? (spec as SpecOf<K>) : undefined;
+  return {
+    option: view.chart(result, answered, choices),
+    height: view.chartHeight?.(result, choices) ?? 320,
+    more: view.moreCharts?.(result) ?? [],
+  };
+}

@@ -1,9 +1,29 @@
 import type { ComponentType } from 'react';
-import type { AnalysisKind, AnalysisSpec } from '../../../../shared/specs/analysis-spec';
+import type {
+  AnalysisKind,
+  AnalysisResult,
+  AnalysisSpec,
+} from '../../../../shared/specs/analysis-spec';
 import type { DateRange, EventFilter } from '../../../../shared/specs/common';
+import type { ChartOption } from '../chart-parts';
 
 export type ViewKind = Exclude<AnalysisKind, 'eventTypes'>;
-type SpecOf<K extends ViewKind> = Extract<AnalysisSpec, { kind: K }>;
+export type SpecOf<K extends ViewKind> = Extract<AnalysisSpec, { kind: K }>;
+export type ResultOf<K extends ViewKind> = Extract<AnalysisResult, { kind: K }>;
+
+/** What the view tells a chart beyond the result: the breakdown group a heat map draws. */
+export interface ChartChoices {
+  group?: number;
+}
+
+/** A chart under the main one: the funnel's time to convert, the retention curve... */
+export interface MoreChart {
+  label: string;
+  /** A heading above it; charts without one title themselves inside the canvas. */
+  heading?: string;
+  option: ChartOption;
+  height: number;
+}
 
 /** What a first spec of a kind is started from: the data's days and most frequent events. */
 export interface StarterData {
@@ -15,13 +35,20 @@ export interface StarterData {
 }
 
 /**
- * One kind in the window: its builder and what its first spec takes from the data. Everything
- * else of a first spec comes from the schema's defaults (shared/specs/<kind>.ts).
+ * One kind in the window: its builder, what its first spec takes from the data (everything else
+ * of a first spec comes from the schema's defaults, shared/specs/<kind>.ts), and its charts as
+ * ECharts options: pure functions of the result and the spec it answers.
  */
 export interface KindView<K extends ViewKind> {
   Builder: ComponentType<{ spec: SpecOf<K>; onChange: (spec: SpecOf<K>) => void }>;
   /** The spec's data-dependent fields; the schema fills the rest. */
   starter: (data: StarterData) => Record<string, unknown>;
+  /** The main chart. Its data points carry the selection of the users behind them. */
+  chart: (result: ResultOf<K>, spec: SpecOf<K> | undefined, choices: ChartChoices) => ChartOption;
+  /** Its height in pixels, where it depends on the result (320 otherwise). */
+  chartHeight?: (result: ResultOf<K>, choices: ChartChoices) => number;
+  /** Charts under the main one, side by side when there are two. */
+  moreCharts?: (result: ResultOf<K>) => MoreChart[];
 }
 
 export const ev = (event: string): EventFilter => ({ event, where: [] });

@@ -1,5 +1,6 @@
 import { ev, type KindView } from '../kind-view';
 import { PathsBuilder } from './Builder';
+import { pathsOption } from './chart';
 
 export const pathsView: KindView<'paths'> = {
   Builder: PathsBuilder,
@@ -9,4 +10,6 @@ export const pathsView: KindView<'paths'> = {
     limit: 6,
     dateRange: lastDays(7),
   }),
+  chart: (result) => pathsOption(result),
+  chartHeight: () => 460,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PathsResult } from '../../../../../shared/specs/paths';
-import { pathStepWords } from '../../chart-options';
+import { pathStepWords } from './chart';
 
 const result = (direction: PathsResult['direction']): PathsResult => ({
   kind: 'paths',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionsResult } from '../../../../../shared/specs/sessions';
 import { selectionOfCell } from '../../cell-selection';
-import { sessionsOption } from '../../chart-options';
+import { sessionsOption } from './chart';
 import { gridTable } from '../../ResultGrid';
 
 const measures = (sessions: number, users: number) => ({

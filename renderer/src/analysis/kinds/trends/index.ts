@@ -1,5 +1,6 @@
 import { ev, type KindView } from '../kind-view';
 import { TrendsBuilder } from './Builder';
+import { trendsOption } from './chart';
 
 export const trendsView: KindView<'trends'> = {
   Builder: TrendsBuilder,
@@ -7,4 +8,5 @@ export const trendsView: KindView<'trends'> = {
     series: [{ events: ev('$any'), measure: 'uniqueUsers' }],
     dateRange,
   }),
+  chart: (result, spec) => trendsOption(result, spec),
 };

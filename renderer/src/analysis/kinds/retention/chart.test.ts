@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resultColumns } from '../../../shared/format';
-import type { RetentionResult } from '../../../shared/specs/retention';
-import { selectionOfCell } from './cell-selection';
-import { retentionCurveOption, retentionOption } from './chart-options';
-import { gridTable, isIncompleteCell } from './ResultGrid';
+import { resultColumns } from '../../../../../shared/format';
+import type { RetentionResult } from '../../../../../shared/specs/retention';
+import { selectionOfCell } from '../../cell-selection';
+import { retentionCurveOption, retentionOption } from './chart';
+import { gridTable, isIncompleteCell } from '../../ResultGrid';
 
 /** Two cohorts, the second not over in week 1, compared with the range before. */
 const result: RetentionResult = {
@@ -127,5 +127,57 @@ describe('retention chart and grid', () => {
     // Each row's share beside its count, the previous mean row's too.
     const one = resultColumns(result).find((c) => c.id === '1');
     expect(one?.shares).toEqual([0.4, 0.2, 0.4, 0.25]);
+  });
+});
+
+describe('the retention chart of a breakdown', () => {
+  it('draws a retention group picked by the view, and a curve per group', () => {
+    const cohort = (size: number, share: number) => ({
+      cohort: '2024-03-04',
+      size,
+      values: [size, Math.round(size * share)],
+      percentages: [1, share],
+      incomplete: [false, false],
+    });
+    const result: RetentionResult = {
+      kind: 'retention',
+      timezone: 'UTC',
+      period: 'week',
+      time: 'calendar',
+      criterion: 'on',
+      measure: 'users',
+      columns: ['0', '1'],
+      groups: [
+        {
+          breakdown: 'free',
+          cohorts: [cohort(1000, 0.4)],
+          mean: { values: [1000, 400], percentages: [1, 0.4] },
+        },
+        {
+          breakdown: 'pro',
+          cohorts: [cohort(1200, 0.5)],
+          mean: { values: [1200, 600], percentages: [1, 0.5] },
+        },
+      ],
+      sampled: null,
+    };
+    const heat = retentionOption(result, 1) as {
+      yAxis: { data: string[] };
+      xAxis: { data: string[] };
+      series: { data: { value: unknown; selection: unknown }[] }[];
+    };
+    expect(heat.yAxis.data).toEqual(['2024-03-04 (1,200)']);
+    expect(heat.xAxis.data).toEqual(['Week 0', 'Week 1']);
+    expect(heat.series[0]?.data[1]).toEqual({
+      value: [1, 0, 0.5],
+      selection: { kind: 'retention', cohort: '2024-03-04', column: 1, breakdown: 'pro' },
+      // Half retained: past the middle of the scale, so its label is white.
+      label: { color: '#ffffff' },
+    });
+    const curve = retentionCurveOption(result) as { series: { name: string; data: unknown[] }[] };
+    expect(curve.series.map((s) => [s.name, s.data])).toEqual([
+      ['free', [1, 0.4]],
+      ['pro', [1, 0.5]],
+    ]);
   });
 });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { resultColumns } from '../../../shared/format';
-import { trendsSpecSchema, type TrendsResult, type TrendsSpec } from '../../../shared/specs/trends';
-import { resultTable } from '../../../shared/specs/result-table';
-import { selectionOfCell } from './cell-selection';
-import { chartData, trendsOption } from './chart-options';
-import { gridTable } from './ResultGrid';
+import { resultColumns } from '../../../../../shared/format';
+import {
+  trendsSpecSchema,
+  type TrendsResult,
+  type TrendsSpec,
+} from '../../../../../shared/specs/trends';
+import { resultTable } from '../../../../../shared/specs/result-table';
+import { selectionOfCell } from '../../cell-selection';
+import { chartData } from '../../chart-parts';
+import { trendsOption } from './chart';
+import { gridTable } from '../../ResultGrid';
 
 /** A trend with two series, a formula and the range compared with, as the engine answers. */
 const result: TrendsResult = {
@@ -117,5 +122,50 @@ describe('the trends chart and grid', () => {
     // Each row in its line's kind: counts for the series, values for the formula.
     const day = resultColumns(result, spec()).find((c) => c.id === '2024-01-08');
     expect(day?.rowKinds).toEqual(['count', 'count', 'value', 'count', 'count', 'value']);
+  });
+});
+
+describe('the trends axes', () => {
+  it('gives a second unit its own y-axis and formats each series by its measure', () => {
+    const result: TrendsResult = {
+      kind: 'trends',
+      timezone: 'UTC',
+      interval: 'week',
+      periods: ['2024-03-04', '2024-03-11'],
+      incomplete: [false, false],
+      series: [
+        { series: 0, label: 'users', values: [4322, 4500], total: 6000 },
+        { series: 1, label: 'events', values: [9000, 9100], total: 18100 },
+        { series: 2, label: 'revenue', values: [1600.1200000000003, 2], total: 1602.12 },
+      ],
+      sampled: null,
+    };
+    const ev = { event: '$any', where: [] };
+    const spec: TrendsSpec = {
+      kind: 'trends',
+      version: 1,
+      interval: 'week',
+      dateRange: { type: 'absolute', from: '2024-03-04', to: '2024-03-17' },
+      filters: [],
+      formulas: [],
+      compare: false,
+      display: { chart: 'line', cumulative: false },
+      series: [
+        { events: ev, measure: 'uniqueUsers' },
+        { events: ev, measure: 'total' },
+        { events: ev, measure: 'sum', property: 'revenue' },
+      ],
+    };
+    const option = trendsOption(result, spec) as {
+      yAxis: { name: string; axisLabel: { formatter: (v: number) => string } }[];
+      series: { yAxisIndex: number; tooltip: { valueFormatter: (v: unknown) => string } }[];
+    };
+    expect(option.yAxis.map((a) => a.name)).toEqual(['users / events', 'revenue']);
+    expect(option.series.map((s) => s.yAxisIndex)).toEqual([0, 0, 1]);
+    expect(option.series[2]?.tooltip.valueFormatter(1600.1200000000003)).toBe('1,600.12');
+    expect(option.series[0]?.tooltip.valueFormatter(4322)).toBe('4,322');
+    expect(option.yAxis[0]?.axisLabel.formatter(8000)).toBe('8K');
+    // Without the spec the units are unknown: one axis.
+    expect((trendsOption(result) as { yAxis: unknown[] }).yAxis).toHaveLength(1);
   });
 });
