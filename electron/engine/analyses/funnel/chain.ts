@@ -269,7 +269,8 @@ function anyOrder(plan: FunnelPlan): Sql {
  * within its window before it, and it keeps the latest first-step time among those (the latest
  * start leaves the most room for the funnel's own window). One sorted window pass per step, per
  * unit, range and entry period (each period's attempts, as everywhere, a funnel of their own);
- * per period one chain, of the latest start reaching the deepest step.
+ * per period one chain: the one by which the deepest step was first reached, from the latest
+ * start reaching it then (PostHog's rule).
  */
 function perStepWindows(plan: FunnelPlan): Sql {
   const { spec, bounds } = plan;
@@ -324,10 +325,15 @@ function perStepWindows(plan: FunnelPlan): Sql {
       'deepest',
       raw('SELECT uid, h, rng, period, max(step) AS top FROM reach GROUP BY uid, h, rng, period'),
     ],
+    // As PostHog reports a funnel: the chain by which the deepest step was first reached (its
+    // earliest event there), from the latest start reaching that event. A later chain to the
+    // same depth does not replace it, so a per-step window that never binds times the funnel as
+    // the funnel without it does when step 1 is not repeated before step 2.
     [
       'pick',
-      raw(`SELECT r.uid, r.h, r.rng, r.period, d.top, max(r.best) AS best FROM reach r
-           JOIN deepest d ON ${same} AND r.step = d.top GROUP BY r.uid, r.h, r.rng, r.period, d.top`),
+      raw(`SELECT r.uid, r.h, r.rng, r.period, d.top, arg_min(r.best, (r.ts, -epoch_us(r.best))) AS best
+           FROM reach r JOIN deepest d ON ${same} AND r.step = d.top
+           GROUP BY r.uid, r.h, r.rng, r.period, d.top`),
     ],
   );
   // One chain per unit, rebuilt backwards: the deepest step's earliest event, then for each step

@@ -566,3 +566,42 @@ k3,view,2024-01-02T10:20:00Z,pro,
     ]);
   });
 });
+
+describe('per-step windows: the chain that first reaches the deepest step', () => {
+  /**
+   * A then B within 30 minutes, funnel window 1 day. As PostHog reports a funnel, each user's
+   * chain is the one by which the deepest step was first reached, from the latest start that
+   * reaches it then: q1: A 10:00, B 10:10, A 12:00, B 12:05: from 10:00 (10 min; its 12:00 A
+   * starts a later chain, which does not replace it); q2: A 10:00, A 10:25, B 10:40: from the
+   * second A (15 min); q3: A 10:00, B 10:40 (40 min: too late), A 11:00, B 11:20 (20 min).
+   */
+  const fx = fixture(`user_id,event,timestamp
+q1,A,2024-01-01T10:00:00Z
+q1,B,2024-01-01T10:10:00Z
+q1,A,2024-01-01T12:00:00Z
+q1,B,2024-01-01T12:05:00Z
+q2,A,2024-01-01T10:00:00Z
+q2,A,2024-01-01T10:25:00Z
+q2,B,2024-01-01T10:40:00Z
+q3,A,2024-01-01T10:00:00Z
+q3,B,2024-01-01T10:40:00Z
+q3,A,2024-01-01T11:00:00Z
+q3,B,2024-01-01T11:20:00Z
+`);
+  const spec: FunnelSpec = {
+    ...base,
+    steps: [step('A'), step('B', { within: { n: 30, unit: 'minute' } })],
+    window: { n: 1, unit: 'day' },
+    dateRange: { type: 'absolute', from: '2024-01-01', to: '2024-01-01' },
+  };
+
+  it('times each user by that chain', async () => {
+    const r = await fx.get().run(spec);
+    expect(counts(r)).toEqual([3, 3]);
+    const b = r.groups[0]?.steps[1];
+    // 10, 15 and 20 minutes.
+    expect(b?.fromPreviousTime.mean).toBe(15 * 60);
+    expect(b?.fromPreviousTime.median).toBe(15 * 60);
+    expect(b?.fromFirstTime.mean).toBe(15 * 60);
+  });
+});
