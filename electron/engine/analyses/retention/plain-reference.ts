@@ -49,7 +49,6 @@ const ROLLING = { hour: HOUR, day: DAY, week: 7 * DAY, month: 30 * DAY };
 
 /** The period index of a UTC time: hours, days, Monday weeks or months since the epoch. */
 function periodIndex(ms: number, period: PlainSpec['period']): number {
-  const d = new Date(ms);
   switch (period) {
     case 'hour':
       return Math.floor(ms / HOUR);
@@ -58,8 +57,10 @@ function periodIndex(ms: number, period: PlainSpec['period']): number {
     case 'week':
       // 1970-01-01 was a Thursday: Monday-started weeks are shifted by 3 days.
       return Math.floor((Math.floor(ms / DAY) + 3) / 7);
-    case 'month':
+    case 'month': {
+      const d = new Date(ms);
       return d.getUTCFullYear() * 12 + d.getUTCMonth();
+    }
   }
 }
 
@@ -81,16 +82,29 @@ function label(index: number, period: PlainSpec['period']): string {
   return period === 'hour' ? `${iso.slice(0, 10)} ${iso.slice(11, 13)}:00` : iso.slice(0, 10);
 }
 
+/** Each user's events, grouped once per array of events (the tests run many specs on one). */
+const grouped = new WeakMap<readonly PlainEvent[], PlainEvent[][]>();
+function byUserOf(events: readonly PlainEvent[]): PlainEvent[][] {
+  let lists = grouped.get(events);
+  if (lists === undefined) {
+    const byUser = new Map<number, PlainEvent[]>();
+    for (const e of events) {
+      const list = byUser.get(e.uid);
+      if (list === undefined) byUser.set(e.uid, [e]);
+      else if ((list.at(-1)?.ms ?? e.ms) > e.ms)
+        throw new Error(`user ${e.uid}: events out of order`);
+      else list.push(e);
+    }
+    lists = [...byUser.values()];
+    grouped.set(events, lists);
+  }
+  return lists;
+}
+
 /** `events` must be ordered by uid, then time, then their stored order. */
 export function plainRetention(events: readonly PlainEvent[], spec: PlainSpec): PlainCohort[] {
-  const byUser = new Map<number, PlainEvent[]>();
-  for (const e of events) {
-    const list = byUser.get(e.uid);
-    if (list === undefined) byUser.set(e.uid, [e]);
-    else list.push(e);
-  }
   const cells = new Map<string, PlainCohort>();
-  for (const list of byUser.values()) {
+  for (const list of byUserOf(events)) {
     const starts = list.filter((e) => spec.start === '$any' || e.event === spec.start);
     let entries: PlainEvent[] = [];
     if (spec.cohort === 'first_time') {
@@ -109,15 +123,20 @@ export function plainRetention(events: readonly PlainEvent[], spec: PlainSpec): 
       const cohortIndex = periodIndex(entry.ms, spec.period);
       const counts = new Array<number>(spec.periods + 1).fill(0);
       const sums = new Array<number>(spec.periods + 1).fill(0);
-      for (const r of list) {
-        if (r.ms < entry.ms) continue;
+      // From the first event at the entry's instant (ties before it in stored order count) to the
+      // first past the last period: the list is in time order, and k only grows along it.
+      let from = list.indexOf(entry);
+      while (from > 0 && (list[from - 1]?.ms ?? -Infinity) >= entry.ms) from--;
+      for (let i = from; i < list.length; i++) {
+        const r = list[i] as PlainEvent;
         if (spec.ret !== '$any' && r.event !== spec.ret) continue;
         if (spec.sameValue && (r.b ?? null) !== (entry.b ?? null)) continue;
         const k =
           spec.time === 'rolling'
             ? Math.floor((r.ms - entry.ms) / ROLLING[spec.period])
             : periodIndex(r.ms, spec.period) - cohortIndex;
-        if (k < 0 || k > spec.periods) continue;
+        if (k > spec.periods) break;
+        if (k < 0) continue;
         counts[k] = (counts[k] ?? 0) + 1;
         sums[k] = (sums[k] ?? 0) + (r.v ?? 0);
       }
