@@ -54,7 +54,11 @@ export const funnelStepSchema = strictObject(
     label: z.string().min(1).optional(),
     /** A step users may skip: later steps still count without it (never the first step). */
     optional: z.boolean().default(false),
-    /** At most this long after the previous step (on top of the funnel's window from step 1). */
+    /**
+     * At most this long after the previous step (on top of the funnel's window from step 1).
+     * Each unit's step times then come from the chain by which it first reached its deepest
+     * step, from the latest start reaching it then (as PostHog times a funnel).
+     */
     within: windowSchema.optional(),
     /**
      * Only the first time the user ever did it counts (Mixpanel's "first time ever"): 'event' is
