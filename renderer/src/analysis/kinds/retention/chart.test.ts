@@ -83,10 +83,13 @@ describe('retention chart and grid', () => {
     expect(isIncompleteCell(result, second, 'completeColumns')).toBe(false);
   });
 
-  it('draws the previous range mean dashed beside the mean', () => {
+  it('draws each cohort up to its last complete period, the previous range mean dashed', () => {
     const curve = retentionCurveOption(result) as {
       series: { name: string; data: unknown; lineStyle: { type?: string } }[];
     };
+    // 03-11's week 1 is not over: its line stops at week 0 instead of dropping to 20%.
+    expect(curve.series.find((s) => s.name === '2024-03-11')?.data).toEqual([1, null]);
+    expect(curve.series.find((s) => s.name === '2024-03-04')?.data).toEqual([1, 0.4]);
     const previous = curve.series.find((s) => s.name === 'previous mean');
     expect(previous?.data).toEqual([1, 0.25]);
     expect(previous?.lineStyle.type).toBe('dashed');

@@ -124,7 +124,8 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
 
 /**
  * The retention curve. With a breakdown, one curve per group (its mean over cohorts); without,
- * the mean thick and each cohort thin. Compared with the range before, its mean dashed.
+ * the mean thick and each cohort thin, up to its last complete period. Compared with the range
+ * before, its mean dashed.
  */
 export function retentionCurveOption(r: RetentionResult): ChartOption {
   const users = r.measure === 'users';
@@ -154,7 +155,9 @@ export function retentionCurveOption(r: RetentionResult): ChartOption {
           color: colorOf(i + 1),
           lineStyle: { width: 1, opacity: 0.6 },
           showSymbol: false,
-          data: row(c.values, c.percentages),
+          // A cohort's line stops where its periods are not over: their numbers so far would
+          // draw a drop to zero that is only the calendar (the mean counts complete cells only).
+          data: row(c.values, c.percentages).map((v, k) => (c.incomplete[k] === true ? null : v)),
         })),
       ];
   // Compared with the range before: its mean dashed, in its group's colour.
