@@ -14,7 +14,7 @@ describe('the users panel title', () => {
   it('speaks of a stickiness bucket in the spec’s unit and period, not of "units"', () => {
     const days = spec({ kind: 'stickiness', events: { event: 'play' } });
     expect(selectionLabel({ kind: 'stickiness', bucket: 2, period: '2024-03-04' }, days)).toBe(
-      'Users active 2 days per week, 2024-03-04',
+      'Users active 2 days in the week of 2024-03-04',
     );
     const hours = spec({
       kind: 'stickiness',
@@ -30,6 +30,19 @@ describe('the users panel title', () => {
     expect(selectionLabel({ kind: 'stickiness', bucket: 1 }, range)).toBe(
       'Users active 1 day in the range',
     );
+    // Over every period (the summed rows): per period.
+    expect(selectionLabel({ kind: 'stickiness', bucket: 3 }, days)).toBe(
+      'Users active 3 days per week',
+    );
+    const fortnights = spec({
+      kind: 'stickiness',
+      events: { event: 'play' },
+      per: 'days',
+      perDays: 14,
+    });
+    expect(
+      selectionLabel({ kind: 'stickiness', bucket: 5, period: '2024-03-18' }, fortnights),
+    ).toBe('Users active 5 days in the 14-day interval from 2024-03-18');
   });
 
   it('names a retention cell by its cohort and column as the grid heads it', () => {
@@ -103,13 +116,31 @@ describe('the users panel title', () => {
     const trends = spec({
       kind: 'trends',
       series: [{ events: { event: 'play' } }, { events: { event: 'buy' } }],
+      interval: 'week',
     });
     expect(selectionLabel({ kind: 'trends', series: 1, period: '2024-03-11' }, trends)).toBe(
-      'Users who did buy in 2024-03-11, series 2',
+      'Users who did buy in the week of 2024-03-11, series 2',
     );
-    expect(selectionLabel({ kind: 'lifecycle', status: 'resurrecting', period: '2024-03' })).toBe(
-      'Resurrecting users in 2024-03',
+    // One series needs no number; a named one goes by its name.
+    const one = spec({ kind: 'trends', series: [{ events: { event: 'play' }, label: 'players' }] });
+    expect(selectionLabel({ kind: 'trends', period: '2024-03-11' }, one)).toBe(
+      'Users who did play on 2024-03-11 (players)',
     );
+    const hourly = spec({
+      kind: 'trends',
+      series: [{ events: { event: 'play' } }],
+      interval: 'hour',
+    });
+    expect(selectionLabel({ kind: 'trends', period: '2024-03-11 13:00' }, hourly)).toBe(
+      'Users who did play at 2024-03-11 13:00',
+    );
+    const lifecycle = spec({ kind: 'lifecycle', events: { event: 'play' }, interval: 'month' });
+    expect(
+      selectionLabel(
+        { kind: 'lifecycle', status: 'resurrecting', period: '2024-03-01' },
+        lifecycle,
+      ),
+    ).toBe('Resurrecting users in the month of 2024-03-01');
     const backward = spec({ kind: 'paths', end: { event: 'buy' } });
     expect(selectionLabel({ kind: 'paths', step: 0, event: 'buy' }, backward)).toBe(
       'Users who did buy at the end',
@@ -121,9 +152,10 @@ describe('the users panel title', () => {
       'Users who did cart at step 3',
     );
     expect(selectionLabel({ kind: 'eventTypes', event: 'play' })).toBe('Users who did play');
-    expect(selectionLabel({ kind: 'sessions', measure: 'bounced', period: '2024-03-04' })).toBe(
-      'Users with a bounced session in 2024-03-04',
-    );
+    const sessions = spec({ kind: 'sessions' });
+    expect(
+      selectionLabel({ kind: 'sessions', measure: 'bounced', period: '2024-03-04' }, sessions),
+    ).toBe('Users with a bounced session on 2024-03-04');
     expect(selectionLabel({ kind: 'sessions', measure: 'users' })).toBe('Users with a session');
   });
 });

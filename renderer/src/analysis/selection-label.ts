@@ -42,10 +42,35 @@ function retentionColumnWords(spec: RetentionSpec | undefined, column: number): 
   return spec.criterion === 'on_or_after' ? `${words} or later` : words;
 }
 
-/** What a stickiness bucket counts, in the spec's unit: 'active 2 days per week'. */
-function stickinessWords(spec: StickinessSpec | undefined, bucket: number): string {
-  if (spec === undefined) return `active ${bucket} times`;
-  return `active ${stickinessBucketWords(spec, bucket)} ${stickinessPerWords(spec)}`;
+/**
+ * A period as its label reads in a sentence: 'on 2024-03-04' (a day), 'in the week of
+ * 2024-03-04', 'at 2024-03-04 13:00' (an hour); 'in 2024-03-04' when the period kind is unknown.
+ */
+export function periodWords(per: string | undefined, period: string): string {
+  if (per === 'hour') return `at ${period}`;
+  if (per === 'day') return `on ${period}`;
+  if (per === 'week' || per === 'month' || per === 'quarter' || per === 'year')
+    return `in the ${per} of ${period}`;
+  return `in ${period}`;
+}
+
+/**
+ * What a stickiness bucket counts, in the spec's unit: 'active 2 days per week' over every
+ * period, 'active 2 days in the week of 2024-03-04' in one.
+ */
+function stickinessWords(
+  spec: StickinessSpec | undefined,
+  bucket: number,
+  period: string | undefined,
+): string {
+  if (spec === undefined)
+    return `active ${bucket} times${period === undefined ? '' : ` ${periodWords(undefined, period)}`}`;
+  const units = stickinessBucketWords(spec, bucket);
+  if (period === undefined) return `active ${units} ${stickinessPerWords(spec)}`;
+  if (spec.per === 'range') return `active ${units} in the range`;
+  if (spec.per === 'days')
+    return `active ${units} in the ${spec.perDays ?? '?'}-day interval from ${period}`;
+  return `active ${units} ${periodWords(spec.per, period)}`;
 }
 
 /**
@@ -77,16 +102,23 @@ export function selectionLabel(select: UserSelection, spec?: AnalysisSpec): stri
         : `Users of ${of} retained in ${retentionColumnWords(r, select.column)}${by(select.breakdown)}`;
     }
     case 'trends': {
-      const series = specOf(spec, 'trends')?.series[select.series ?? 0];
+      const t = specOf(spec, 'trends');
+      const index = select.series ?? 0;
+      const series = t?.series[index];
       const did = series === undefined ? '' : ` who did ${event(series.events)}`;
-      return `Users${did} in ${select.period}, series ${(select.series ?? 0) + 1}${by(select.breakdown)}`;
+      // The series by its name, or by its number when there are several to tell apart.
+      const which =
+        series?.label !== undefined
+          ? ` (${series.label})`
+          : t === undefined || t.series.length > 1
+            ? `, series ${index + 1}`
+            : '';
+      return `Users${did} ${periodWords(t?.interval, select.period)}${which}${by(select.breakdown)}`;
     }
     case 'lifecycle':
-      return `${LIFECYCLE_WORDS[select.status]} users in ${select.period}`;
-    case 'stickiness': {
-      const words = stickinessWords(specOf(spec, 'stickiness'), select.bucket);
-      return `Users ${words}${select.period ? `, ${select.period}` : ''}`;
-    }
+      return `${LIFECYCLE_WORDS[select.status]} users ${periodWords(specOf(spec, 'lifecycle')?.interval, select.period)}`;
+    case 'stickiness':
+      return `Users ${stickinessWords(specOf(spec, 'stickiness'), select.bucket, select.period)}`;
     case 'paths': {
       // An end event anchors the paths backward, as the engine reads them.
       const backward = specOf(spec, 'paths')?.end !== undefined;
@@ -103,7 +135,8 @@ export function selectionLabel(select: UserSelection, spec?: AnalysisSpec): stri
     case 'eventTypes':
       return `Users who did ${select.event}`;
     case 'sessions': {
-      const when = select.period === undefined ? '' : ` in ${select.period}`;
+      const interval = specOf(spec, 'sessions')?.interval;
+      const when = select.period === undefined ? '' : ` ${periodWords(interval, select.period)}`;
       return select.measure === 'bounced'
         ? `Users with a bounced session${when}`
         : `Users with a session${when}`;
