@@ -172,7 +172,9 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           )}
         </header>
         {select !== null && state.answered !== null && (
-          <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
+          <div className="users-anchor">
+            <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
+          </div>
         )}
         <section className={`panel chart-panel${stale ? ' stale' : ''}`} aria-busy={state.running}>
           <div className="panel-head">
