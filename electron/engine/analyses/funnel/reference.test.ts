@@ -17,32 +17,31 @@ const TO = '2026-02-10';
 const WINDOW_MS = 2 * 86_400_000;
 
 interface Ev {
-  user: string;
+  uid: number;
   event: string;
   ms: number;
-  seq: number;
 }
 
 let ws: TempWorkspace;
-/** Every user's events in (time, row) order, grouped once for both orders. */
+/**
+ * Every user's events in (time, row) order from the range's first day to its last attempt's
+ * window end, grouped once for both orders: an attempt starts in the range and ends within its
+ * window, so no step or next event of one lies outside.
+ */
 let byUser: Ev[][];
 
 beforeAll(async () => {
   ws = await generatedTempWorkspace();
   const rows = await ws.rows(
-    `SELECT u.user_id AS user, e.event, epoch_ms(e.ts) AS ms, row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.rowid) AS seq
-     FROM events e JOIN users u USING (uid) ORDER BY e.uid, e.ts, e.rowid`,
+    `SELECT uid, event, epoch_ms(ts) AS ms FROM events
+     WHERE ts >= TIMESTAMP '${FROM}' AND ts <= TIMESTAMP '${TO}' + INTERVAL 1 DAY + INTERVAL ${WINDOW_MS} MILLISECOND
+     ORDER BY uid, ts, rowid`,
   );
-  const users = new Map<string, Ev[]>();
+  const users = new Map<number, Ev[]>();
   for (const r of rows) {
-    const e = {
-      user: String(r.user),
-      event: String(r.event),
-      ms: Number(r.ms),
-      seq: Number(r.seq),
-    };
-    const list = users.get(e.user);
-    if (list === undefined) users.set(e.user, [e]);
+    const e = { uid: Number(r.uid), event: String(r.event), ms: Number(r.ms) };
+    const list = users.get(e.uid);
+    if (list === undefined) users.set(e.uid, [e]);
     else list.push(e);
   }
   byUser = [...users.values()];

@@ -99,12 +99,20 @@ interface PlainSession {
   events: { e: string; t: number }[];
 }
 
-/** Every event, grouped by session in (session, time, row) order: read once for every shape. */
+/**
+ * Every event of the sessions with an event in `base`'s range, grouped by session in (session,
+ * time, row) order, read once for every shape: a path starts at an event in the range, so the
+ * other sessions hold none.
+ */
 async function readSessions(): Promise<PlainSession[]> {
+  const { from, to } = base.dateRange as { from: string; to: string };
   const rows = await workspace.use((c) =>
     queryRows(
       c,
-      `SELECT uid, session_id, event, epoch_us(ts) AS t FROM events ORDER BY session_id, ts, rowid`,
+      `SELECT uid, session_id, event, epoch_us(ts) AS t FROM events
+       WHERE session_id IN (SELECT session_id FROM events
+                            WHERE ts >= TIMESTAMP '${from}' AND ts < TIMESTAMP '${to}' + INTERVAL 1 DAY)
+       ORDER BY session_id, ts, rowid`,
     ),
   );
   const sessions = new Map<number, PlainSession>();
@@ -244,6 +252,7 @@ describe('paths against a plain computation in JavaScript', () => {
     sessions = await readSessions();
   });
   it.each(shapes)('%s', async (_, spec) => {
+    expect(spec.dateRange).toEqual(base.dateRange);
     const result = await runAnalysis(workspace, spec, {}, clock);
     if (result.kind !== 'paths') throw new Error('paths expected');
     const { kind: _k, sampled: _s, warnings: _w, ...got } = result;
