@@ -1,4 +1,5 @@
 import { existsSync, statSync, statfsSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import type { FileFormat } from '../../../shared/api/import-types';
@@ -115,30 +116,42 @@ export async function checkImportSpace(
   request: { mode: 'append' | 'replace'; skipSpaceCheck?: boolean },
   statfs: StatFs = statfsSync,
 ): Promise<SpaceGuard> {
-  // A log left from earlier changes would be checkpointed after a failure into a header that
-  // counts the failed blocks (then no longer cut off): fold it into the file first.
-  await workspace.checkpoint();
-  const before = fileBytes(workspace.path);
-  const guard: SpaceGuard = {
-    async giveBack(error: unknown): Promise<never> {
-      if (fileBytes(workspace.path) > before) await workspace.reclaimSpace().catch(() => 0);
-      throw spillBoundError(error) ?? error;
-    },
-  };
-  if (request.skipSpaceCheck === true) return guard;
+  // One session for the checkpoint, the engine's settings and the spill bound.
+  return workspace.use(async (c) => {
+    // A log left from earlier changes would be checkpointed after a failure into a header that
+    // counts the failed blocks (then no longer cut off): fold it into the file first.
+    await workspace.checkpoint(c);
+    const before = fileBytes(workspace.path);
+    const guard: SpaceGuard = {
+      async giveBack(error: unknown): Promise<never> {
+        if (fileBytes(workspace.path) > before) await workspace.reclaimSpace().catch(() => 0);
+        throw spillBoundError(error) ?? error;
+      },
+    };
+    if (request.skipSpaceCheck === true) return guard;
+    await checkFreeSpace(c, workspace, inputs, request, statfs);
+    return guard;
+  });
+}
 
+/** Refuses the import with DISK_FULL when it does not fit; else bounds its spill to what is free. */
+async function checkFreeSpace(
+  c: DuckDBConnection,
+  workspace: Workspace,
+  inputs: { files: string[]; format: FileFormat; gzipUnnamed: boolean },
+  request: { mode: 'append' | 'replace' },
+  statfs: StatFs,
+): Promise<void> {
   const files = inputs.files.map((file) => ({
     file,
     bytes: existsSync(file) ? statSync(file).size : 0,
     gzip: inputs.gzipUnnamed || /\.gz$/i.test(file),
   }));
-  const engine = await workspace.use((c) =>
-    queryOne(
-      c,
-      `SELECT current_setting('memory_limit') AS memory, current_setting('temp_directory') AS temp,
-              (SELECT used_blocks * block_size FROM pragma_database_size()
-               WHERE database_name = current_database()) AS stored`,
-    ),
+  const engine = await queryOne(
+    c,
+    `SELECT current_setting('memory_limit') AS memory, current_setting('temp_directory') AS temp,
+            (SELECT used_blocks * block_size FROM pragma_database_size()
+             WHERE database_name = current_database()) AS stored`,
   );
   const estimate = estimateImportSpace({
     files,
@@ -187,10 +200,7 @@ export async function checkImportSpace(
     fileDisk !== undefined && fileDisk.device === spillDisk.device
       ? spillDisk.free - estimate.file
       : spillDisk.free;
-  await workspace
-    .use((c) => setTempBudget(c, Math.max(spillRoom * 0.95, estimate.spill)))
-    .catch(() => undefined);
-  return guard;
+  await setTempBudget(c, Math.max(spillRoom * 0.95, estimate.spill)).catch(() => undefined);
 }
 
 /**

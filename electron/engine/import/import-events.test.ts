@@ -83,18 +83,21 @@ describe('storage layout', () => {
         'user_id,event,timestamp,insert_id',
         'u,b,2024-01-01T11:00:00Z,i2',
         'w,a,2024-01-01T09:00:00Z,i3',
+        // A repeat within the file itself: only the first is kept, here and in the replace.
+        'w,a,2024-01-01T09:00:00Z,i3',
       ]),
     );
     await ws.api['import.events']({ files: [first] });
     const s = await ws.api['import.events']({ files: [second] });
     expect(s.rowsImported).toBe(1);
-    expect(s.skipped.duplicate).toBe(1);
+    expect(s.skipped.duplicate).toBe(2);
     expect(s.newUsers).toBe(1);
     expect(s.totalEvents).toBe(3);
     expect((await ws.api['workspace.info']({})).sources).toHaveLength(2);
 
     const r = await ws.api['import.events']({ files: [second], mode: 'replace' });
     expect(r.totalEvents).toBe(2);
+    expect(r.skipped.duplicate).toBe(1);
     const info = await ws.api['workspace.info']({});
     expect(info.events).toBe(2);
     expect(info.sources.map((x) => x.files.map((f) => path.basename(f)))).toEqual([['2.csv']]);

@@ -32,6 +32,8 @@ type ImportEventsRequest = ParsedRequestOf<'import.events'>;
  */
 const STAGE = 'import_stage';
 const KEPT = 'import_stage_kept';
+/** A staged row that becomes an event: the rest are counted as skipped. */
+const VALID = 'user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL';
 /** Where each file starts in the stage (several files only): rows are numbered within their file. */
 const FILES = 'import_stage_files';
 
@@ -56,11 +58,10 @@ async function withInputs<T>(
   job: JobContext,
   work: (read: { inputs: ResolvedInputs; scratch: Scratch; memoryLimit: number }) => Promise<T>,
 ): Promise<T> {
-  if (request.sourceTimezone !== undefined) {
-    const zone = request.sourceTimezone;
-    await workspace.use((c) => assertTimezone(c, zone));
-  }
-  const memoryLimit = await readerMemoryLimit(workspace);
+  const memoryLimit = await workspace.use(async (c) => {
+    if (request.sourceTimezone !== undefined) await assertTimezone(c, request.sourceTimezone);
+    return readerMemoryLimit(workspace, c);
+  });
   const scratch = await createScratch(workspace.path);
   try {
     const inputs = await resolveInputs(request.files, request.format, {
@@ -74,8 +75,8 @@ async function withInputs<T>(
 }
 
 /** The reader keeps to the workspace's memory limit: an import reads, then merges, not both. */
-async function readerMemoryLimit(workspace: Workspace): Promise<number> {
-  const setting = (await workspace.settings()).memoryLimit;
+async function readerMemoryLimit(workspace: Workspace, c: DuckDBConnection): Promise<number> {
+  const setting = (await workspace.settings(c)).memoryLimit;
   return (setting === null ? null : parseByteSize(setting)) ?? defaultMemoryLimit();
 }
 
@@ -131,12 +132,13 @@ export async function importEvents(
             await c.run(`CREATE OR REPLACE TEMP TABLE ${FILES} AS
               SELECT source_file, min(row_key) AS first_key FROM ${STAGE} GROUP BY source_file`);
           }
-          const dedup = await dropDuplicates(c, plan, request, job);
+          const dedup = await dropDuplicates(c, plan, checked, request, job);
           throwIfCancelled(job);
 
           await c.run('BEGIN TRANSACTION');
+          let summary: Omit<ImportEventsSummary, 'seconds'>;
           try {
-            const summary = await mergeStage(
+            summary = await mergeStage(
               c,
               plan,
               inputs,
@@ -149,30 +151,39 @@ export async function importEvents(
             );
             throwIfCancelled(job);
             await c.run('COMMIT');
-            // The commit point: a cancel from here on would undo nothing (the checkpoint that
-            // follows only folds the log into the file), so callers must report success.
-            job.onProgress?.({
-              phase: 'writing the workspace file',
-              fraction: 0.98,
-              rows: summary.rowsImported,
-              committed: true,
-            });
-            return { ...summary, seconds: (performance.now() - started) / 1000 };
           } catch (error) {
             await c.run('ROLLBACK').catch(() => undefined);
             throw error;
           }
+          // The commit point: a cancel from here on would undo nothing (the checkpoint that
+          // follows only folds the log into the file), so callers must report success.
+          job.onProgress?.({
+            phase: 'writing the workspace file',
+            fraction: 0.98,
+            rows: summary.rowsImported,
+            committed: true,
+          });
+          const seconds = (performance.now() - started) / 1000;
+          // The stage is let go of first: the checkpoint then has its memory.
+          await dropStage(c);
+          await workspace.checkpoint(c);
+          return { ...summary, seconds };
         } catch (error) {
+          await dropStage(c);
           throw toApiError(error, { in: 'import', file: fileLabel });
-        } finally {
-          await c.run(`DROP VIEW IF EXISTS ${STAGE}`).catch(() => undefined);
-          await c.run(`DROP TABLE IF EXISTS ${KEPT}`).catch(() => undefined);
-          await c.run(`DROP TABLE IF EXISTS ${FILES}`).catch(() => undefined);
         }
       })
-      .catch((error: unknown) => space.giveBack(error))
-      .finally(() => workspace.checkpoint());
+      .catch((error: unknown) => space.giveBack(error));
   });
+}
+
+/** Removes the import's temporary objects (they would go with the session anyway). */
+async function dropStage(c: DuckDBConnection): Promise<void> {
+  await c
+    .run(
+      `DROP VIEW IF EXISTS ${STAGE}; DROP TABLE IF EXISTS ${KEPT}; DROP TABLE IF EXISTS ${FILES}`,
+    )
+    .catch(() => undefined);
 }
 
 /**
@@ -180,13 +191,12 @@ export async function importEvents(
  * insert id). Compared by 64-bit hash: a collision can only cause an exact de-duplication pass
  * that finds nothing, never a missed duplicate. Spares the costly exact pass in the usual case.
  */
-async function hasDuplicates(c: DuckDBConnection, againstStored: boolean): Promise<boolean> {
-  const within = await queryOne(
-    c,
-    `SELECT count(*) - count(DISTINCT hash(user_id, event, ts, insert_id)) AS n FROM ${STAGE}
-     WHERE insert_id IS NOT NULL AND user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL`,
-  );
-  if (num(within.n) > 0) return true;
+async function hasDuplicates(
+  c: DuckDBConnection,
+  checked: StageCheck,
+  againstStored: boolean,
+): Promise<boolean> {
+  if (checked.repeats > 0) return true;
   if (!againstStored) return false;
   const against = await queryOne(
     c,
@@ -223,6 +233,11 @@ interface StageCheck {
   skipped: Omit<SkippedRows, 'duplicate'>;
   /** Flattened keys whose values do not all fit the inferred type: kept as text instead. */
   textFallback: Set<string>;
+  /**
+   * Staged events that hash like an earlier staged one (user, event, time, insert id): counted
+   * in the same pass, as the first step of hasDuplicates.
+   */
+  repeats: number;
 }
 
 async function checkStage(
@@ -244,7 +259,7 @@ async function checkStage(
             count(*) FILTER (user_id IS NOT NULL AND ts IS NULL AND ts_raw IS NOT NULL) AS bad_ts,
             count(*) FILTER (user_id IS NOT NULL AND ts IS NOT NULL AND event IS NULL) AS missing_event,
             count(*) FILTER (user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL) AS valid
-            ${castChecks.map((s) => `, ${s}`).join('')}
+            ${castChecks.map((s) => `, ${s}`).join('')}${plan.hasInsertId ? `, ${REPEATS}` : ''}
      FROM ${STAGE}`,
   );
   if (num(row.bad_ts) > 0) {
@@ -285,8 +300,13 @@ async function checkStage(
       missingEvent: num(row.missing_event),
     },
     textFallback,
+    repeats: num(row.repeats),
   };
 }
+
+/** Hashed, not compared: see hasDuplicates. */
+const REPEATS = `count(*) FILTER (insert_id IS NOT NULL AND ${VALID})
+  - count(DISTINCT hash(user_id, event, ts, insert_id)) FILTER (insert_id IS NOT NULL AND ${VALID}) AS repeats`;
 
 /** What de-duplication found before the transaction, for the summary. */
 interface Dedup {
@@ -300,20 +320,21 @@ interface Dedup {
 async function dropDuplicates(
   c: DuckDBConnection,
   plan: StagedPlan,
+  checked: StageCheck,
   request: ImportEventsRequest,
   job: JobContext,
 ): Promise<Dedup> {
   const warnings: string[] = [];
   const replace = request.mode === 'replace';
-  const before = await queryOne(c, `SELECT count(*) AS n FROM events`);
-  const eventsBefore = replace ? 0 : num(before.n);
   // Stored events can only be compared if this engine hashes insert ids as the one that stored them.
-  const probe = await queryOne(
+  const stored = await queryOne(
     c,
-    `SELECT (SELECT value FROM workbench_meta WHERE key = 'hash_probe') = CAST(hash($1) AS VARCHAR) AS same`,
+    `SELECT (SELECT count(*) FROM events) AS n,
+            (SELECT value FROM workbench_meta WHERE key = 'hash_probe') = CAST(hash($1) AS VARCHAR) AS same`,
     [HASH_PROBE_TEXT],
   );
-  const comparable = probe.same !== false;
+  const eventsBefore = replace ? 0 : num(stored.n);
+  const comparable = stored.same !== false;
   const againstStored = !replace && eventsBefore > 0 && comparable;
   if (plan.hasInsertId && !replace && eventsBefore > 0 && !comparable) {
     warnings.push(
@@ -323,7 +344,7 @@ async function dropDuplicates(
   const duplicates =
     plan.hasInsertId &&
     (await tracked(c, job, { label: 'looking for duplicates', start: 0.52, end: 0.53 }, () =>
-      hasDuplicates(c, againstStored),
+      hasDuplicates(c, checked, againstStored),
     ));
   if (duplicates) {
     await tracked(c, job, { label: 'removing duplicates', start: 0.53, end: 0.55 }, () =>
@@ -346,27 +367,28 @@ async function mergeStage(
 ): Promise<Omit<ImportEventsSummary, 'seconds'>> {
   const replace = request.mode === 'replace';
   const warnings: string[] = [...plan.warnings, ...dedup.warnings];
-  const before = await queryOne(c, `SELECT count(*) AS n FROM events`);
-  const eventsBefore = replace ? 0 : num(before.n);
   if (replace) await c.run(`DELETE FROM sources WHERE kind = 'events'`);
-  const idRow = await queryOne(c, `SELECT coalesce(max(id), 0) + 1 AS id FROM sources`);
-  const sourceId = num(idRow.id);
+  // Read inside the transaction, so that the merge below and these numbers see the same rows.
+  const before = await queryOne(
+    c,
+    `SELECT (SELECT count(*) FROM events) AS events,
+            (SELECT coalesce(max(id), 0) + 1 FROM sources) AS source_id,
+            (SELECT count(*) FROM users) AS users,
+            (SELECT coalesce(max(uid) + 1, 0) FROM users) AS next_uid`,
+  );
+  const eventsBefore = replace ? 0 : num(before.events);
+  const sourceId = num(before.source_id);
 
   // New users get the next dense keys, in order of first appearance (uid order ~ signup order).
-  const usersBefore = await queryOne(
-    c,
-    `SELECT count(*) AS n, coalesce(max(uid) + 1, 0) AS next FROM users`,
-  );
   await tracked(c, job, { label: 'assigning user keys', start: 0.5, end: 0.55 }, () =>
     c.run(
       `INSERT INTO users (uid, user_id)
-       SELECT ${num(usersBefore.next)} + row_number() OVER (ORDER BY first_ts, user_id) - 1, user_id
+       SELECT ${num(before.next_uid)} + row_number() OVER (ORDER BY first_ts, user_id) - 1, user_id
        FROM (SELECT user_id, min(ts) AS first_ts FROM ${STAGE}
              WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL GROUP BY user_id) s
        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = s.user_id)`,
     ),
   );
-  const usersAfter = await queryOne(c, `SELECT count(*) AS n FROM users`);
 
   const props = plan.properties.map((p) => {
     const type = checked.textFallback.has(p.stage) ? 'VARCHAR' : p.type;
@@ -414,13 +436,12 @@ async function mergeStage(
     await rebuildUserDays(c);
     await rebuildSessionFacts(c);
   });
+  // Rebuilding the user facts keeps every user: the count is that of the keys assigned above.
   const after = await queryOne(
     c,
-    `SELECT count(*) AS events, count(DISTINCT uid) AS users FROM events`,
-  );
-  const range = await queryOne(
-    c,
-    `SELECT min(ts) AS first, max(ts) AS last FROM ${STAGE} WHERE user_id IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL`,
+    `SELECT e.events, e.users, (SELECT count(*) FROM users) AS people, r.first, r.last
+     FROM (SELECT count(*) AS events, count(DISTINCT uid) AS users FROM events) e,
+          (SELECT min(ts) AS first, max(ts) AS last FROM ${STAGE} WHERE ${VALID}) r`,
   );
   const rowsImported = num(after.events) - eventsBefore;
   const skipped: SkippedRows = { ...checked.skipped, duplicate: checked.valid - rowsImported };
@@ -435,13 +456,13 @@ async function mergeStage(
     rowsRead: checked.rowsRead,
     rowsImported,
     skipped,
-    newUsers: num(usersAfter.n) - num(usersBefore.n),
+    newUsers: num(after.people) - num(before.users),
     properties: plan.properties.map((p) => ({
       name: p.name,
       type: checked.textFallback.has(p.stage) ? 'VARCHAR' : p.type,
       from: p.from,
     })),
-    range: range.first === null ? null : { from: isoUtc(range.first), to: isoUtc(range.last) },
+    range: after.first === null ? null : { from: isoUtc(after.first), to: isoUtc(after.last) },
     totalEvents: num(after.events),
     totalUsers: num(after.users),
     warnings,

@@ -116,8 +116,11 @@ export class Workspace {
     // The lock is ours and nothing has spilled yet: files left there are a crashed run's.
     if (!workspace.readOnly) removeSpillFiles(tempDirectory);
     try {
-      await workspace.initialise();
-      await workspace.applyMemoryLimit();
+      // One session for both: opening a workspace is on the way of every first request.
+      await workspace.use(async (c) => {
+        await workspace.initialise(c);
+        await workspace.applyMemoryLimit(c);
+      });
     } catch (error) {
       workspace.close();
       throw error;
@@ -135,8 +138,8 @@ export class Workspace {
   async session(): Promise<DuckDBConnection> {
     if (this.closed) throw new ApiError('NO_WORKSPACE', 'The workspace is closed.');
     const connection = await connect(this.instance);
-    await connection.run('SET enable_progress_bar = true');
-    await connection.run('SET enable_progress_bar_print = false');
+    // One round trip for both: a session is opened for every request.
+    await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
     return connection;
   }
 
@@ -156,14 +159,15 @@ export class Workspace {
   }
 
   /** The workspace's memory setting, or the machine's default, on the open instance. */
-  private async applyMemoryLimit(): Promise<void> {
-    await this.use(async (c) => {
+  private async applyMemoryLimit(connection?: DuckDBConnection): Promise<void> {
+    const apply = async (c: DuckDBConnection): Promise<void> => {
       const setting = (await this.settings(c)).memoryLimit;
       await setMemoryLimit(
         c,
         (setting === null ? null : parseByteSize(setting)) ?? defaultMemoryLimit(),
       );
-    });
+    };
+    await (connection ? apply(connection) : this.use(apply));
   }
 
   /**
@@ -206,59 +210,58 @@ export class Workspace {
     }
   }
 
-  private async initialise(): Promise<void> {
-    await this.use(async (c) => {
-      const tables = await queryRows(
-        c,
-        `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`,
+  private async initialise(c: DuckDBConnection): Promise<void> {
+    const tables = await queryRows(
+      c,
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`,
+    );
+    const names = new Set(tables.map((t) => String(t.table_name)));
+    if (names.size > 0 && !names.has('workbench_meta')) {
+      throw new ApiError(
+        'WORKSPACE_INVALID',
+        `${this.path} is a DuckDB database but not a Retention Workbench workspace (it has ${[...names].slice(0, 5).join(', ')}). Choose another file for the workspace.`,
+        { path: this.path, tables: [...names] },
       );
-      const names = new Set(tables.map((t) => String(t.table_name)));
-      if (names.size > 0 && !names.has('workbench_meta')) {
+    }
+    let format = SCHEMA_VERSION;
+    if (names.has('workbench_meta')) {
+      const [version] = await queryRows(
+        c,
+        `SELECT value FROM workbench_meta WHERE key = 'schema_version'`,
+      );
+      if (version !== undefined) format = Number(version.value);
+      // An older format is read as it is, and migrated when opened for writing.
+      if (!(Number.isInteger(format) && format >= 1 && format <= SCHEMA_VERSION)) {
         throw new ApiError(
           'WORKSPACE_INVALID',
-          `${this.path} is a DuckDB database but not a Retention Workbench workspace (it has ${[...names].slice(0, 5).join(', ')}). Choose another file for the workspace.`,
-          { path: this.path, tables: [...names] },
+          `${this.path} was written by a workbench with workspace format ${String(version?.value)}; this one reads formats 1 to ${SCHEMA_VERSION}. Open it with that version, or import the data into a new workspace.`,
+          { path: this.path, format: version?.value, supported: SCHEMA_VERSION },
         );
       }
-      let format = SCHEMA_VERSION;
-      if (names.has('workbench_meta')) {
-        const [version] = await queryRows(
-          c,
-          `SELECT value FROM workbench_meta WHERE key = 'schema_version'`,
-        );
-        if (version !== undefined) format = Number(version.value);
-        // An older format is read as it is, and migrated when opened for writing.
-        if (!(Number.isInteger(format) && format >= 1 && format <= SCHEMA_VERSION)) {
-          throw new ApiError(
-            'WORKSPACE_INVALID',
-            `${this.path} was written by a workbench with workspace format ${String(version?.value)}; this one reads formats 1 to ${SCHEMA_VERSION}. Open it with that version, or import the data into a new workspace.`,
-            { path: this.path, format: version?.value, supported: SCHEMA_VERSION },
-          );
-        }
-      }
-      if (this.readOnly) {
-        if (!names.has('workbench_meta')) {
-          throw new ApiError('WORKSPACE_INVALID', `${this.path} is not a workspace.`, {
-            path: this.path,
-          });
-        }
-        return;
-      }
-      await migrateSchema(c, format);
-      if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
-      await c.run('BEGIN TRANSACTION');
-      for (const statement of CREATE_SCHEMA) await c.run(statement);
-      // A workspace from before the derived tables existed: derive them from its events.
-      if (names.has('events') && !names.has('user_days')) await rebuildUserDays(c);
-      if (names.has('events') && !names.has('session_facts')) await rebuildSessionFacts(c);
+    }
+    if (this.readOnly) {
       if (!names.has('workbench_meta')) {
-        await c.run(
-          `INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2), ('hash_probe', CAST(hash($3) AS VARCHAR))`,
-          [String(SCHEMA_VERSION), JSON.stringify(DEFAULT_SETTINGS), HASH_PROBE_TEXT],
-        );
+        throw new ApiError('WORKSPACE_INVALID', `${this.path} is not a workspace.`, {
+          path: this.path,
+        });
       }
-      await c.run('COMMIT');
-    });
+      return;
+    }
+    await migrateSchema(c, format);
+    if (WORKSPACE_TABLES.every((t) => names.has(t))) return;
+    await c.run('BEGIN TRANSACTION');
+    // One round trip for the whole schema.
+    await c.run(CREATE_SCHEMA.join(';\n'));
+    // A workspace from before the derived tables existed: derive them from its events.
+    if (names.has('events') && !names.has('user_days')) await rebuildUserDays(c);
+    if (names.has('events') && !names.has('session_facts')) await rebuildSessionFacts(c);
+    if (!names.has('workbench_meta')) {
+      await c.run(
+        `INSERT INTO workbench_meta VALUES ('schema_version', $1), ('settings', $2), ('hash_probe', CAST(hash($3) AS VARCHAR))`,
+        [String(SCHEMA_VERSION), JSON.stringify(DEFAULT_SETTINGS), HASH_PROBE_TEXT],
+      );
+    }
+    await c.run('COMMIT');
   }
 
   async settings(connection?: DuckDBConnection): Promise<WorkspaceSettings> {
@@ -412,10 +415,23 @@ export class Workspace {
   /**
    * Folds the write-ahead log into the file and frees the blocks of replaced tables. A failure
    * here (a full disk) loses nothing: committed work stays in the log and is replayed on open.
+   * Without a log there is nothing to fold (every commit writes it), so nothing is done; on
+   * `connection` when given, else on a session of its own.
    */
-  async checkpoint(): Promise<void> {
-    if (this.readOnly || this.closed) return;
-    await this.use((c) => c.run('CHECKPOINT')).catch(() => undefined);
+  async checkpoint(connection?: DuckDBConnection): Promise<void> {
+    if (this.readOnly || this.closed || !this.hasLog()) return;
+    const run = (c: DuckDBConnection): Promise<void> => c.run('CHECKPOINT').then(() => undefined);
+    await (connection ? run(connection) : this.use(run)).catch(() => undefined);
+  }
+
+  /** Whether committed changes wait in the write-ahead log (always, for an in-memory workspace). */
+  private hasLog(): boolean {
+    if (this.path === ':memory:') return true;
+    try {
+      return statSync(`${this.path}.wal`).size > 0;
+    } catch {
+      return false;
+    }
   }
 
   close(): void {
