@@ -131,6 +131,8 @@ describe('the engine worker entry', () => {
     try {
       const stream = await bundled.stream(pathsScanTask, {
         steps: 2,
+        limit: 8,
+        events: 3,
         backward: false,
         anchored: true,
         collapseRepeats: false,
@@ -143,8 +145,9 @@ describe('the engine worker entry', () => {
         length: 3,
       });
       const rows = await stream.finish();
-      expect([...rows.steps]).toEqual([0, 1, 2]);
-      expect([...rows.codes]).toEqual([0, 1, 2]);
+      // One session, its three steps: the events coded 0, 1, 2.
+      expect([...rows.uids]).toEqual([7]);
+      expect(rows.nodes.map((n) => [...n])).toEqual([[0], [1], [2]]);
     } finally {
       await bundled.close();
     }

@@ -5,11 +5,11 @@ import { resolveDays } from '../../../../shared/calendar/local-days';
 import { closest } from '../../sql/catalog';
 import type { Calendar } from '../../sql/calendar';
 import { eventMatchSql } from '../../sql/conditions';
-import { execute, query, sql } from '../../sql/fragment';
+import { execute, join, query, raw, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
-import { MAX_SCAN_EVENTS, scanUnits, unitsSql, type PathsUnitsPlan } from './units';
+import { MAX_SCAN_EVENTS, nodeColumn, scanUnits, unitsSql, type PathsUnitsPlan } from './units';
 
 interface PathsPlan extends PlanBase, PathsUnitsPlan {}
 
@@ -50,8 +50,9 @@ export function planPaths(ctx: AnalysisContext, spec: PathsSpec): PathsPlan {
  * range); hidden events are skipped; with collapsed repeats "A, A, B" reads "A, B". Each step
  * keeps its `limit` most frequent events by users (ties by name); the rest are "(other)".
  *
- * Units: one row per (uid, session_id, step, event) path step, with its node (the event or
- * "(other)"): step 0 is the anchor, 1, 2, ... after it, -1, -2, ... before an end event.
+ * Units: one row per anchored session (uid, session_id), its node at each step in node_0 (the
+ * anchor) to node_N: the event, or "(other)"; steps lead on from the anchor, or back to an end
+ * event.
  */
 export const pathsRunner = defineRunner<'paths', PathsPlan>({
   plan: planPaths,
@@ -66,16 +67,34 @@ export const pathsRunner = defineRunner<'paths', PathsPlan>({
   },
 
   async summarise(ctx, plan, units): Promise<PathsResult> {
+    const { steps } = plan.spec;
+    // Column k holds the node k steps from the anchor: step k forward, -k back to an end event.
+    const sign = plan.backward ? -1 : 1;
+    const at = (k: number): Sql => raw(String(k * sign));
+    const nodeQueries = Array.from({ length: steps + 1 }, (_, k) => {
+      const node = nodeColumn(k);
+      return sql`SELECT 'node' AS kind, ${at(k)} AS step, ${node} AS source, NULL AS target,
+                        count(DISTINCT uid) AS users, count(*) AS sessions
+                 FROM ${units} WHERE ${node} IS NOT NULL GROUP BY ${node}`;
+    });
+    // A link goes from step s to s + 1: forward from column k to k + 1, backward from k + 1 to k.
+    const linkQueries = Array.from({ length: steps }, (_, k) => {
+      const [from, to, step] = plan.backward
+        ? [nodeColumn(k + 1), nodeColumn(k), at(k + 1)]
+        : [nodeColumn(k), nodeColumn(k + 1), at(k)];
+      return sql`SELECT 'link', ${step}, ${from}, ${to}, count(DISTINCT uid), count(*)
+                 FROM ${units} WHERE ${nodeColumn(k + 1)} IS NOT NULL GROUP BY ${from}, ${to}`;
+    });
     const rows = await query(
       ctx.c,
-      sql`SELECT 'node' AS kind, step, node AS source, NULL AS target, count(DISTINCT uid) AS users, count(*) AS sessions
-          FROM ${units} GROUP BY step, node
-          UNION ALL
-          SELECT 'link', a.step, a.node, b.node, count(DISTINCT a.uid), count(*)
-          FROM ${units} a JOIN ${units} b ON b.session_id = a.session_id AND b.step = a.step + 1
-          GROUP BY a.step, a.node, b.node
-          UNION ALL
-          SELECT 'total', NULL, NULL, NULL, count(DISTINCT uid), count(*) FROM ${units} WHERE step = 0`,
+      join(
+        [
+          ...nodeQueries,
+          ...linkQueries,
+          sql`SELECT 'total', NULL, NULL, NULL, count(DISTINCT uid), count(*) FROM ${units}`,
+        ],
+        ' UNION ALL ',
+      ),
     );
     const id = (step: number, event: string): string => `${step}:${event}`;
     const nodes = rows
@@ -113,7 +132,11 @@ export const pathsRunner = defineRunner<'paths', PathsPlan>({
     };
   },
 
-  select: (_plan, pick) => sql`step = ${pick.step} AND node = ${pick.event}`,
+  // A step the spec does not draw (past its steps, or the other direction) has nobody behind it.
+  select: (plan, pick) =>
+    Math.abs(pick.step) > plan.spec.steps || (pick.step !== 0 && pick.step < 0 !== plan.backward)
+      ? raw('FALSE')
+      : sql`${nodeColumn(pick.step)} = ${pick.event}`,
 });
 
 /**

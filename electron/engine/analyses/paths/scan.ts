@@ -13,6 +13,10 @@ export const PATH_FLAGS = { anchor: 1, hidden: 2, inRange: 4 } as const;
 
 export interface PathsScanPlan {
   steps: number;
+  /** How many events each step keeps by name; the rest become "(other)". */
+  limit: number;
+  /** Event codes are 0..events-1, in name order; `events` is the code of "(other)". */
+  events: number;
   backward: boolean;
   /** Without a start or end event, the anchor is the session's first visible event. */
   anchored: boolean;
@@ -29,15 +33,16 @@ export interface PathsScanChunk {
 }
 
 /**
- * The path steps of every anchored session, one row each: step 0 is the anchor, then 1, 2, ...
- * forward or -1, -2, ... backward; `codes` are the scan's event codes.
+ * The path of every anchored session, one row each: `nodes[k][i]` is session i's node at step k
+ * (the anchor at 0, then 1, 2, ... forward, or back from an end event), as an event code, the
+ * "(other)" code (plan.events) for an event beyond its step's `limit` most frequent, or -1 when
+ * the path is shorter.
  */
 export interface PathsScanRows {
   count: number;
   uids: Int32Array;
   sessions: Float64Array;
-  steps: Int32Array;
-  codes: Int32Array;
+  nodes: Int32Array[];
   /** A session id went down: the events are no longer stored session by session. */
   outOfOrder: boolean;
 }
@@ -48,16 +53,22 @@ export class PathsScanner {
   private n = 0;
   private codes = new Int32Array(256);
   private flags = new Int32Array(256);
-  private readonly out: Omit<PathsScanRows, 'outOfOrder'> = {
-    count: 0,
-    uids: new Int32Array(4096),
-    sessions: new Float64Array(4096),
-    steps: new Int32Array(4096),
-    codes: new Int32Array(4096),
-  };
+  private count = 0;
+  private uids = new Int32Array(4096);
+  private sessions = new Float64Array(4096);
+  /** (steps + 1) codes per session, -1 past the path's end. */
+  private paths = new Int32Array(4096 * 2);
+  /** Users per (step, code), counted once each: sessions arrive in user order. */
+  private readonly users: Int32Array;
+  private readonly lastUser: Int32Array;
   outOfOrder = false;
 
-  constructor(private readonly plan: PathsScanPlan) {}
+  constructor(private readonly plan: PathsScanPlan) {
+    const width = plan.steps + 1;
+    this.paths = new Int32Array(4096 * width);
+    this.users = new Int32Array(width * Math.max(1, plan.events));
+    this.lastUser = new Int32Array(width * Math.max(1, plan.events)).fill(-1);
+  }
 
   push({ uids, sessions, codes, flags, length }: PathsScanChunk): void {
     if (this.outOfOrder) return;
@@ -98,6 +109,15 @@ export class PathsScanner {
     }
     if (anchor < 0) return;
     if (!plan.anchored && ((flags[anchor] ?? 0) & PATH_FLAGS.inRange) === 0) return;
+    const width = plan.steps + 1;
+    if (this.count === this.uids.length) {
+      const size = this.count * 2;
+      this.uids = grow(this.uids, size);
+      this.sessions = grow(this.sessions, size);
+      this.paths = grow(this.paths, size * width);
+    }
+    const row = this.count * width;
+    this.paths.fill(-1, row, row + width);
     const direction = plan.backward ? -1 : 1;
     let step = 0;
     let previous = -1;
@@ -105,39 +125,54 @@ export class PathsScanner {
       const code = codes[r] ?? 0;
       if (r !== anchor && ((flags[r] ?? 0) & PATH_FLAGS.hidden) !== 0) continue;
       if (plan.collapseRepeats && code === previous) continue;
-      this.emit(step * direction, code);
+      this.paths[row + step] = code;
+      const at = step * plan.events + code;
+      if (this.lastUser[at] !== this.uid) {
+        this.lastUser[at] = this.uid;
+        this.users[at] = (this.users[at] ?? 0) + 1;
+      }
       previous = code;
       step++;
     }
+    this.uids[this.count] = this.uid;
+    this.sessions[this.count] = this.session;
+    this.count++;
   }
 
-  private emit(step: number, code: number): void {
-    const out = this.out;
-    if (out.count === out.uids.length) {
-      const size = out.count * 2;
-      out.uids = grow(out.uids, size);
-      out.sessions = grow(out.sessions, size);
-      out.steps = grow(out.steps, size);
-      out.codes = grow(out.codes, size);
-    }
-    out.uids[out.count] = this.uid;
-    out.sessions[out.count] = this.session;
-    // Never -0: step 0 reads the same both ways.
-    out.steps[out.count] = step === 0 ? 0 : step;
-    out.codes[out.count] = code;
-    out.count++;
+  /**
+   * Per step, the code each event is drawn as: itself among the step's `limit` events with the
+   * most users (ties by name, which is code order), "(other)" beyond them.
+   */
+  private nodeCodes(step: number): Int32Array {
+    const { events, limit } = this.plan;
+    const users = this.users.subarray(step * events, (step + 1) * events);
+    const ranked = [...users.keys()]
+      .filter((code) => (users[code] ?? 0) > 0)
+      .sort((a, b) => (users[b] ?? 0) - (users[a] ?? 0) || a - b);
+    const node = new Int32Array(Math.max(1, events)).fill(events);
+    for (const code of ranked.slice(0, limit)) node[code] = code;
+    return node;
   }
 
-  /** Ends the scan: every step row, in arrays of exactly `count`. */
+  /** Ends the scan: every anchored session's path, in arrays of exactly `count`. */
   finish(): PathsScanRows {
     if (!this.outOfOrder) this.flush();
-    const { count } = this.out;
+    const { count, paths } = this;
+    const width = this.plan.steps + 1;
+    const nodes = Array.from({ length: width }, (_, step) => {
+      const node = this.nodeCodes(step);
+      const column = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        const code = paths[i * width + step] ?? -1;
+        column[i] = code < 0 ? -1 : (node[code] ?? -1);
+      }
+      return column;
+    });
     return {
       count,
-      uids: this.out.uids.slice(0, count),
-      sessions: this.out.sessions.slice(0, count),
-      steps: this.out.steps.slice(0, count),
-      codes: this.out.codes.slice(0, count),
+      uids: this.uids.slice(0, count),
+      sessions: this.sessions.slice(0, count),
+      nodes,
       outOfOrder: this.outOfOrder,
     };
   }

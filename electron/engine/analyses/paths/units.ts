@@ -58,7 +58,7 @@ function bounds(plan: PathsUnitsPlan): { from: Sql; to: Sql; inRange: Sql; hidde
 
 /**
  * Each step row with its node: the event, or "(other)" beyond the step's `limit` most frequent
- * events (by users, then by name). Units: uid, session_id, step, event, node.
+ * events (by users, then by name).
  */
 function withNodes(steps: Sql, limit: number): Sql {
   return withCtes(
@@ -75,6 +75,26 @@ function withNodes(steps: Sql, limit: number): Sql {
                CASE WHEN r.r <= ${limit} THEN s.event ELSE ${OTHER_LABEL} END AS node
         FROM steps s JOIN ranked r USING (step, event)`,
   );
+}
+
+/** The units' column of the node `k` steps from the anchor (forward, or back to an end event). */
+export function nodeColumn(k: number): Sql {
+  return raw(`node_${Math.abs(Math.trunc(k))}`);
+}
+
+/**
+ * The units: one row per anchored session, uid, session_id and node_0 (the anchor) to node_N
+ * (NULL past the path's end) — a path of six steps is one row, not six, so the Sankey's counts
+ * are a few grouped scans of the sessions rather than a join of every step with the next.
+ */
+function oneRowPerSession(steps: Sql, spec: PathsSpec): Sql {
+  const sign = spec.end !== undefined ? -1 : 1;
+  const nodes = Array.from(
+    { length: spec.steps + 1 },
+    (_, k) => sql`max(node) FILTER (WHERE step = ${raw(String(k * sign))}) AS ${nodeColumn(k)}`,
+  );
+  return sql`SELECT uid, session_id, ${join(nodes)}
+    FROM (${withNodes(steps, spec.limit)}) GROUP BY uid, session_id`;
 }
 
 /**
@@ -95,7 +115,7 @@ export function unitsSql(plan: PathsUnitsPlan): Sql {
             FROM events e ${anchor.needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('')}
             WHERE ${anchor.sql} AND ${inRange} GROUP BY e.session_id`;
   const direction = raw(backward ? 'DESC' : 'ASC');
-  return withNodes(
+  return oneRowPerSession(
     withCtes(
       [
         [
@@ -122,7 +142,7 @@ export function unitsSql(plan: PathsUnitsPlan): Sql {
                  CAST((row_number() OVER (PARTITION BY session_id ORDER BY k ${direction}) - 1) * ${backward ? -1 : 1} AS INTEGER) AS step
           FROM kept QUALIFY abs(step) <= ${spec.steps}`,
     ),
-    spec.limit,
+    spec,
   );
 }
 
@@ -150,7 +170,7 @@ export async function scanUnits(
   // that touches the range reaches past its sessions' extent (session_facts).
   const extent = plan.sessionFacts ? await sessionExtent(c, from, to) : null;
   if (extent === 'none') {
-    await execute(c, sql`CREATE TABLE ${target} AS ${withNodes(emptySteps(), spec.limit)}`);
+    await execute(c, sql`CREATE TABLE ${target} AS ${oneRowPerSession(emptySteps(), spec)}`);
     return true;
   }
   const lower = anchor !== null && !backward ? sql`e.ts >= ${from}` : (extent?.lower ?? raw(''));
@@ -165,6 +185,8 @@ export async function scanUnits(
     pathsScanTask,
     {
       steps: spec.steps,
+      limit: spec.limit,
+      events: events.length,
       backward,
       anchored: anchor !== null,
       collapseRepeats: spec.collapseRepeats,
@@ -208,7 +230,7 @@ function emptySteps(): Sql {
 /** Rows appended between two turns of the event loop. */
 const APPEND_SLICE = 65_536;
 
-/** The scan's rows as the units table: codes named, nodes ranked as the SQL ranks them. */
+/** The scan's sessions as the units table: node codes named ("(other)" is the last code). */
 async function writeUnits(
   c: DuckDBConnection,
   plan: PathsUnitsPlan,
@@ -216,35 +238,36 @@ async function writeUnits(
   target: Sql,
 ): Promise<void> {
   const staging = `paths_scan_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await c.run(
-    `CREATE TEMP TABLE ${staging} (uid INTEGER, session_id DOUBLE, step INTEGER, code INTEGER)`,
-  );
+  const width = plan.spec.steps + 1;
+  const codes = Array.from({ length: width }, (_, k) => `n${k} INTEGER`);
+  await c.run(`CREATE TEMP TABLE ${staging} (uid INTEGER, session_id DOUBLE, ${codes.join(', ')})`);
   try {
     const appender = await c.createAppender(staging, 'main', 'temp');
-    const columns = [rows.uids, rows.sessions, rows.steps, rows.codes];
+    const columns = [rows.uids, rows.sessions, ...rows.nodes];
+    const types = [INTEGER, DOUBLE, ...rows.nodes.map(() => INTEGER)];
     // In slices, the event loop serving the window in between (appending is synchronous).
     for (let start = 0; start < rows.count; start += APPEND_SLICE) {
       const end = Math.min(rows.count, start + APPEND_SLICE);
       appendColumns(
         appender,
-        [INTEGER, DOUBLE, INTEGER, INTEGER],
+        types,
         columns.map((values) => values.subarray(start, end)),
         end - start,
       );
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     appender.closeSync();
-    const names =
-      plan.events.length === 0
-        ? sql`SELECT CAST(NULL AS INTEGER) AS code, CAST(NULL AS VARCHAR) AS event WHERE FALSE`
-        : sql`SELECT * FROM (VALUES ${join(plan.events.map((name, i) => sql`(${i}, ${name})`))}) v(code, event)`;
+    const names = sql`[${join([...plan.events, OTHER_LABEL].map((name) => sql`${name}`))}]`;
+    const named = Array.from(
+      { length: width },
+      (_, k) =>
+        sql`CASE WHEN s.n${raw(String(k))} >= 0 THEN l.names[s.n${raw(String(k))} + 1] END AS ${nodeColumn(k)}`,
+    );
     await execute(
       c,
-      sql`CREATE TABLE ${target} AS ${withNodes(
-        sql`SELECT s.uid, CAST(s.session_id AS BIGINT) AS session_id, n.event, s.step
-            FROM ${raw(`temp.main.${staging}`)} s JOIN (${names}) n ON n.code = s.code`,
-        plan.spec.limit,
-      )}`,
+      sql`CREATE TABLE ${target} AS
+          SELECT s.uid, CAST(s.session_id AS BIGINT) AS session_id, ${join(named)}
+          FROM ${raw(`temp.main.${staging}`)} s, (SELECT ${names} AS names) l`,
     );
   } finally {
     await c.run(`DROP TABLE IF EXISTS temp.main.${staging}`);
