@@ -235,8 +235,34 @@ test('funnel: a step opens its users, which save as a segment; the analysis save
   });
 });
 
-// A sessions grid's first count is sessions, not users (its users behind are tested in
-// electron/engine/analyses/sessions/runner.test.ts).
+// A sessions grid's first count is sessions, not users: its users are clicked in their column
+// below (and the rule for each measure is tested in electron/engine/analyses/sessions/).
+test('sessions: a period’s users count opens as many users behind it', async ({ ws, page }) => {
+  await page.goto(`${ws.url}#sessions`);
+  await answered(page);
+  const table = page.getByRole('table', { name: 'Result' });
+  const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
+  const usersAt = headers.findIndex((h) => /^users$/i.test(h));
+  expect(usersAt, headers.join(' | ')).toBeGreaterThanOrEqual(0);
+  const rows = await gridRows(page);
+  // The busiest period: a number the panel cannot match by accident.
+  const counts = rows.map((r) => Number((r[usersAt] ?? '').replaceAll(',', '')));
+  const busiest = counts.indexOf(Math.max(...counts));
+  expect(counts[busiest]).toBeGreaterThan(1);
+  const cell = table
+    .locator('tbody tr')
+    .nth(busiest)
+    .locator('td')
+    .nth(usersAt)
+    .locator('button.cell-link');
+  await cell.click();
+  const panel = page.getByRole('complementary', { name: 'Users behind the number' });
+  await expect(panel.getByTestId('users-total')).toContainText(
+    `${(counts[busiest] ?? -1).toLocaleString('en-US')} users`,
+    { timeout: 30_000 },
+  );
+});
+
 for (const [view, kind] of VIEWS.filter(([v]) => v !== 'sessions')) {
   test(`${view}: a number's users save as a segment; the analysis saves, reopens, and exports its grid`, async ({
     ws,
