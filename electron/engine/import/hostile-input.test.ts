@@ -157,12 +157,11 @@ describe('no input crashes, hangs or exhausts the machine', () => {
   it('a FIFO nobody writes to fails after a while instead of hanging; one that is written is read', async () => {
     const fifo = path.join(ws.dir, 'events.fifo');
     execFileSync('mkfifo', [fifo]);
-    const started = performance.now();
+    // A hang would time the test out; no clock is read (the message names the idle time).
     await expect(copyPipe(fifo, path.join(ws.dir, 'copy'), undefined, 300)).rejects.toMatchObject({
       code: 'UNREADABLE_FILE',
       message: expect.stringMatching(/events\.fifo is a pipe that sent nothing for 0\.3 s/),
     });
-    expect(performance.now() - started).toBeLessThan(5_000);
 
     // A writer on the other end: the import reads the pipe through a private copy.
     const writer = createWriteStream(fifo);
