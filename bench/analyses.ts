@@ -120,9 +120,21 @@ export function benchSpecs(
   ];
 }
 
-export async function timeAnalysis(api: ApiClient, spec: AnalysisSpec, runs = 2): Promise<number> {
+/**
+ * The best of `runs` cold answers: before each, the workspace is closed and reopened, so the
+ * per-user units (kept for the next question on the same spec) are computed every time, as when
+ * an analyst changes the question; reopening is not timed.
+ */
+export async function timeAnalysis(
+  api: ApiClient,
+  spec: AnalysisSpec,
+  workspace: string,
+  runs = 2,
+): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
+    await api['workspace.close']({});
+    await api['workspace.open']({ path: workspace });
     const started = performance.now();
     await api['analysis.run']({ spec });
     best = Math.min(best, (performance.now() - started) / 1000);

@@ -84,7 +84,7 @@ async function benchImport(
         process.stderr.write(`  ${name}…\n`);
         analyses.push({
           name,
-          seconds: await timeAnalysis(api, spec),
+          seconds: await timeAnalysis(api, spec, workspace),
           ...(goal === undefined ? {} : { goal }),
         });
       }
@@ -93,7 +93,7 @@ async function benchImport(
         if (spec.kind === 'sessions') continue;
         analyses.push({
           name: `view's first answer: ${name} (10% sample)`,
-          seconds: await timeAnalysis(api, firstAnswerSpec(spec)),
+          seconds: await timeAnalysis(api, firstAnswerSpec(spec), workspace),
           goalSeconds: 2,
         });
       }
@@ -116,7 +116,7 @@ async function benchImport(
       const funnel = specs[0];
       const clean = analyses[0];
       if (funnel !== undefined && clean !== undefined) {
-        const seconds = await timeAnalysis(api, funnel.spec);
+        const seconds = await timeAnalysis(api, funnel.spec, workspace);
         analyses.push({
           name: 'funnel with 5 bots of 100k events',
           seconds,
@@ -184,7 +184,7 @@ function report(
     const floorSeconds = floorOf(floor);
     lines.push(
       '',
-      `Analyses on the ${imports.name.replace('import ', '')}-imported workspace (${(imports.rows ?? 0).toLocaleString('en-US')} events), best of two runs:`,
+      `Analyses on the ${imports.name.replace('import ', '')}-imported workspace (${(imports.rows ?? 0).toLocaleString('en-US')} events), best of two cold runs (the workspace reopened before each, so every run computes its per-user units):`,
       '',
       '| analysis | seconds | × scan floor | goal (× floor) |',
       '| --- | ---: | ---: | --- |',
