@@ -83,6 +83,44 @@ describe('retention chart and grid', () => {
     expect(isIncompleteCell(result, second, 'completeColumns')).toBe(false);
   });
 
+  it('draws no number in a calendar period that has not begun for its cohort', () => {
+    // Three weeks: 03-11 is in week 1 (observed so far) and has not reached week 2.
+    const later: RetentionResult = {
+      ...result,
+      columns: ['0', '1', '2'],
+      groups: [
+        {
+          cohorts: [
+            {
+              cohort: '2024-03-11',
+              size: 5,
+              values: [5, 1, 0],
+              percentages: [1, 0.2, 0],
+              incomplete: [false, true, true],
+            },
+          ],
+          mean: { values: [5, null, null], percentages: [1, null, null] },
+        },
+      ],
+    };
+    type Heat = {
+      series: { data: { itemStyle?: { opacity: number }; label?: { show?: boolean } }[] }[];
+      tooltip: { formatter: (p: { value: [number, number, number | null] }) => string };
+    };
+    const heat = retentionOption(later) as Heat;
+    const data = heat.series[0]?.data ?? [];
+    expect(data.map((d) => [d.itemStyle?.opacity ?? 1, d.label?.show ?? true])).toEqual([
+      [1, true],
+      [0.45, true],
+      [0.2, false],
+    ]);
+    expect(heat.tooltip.formatter({ value: [2, 0, 0] })).toContain('Not begun yet');
+    // Rolling windows of some users may have begun: observed so far, never "not begun".
+    const rolling = retentionOption({ ...later, time: 'rolling' }) as Heat;
+    expect(rolling.series[0]?.data[2]?.itemStyle?.opacity).toBe(0.45);
+    expect(rolling.series[0]?.data[2]?.label?.show ?? true).toBe(true);
+  });
+
   it('draws each cohort up to its last complete period, the previous range mean dashed', () => {
     const curve = retentionCurveOption(result) as {
       series: { name: string; data: unknown; lineStyle: { type?: string } }[];

@@ -7,7 +7,7 @@ import {
   truncateLabel,
   type ColumnKind,
 } from '../../../../../shared/format';
-import type { RetentionResult } from '../../../../../shared/specs/retention';
+import type { RetentionCohort, RetentionResult } from '../../../../../shared/specs/retention';
 import {
   axisGrid,
   axisLabel,
@@ -37,20 +37,30 @@ const MEASURE_NAMES: Record<RetentionResult['measure'], string> = {
 /**
  * The cohort grid of one breakdown group (the view picks it; the first without a breakdown):
  * retained shares for the users measure, the sum or average otherwise. Periods that have not
- * fully happened for a cohort show what was observed so far, faded.
+ * fully happened for a cohort show what was observed so far, faded; those not begun, no number.
  */
 export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption {
   const group = r.groups[groupIndex] ?? r.groups[0];
   const cohorts = group?.cohorts ?? [];
   const users = r.measure === 'users';
+  // In calendar periods a column starts when the one before it ends: after an unfinished column
+  // nothing can have been observed yet, and a "0%" there would read as nobody coming back. (A
+  // rolling window or an "or later" cell may have begun for some users: no such inference.)
+  const notStarted = (c: RetentionCohort, x: number): boolean =>
+    r.time === 'calendar' && r.criterion !== 'on_or_after' && c.incomplete[x - 1] === true;
   const cells: Clickable[] = [];
   cohorts.forEach((c, y) => {
     r.columns.forEach((_, x) => {
       const value = users ? (c.percentages[x] ?? null) : (c.values[x] ?? null);
+      const waiting = notStarted(c, x);
       cells.push({
         value: [x, y, value],
-        // A period not over yet shows what was observed so far, faded.
-        ...(c.incomplete[x] === true ? { itemStyle: { opacity: 0.45 } } : {}),
+        // A period not over yet shows what was observed so far, faded; one not begun, no number.
+        ...(waiting
+          ? { itemStyle: { opacity: 0.2 }, label: { show: false } }
+          : c.incomplete[x] === true
+            ? { itemStyle: { opacity: 0.45 } }
+            : {}),
         selection: {
           kind: 'retention',
           cohort: c.cohort,
@@ -66,7 +76,10 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
   // The cells' colours are the same in both themes: dark text on light cells, white on dark.
   for (const cell of cells) {
     const v = Array.isArray(cell.value) ? (cell.value[2] ?? 0) : 0;
-    cell.label = { color: v / max > 0.45 ? '#ffffff' : '#1f2433' };
+    cell.label = {
+      ...(cell.label as Record<string, unknown> | undefined),
+      color: v / max > 0.45 ? '#ffffff' : '#1f2433',
+    };
   }
   const columns = r.columns.map((c) => retentionColumnHeader(r.period, c));
   return {
@@ -85,6 +98,7 @@ export function retentionOption(r: RetentionResult, groupIndex = 0): ChartOption
         const body = users
           ? `<b>${formatPercent(c.percentages[x] ?? null)}</b> retained: ${formatCount(c.values[x] ?? null)} of ${formatCount(c.size)} users`
           : `${MEASURE_NAMES[r.measure]}: <b>${formatValue(c.values[x] ?? null)}</b> (cohort of ${formatCount(c.size)} users)`;
+        if (notStarted(c, x)) return `${head}<br/>Not begun yet: nothing observed`;
         const partial = c.incomplete[x] === true ? '<br/>Not over yet: observed so far' : '';
         return `${head}<br/>${body}${partial}`;
       },
