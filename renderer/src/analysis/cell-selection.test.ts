@@ -136,5 +136,14 @@ describe('users behind a grid cell', () => {
     expect(selectionOfCell(result, all, '>=1')).toEqual({ kind: 'stickiness', bucket: 1 });
     expect(selectionOfCell(result, different, '>=1')).toEqual({ kind: 'stickiness', bucket: 1 });
     expect(selectionOfCell(result, first, 'possibleUnits')).toBeNull();
+    // 2024-01-08 has no user of 2 days or more: no users behind that 0.
+    const second = rows[1];
+    if (second === undefined) throw new Error('no row');
+    expect(selectionOfCell(result, second, '>=2')).toBeNull();
+    expect(selectionOfCell(result, second, '>=1')).toEqual({
+      kind: 'stickiness',
+      bucket: 1,
+      period: '2024-01-08',
+    });
   });
 });

@@ -45,7 +45,9 @@ export function selectionOfCell(
       if (column === 'size')
         return cohort === MEAN_ROW ? null : { kind: 'retention', cohort, column, ...breakdown };
       const index = result.columns.indexOf(column);
-      if (index < 0 || row[column] === null) return null;
+      // No users retained: nobody to list (a sum of 0 may still have users behind it).
+      const nobody = result.measure === 'users' && row[column] === 0;
+      if (index < 0 || row[column] === null || nobody) return null;
       return { kind: 'retention', cohort, column: index, ...breakdown, ...range };
     }
     case 'trends': {
@@ -71,7 +73,8 @@ export function selectionOfCell(
         : null;
     case 'stickiness': {
       const bucket = Number(column.replace('>=', ''));
-      if (!Number.isInteger(bucket) || bucket < 1) return null;
+      // A bucket of no users (5 days of a week the range cuts to 2) has nobody to list.
+      if (!Number.isInteger(bucket) || bucket < 1 || row[column] === 0) return null;
       return {
         kind: 'stickiness',
         bucket,

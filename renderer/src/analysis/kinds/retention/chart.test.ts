@@ -165,6 +165,14 @@ describe('retention chart and grid', () => {
       range: 'previous',
     });
     expect(selectionOfCell(result, at('mean'), 'size')).toBeNull();
+    // A count of 0 retained users has nobody behind it; a sum of 0 may.
+    const none = { ...at('2024-03-11'), '1': 0 };
+    expect(selectionOfCell(result, none, '1')).toBeNull();
+    expect(selectionOfCell({ ...result, measure: 'sum' }, none, '1')).toEqual({
+      kind: 'retention',
+      cohort: '2024-03-11',
+      column: 1,
+    });
     // Each row's share beside its count, the previous mean row's too.
     const one = resultColumns(result).find((c) => c.id === '1');
     expect(one?.shares).toEqual([0.4, 0.2, 0.4, 0.25]);
