@@ -9,7 +9,15 @@ import { execute, join, query, raw, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
-import { MAX_SCAN_EVENTS, nodeColumn, scanUnits, unitsSql, type PathsUnitsPlan } from './units';
+import {
+  firstColumn,
+  linkFirstColumn,
+  MAX_SCAN_EVENTS,
+  nodeColumn,
+  scanUnits,
+  unitsSql,
+  type PathsUnitsPlan,
+} from './units';
 
 interface PathsPlan extends PlanBase, PathsUnitsPlan {}
 
@@ -52,7 +60,7 @@ export function planPaths(ctx: AnalysisContext, spec: PathsSpec): PathsPlan {
  *
  * Units: one row per anchored session (uid, session_id), its node at each step in node_0 (the
  * anchor) to node_N: the event, or "(other)"; steps lead on from the anchor, or back to an end
- * event.
+ * event. first_k and link_first_k mark each user's first session through a node or a link.
  */
 export const pathsRunner = defineRunner<'paths', PathsPlan>({
   plan: planPaths,
@@ -74,7 +82,7 @@ export const pathsRunner = defineRunner<'paths', PathsPlan>({
     const nodeQueries = Array.from({ length: steps + 1 }, (_, k) => {
       const node = nodeColumn(k);
       return sql`SELECT 'node' AS kind, ${at(k)} AS step, ${node} AS source, NULL AS target,
-                        count(DISTINCT uid) AS users, count(*) AS sessions
+                        count(*) FILTER (WHERE ${firstColumn(k)}) AS users, count(*) AS sessions
                  FROM ${units} WHERE ${node} IS NOT NULL GROUP BY ${node}`;
     });
     // A link goes from step s to s + 1: forward from column k to k + 1, backward from k + 1 to k.
@@ -82,7 +90,8 @@ export const pathsRunner = defineRunner<'paths', PathsPlan>({
       const [from, to, step] = plan.backward
         ? [nodeColumn(k + 1), nodeColumn(k), at(k + 1)]
         : [nodeColumn(k), nodeColumn(k + 1), at(k)];
-      return sql`SELECT 'link', ${step}, ${from}, ${to}, count(DISTINCT uid), count(*)
+      return sql`SELECT 'link', ${step}, ${from}, ${to},
+                        count(*) FILTER (WHERE ${linkFirstColumn(k)}), count(*)
                  FROM ${units} WHERE ${nodeColumn(k + 1)} IS NOT NULL GROUP BY ${from}, ${to}`;
     });
     const rows = await query(

@@ -43,7 +43,11 @@ export interface PathsScanRows {
   uids: Int32Array;
   sessions: Float64Array;
   nodes: Int32Array[];
-  /** A session id went down: the events are no longer stored session by session. */
+  /** firsts[k][i] = 1: session i is its user's first with its node at step k. */
+  firsts: Int32Array[];
+  /** linkFirsts[k][i] = 1: its user's first with its nodes at steps k and k + 1. */
+  linkFirsts: Int32Array[];
+  /** A session id or user went down: the events are no longer stored session by session. */
   outOfOrder: boolean;
 }
 
@@ -75,7 +79,8 @@ export class PathsScanner {
     for (let i = 0; i < length; i++) {
       const session = sessions[i] ?? 0;
       if (session !== this.session) {
-        if (session < this.session) {
+        // Users' sessions must come whole and in user order too: users are counted by that order.
+        if (session < this.session || (uids[i] ?? 0) < this.uid) {
           this.outOfOrder = true;
           return;
         }
@@ -168,14 +173,47 @@ export class PathsScanner {
       }
       return column;
     });
+    const uids = this.uids.slice(0, count);
+    const codes = this.plan.events + 1;
+    const firsts = nodes.map((column) => firstOfUser(uids, column, codes));
+    const linkFirsts = nodes.slice(1).map((next, k) => {
+      const pair = new Int32Array(count);
+      const here = nodes[k] ?? pair;
+      for (let i = 0; i < count; i++) {
+        pair[i] = (next[i] ?? -1) < 0 ? -1 : (here[i] ?? 0) * codes + (next[i] ?? 0);
+      }
+      return firstOfUser(uids, pair, codes * codes);
+    });
     return {
       count,
-      uids: this.uids.slice(0, count),
+      uids,
       sessions: this.sessions.slice(0, count),
       nodes,
+      firsts,
+      linkFirsts,
       outOfOrder: this.outOfOrder,
     };
   }
+}
+
+/**
+ * 1 where a row is its user's first with its key (keys 0..size-1, -1 for none): rows come in user
+ * order, so a user's repeat of a key is told by the last user seen with it. What lets the Sankey
+ * count users as a plain sum rather than a distinct count per node.
+ */
+function firstOfUser(uids: Int32Array, keys: Int32Array, size: number): Int32Array {
+  const last = new Int32Array(size).fill(-1);
+  const first = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? -1;
+    if (key < 0) continue;
+    const uid = uids[i] ?? 0;
+    if (last[key] !== uid) {
+      last[key] = uid;
+      first[i] = 1;
+    }
+  }
+  return first;
 }
 
 function grow<T extends Int32Array | Float64Array>(array: T, size: number): T {

@@ -82,19 +82,42 @@ export function nodeColumn(k: number): Sql {
   return raw(`node_${Math.abs(Math.trunc(k))}`);
 }
 
+/** Whether the session is its user's first with its node `k` steps from the anchor. */
+export function firstColumn(k: number): Sql {
+  return raw(`first_${Math.abs(Math.trunc(k))}`);
+}
+
+/** Whether the session is its user's first with its nodes at columns k and k + 1. */
+export function linkFirstColumn(k: number): Sql {
+  return raw(`link_first_${Math.abs(Math.trunc(k))}`);
+}
+
 /**
  * The units: one row per anchored session, uid, session_id and node_0 (the anchor) to node_N
- * (NULL past the path's end) — a path of six steps is one row, not six, so the Sankey's counts
- * are a few grouped scans of the sessions rather than a join of every step with the next.
+ * (NULL past the path's end) — a path of six steps is one row, not six — with first_k (the
+ * user's first session through node_k) and link_first_k (through node_k then node_k+1), so that
+ * the Sankey counts users as sums, not distinct counts per node.
  */
 function oneRowPerSession(steps: Sql, spec: PathsSpec): Sql {
   const sign = spec.end !== undefined ? -1 : 1;
-  const nodes = Array.from(
-    { length: spec.steps + 1 },
-    (_, k) => sql`max(node) FILTER (WHERE step = ${raw(String(k * sign))}) AS ${nodeColumn(k)}`,
+  const columns = Array.from({ length: spec.steps + 1 }, (_, k) => k);
+  const nodes = columns.map(
+    (k) => sql`max(node) FILTER (WHERE step = ${raw(String(k * sign))}) AS ${nodeColumn(k)}`,
   );
-  return sql`SELECT uid, session_id, ${join(nodes)}
-    FROM (${withNodes(steps, spec.limit)}) GROUP BY uid, session_id`;
+  const firstOf = (keys: Sql[], when: Sql): Sql =>
+    sql`COALESCE(${when} AND row_number() OVER (PARTITION BY uid, ${join(keys)} ORDER BY session_id) = 1, FALSE)`;
+  const firsts = columns.map(
+    (k) => sql`${firstOf([nodeColumn(k)], sql`${nodeColumn(k)} IS NOT NULL`)} AS ${firstColumn(k)}`,
+  );
+  const links = columns
+    .slice(0, -1)
+    .map(
+      (k) =>
+        sql`${firstOf([nodeColumn(k), nodeColumn(k + 1)], sql`${nodeColumn(k + 1)} IS NOT NULL`)} AS ${linkFirstColumn(k)}`,
+    );
+  return sql`SELECT *, ${join([...firsts, ...links])} FROM (
+    SELECT uid, session_id, ${join(nodes)}
+    FROM (${withNodes(steps, spec.limit)}) GROUP BY uid, session_id)`;
 }
 
 /**
@@ -239,12 +262,19 @@ async function writeUnits(
 ): Promise<void> {
   const staging = `paths_scan_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const width = plan.spec.steps + 1;
-  const codes = Array.from({ length: width }, (_, k) => `n${k} INTEGER`);
-  await c.run(`CREATE TEMP TABLE ${staging} (uid INTEGER, session_id DOUBLE, ${codes.join(', ')})`);
+  const ks = Array.from({ length: width }, (_, k) => k);
+  const staged = [
+    ...ks.map((k) => `n${k}`),
+    ...ks.map((k) => `f${k}`),
+    ...ks.slice(0, -1).map((k) => `l${k}`),
+  ];
+  await c.run(
+    `CREATE TEMP TABLE ${staging} (uid INTEGER, session_id DOUBLE, ${staged.map((n) => `${n} INTEGER`).join(', ')})`,
+  );
   try {
     const appender = await c.createAppender(staging, 'main', 'temp');
-    const columns = [rows.uids, rows.sessions, ...rows.nodes];
-    const types = [INTEGER, DOUBLE, ...rows.nodes.map(() => INTEGER)];
+    const columns = [rows.uids, rows.sessions, ...rows.nodes, ...rows.firsts, ...rows.linkFirsts];
+    const types = [INTEGER, DOUBLE, ...staged.map(() => INTEGER)];
     // In slices, the event loop serving the window in between (appending is synchronous).
     for (let start = 0; start < rows.count; start += APPEND_SLICE) {
       const end = Math.min(rows.count, start + APPEND_SLICE);
@@ -258,11 +288,14 @@ async function writeUnits(
     }
     appender.closeSync();
     const names = sql`[${join([...plan.events, OTHER_LABEL].map((name) => sql`${name}`))}]`;
-    const named = Array.from(
-      { length: width },
-      (_, k) =>
-        sql`CASE WHEN s.n${raw(String(k))} >= 0 THEN l.names[s.n${raw(String(k))} + 1] END AS ${nodeColumn(k)}`,
-    );
+    const n = (k: number): Sql => raw(`s.n${k}`);
+    const named = [
+      ...ks.map(
+        (k) => sql`CASE WHEN ${n(k)} >= 0 THEN l.names[${n(k)} + 1] END AS ${nodeColumn(k)}`,
+      ),
+      ...ks.map((k) => sql`s.f${raw(String(k))} = 1 AS ${firstColumn(k)}`),
+      ...ks.slice(0, -1).map((k) => sql`s.l${raw(String(k))} = 1 AS ${linkFirstColumn(k)}`),
+    ];
     await execute(
       c,
       sql`CREATE TABLE ${target} AS
