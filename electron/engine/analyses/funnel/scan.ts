@@ -260,7 +260,7 @@ export class FunnelScanner {
         keyPeriod = period;
       }
       if (bestLevel === this.topLevel) continue;
-      const level = this.chain(r0, rowOf);
+      const level = this.chain(r0, rowOf, bestLevel + 1);
       if (level > bestLevel) {
         bestLevel = level;
         bestStart = r0;
@@ -272,10 +272,11 @@ export class FunnelScanner {
 
   /**
    * Fills rowOf with the row that fills each step (-1 = not reached) and returns the level, or
-   * 0 when an exclusion removes the attempt.
+   * 0 when an exclusion removes the attempt. Any order may also answer 0 when the attempt
+   * cannot reach `need` (what it would take to count).
    */
-  private chain(r0: number, rowOf: Int32Array): number {
-    if (this.plan.anyOrder) return this.matchAnyOrder(r0, rowOf);
+  private chain(r0: number, rowOf: Int32Array, need = 0): number {
+    if (this.plan.anyOrder) return this.matchAnyOrder(r0, rowOf, need);
     const { plan, ts, required } = this;
     rowOf.fill(-1);
     rowOf[0] = r0;
@@ -318,29 +319,46 @@ export class FunnelScanner {
    * Any order: rowOf[j] is the row by which j + 1 steps were done (matching.ts), read from each
    * step's first `steps` rows at or after the start's time and within the window.
    */
-  private matchAnyOrder(r0: number, rowOf: Int32Array): number {
+  private matchAnyOrder(r0: number, rowOf: Int32Array, need: number): number {
     const { plan, ts, candidates } = this;
     rowOf.fill(-1);
     const t0 = ts[r0] ?? 0;
     const end = t0 + plan.windowUs;
     let count = 0;
+    // The level is at most the number of steps with an event in the window.
+    let possible = 0;
     for (let s = 0; s < plan.steps; s++) {
       const list = this.stepRows[s] ?? EMPTY;
       const listCount = this.stepCounts[s] ?? 0;
+      const before = count;
       for (let i = this.firstAtOrAfter(s, t0), taken = 0; i < listCount; i++, taken++) {
         const row = list[i] ?? 0;
         if (taken === plan.steps || (ts[row] ?? 0) > end) break;
         candidates[count++] = row;
       }
+      if (count > before) possible++;
     }
-    // In (time, row) order, each row once: rows are numbered in that order.
-    const sorted = candidates.subarray(0, count).sort();
+    if (possible < need) return 0;
+    // In (time, row) order, each row once: rows are numbered in that order. A few candidates
+    // (steps²) sort fastest in place; a typed-array sort costs more than it saves below ~32.
+    if (count > 32) candidates.subarray(0, count).sort();
+    else {
+      for (let i = 1; i < count; i++) {
+        const row = candidates[i] ?? 0;
+        let j = i - 1;
+        while (j >= 0 && (candidates[j] ?? 0) > row) {
+          candidates[j + 1] = candidates[j] ?? 0;
+          j--;
+        }
+        candidates[j + 1] = row;
+      }
+    }
     let unique = 0;
     for (let i = 0; i < count; i++) {
-      const row = sorted[i] ?? 0;
-      if (unique === 0 || row !== sorted[unique - 1]) sorted[unique++] = row;
+      const row = candidates[i] ?? 0;
+      if (unique === 0 || row !== candidates[unique - 1]) candidates[unique++] = row;
     }
-    const level = this.matcher.match(sorted, unique, this.masks, this.kept);
+    const level = this.matcher.match(candidates, unique, this.masks, this.kept);
     for (let j = 0; j < level; j++) rowOf[j] = this.kept[j] ?? -1;
     return this.excluded(rowOf, end) ? 0 : level;
   }
