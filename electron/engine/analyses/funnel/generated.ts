@@ -209,3 +209,23 @@ export function generateSharedAnySpec(rand: () => number): FunnelSpec {
     if (parsed.success) return parsed.data;
   }
 }
+
+/**
+ * A random any-order spec no two of whose steps can match one event (each step its own event
+ * name, none '$any'): the shapes the SQL chain computes too, to check the scan against.
+ */
+export function generateDistinctAnySpec(rand: () => number): FunnelSpec {
+  for (;;) {
+    const spec = generateSpec(rand, { scannable: false });
+    if (spec.order !== 'any') continue;
+    const names = ['A', 'B', 'C', 'D'];
+    const parsed = funnelSpecSchema.safeParse({
+      ...spec,
+      steps: spec.steps.map((s) => {
+        const [event] = names.splice(Math.floor(rand() * names.length), 1);
+        return { ...s, events: { ...s.events, event } };
+      }),
+    });
+    if (parsed.success) return parsed.data;
+  }
+}

@@ -62,7 +62,10 @@ export interface FunnelPlan extends PlanBase {
   shared: boolean[][];
   /** UTC instants: where attempts may start (scopeStart..end, the range being start..end). */
   bounds: { scopeStart: Sql; start: Sql; end: Sql };
-  /** The one-pass scan computes this funnel (else the SQL chain does). */
+  /**
+   * The one-pass scan computes this funnel (else the SQL chain does); any-order steps that
+   * share events only the scan computes (matching.ts).
+   */
   scannable: boolean;
 }
 
@@ -152,11 +155,12 @@ export function planFunnel(ctx: AnalysisContext, spec: FunnelSpec): FunnelPlan {
   const windowSeconds = spec.window.n * WINDOW_SECONDS[spec.window.unit];
   const shared = spec.steps.map((a) => spec.steps.map((b) => canShareEvent(a.events, b.events)));
   const attribution = spec.breakdown?.attribution;
+  // Any order reads its held values and 'all' values as streams of their own (scan-read.ts).
   const scannable =
-    spec.order !== 'any' &&
-    hold === null &&
-    spec.steps.every((s) => s.within === undefined) &&
-    (attribution === undefined || attribution === 'first' || attribution === 'last') &&
+    (spec.order === 'any' ||
+      (hold === null &&
+        spec.steps.every((s) => s.within === undefined) &&
+        (attribution === undefined || attribution === 'first' || attribution === 'last'))) &&
     // One bit per step and per exclusion in a 32-bit mask.
     spec.steps.length + spec.exclusions.length <= 31;
   return {

@@ -6,6 +6,7 @@ import type { Workspace } from '../../workspace/workspace';
 import type { AnalysisContext } from '../context';
 import { analysisContext } from '../index';
 import {
+  generateDistinctAnySpec,
   generateEvents,
   generatedFunnelWorkspace,
   generateSpec,
@@ -107,5 +108,29 @@ describe('funnel scan against the SQL chain', () => {
       await c.run(`DELETE FROM events WHERE rowid = (SELECT max(rowid) FROM events)`);
       expect(await unitsOf(ctx, spec, 'auto')).toEqual(before);
     });
+  });
+});
+
+describe('any-order scan against the SQL chain', () => {
+  /** Any order whose steps share no event (the chain's shapes): held values, 'all' values. */
+  const ANY = 8;
+
+  it('gives the same units', async () => {
+    // Seed 10's shapes hold q (counting users, so streams are regrouped), count sessions, hold
+    // values through every step ('all'), exclude events and take first-time steps.
+    const rand = prng(10);
+    let nonEmpty = 0;
+    const { workspace } = workspaces[1] ?? {};
+    if (workspace === undefined) throw new Error('no workspace');
+    await workspace.use(async (c) => {
+      const ctx = await analysisContext(workspace, c, clock);
+      for (let i = 0; i < ANY; i++) {
+        const spec = generateDistinctAnySpec(rand);
+        const scan = await unitsOf(ctx, spec, 'scan');
+        expect(scan, JSON.stringify(spec)).toEqual(await unitsOf(ctx, spec, 'sql'));
+        if (scan.some((r) => Number(r.level) > 1)) nonEmpty++;
+      }
+    });
+    expect(nonEmpty).toBeGreaterThan(ANY / 2);
   });
 });

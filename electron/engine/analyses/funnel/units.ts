@@ -38,7 +38,8 @@ export function funnelUnitsSource(
           try {
             await execute(
               c,
-              sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts, true)}`,
+              // Streams of held values are not units (holding a property, counting users).
+              sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts, plan.hold === null)}`,
             );
           } finally {
             await scanned.drop();
