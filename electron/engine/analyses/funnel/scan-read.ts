@@ -9,11 +9,11 @@ import { funnelScanTask, type FunnelScanPlan } from './scan';
 import { usersJoin, type FunnelPlan } from './plan';
 
 /**
- * The attempts of an ordered or strict funnel, or of an any-order one whose steps share events,
- * by the one-pass scan (scan.ts): one read of the matching events in stored order, the chain in
- * JavaScript, the rows written into a temp table with the columns chainAttempts gives. Returns
- * that table's SELECT, or null (having written nothing) when the events turn out not to be
- * stored in (user, time, row) order; `sort` puts the read in that order instead of trusting it.
+ * The attempts of an ordered, strict or any-order funnel by the one-pass scan (scan.ts): one
+ * read of the matching events in stored order, the chain in JavaScript, the rows written into a
+ * temp table with the columns chainAttempts gives. Returns that table's SELECT, or null (having
+ * written nothing) when the events turn out not to be stored in (user, time, row) order; `sort`
+ * puts the read in that order instead of trusting it.
  *
  * A held value (sessions, holdConstant) or attribution 'all' splits a user's events into
  * streams, each a funnel of its own: the read numbers them in (user, held value, value) order

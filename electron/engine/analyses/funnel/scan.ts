@@ -6,9 +6,9 @@
  * event (strict). It computes exactly what the SQL chain of chain.ts computes (same rules, same
  * tie-breaks; units.test.ts checks the two against each other on generated data), without joins.
  *
- * Any-order funnels whose steps can match one event run here too (the SQL chain cannot match
- * steps to distinct events): every event of any step starts an attempt, filled by StepMatcher
- * (matching.ts). Their "users" are then streams: a user, or a user's events of one held value
+ * Any-order funnels run here too (and only here when their steps can match one event: the SQL
+ * chain cannot match steps to distinct events): every event of any step starts an attempt,
+ * filled by StepMatcher (matching.ts). Their "users" are then streams: a user, or a user's events of one held value
  * or breakdown value, numbered by the read.
  *
  * Pure and synchronous over serialisable input (a plain-data plan, chunks of typed arrays): it
