@@ -1,6 +1,6 @@
 import { existsSync, statSync, statfsSync } from 'node:fs';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import type { FileFormat } from '../../../shared/api/import-types';
 import { parseByteSize } from '../../../shared/util/byte-size';
