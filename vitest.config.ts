@@ -21,6 +21,10 @@ export default defineConfig({
       // Imports read their files in the test's process, not in a reader child (forked through
       // tsx, ~1.5 s each). reader-crash.test.ts reads in the child, as the app always does.
       WORKBENCH_READER: 'inline',
+      // One DuckDB thread per workspace: the tests' tables are a few hundred rows, where a second
+      // thread only adds synchronisation, and two workers already keep both cores busy (-16% CPU
+      // measured). ties.test.ts asks for two, the parallel sort being what it is about.
+      WORKBENCH_DUCKDB_THREADS: '1',
     },
   },
 });

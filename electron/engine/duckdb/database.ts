@@ -121,7 +121,8 @@ export async function openInstance(
     temp_directory: tempDirectory,
   };
   if (readOnly) config.access_mode = 'READ_ONLY';
-  if (options.threads !== undefined) config.threads = String(options.threads);
+  const threads = options.threads ?? (Number(process.env.WORKBENCH_DUCKDB_THREADS) || undefined);
+  if (threads !== undefined) config.threads = String(threads);
   const instance = await DuckDBInstance.create(file, config);
   try {
     const c = await instance.connect();

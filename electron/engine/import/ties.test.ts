@@ -62,6 +62,17 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// The disorder this file guards against comes from DuckDB's parallel sort: at least two threads,
+// whatever the run's setting (vitest.config.ts runs the other files on one).
+const threads = process.env.WORKBENCH_DUCKDB_THREADS;
+beforeAll(() => {
+  process.env.WORKBENCH_DUCKDB_THREADS = '2';
+});
+afterAll(() => {
+  if (threads === undefined) delete process.env.WORKBENCH_DUCKDB_THREADS;
+  else process.env.WORKBENCH_DUCKDB_THREADS = threads;
+});
+
 const importRequest = (paths: string[]) =>
   contract['import.events'].request.parse({ files: paths, mode: 'append' });
 
