@@ -121,20 +121,12 @@ export function benchSpecs(
 }
 
 /**
- * The best of `runs` cold answers: before each, the workspace is closed and reopened, so the
- * per-user units (kept for the next question on the same spec) are computed every time, as when
- * an analyst changes the question; reopening is not timed.
+ * The best of `runs` answers, each computing its per-user units: bench/run.ts turns the units
+ * cache off (WORKBENCH_UNITS_CACHE=off), or the second run would only read the first's units.
  */
-export async function timeAnalysis(
-  api: ApiClient,
-  spec: AnalysisSpec,
-  workspace: string,
-  runs = 2,
-): Promise<number> {
+export async function timeAnalysis(api: ApiClient, spec: AnalysisSpec, runs = 2): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
-    await api['workspace.close']({});
-    await api['workspace.open']({ path: workspace });
     const started = performance.now();
     await api['analysis.run']({ spec });
     best = Math.min(best, (performance.now() - started) / 1000);
