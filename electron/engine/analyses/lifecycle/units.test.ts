@@ -59,6 +59,15 @@ describe('lifecycle units', () => {
     });
     expect(dormant.total).toBe(20);
     expect(dormant.users.every((u) => Number(u.user_id.slice(1)) % 2 === 1)).toBe(true);
+    // A period that is no label of the result has nobody behind it, whatever it holds.
+    for (const period of ['2024-01-09', 'next week', "2024-01-08' OR TRUE --"]) {
+      const none = await ws.api['analysis.users']({
+        spec,
+        select: { kind: 'lifecycle', period, status: 'dormant' },
+        limit: 100,
+      });
+      expect(none.total, period).toBe(0);
+    }
     // Users behind a number reuse the run's units: no new table.
     expect(await cached()).toBe(before + 1);
   });
