@@ -43,9 +43,17 @@ export async function tracked<T>(
         : {}),
     });
   };
-  report(0);
   const onAbort = (): void => connection.interrupt();
   job.signal?.addEventListener('abort', onAbort, { once: true });
+  // Listening first: a cancel that the first report brings (a caller stopping at "started")
+  // stops the phase before its statement runs, not after it has run to the end.
+  report(0);
+  try {
+    throwIfCancelled(job);
+  } catch (error) {
+    job.signal?.removeEventListener('abort', onAbort);
+    throw error;
+  }
   const timer =
     job.onProgress === undefined
       ? undefined
