@@ -95,6 +95,22 @@ export function removeSpillFiles(dir: string): void {
   }
 }
 
+/**
+ * WORKBENCH_DUCKDB_THREADS: how many threads a workspace's DuckDB may use (unset or empty: every
+ * core). Anything but a whole number from 1 to 256 is refused with what to write, rather than
+ * passed on to DuckDB or silently ignored.
+ */
+export function threadsFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new Error(
+      `WORKBENCH_DUCKDB_THREADS is '${value}': write a whole number of threads from 1 to 256, or unset it to use every core.`,
+    );
+  }
+  return n;
+}
+
 export interface InstanceOptions {
   readOnly?: boolean;
   threads?: number;
@@ -121,7 +137,7 @@ export async function openInstance(
     temp_directory: tempDirectory,
   };
   if (readOnly) config.access_mode = 'READ_ONLY';
-  const threads = options.threads ?? (Number(process.env.WORKBENCH_DUCKDB_THREADS) || undefined);
+  const threads = options.threads ?? threadsFromEnv(process.env.WORKBENCH_DUCKDB_THREADS);
   if (threads !== undefined) config.threads = String(threads);
   const instance = await DuckDBInstance.create(file, config);
   try {
