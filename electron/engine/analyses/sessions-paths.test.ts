@@ -2,29 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathsResult } from '../../../shared/specs/paths';
 import { analysisFixture } from '../testing/analysis-fixture';
 import type { TempWorkspace } from '../testing/temp-workspace';
+import { SESSIONS_EVENTS } from '../testing/sessions-events';
 
-/**
- * Sessions with the 30-minute gap (UTC):
- * u1: 10:00 home, 10:05 search, 10:20 view, 10:21 view, 10:25 cart   -> one session, 25 min, 5 events
- *     11:30 home                                                    -> a bounce
- * u2: 12:00 home, 12:10 view, 12:40 cart (30 min after view: same session), 13:20 home (bounce)
- * u3: 2024-01-02 09:00 ping, 09:01 home, 09:02 view
- */
-const EVENTS = `user_id,event,timestamp
-u1,home,2024-01-01T10:00:00Z
-u1,search,2024-01-01T10:05:00Z
-u1,view,2024-01-01T10:20:00Z
-u1,view,2024-01-01T10:21:00Z
-u1,cart,2024-01-01T10:25:00Z
-u1,home,2024-01-01T11:30:00Z
-u2,home,2024-01-01T12:00:00Z
-u2,view,2024-01-01T12:10:00Z
-u2,cart,2024-01-01T12:40:00Z
-u2,home,2024-01-01T13:20:00Z
-u3,ping,2024-01-02T09:00:00Z
-u3,home,2024-01-02T09:01:00Z
-u3,view,2024-01-02T09:02:00Z
-`;
+// The sessions of testing/sessions-events.ts: s1..s5.
+const EVENTS = SESSIONS_EVENTS;
 const range = { type: 'absolute' as const, from: '2024-01-01', to: '2024-01-02' };
 let ws: TempWorkspace;
 let run: Awaited<ReturnType<typeof analysisFixture>>['run'];

@@ -2,28 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathsResult, PathsSpec } from '../../../../shared/specs/paths';
 import { analysisFixture } from '../../testing/analysis-fixture';
 import type { TempWorkspace } from '../../testing/temp-workspace';
+import { SESSIONS_EVENTS } from '../../testing/sessions-events';
 
-/**
- * Sessions with the 30-minute gap (UTC), by hand:
- * s1 u1 2024-01-01: home, search, view, view, cart     s2 u1: home
- * s3 u2 2024-01-01: home, view, cart                   s4 u2: home
- * s5 u3 2024-01-02: ping, home, view
- */
-const EVENTS = `user_id,event,timestamp
-u1,home,2024-01-01T10:00:00Z
-u1,search,2024-01-01T10:05:00Z
-u1,view,2024-01-01T10:20:00Z
-u1,view,2024-01-01T10:21:00Z
-u1,cart,2024-01-01T10:25:00Z
-u1,home,2024-01-01T11:30:00Z
-u2,home,2024-01-01T12:00:00Z
-u2,view,2024-01-01T12:10:00Z
-u2,cart,2024-01-01T12:40:00Z
-u2,home,2024-01-01T13:20:00Z
-u3,ping,2024-01-02T09:00:00Z
-u3,home,2024-01-02T09:01:00Z
-u3,view,2024-01-02T09:02:00Z
-`;
+// The sessions of testing/sessions-events.ts: s1..s5.
+const EVENTS = SESSIONS_EVENTS;
 let ws: TempWorkspace;
 let run: (spec: PathsSpec) => Promise<PathsResult & { warnings?: string[] }>;
 beforeAll(async () => {
@@ -48,6 +30,27 @@ const usersOf = async (spec: PathsSpec, step: number, event: string) =>
   (
     await ws.api['analysis.users']({ spec, select: { kind: 'paths', step, event }, limit: 100 })
   ).users.map((u) => u.user_id);
+
+describe('the users behind a path node', () => {
+  it('are nobody for a step the spec does not draw, or a step of the other direction', async () => {
+    const forward = { ...base, start: ev('home') };
+    const back = { ...base, end: ev('home') };
+    // Drawn: u2 and u3 view right after home (u1 searches first), u3 pings right before it.
+    expect((await usersOf(forward, 1, 'view')).sort()).toEqual(['u2', 'u3']);
+    expect(await usersOf(forward, 2, 'view')).toEqual(['u1']);
+    expect(await usersOf(back, -1, 'ping')).toEqual(['u3']);
+    for (const [spec, step] of [
+      [forward, base.steps + 1],
+      [forward, -1],
+      [back, 1],
+      [back, -10],
+    ] as const) {
+      expect(await usersOf(spec, step, 'view'), `step ${step}`).toEqual([]);
+    }
+    // Past any path's length, the request itself is refused, saying why.
+    await expect(usersOf(forward, 11, 'view')).rejects.toThrow('a path has at most 10 steps');
+  });
+});
 
 describe('paths before an end event', () => {
   it('leads back from the first end event of each session, in time order', async () => {
