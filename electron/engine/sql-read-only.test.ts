@@ -255,9 +255,8 @@ describe('read-only SQL still answers queries', () => {
       { signal: controller.signal },
     );
     setTimeout(() => controller.abort(), 300);
-    const started = performance.now();
+    // Uncancelled, the sum over 10^11 rows would run far past the test's timeout.
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(await ws.rows(STATE)).toEqual(before);
   });
 });

@@ -52,10 +52,13 @@ describe('periods are capped in the plan, before any SQL runs', () => {
       ...parse(trend('hour', '2024-01-01', '2024-01-02')),
       dateRange: absolute('1500-01-01', '2499-12-31'),
     } as AnalysisSpec;
-    const started = performance.now();
     const refusal = await runAnalysis(workspace, spec, {}).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(refusal).toMatchObject({ code: 'INVALID_REQUEST' });
+    // A problem the plan notes (on the interval field), not an engine failure: refused before
+    // the analysis' SQL runs (that query ran 103 s, then took the heap).
+    expect(refusal).toMatchObject({
+      code: 'INVALID_REQUEST',
+      detail: { issues: [expect.objectContaining({ path: 'interval' })] },
+    });
     const message = (refusal as Error).message;
     expect(message).toMatch(/^The trends spec has a problem: interval: 8,765,832 hourly periods/);
     expect(message).toMatch(/from 1500-01-01 to 2499-12-31/);
@@ -151,12 +154,12 @@ describe('periods are capped in the plan, before any SQL runs', () => {
       ],
     ];
     for (const [spec, message] of refusals) {
-      const started = performance.now();
+      // Noted by the plan, so refused before the analysis' SQL runs.
       await expect(runAnalysis(workspace, parse(spec), {})).rejects.toMatchObject({
         code: 'INVALID_REQUEST',
         message: expect.stringMatching(message),
+        detail: { issues: [expect.anything()] },
       });
-      expect(performance.now() - started).toBeLessThan(2000);
     }
     // Retention's grid: 3 years of daily cohorts fit as periods, not with 101 columns for each
     // of 12 breakdown groups.
