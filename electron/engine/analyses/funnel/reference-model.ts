@@ -78,21 +78,35 @@ interface Attempt {
   attempt: number;
   t0: number;
   level: number;
+  /** When its deepest counted step was reached. */
+  deep: number;
   reached: boolean[];
   value: string | null;
   grp: string | null;
 }
 
-const better = (a: Attempt, b: Attempt): boolean =>
-  a.level > b.level ||
-  (a.level === b.level && (a.t0 < b.t0 || (a.t0 === b.t0 && a.attempt < b.attempt)));
+/**
+ * The attempt a unit is reported by: the furthest; in order, then the first to reach that step
+ * and the latest start reaching it then (PostHog overwrites its chain with every later first
+ * step); in any order the earliest start. Then the first stored.
+ */
+function better(anyOrder: boolean, a: Attempt, b: Attempt): boolean {
+  if (a.level !== b.level) return a.level > b.level;
+  if (!anyOrder && a.deep !== b.deep) return a.deep < b.deep;
+  if (a.t0 !== b.t0) return anyOrder ? a.t0 < b.t0 : a.t0 > b.t0;
+  return a.attempt < b.attempt;
+}
 
-function reduce(rows: readonly Attempt[], key: (a: Attempt) => unknown[]): Attempt[] {
+function reduce(
+  anyOrder: boolean,
+  rows: readonly Attempt[],
+  key: (a: Attempt) => unknown[],
+): Attempt[] {
   const m = new Map<string, Attempt>();
   for (const a of rows) {
     const k = JSON.stringify(key(a));
     const had = m.get(k);
-    if (had === undefined || better(a, had)) m.set(k, a);
+    if (had === undefined || better(anyOrder, a, had)) m.set(k, a);
   }
   return [...m.values()];
 }
@@ -142,6 +156,7 @@ export function modelFunnel(
           ? e.q
           : null;
   const attribution = spec.breakdown?.attribution;
+  const anyOrder = spec.order === 'any';
   const counted = spec.steps
     .map((_, i) => i)
     .filter((i) => spec.order === 'any' || i === 0 || spec.steps[i]?.optional !== true);
@@ -276,6 +291,7 @@ export function modelFunnel(
           attempts.push({
             ...base,
             level: sorted.length,
+            deep: sorted.at(-1) ?? s.ms,
             reached: spec.steps.map((_, j) => sorted.length >= j + 1),
             value: attribution === 'all' ? valueOf(s) : null,
           });
@@ -346,6 +362,7 @@ export function modelFunnel(
           attempts.push({
             ...base,
             level,
+            deep: rows[counted[level - 1] ?? 0]?.ms ?? s.ms,
             reached: rows.map((r) => r !== null),
             value: N >= 0 || attribution === 'all' ? (JSON.parse(v) as string | null) : null,
           });
@@ -372,10 +389,11 @@ export function modelFunnel(
     }
   }
 
-  const perPeriod = reduce(attempts, (a) => [a.unit, a.rng, a.value, a.period]);
+  const perPeriod = reduce(anyOrder, attempts, (a) => [a.unit, a.rng, a.value, a.period]);
   let grouped = perPeriod;
   if (spec.breakdown !== undefined) {
     const overall = reduce(
+      anyOrder,
       perPeriod.filter((a) => a.rng === 0),
       (a) => [a.unit, a.value],
     );
@@ -390,6 +408,7 @@ export function modelFunnel(
       .slice(0, spec.breakdown.limit)
       .map(([v]) => v);
     grouped = reduce(
+      anyOrder,
       perPeriod.map((a) => ({
         ...a,
         grp: a.value === null ? NONE_LABEL : top.includes(a.value) ? labelOf(a.value) : OTHER_LABEL,
@@ -397,7 +416,7 @@ export function modelFunnel(
       (a) => [a.unit, a.rng, a.grp, a.period],
     );
   }
-  const best = reduce(grouped, (a) => [a.unit, a.rng, a.grp]);
+  const best = reduce(anyOrder, grouped, (a) => [a.unit, a.rng, a.grp]);
   const groupsOf = (rng: number): ModelGroup[] =>
     [...new Set(best.filter((a) => a.rng === rng).map((a) => a.grp))].map((grp) => {
       const overTime: ModelPeriods = {};

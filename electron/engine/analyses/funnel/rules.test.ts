@@ -605,3 +605,55 @@ q3,B,2024-01-01T11:20:00Z
     expect(b?.fromFirstTime.mean).toBe(15 * 60);
   });
 });
+
+describe('ordered funnels: each user timed by the chain PostHog keeps', () => {
+  /**
+   * PostHog's chain is overwritten by every later first step, and the funnel is timed by the
+   * chain that first reaches the deepest step: r1: A 10:00, A 10:30, B 10:40 converts from the
+   * second A (10 min, not 40); r2: A 10:00, B 10:10, A 10:20, B 10:25 converted at 10:10 (10
+   * min; the later chain does not replace it); r3: A 10:00, A 10:05, B 10:10, B 10:20 (5 min);
+   * r4: A 10:00, B 10:10, A 10:20, B 10:25, C 10:30: A to B in 10 min, but A, B, C reached C
+   * from 10:20 (B after 5 min, C after 5 more).
+   */
+  const fx = fixture(`user_id,event,timestamp
+r1,A,2024-01-01T10:00:00Z
+r1,A,2024-01-01T10:30:00Z
+r1,B,2024-01-01T10:40:00Z
+r2,A,2024-01-01T10:00:00Z
+r2,B,2024-01-01T10:10:00Z
+r2,A,2024-01-01T10:20:00Z
+r2,B,2024-01-01T10:25:00Z
+r3,A,2024-01-01T10:00:00Z
+r3,A,2024-01-01T10:05:00Z
+r3,B,2024-01-01T10:10:00Z
+r3,B,2024-01-01T10:20:00Z
+r4,A,2024-01-01T10:00:00Z
+r4,B,2024-01-01T10:10:00Z
+r4,A,2024-01-01T10:20:00Z
+r4,B,2024-01-01T10:25:00Z
+r4,C,2024-01-01T10:30:00Z
+`);
+  const spec: FunnelSpec = {
+    ...base,
+    dateRange: { type: 'absolute', from: '2024-01-01', to: '2024-01-01' },
+  };
+
+  it('times A then B from the latest A before the first B that completes it', async () => {
+    const r = await fx.get().run(spec);
+    expect(counts(r)).toEqual([4, 4]);
+    const b = r.groups[0]?.steps[1];
+    // 10, 10, 5 and 10 minutes.
+    expect(b?.fromPreviousTime.mean).toBe(525);
+    expect(b?.fromPreviousTime.median).toBe(600);
+  });
+
+  it('times the deepest step reached, not the first chain to a shallower one', async () => {
+    const r = await fx.get().run({ ...spec, steps: [step('A'), step('B'), step('C')] });
+    expect(counts(r)).toEqual([4, 4, 1]);
+    const [, b, c] = r.groups[0]?.steps ?? [];
+    // B: 10, 10, 5 and (r4, on its chain to C) 5 minutes; C: 5 after B, 10 after A.
+    expect(b?.fromPreviousTime.mean).toBe(450);
+    expect(c?.fromPreviousTime.mean).toBe(300);
+    expect(c?.fromFirstTime.mean).toBe(600);
+  });
+});

@@ -228,9 +228,10 @@ export class FunnelScanner {
 
   /**
    * Every first-step event in a range (any order: every event of any step) starts an attempt.
-   * Attempts come in time order, so per (range, period) the first of the highest level is the
-   * earliest one, and once the whole funnel is done no later attempt of that period can replace
-   * it.
+   * Per (range, period) the unit is reported by its furthest attempt, then (units.ts, bestOf) in
+   * order the one that reached that step first and the latest start reaching it then, in any
+   * order the earliest. Attempts come in time order and a later start never reaches a step
+   * sooner, so once the whole funnel is done only starts up to that time can still replace it.
    */
   private attempts(): void {
     const { plan, rowOf, bestRows, ts } = this;
@@ -240,6 +241,8 @@ export class FunnelScanner {
     let keyPeriod = NaN;
     let bestLevel = 0;
     let bestStart = -1;
+    // When the best attempt reached its deepest counted step (ordered funnels).
+    let bestDeep = 0;
     for (let a = 0; a < startCount; a++) {
       const r0 = starts[a] ?? 0;
       const rng = rangeOf(plan.ranges, ts[r0] ?? 0);
@@ -257,15 +260,38 @@ export class FunnelScanner {
         keyRange = rng;
         keyPeriod = period;
       }
-      if (bestLevel === this.topLevel) continue;
-      const level = this.chain(r0, rowOf, bestLevel + 1);
-      if (level > bestLevel) {
+      if (plan.anyOrder) {
+        if (bestLevel === this.topLevel) continue;
+        const level = this.chain(r0, rowOf, bestLevel + 1);
+        if (level > bestLevel) {
+          bestLevel = level;
+          bestStart = r0;
+          bestRows.set(rowOf);
+        }
+        continue;
+      }
+      if (bestLevel === this.topLevel && (ts[r0] ?? 0) > bestDeep) continue;
+      const level = this.chain(r0, rowOf);
+      if (level === 0 || level < bestLevel) continue;
+      const deep = ts[this.deepestRow(rowOf, level)] ?? 0;
+      if (
+        level > bestLevel ||
+        deep < bestDeep ||
+        (deep === bestDeep && (ts[r0] ?? 0) > (ts[bestStart] ?? 0))
+      ) {
         bestLevel = level;
         bestStart = r0;
+        bestDeep = deep;
         bestRows.set(rowOf);
       }
     }
     if (bestLevel > 0) this.emit(bestRows, bestStart, bestLevel, keyRange, keyPeriod);
+  }
+
+  /** The row of an ordered attempt's deepest counted step: its first or a required one. */
+  private deepestRow(rowOf: Int32Array, level: number): number {
+    const step = level === 1 ? 0 : (this.required[level - 2] ?? 0);
+    return rowOf[step] ?? 0;
   }
 
   /**

@@ -105,8 +105,21 @@ export function bySession(plan: FunnelPlan): boolean {
   return plan.spec.countBy === 'sessions';
 }
 
-/** The furthest attempt first, then the earliest, then the first stored. */
-const BEST = raw('(level, -epoch_us(t0), -attempt)');
+/**
+ * Which of a unit's attempts it is reported by, as PostHog reports it: the furthest, then the
+ * one that reached that step first, then (in order) the latest start reaching it then, since
+ * PostHog's chain is overwritten by every later first step (A 10:00, A 10:30, B 10:40 converts in
+ * 10 minutes, not 40); in any order the earliest start, whose events PostHog times. The first
+ * stored breaks what is left.
+ */
+function bestOf(plan: FunnelPlan): Sql {
+  const deep = `[${plan.counted.map((i) => `t${i}`).join(', ')}][level]`;
+  return raw(
+    plan.spec.order === 'any'
+      ? '(level, -epoch_us(t0), -attempt)'
+      : `(level, -epoch_us(${deep}), epoch_us(t0), -attempt)`,
+  );
+}
 
 function unitKey(plan: FunnelPlan): Sql[] {
   return [
@@ -122,6 +135,7 @@ function unitKey(plan: FunnelPlan): Sql[] {
  */
 export function unitsSql(plan: FunnelPlan, attempts: Sql, reduced = false): Sql {
   const { spec } = plan;
+  const BEST = bestOf(plan);
   const key = unitKey(plan);
   const keyOf = (alias: string, extra: string[] = []): Sql =>
     join([...key.map((k) => sql`${raw(alias)}.${k}`), ...extra.map((e) => raw(`${alias}.${e}`))]);
