@@ -3,7 +3,7 @@ import type { ArrowPage, EventsFilter } from '../../../shared/api/browse-types';
 import { ApiError } from '../../../shared/api/errors';
 import { ANY_EVENT } from '../../../shared/specs/common';
 import { loadCatalog } from '../analyses/catalog';
-import { num, queryRows } from '../duckdb/database';
+import { num, tableColumns } from '../duckdb/database';
 import { eventMatchSql } from '../sql/conditions';
 import { and, ident, join, query, raw, render, sql, type Sql } from '../sql/fragment';
 import { PlanNotes } from '../sql/notes';
@@ -60,13 +60,7 @@ export async function eventsPage(c: DuckDBConnection, request: EventsRequest): P
 
 /** The typed property columns of `events`, in table order. */
 async function propertyColumns(c: DuckDBConnection): Promise<string[]> {
-  const rows = await queryRows(
-    c,
-    `SELECT column_name FROM duckdb_columns()
-     WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'events'
-     ORDER BY column_index`,
-  );
-  return rows.map((r) => String(r.column_name)).filter((name) => !PLACED.has(name));
+  return (await tableColumns(c, 'events')).map((col) => col.name).filter((n) => !PLACED.has(n));
 }
 
 /**

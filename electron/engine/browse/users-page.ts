@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ArrowPage, UserTimeline } from '../../../shared/api/browse-types';
 import { ApiError } from '../../../shared/api/errors';
-import { num, queryOne, queryRows, str } from '../duckdb/database';
+import { num, queryOne, queryRows, str, tableColumns } from '../duckdb/database';
 import { ident } from '../duckdb/sql';
 import { ident as identSql, join, or, query, raw, render, sql } from '../sql/fragment';
 import { USER_FACT_COLUMNS } from '../workspace/schema';
@@ -10,13 +10,9 @@ import { readPage } from './read-page';
 
 /** Columns of `users` that came from a people import (email, names, CRM fields), in order. */
 async function identityColumns(c: DuckDBConnection): Promise<string[]> {
-  const rows = await queryRows(
-    c,
-    `SELECT column_name FROM duckdb_columns()
-     WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'users'
-     ORDER BY column_index`,
-  );
-  return rows.map((r) => String(r.column_name)).filter((n) => !USER_FACT_COLUMNS.includes(n));
+  return (await tableColumns(c, 'users'))
+    .map((col) => col.name)
+    .filter((n) => !USER_FACT_COLUMNS.includes(n));
 }
 
 /**

@@ -203,6 +203,27 @@ export async function queryOne(
   return first;
 }
 
+/** A column of a workspace table, as DuckDB names its type. */
+export interface TableColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * The columns of a table of the workspace (schema main), in order. pragma_table_info reads that
+ * one table; the first duckdb_columns() of an instance costs ~40 ms, since it lists every
+ * catalog's columns, and every workspace opened would pay it.
+ */
+export async function tableColumns(
+  connection: DuckDBConnection,
+  table: 'events' | 'users',
+): Promise<TableColumn[]> {
+  const rows = await queryRows(connection, `SELECT name, type FROM pragma_table_info($1)`, [
+    `main.${table}`,
+  ]);
+  return rows.map((r) => ({ name: String(r.name), type: String(r.type) }));
+}
+
 export function num(value: Json | undefined): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.trim() !== '') return Number(value);

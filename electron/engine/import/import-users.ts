@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ParsedRequestOf } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import type { IdentityField, ImportUsersSummary } from '../../../shared/api/import-types';
-import { num, queryOne, queryRows } from '../duckdb/database';
+import { num, queryOne, queryRows, tableColumns } from '../duckdb/database';
 import { ident } from '../duckdb/sql';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
@@ -229,14 +229,7 @@ async function mergePeople(
 
   await c.run('BEGIN TRANSACTION');
   try {
-    const existing = new Set(
-      (
-        await queryRows(
-          c,
-          `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'users'`,
-        )
-      ).map((r) => String(r.column_name).toLowerCase()),
-    );
+    const existing = new Set((await tableColumns(c, 'users')).map((col) => col.name.toLowerCase()));
     const stageTypes = await queryRows(c, `DESCRIBE people_stage`);
     for (const r of stageTypes) {
       const name = String(r.column_name);

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../duckdb/database';
+import { queryRows, tableColumns } from '../duckdb/database';
 
 /** Columns of `events` that are bookkeeping, not properties an analyst filters on. */
 export const HIDDEN_EVENT_COLUMNS = new Set([
@@ -44,7 +44,7 @@ export interface Catalog {
 
 /**
  * A fingerprint of the data and settings, from catalog statistics (no scan of `events`): row
- * counts, the sources' last import, the settings row and the tables' columns. Writes the engine makes outside an
+ * counts, the sources' last import, the settings row and the columns of events and users. Writes the engine makes outside an
  * import (SQL with --write) bump `writes` as well, since they may keep every count.
  */
 export async function dataGeneration(c: DuckDBConnection, writes = 0): Promise<string> {
@@ -53,32 +53,22 @@ export async function dataGeneration(c: DuckDBConnection, writes = 0): Promise<s
     `SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM users) AS u,
             (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(CAST(max(imported_at) AS VARCHAR), '') FROM sources) AS s,
             (SELECT coalesce(string_agg(key || '=' || value, ';' ORDER BY key), '') FROM workbench_meta) AS m,
-            (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',' ORDER BY table_name, column_index)
-             FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main') AS d`,
+            (SELECT string_agg(name || ':' || type, ',' ORDER BY cid) FROM pragma_table_info('main.events')) || '/' ||
+            (SELECT string_agg(name || ':' || type, ',' ORDER BY cid) FROM pragma_table_info('main.users')) AS d`,
   );
   return [row?.e, row?.u, row?.s, row?.m, row?.d, writes].map(String).join('|');
 }
 
 async function readCatalog(c: DuckDBConnection, generation: string): Promise<Catalog> {
   const events = await queryRows(c, `SELECT DISTINCT event FROM events`);
-  const columns = await queryRows(
-    c,
-    `SELECT table_name, column_name, data_type FROM duckdb_columns()
-     WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN ('events', 'users')
-     ORDER BY table_name, column_index`,
-  );
-  const of = (table: string): Map<string, string> =>
-    new Map(
-      columns
-        .filter((r) => r.table_name === table)
-        .map((r) => [String(r.column_name), String(r.data_type)]),
-    );
+  const of = async (table: 'events' | 'users'): Promise<Map<string, string>> =>
+    new Map((await tableColumns(c, table)).map((col) => [col.name, col.type]));
   const tables = await queryRows(
     c,
     `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()`,
   );
-  const eventColumns = of('events');
-  const userColumns = of('users');
+  const eventColumns = await of('events');
+  const userColumns = await of('users');
   const describe = (
     source: 'event' | 'user',
     hidden: Set<string>,

@@ -22,6 +22,7 @@ import {
   removeSpillFiles,
   setMemoryLimit,
   str,
+  tableColumns,
   tempDirectoryFor,
   type Row,
 } from '../duckdb/database';
@@ -359,24 +360,9 @@ export class Workspace {
         firstSeen: isoUtc(r.first),
         lastSeen: isoUtc(r.last),
       }));
-      const properties = (
-        await queryRows(
-          c,
-          `SELECT column_name, data_type FROM duckdb_columns()
-           WHERE database_name = current_database() AND table_name = 'events'
-             AND column_name NOT IN ('ts', 'event', 'session_id', ${BOOKKEEPING_EVENT_COLUMNS.map((n) => `'${n}'`).join(', ')})
-           ORDER BY column_index`,
-        )
-      ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
-      const userProperties = (
-        await queryRows(
-          c,
-          `SELECT column_name, data_type FROM duckdb_columns()
-           WHERE database_name = current_database() AND table_name = 'users'
-             AND column_name NOT IN ('uid')
-           ORDER BY column_index`,
-        )
-      ).map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+      const placed = new Set(['ts', 'event', 'session_id', ...BOOKKEEPING_EVENT_COLUMNS]);
+      const properties = (await tableColumns(c, 'events')).filter((p) => !placed.has(p.name));
+      const userProperties = (await tableColumns(c, 'users')).filter((p) => p.name !== 'uid');
       const people = await countPeople(
         c,
         userProperties.map((p) => p.name),
