@@ -229,3 +229,45 @@ export function generateDistinctAnySpec(rand: () => number): FunnelSpec {
     if (parsed.success) return parsed.data;
   }
 }
+
+/**
+ * A random funnel with per-step windows, in the shapes they combine with (ordered; users or
+ * sessions; no exclusions or optional steps; first or last touch): each later step gets a window
+ * of its own after the previous one with probability 0.7, at least one of them.
+ */
+export function generatePerStepWindowSpec(rand: () => number): FunnelSpec {
+  // On the events' 15-minute grid: gaps exactly at a window's end, and a minute past it.
+  const windows = [
+    { n: 15, unit: 'minute' },
+    { n: 30, unit: 'minute' },
+    { n: 45, unit: 'minute' },
+    { n: 1, unit: 'hour' },
+  ] as const;
+  for (;;) {
+    const spec = generateSpec(rand, { scannable: false });
+    const steps = spec.steps.map((s, i) => {
+      const { within: _, ...rest } = s;
+      const within = windows[Math.floor(rand() * windows.length)];
+      return { ...rest, optional: false, ...(i > 0 && rand() < 0.7 ? { within } : {}) };
+    });
+    if (!steps.some((s) => 'within' in s)) continue;
+    const { breakdown } = spec;
+    const parsed = funnelSpecSchema.safeParse({
+      ...spec,
+      steps,
+      order: 'ordered',
+      exclusions: [],
+      countBy: spec.countBy === 'attempts' ? 'users' : spec.countBy,
+      ...(breakdown === undefined
+        ? {}
+        : {
+            breakdown: {
+              ...breakdown,
+              attribution: breakdown.attribution === 'last' ? 'last' : 'first',
+              step: undefined,
+            },
+          }),
+    });
+    if (parsed.success) return parsed.data;
+  }
+}

@@ -133,6 +133,43 @@ export function modelFunnel(
   };
   const before = (a: ModelEvent, b: ModelEvent): boolean =>
     a.ms < b.ms || (a.ms === b.ms && a.row < b.row);
+  // Per-step windows: each step's own limit after the previous one (ms; Infinity = none).
+  const perStep = spec.steps.some((st) => st.within !== undefined)
+    ? spec.steps.map((st) =>
+        st.within === undefined ? Infinity : st.within.n * WINDOW_SECONDS[st.within.unit] * 1000,
+      )
+    : null;
+  /**
+   * Per-step windows, by exhaustive search: the most steps any chain from start s fills (each
+   * step at or after the previous one, distinct events, within its own window of it and the
+   * funnel's window of s), and the earliest time that many are filled.
+   */
+  const reachWithin = (
+    stream: readonly ModelEvent[],
+    s: ModelEvent,
+    limits: readonly number[],
+    isStep: (e: ModelEvent, i: number) => boolean,
+  ): [number, number] => {
+    const memo = new Map<string, [number, number]>();
+    const from = (k: number, e: ModelEvent): [number, number] => {
+      const key = `${k}:${e.row}`;
+      const known = memo.get(key);
+      if (known !== undefined) return known;
+      let top: [number, number] = [k + 1, e.ms];
+      if (k + 1 < n) {
+        for (const x of stream) {
+          if (!isStep(x, k + 1)) continue;
+          if (shares(k, k + 1) ? !before(e, x) : x.ms < e.ms) continue;
+          if (x.ms - e.ms > (limits[k + 1] ?? Infinity) || x.ms > s.ms + W) continue;
+          const [level, t] = from(k + 1, x);
+          if (level > top[0] || (level === top[0] && t < top[1])) top = [level, t];
+        }
+      }
+      memo.set(key, top);
+      return top;
+    };
+    return from(0, s);
+  };
   const props = spec.breakdown === undefined ? [] : breakdownProperties(spec.breakdown);
   const valueOf = (e: ModelEvent): string | null => {
     if (props.length === 0) return null;
@@ -294,6 +331,17 @@ export function modelFunnel(
             deep: sorted.at(-1) ?? s.ms,
             reached: spec.steps.map((_, j) => sorted.length >= j + 1),
             value: attribution === 'all' ? valueOf(s) : null,
+          });
+          continue;
+        }
+        if (perStep !== null) {
+          const [level, deep] = reachWithin(stream, s, perStep, isStep);
+          attempts.push({
+            ...base,
+            level,
+            deep,
+            reached: spec.steps.map((_, j) => j < level),
+            value: null,
           });
           continue;
         }
