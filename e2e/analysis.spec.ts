@@ -279,7 +279,10 @@ for (const [view, kind] of VIEWS.filter(([v]) => v !== 'sessions')) {
     const panel = page.getByRole('complementary', { name: 'Users behind the number' });
     if (kind === 'paths') {
       const result = await engineAnswer(ws, spec);
-      const node = result.kind === 'paths' ? result.nodes.find((n) => n.id === text) : undefined;
+      // The grid's first link: its first end, a step's event, is the first number's node.
+      const source = result.kind === 'paths' ? result.links[0]?.source : undefined;
+      const node = result.kind === 'paths' ? result.nodes.find((n) => n.id === source) : undefined;
+      expect(text).toBe(node?.event);
       await expect(panel.getByTestId('users-total')).toContainText(
         (node?.users ?? -1).toLocaleString('en-US'),
         { timeout: 30_000 },

@@ -239,7 +239,14 @@ function describe(
       };
     case 'paths':
       return {
-        columns: { source: text, target: text, users: count, sessions: count },
+        columns: {
+          fromStep: { kind: 'value' },
+          from: text,
+          toStep: { kind: 'value' },
+          to: text,
+          users: count,
+          sessions: count,
+        },
       };
     case 'lifecycle':
       return {

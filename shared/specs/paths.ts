@@ -71,10 +71,33 @@ export function pathsMeaning(spec: PathsSpec, timezone: string): string {
   return `The ${spec.steps} events ${anchor} within sessions, top ${spec.limit} per step${spec.hide.length > 0 ? `, hiding ${spec.hide.join(', ')}` : ''}${spec.collapseRepeats ? ', repeats collapsed' : ''}, ${range}, ${timezone}`;
 }
 
+/**
+ * One row per link, each end as its step and event (step 0 the anchor, negative steps before an
+ * end event), the way an analyst reads and filters them, not as the chart's node ids.
+ */
 export function pathsTable(result: PathsResult): ResultTable {
+  const nodes = new Map(result.nodes.map((n) => [n.id, n]));
+  const end = (id: string): { step: number; event: string } => {
+    const node = nodes.get(id);
+    if (node !== undefined) return node;
+    // Ids are `${step}:${event}`; an event name may itself hold a colon.
+    const split = id.indexOf(':');
+    return { step: Number(id.slice(0, split)), event: id.slice(split + 1) };
+  };
   return {
-    columns: ['source', 'target', 'users', 'sessions'],
-    rows: result.links.map((l) => ({ ...l })),
+    columns: ['fromStep', 'from', 'toStep', 'to', 'users', 'sessions'],
+    rows: result.links.map((l) => {
+      const from = end(l.source);
+      const to = end(l.target);
+      return {
+        fromStep: from.step,
+        from: from.event,
+        toStep: to.step,
+        to: to.event,
+        users: l.users,
+        sessions: l.sessions,
+      };
+    }),
   };
 }
 

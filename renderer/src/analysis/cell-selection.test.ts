@@ -1,12 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import type { FunnelResult } from '../../../shared/specs/funnel';
 import type { LifecycleResult } from '../../../shared/specs/lifecycle';
+import type { PathsResult } from '../../../shared/specs/paths';
 import type { StickinessResult } from '../../../shared/specs/stickiness';
 import type { TrendsResult } from '../../../shared/specs/trends';
 import { selectionOfCell } from './cell-selection';
 import { gridTable } from './ResultGrid';
 
 describe('users behind a grid cell', () => {
+  it('reads a paths link as its two ends, each a step and an event, and opens either', () => {
+    const result: PathsResult = {
+      kind: 'paths',
+      direction: 'backward',
+      nodes: [
+        { id: '-1:a:b', step: -1, event: 'a:b', users: 5, sessions: 6 },
+        { id: '0:buy', step: 0, event: 'buy', users: 4, sessions: 4 },
+      ],
+      links: [{ source: '-1:a:b', target: '0:buy', users: 3, sessions: 3 }],
+      sessions: 4,
+      sampled: null,
+    };
+    const table = gridTable(result);
+    const [row] = table.rows;
+    if (row === undefined) throw new Error('no row');
+    expect(table.columns).toEqual(['fromStep', 'from', 'toStep', 'to', 'users', 'sessions']);
+    expect(row).toMatchObject({ fromStep: -1, from: 'a:b', toStep: 0, to: 'buy', users: 3 });
+    expect(selectionOfCell(result, row, 'from')).toEqual({ kind: 'paths', step: -1, event: 'a:b' });
+    expect(selectionOfCell(result, row, 'to')).toEqual({ kind: 'paths', step: 0, event: 'buy' });
+    expect(selectionOfCell(result, row, 'users')).toBeNull();
+  });
+
   it('maps a trend cell, incomplete periods included, to its series and period', () => {
     const result: TrendsResult = {
       kind: 'trends',

@@ -85,10 +85,12 @@ export function selectionOfCell(
       };
     }
     case 'paths': {
-      if (column !== 'source' && column !== 'target') return null;
-      const node = String(row[column]);
-      const split = node.indexOf(':');
-      return { kind: 'paths', step: Number(node.slice(0, split)), event: node.slice(split + 1) };
+      if (column !== 'from' && column !== 'to') return null;
+      return {
+        kind: 'paths',
+        step: Number(row[column === 'from' ? 'fromStep' : 'toStep']),
+        event: String(row[column]),
+      };
     }
     case 'eventTypes':
       return column === 'users' ? { kind: 'eventTypes', event: String(row.event) } : null;
