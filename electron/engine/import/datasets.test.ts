@@ -35,8 +35,19 @@ async function imported(file: string): Promise<ImportEventsSummary> {
 }
 
 describe('Online Retail (UCI), CSV and Parquet alike', () => {
+  /**
+   * The CSV is imported as what its times are, the shop's UK wall-clock times (Europe/London);
+   * the Parquet as written (UTC). Both ends of the range fall in GMT (winter) and the shop's
+   * hours are far from midnight, so every count below is the same either way; a summer invoice
+   * moves an hour.
+   */
   it.each(['online_retail.csv.gz', 'online_retail.parquet'])('%s', async (file) => {
-    const s = await imported(dataset('online-retail', file));
+    const s = file.endsWith('.csv.gz')
+      ? await ws.api['import.events']({
+          files: [dataset('online-retail', file)],
+          sourceTimezone: 'Europe/London',
+        })
+      : await imported(dataset('online-retail', file));
     expect(s.preset).toBe('transactions');
     expect(s.rowsRead).toBe(541_909);
     expect(s.rowsImported).toBe(406_829);
@@ -76,21 +87,13 @@ describe('Online Retail (UCI), CSV and Parquet alike', () => {
       { m: '2010-12', n: 948 },
       { m: '2011-01', n: 421 },
     ]);
-  });
-
-  it('reads UK wall-clock times as Europe/London when told', async () => {
-    await ws.api['import.events']({
-      files: [dataset('online-retail', 'online_retail.parquet')],
-      sourceTimezone: 'Europe/London',
-    });
-    const info = await ws.api['workspace.info']({});
-    // Both ends fall in GMT (winter), so the range is unchanged; a summer invoice moves an hour.
-    expect(info.range).toEqual({ from: '2010-12-01T08:26:00Z', to: '2011-12-09T12:50:00Z' });
+    // Invoice 551000 is written 2011-04-26 09:15: BST (UTC+1) in the CSV read as UK time.
     const summer = await ws.rows(
       `SELECT strftime(min(ts), '%Y-%m-%d %H:%M') AS t FROM events WHERE "InvoiceNo" = '551000'`,
     );
-    // Invoice 551000 is written 2011-04-26 09:15 (BST, UTC+1).
-    expect(summer).toEqual([{ t: '2011-04-26 08:15' }]);
+    expect(summer).toEqual([
+      { t: file.endsWith('.csv.gz') ? '2011-04-26 08:15' : '2011-04-26 09:15' },
+    ]);
   });
 });
 
