@@ -13,7 +13,8 @@ import { usersJoin, type FunnelPlan } from './plan';
  * read of the matching events in stored order, the chain in JavaScript, the rows written into a
  * temp table with the columns chainAttempts gives. Returns that table's SELECT, or null (having
  * written nothing) when the events turn out not to be stored in (user, time, row) order; `sort`
- * puts the read in that order instead of trusting it.
+ * puts the read in that order instead of trusting it. `best` adds the column `best`: the row each
+ * user reports per range (FunnelScanRows.best), so the units need not find it again.
  *
  * A held value (sessions, holdConstant) or attribution 'all' splits a user's events into
  * streams, each a funnel of its own: the read numbers them in (user, held value, value) order
@@ -23,7 +24,7 @@ export async function scanAttempts(
   c: DuckDBConnection,
   plan: FunnelPlan,
   signal?: AbortSignal,
-  options: { sort?: boolean } = {},
+  options: { sort?: boolean; best?: boolean } = {},
 ): Promise<{ attempts: Sql; drop: () => Promise<void> } | null> {
   const { spec, bounds } = plan;
   const [row] = (
@@ -75,6 +76,8 @@ export async function scanAttempts(
   const table = `funnel_attempts_${suffix}`;
   const streamTable = `funnel_streams_${suffix}`;
   const b = all ? (plan.breakdown?.value ?? raw('NULL')) : raw('CAST(NULL AS VARCHAR)');
+  // A stream's best is not its user's.
+  if (options.best === true && streams) throw new Error('the scan reports streams, not users');
   // Strict order reads every event: the next step must be the user's very next one.
   const events = sql`SELECT e.uid, e.ts, epoch_us(e.ts)::DOUBLE AS t, CAST(${mask} AS INTEGER) AS m,
                      CAST(e.rowid AS DOUBLE) AS r
@@ -145,19 +148,25 @@ export async function scanAttempts(
       return null;
     }
     const times = spec.steps.map((_, i) => `u${i}`);
+    // Level (at most 31), range and best in one column: each column appended costs about as
+    // much as the rows' whole chain.
+    const code = new Int32Array(rows.count);
+    for (let i = 0; i < rows.count; i++) {
+      code[i] = (rows.level[i] ?? 0) | ((rows.rng[i] ?? 0) << 6) | ((rows.best[i] ?? 0) << 7);
+    }
     await c.run(
-      `CREATE TEMP TABLE ${table} (uid INTEGER, rng INTEGER, period DOUBLE, attempt DOUBLE, level INTEGER, ${times.map((t) => `${t} DOUBLE`).join(', ')})`,
+      `CREATE TEMP TABLE ${table} (uid INTEGER, code INTEGER, period DOUBLE, attempt DOUBLE, ${times.map((t) => `${t} DOUBLE`).join(', ')})`,
     );
     const appender = await c.createAppender(table, 'main', 'temp');
     appendColumns(
       appender,
-      [INTEGER, INTEGER, DOUBLE, DOUBLE, INTEGER, ...times.map(() => DOUBLE)],
-      [rows.uid, rows.rng, rows.period, rows.attempt, rows.level, ...rows.times],
+      [INTEGER, INTEGER, DOUBLE, DOUBLE, ...times.map(() => DOUBLE)],
+      [rows.uid, code, rows.period, rows.attempt, ...rows.times],
       rows.count,
     );
     appender.closeSync();
-    const head = `rng, make_timestamp(CAST(period AS BIGINT)) AS period,
-            CAST(attempt AS BIGINT) AS attempt, level`;
+    const head = `(code >> 6) & 1 AS rng, make_timestamp(CAST(period AS BIGINT)) AS period,
+            CAST(attempt AS BIGINT) AS attempt, code & 63 AS level`;
     const stepTimes = times
       .map(
         (t, i) =>
@@ -169,7 +178,8 @@ export async function scanAttempts(
         ? `SELECT s.uid, s.h, ${head}, s.b, ${stepTimes}
            FROM temp.${table} a JOIN (SELECT DISTINCT stream, uid, h, b FROM temp.${streamTable}) s
              ON s.stream = a.uid`
-        : `SELECT uid, NULL AS h, ${head}, CAST(NULL AS VARCHAR) AS b, ${stepTimes} FROM temp.${table}`,
+        : `SELECT uid, NULL AS h, ${head}, CAST(NULL AS VARCHAR) AS b, ${stepTimes}
+           ${options.best === true ? ', code >= 128 AS best' : ''} FROM temp.${table}`,
     );
     return { attempts, drop };
   } catch (error) {

@@ -67,10 +67,17 @@ export interface FunnelScanRows {
   attempt: Float64Array;
   level: Int32Array;
   times: Float64Array[];
+  /**
+   * 1 on the row each user reports per range (units.ts, bestOf: the furthest, then the one that
+   * reached that step first, then the latest start; in any order the earliest start; then the
+   * first stored); every row when counting attempts. Streams are not users: theirs is per stream.
+   */
+  best: Int32Array;
 }
 
 const GROW = 1.5;
 const EMPTY = new Int32Array(0);
+const EMPTY_TIMES = new Float64Array(0);
 
 /** Collects a user's rows, then computes their attempts; rows accumulate across users. */
 export class FunnelScanner {
@@ -95,6 +102,8 @@ export class FunnelScanner {
   private startRows = new Int32Array(256);
   private startCount = 0;
   private readonly matcher: StepMatcher;
+  /** Per range: the out row the current user reports so far (bestOf), or -1. */
+  private readonly reported: Int32Array;
   /** Any order: an attempt's candidate rows, at most steps² of them. */
   private readonly candidates: Int32Array;
   private readonly kept: Int32Array;
@@ -118,6 +127,7 @@ export class FunnelScanner {
     this.matcher = new StepMatcher(plan.steps);
     this.candidates = new Int32Array(plan.steps * plan.steps);
     this.kept = new Int32Array(plan.steps);
+    this.reported = new Int32Array(Math.max(1, plan.ranges.length)).fill(-1);
   }
 
   /** Feeds one chunk of the ordered read. */
@@ -174,6 +184,7 @@ export class FunnelScanner {
       attempt: o.attempt.slice(0, count),
       level: o.level.slice(0, count),
       times: o.times.map((t) => t.slice(0, count)),
+      best: o.best.slice(0, count),
     };
   }
 
@@ -212,6 +223,12 @@ export class FunnelScanner {
       }
     }
     this.attempts();
+    const { reported } = this;
+    for (let g = 0; g < reported.length; g++) {
+      const at = reported[g] ?? -1;
+      if (at >= 0) this.out.best[at] = 1;
+      reported[g] = -1;
+    }
     this.n = 0;
   }
 
@@ -482,6 +499,7 @@ export class FunnelScanner {
         attempt: resize(o.attempt, size, Float64Array),
         level: resize(o.level, size, Int32Array),
         times: o.times.map((t) => resize(t, size, Float64Array)),
+        best: resize(o.best, size, Int32Array),
       };
       this.out = o;
     }
@@ -499,6 +517,38 @@ export class FunnelScanner {
       if (column !== undefined) column[at] = row < 0 ? NaN : (this.ts[row] ?? NaN);
     }
     o.count++;
+    if (this.plan.perAttempt) o.best[at] = 1;
+    else if (this.reports(at, this.reported[rng] ?? -1)) this.reported[rng] = at;
+  }
+
+  /**
+   * Whether out row `at` is reported before row `than` of the same user and range (-1: none
+   * yet), by units.ts's bestOf, on the values written: the level, then (in order) the earlier
+   * time of the deepest counted step and the later start, (any order) the earlier start, then
+   * the first stored.
+   */
+  private reports(at: number, than: number): boolean {
+    if (than < 0) return true;
+    const o = this.out;
+    const level = o.level[at] ?? 0;
+    const other = o.level[than] ?? 0;
+    if (level !== other) return level > other;
+    const t0 = o.times[0] ?? EMPTY_TIMES;
+    if (!this.plan.anyOrder) {
+      const step = level === 1 ? 0 : (this.required[level - 2] ?? 0);
+      const deep = o.times[step] ?? EMPTY_TIMES;
+      const a = deep[at] ?? 0;
+      const b = deep[than] ?? 0;
+      if (a !== b) return a < b;
+      const s = t0[at] ?? 0;
+      const r = t0[than] ?? 0;
+      if (s !== r) return s > r;
+    } else {
+      const s = t0[at] ?? 0;
+      const r = t0[than] ?? 0;
+      if (s !== r) return s < r;
+    }
+    return (o.attempt[at] ?? 0) < (o.attempt[than] ?? 0);
   }
 }
 
@@ -533,6 +583,7 @@ function emptyRows(steps: number, capacity: number): FunnelScanRows {
     attempt: new Float64Array(capacity),
     level: new Int32Array(capacity),
     times: Array.from({ length: steps }, () => new Float64Array(capacity)),
+    best: new Int32Array(capacity),
   };
 }
 

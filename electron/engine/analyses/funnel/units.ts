@@ -33,13 +33,17 @@ export function funnelUnitsSource(
   return {
     create: async (c, table) => {
       if (engine !== 'sql' && plan.scannable) {
-        const scanned = await scanAttempts(c, plan, signal);
+        const best = scanReportsUsers(plan);
+        const scanned = await scanAttempts(c, plan, signal, { best });
         if (scanned !== null) {
           try {
             await execute(
               c,
               // Streams of held values are not units (holding a property, counting users).
-              sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts, plan.hold === null)}`,
+              sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts, {
+                reduced: plan.hold === null,
+                best,
+              })}`,
             );
           } finally {
             await scanned.drop();
@@ -75,13 +79,17 @@ function matchingSource(plan: FunnelPlan, engine: FunnelEngine, signal?: AbortSi
   }
   return {
     create: async (c, table) => {
+      const best = scanReportsUsers(plan);
       const scanned =
-        (await scanAttempts(c, plan, signal)) ??
-        (await scanAttempts(c, plan, signal, { sort: true }));
+        (await scanAttempts(c, plan, signal, { best })) ??
+        (await scanAttempts(c, plan, signal, { sort: true, best }));
       if (scanned === null) throw new Error('the funnel scan could not read the events in order');
       try {
         // Streams (held values, attribution 'all') are not units: the units regroup them.
-        await execute(c, sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts)}`);
+        await execute(
+          c,
+          sql`CREATE TABLE ${table} AS ${unitsSql(plan, scanned.attempts, { reduced: best, best })}`,
+        );
       } finally {
         await scanned.drop();
       }
@@ -98,6 +106,15 @@ export async function createUnits(
 ): Promise<void> {
   const source = funnelUnitsSource(plan, engine);
   if ('create' in source) await source.create(c, table);
+}
+
+/**
+ * Whether the scan's rows are the units' own and it can mark the row each reports (its `best`):
+ * when its streams are users (no held value, no attribution 'all'), so the value each unit is
+ * filed under is one per range (none, or its first or last touch).
+ */
+function scanReportsUsers(plan: FunnelPlan): boolean {
+  return plan.hold === null && plan.spec.breakdown?.attribution !== 'all';
 }
 
 /** Counting sessions: a unit is a user and a held value (session_id unless another is held). */
@@ -131,9 +148,16 @@ function unitKey(plan: FunnelPlan): Sql[] {
 
 /**
  * The units from the attempts (chainAttempts' columns, from SQL or the scan); `reduced` when
- * they are already one per unit, range and period (the scan's).
+ * they are already one per unit, range and period (the scan's); `best` when they also carry the
+ * row each unit reports per range (scanReportsUsers: the scan's `best` column).
  */
-export function unitsSql(plan: FunnelPlan, attempts: Sql, reduced = false): Sql {
+export function unitsSql(
+  plan: FunnelPlan,
+  attempts: Sql,
+  given: { reduced?: boolean; best?: boolean } = {},
+): Sql {
+  const reduced = given.reduced === true || given.best === true;
+  const marked = given.best === true;
   const { spec } = plan;
   const BEST = bestOf(plan);
   const key = unitKey(plan);
@@ -173,7 +197,10 @@ export function unitsSql(plan: FunnelPlan, attempts: Sql, reduced = false): Sql 
     ctes.push(
       [
         'vbest',
-        sql`SELECT unnest(arg_max(pp, ${BEST})) FROM pp WHERE rng = 0 GROUP BY ${keyOf('pp', ['b'])}`,
+        // Marked rows: a unit's value is one per range, so its reported row is its value's.
+        marked
+          ? raw('SELECT * FROM pp WHERE rng = 0 AND best')
+          : sql`SELECT unnest(arg_max(pp, ${BEST})) FROM pp WHERE rng = 0 GROUP BY ${keyOf('pp', ['b'])}`,
       ],
       [
         'top',
@@ -192,14 +219,24 @@ export function unitsSql(plan: FunnelPlan, attempts: Sql, reduced = false): Sql 
                         ELSE [${raw(`'${OTHER_LABEL}'`)}] END AS grp_values
             FROM pp`,
       ],
-      // Values that fall together into '(other)' make one group: per unit its furthest attempt.
+      // Values that fall together into '(other)' make one group: per unit its furthest attempt
+      // (marked rows have one value per unit and range already).
       [
         'gp',
-        sql`SELECT unnest(arg_max(g, ${BEST})) FROM g GROUP BY ${keyOf('g', ['rng', 'grp', 'period'])}`,
+        marked
+          ? raw('SELECT * FROM g')
+          : sql`SELECT unnest(arg_max(g, ${BEST})) FROM g GROUP BY ${keyOf('g', ['rng', 'grp', 'period'])}`,
       ],
     );
   }
   const perAttempt = spec.countBy === 'attempts';
+  if (marked) {
+    return withCtes(
+      ctes,
+      sql`SELECT u.* EXCLUDE (best), ${periodLabel(raw('u.period'), spec.interval)} AS label, u.best
+          FROM gp u`,
+    );
+  }
   if (!perAttempt) {
     ctes.push([
       'gb',
