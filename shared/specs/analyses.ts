@@ -6,7 +6,8 @@ import {
   type AnalysisSpec,
   type ResultTable,
 } from './analysis-spec';
-import type { AnalysisDefinition } from './definition';
+import type { ColumnDescription } from '../format/column-kinds';
+import type { AnalysisDefinition, TableRow } from './definition';
 import { funnelDefinition } from './funnel';
 import { lifecycleDefinition } from './lifecycle';
 import { pathsDefinition } from './paths';
@@ -14,9 +15,11 @@ import { retentionDefinition } from './retention';
 import { sessionsDefinition } from './sessions';
 import { stickinessDefinition } from './stickiness';
 import { trendsDefinition } from './trends';
+import type { UserSelection } from './users-behind';
 
 type SpecOf<K extends AnalysisKind> = Extract<AnalysisSpec, { kind: K }>;
 type ResultOf<K extends AnalysisKind> = Extract<AnalysisResult, { kind: K }>;
+type SelectOf<K extends AnalysisKind> = Extract<UserSelection, { kind: K }>;
 
 /**
  * Every kind of analysis, each by its one definition. Typed over the kind union: a kind added to
@@ -31,15 +34,15 @@ export const ANALYSES = {
   retention: retentionDefinition,
   sessions: sessionsDefinition,
   paths: pathsDefinition,
-} satisfies { [K in AnalysisKind]: AnalysisDefinition<SpecOf<K>, ResultOf<K>, unknown> };
+} satisfies { [K in AnalysisKind]: AnalysisDefinition<SpecOf<K>, ResultOf<K>, SelectOf<K>> };
 
 export type SelectionOf<K extends AnalysisKind> =
   (typeof ANALYSES)[K]['selection'] extends z.ZodType<infer S, unknown> ? S : never;
 
 function definitionOf<K extends AnalysisKind>(
   kind: K,
-): AnalysisDefinition<SpecOf<K>, ResultOf<K>, unknown> {
-  return ANALYSES[kind] as unknown as AnalysisDefinition<SpecOf<K>, ResultOf<K>, unknown>;
+): AnalysisDefinition<SpecOf<K>, ResultOf<K>, SelectOf<K>> {
+  return ANALYSES[kind] as unknown as AnalysisDefinition<SpecOf<K>, ResultOf<K>, SelectOf<K>>;
 }
 
 /**
@@ -59,6 +62,31 @@ export function resultTable(result: AnalysisResult): ResultTable {
   return definitionOf(result.kind).table(result);
 }
 
+/** What the columns of a result's table hold, by its kind; `spec` counts when it is its kind's. */
+export function describeColumns(
+  result: AnalysisResult,
+  spec: AnalysisSpec | undefined,
+  table: ResultTable,
+): ColumnDescription {
+  const own = spec?.kind === result.kind ? spec : undefined;
+  return definitionOf(result.kind).columns(result, own, table);
+}
+
+/** The users behind one cell of a result's table, by its kind; null where there are none. */
+export function cellSelection(
+  result: AnalysisResult,
+  row: TableRow,
+  column: string,
+): UserSelection | null {
+  return definitionOf(result.kind).cellSelection(result, row, column);
+}
+
 export const KIND_TITLES = Object.fromEntries(
   Object.entries(ANALYSES).map(([kind, d]) => [kind, d.title]),
 ) as { [K in AnalysisKind]: (typeof ANALYSES)[K]['title'] };
+
+/** The users behind a selection in words, by its kind; `spec` counts when it is that kind's. */
+export function selectionLabel(select: UserSelection, spec?: AnalysisSpec): string {
+  const own = spec?.kind === select.kind ? spec : undefined;
+  return definitionOf(select.kind).selectionLabel(select, own);
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { type AnalysisDefinition, type TableRow } from './definition';
+import { COUNT, DATE, TEXT, type ColumnDescription } from '../format/column-kinds';
 import { funnelSpecSchema, type FunnelResult } from './funnel';
 import { pathsSpecSchema, type PathsResult } from './paths';
 import { sessionsSpecSchema, type SessionsResult } from './sessions';
@@ -86,11 +87,35 @@ export const eventTypesSelectionSchema = strictObject(
 );
 export type EventTypesSelection = z.infer<typeof eventTypesSelectionSchema>;
 
+/** The event types table's columns. */
+export function eventTypesColumns(): ColumnDescription {
+  return {
+    columns: { event: TEXT, events: COUNT, users: COUNT, firstSeen: DATE, lastSeen: DATE },
+  };
+}
+
+/** The users who did an event (in the range). */
+export function eventTypesCellSelection(
+  _result: EventTypesResult,
+  row: TableRow,
+  column: string,
+): EventTypesSelection | null {
+  return column === 'users' ? { kind: 'eventTypes', event: String(row.event) } : null;
+}
+
+/** The users who did an event. */
+export function eventTypesSelectionLabel(select: EventTypesSelection): string {
+  return `Users who did ${select.event}`;
+}
+
 export const eventTypesDefinition = {
   kind: 'eventTypes',
   title: 'Events',
   schema: eventTypesSpecSchema,
   meaning: (_spec: EventTypesSpec, timezone: string) => `Event types, ${timezone}`,
   table: eventTypesTable,
+  columns: eventTypesColumns,
   selection: eventTypesSelectionSchema,
+  cellSelection: eventTypesCellSelection,
+  selectionLabel: eventTypesSelectionLabel,
 } satisfies AnalysisDefinition<EventTypesSpec, EventTypesResult, EventTypesSelection>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { rowBreakdown, type AnalysisDefinition, type TableRow } from './definition';
+import { COUNT, TEXT, type ColumnDescription } from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, describeRange } from './words';
+import { event, filters, describeRange, groupWords } from './words';
 import {
   breakdownShape,
   dateRangeSchema,
@@ -454,11 +455,64 @@ export function funnelTable(result: FunnelResult): ResultTable {
   return { columns, rows };
 }
 
+/** The funnel table's columns: counts, conversion shares, median times as durations. */
+export function funnelColumns(result: FunnelResult): ColumnDescription {
+  return {
+    columns: {
+      breakdown: TEXT,
+      step: COUNT,
+      label: { kind: 'text', header: 'Step name' },
+      [result.countBy]: COUNT,
+      conversionFromFirst: { kind: 'percent' },
+      conversionFromPrevious: { kind: 'percent' },
+      dropped: COUNT,
+      medianSecondsFromPrevious: { kind: 'duration' },
+      medianSecondsFromFirst: { kind: 'duration' },
+      previousCount: { kind: 'count', header: `${result.countBy} (range before)` },
+      previousConversionFromFirst: { kind: 'percent', header: 'From first (range before)' },
+    },
+  };
+}
+
+/** A step's users (or those who dropped there), in the range or the one before it. */
+export function funnelCellSelection(
+  result: FunnelResult,
+  row: TableRow,
+  column: string,
+): FunnelSelection | null {
+  // The row's step as the grid shows it: selections number steps from 1 too.
+  const step = Number(row.step);
+  const breakdown = rowBreakdown(row);
+  if (column === result.countBy)
+    return { kind: 'funnel', step, outcome: 'converted', ...breakdown };
+  if (column === 'dropped' && step > 1)
+    return { kind: 'funnel', step, outcome: 'dropped', ...breakdown };
+  // With compare: the same step over the range before.
+  if (column === 'previousCount')
+    return { kind: 'funnel', step, outcome: 'converted', range: 'previous', ...breakdown };
+  return null;
+}
+
+/** Who reached (or dropped before) a step, in the spec's words. */
+export function funnelSelectionLabel(
+  select: FunnelSelection,
+  spec: FunnelSpec | undefined,
+): string {
+  const step = spec?.steps[select.step - 1];
+  const named = step === undefined ? '' : `: ${event(step.events)}`;
+  const before = select.range === 'previous' ? ', range before' : '';
+  const entering = select.period === undefined ? '' : `, entering in ${select.period}`;
+  return `${select.outcome === 'dropped' ? 'Users who dropped before' : 'Users who reached'} step ${select.step}${named}${groupWords(select.breakdown)}${entering}${before}`;
+}
+
 export const funnelDefinition = {
   kind: 'funnel',
   title: 'Funnels',
   schema: funnelSpecSchema,
   meaning: funnelMeaning,
   table: funnelTable,
+  columns: funnelColumns,
   selection: funnelSelectionSchema,
+  cellSelection: funnelCellSelection,
+  selectionLabel: funnelSelectionLabel,
 } satisfies AnalysisDefinition<FunnelSpec, FunnelResult, FunnelSelection>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { type AnalysisDefinition, type TableRow } from './definition';
+import { COUNT, DATE, TEXT, type ColumnDescription } from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, describeRange } from './words';
+import { event, filters, describeRange, periodWords } from './words';
 import { dateRangeSchema, eventFilterSchema, conditionNodeSchema, samplingSchema } from './common';
 
 /**
@@ -74,11 +75,58 @@ export function lifecycleTable(result: LifecycleResult): ResultTable {
   };
 }
 
+/** The lifecycle table's columns: the users of each status per period. */
+export function lifecycleColumns(): ColumnDescription {
+  return {
+    columns: {
+      period: DATE,
+      new: COUNT,
+      returning: COUNT,
+      resurrecting: COUNT,
+      dormant: COUNT,
+      quickRatio: { kind: 'value' },
+      incomplete: TEXT,
+    },
+  };
+}
+
+/** A status' users in a period. */
+export function lifecycleCellSelection(
+  _result: LifecycleResult,
+  row: TableRow,
+  column: string,
+): LifecycleSelection | null {
+  return column === 'new' ||
+    column === 'returning' ||
+    column === 'resurrecting' ||
+    column === 'dormant'
+    ? { kind: 'lifecycle', period: String(row.period), status: column }
+    : null;
+}
+
+const STATUS_WORDS = {
+  new: 'New',
+  returning: 'Returning',
+  resurrecting: 'Resurrecting',
+  dormant: 'Dormant',
+} as const;
+
+/** A status' users in a period. */
+export function lifecycleSelectionLabel(
+  select: LifecycleSelection,
+  spec: LifecycleSpec | undefined,
+): string {
+  return `${STATUS_WORDS[select.status]} users ${periodWords(spec?.interval, select.period)}`;
+}
+
 export const lifecycleDefinition = {
   kind: 'lifecycle',
   title: 'Lifecycle',
   schema: lifecycleSpecSchema,
   meaning: lifecycleMeaning,
   table: lifecycleTable,
+  columns: lifecycleColumns,
   selection: lifecycleSelectionSchema,
+  cellSelection: lifecycleCellSelection,
+  selectionLabel: lifecycleSelectionLabel,
 } satisfies AnalysisDefinition<LifecycleSpec, LifecycleResult, LifecycleSelection>;

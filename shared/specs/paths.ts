@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { type AnalysisDefinition, type TableRow } from './definition';
+import { COUNT, TEXT, type ColumnDescription } from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
 import { event, describeRange } from './words';
 import { dateRangeSchema, eventFilterSchema, samplingSchema } from './common';
@@ -101,11 +102,56 @@ export function pathsTable(result: PathsResult): ResultTable {
   };
 }
 
+/** The paths table's columns: each link's ends as steps and events, and its users and sessions. */
+export function pathsColumns(): ColumnDescription {
+  return {
+    columns: {
+      fromStep: { kind: 'value' },
+      from: TEXT,
+      toStep: { kind: 'value' },
+      to: TEXT,
+      users: COUNT,
+      sessions: COUNT,
+    },
+  };
+}
+
+/** Either end of a link: the users of that node (its step and event). */
+export function pathsCellSelection(
+  _result: PathsResult,
+  row: TableRow,
+  column: string,
+): PathsSelection | null {
+  if (column !== 'from' && column !== 'to') return null;
+  return {
+    kind: 'paths',
+    step: Number(row[column === 'from' ? 'fromStep' : 'toStep']),
+    event: String(row[column]),
+  };
+}
+
+/** A node's users: at the start, at a step, or steps before the end (backward paths). */
+export function pathsSelectionLabel(select: PathsSelection, spec: PathsSpec | undefined): string {
+  const backward = spec?.end !== undefined;
+  const at =
+    select.step === 0
+      ? backward
+        ? 'at the end'
+        : 'at the start'
+      : select.step > 0
+        ? `at step ${select.step}`
+        : `${-select.step} step${select.step === -1 ? '' : 's'} before the end`;
+  return `Users who did ${select.event} ${at}`;
+}
+
 export const pathsDefinition = {
   kind: 'paths',
   title: 'Paths',
   schema: pathsSpecSchema,
   meaning: pathsMeaning,
   table: pathsTable,
+  columns: pathsColumns,
   selection: pathsSelectionSchema,
+  cellSelection: pathsCellSelection,
+  selectionLabel: pathsSelectionLabel,
 } satisfies AnalysisDefinition<PathsSpec, PathsResult, PathsSelection>;

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { rowBreakdown, type AnalysisDefinition, type TableRow } from './definition';
+import {
+  COUNT,
+  DATE,
+  TEXT,
+  retentionColumnHeader,
+  type ColumnDescription,
+} from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, breakdown, describeRange } from './words';
+import { event, filters, breakdown, describeRange, groupWords } from './words';
 import {
   breakdownSchema,
   dateRangeSchema,
@@ -303,11 +310,98 @@ export function retentionTable(result: RetentionResult): ResultTable {
   return { columns, rows };
 }
 
+/**
+ * The retention table's columns: each period headed as people read it ('Week 1'), counts of
+ * users (with the share of the cohort beside each) or measured values.
+ */
+export function retentionColumns(
+  result: RetentionResult,
+  _spec: RetentionSpec | undefined,
+  table: ResultTable,
+): ColumnDescription {
+  const kind = result.measure === 'users' ? 'count' : 'value';
+  const columns: ColumnDescription['columns'] = {
+    breakdown: TEXT,
+    cohort: DATE,
+    size: COUNT,
+    [COMPLETE_COLUMNS]: COUNT,
+  };
+  result.columns.forEach((c) => {
+    columns[c] = { kind, header: retentionColumnHeader(result.period, c) };
+  });
+  if (result.measure !== 'users') return { columns };
+  // Rows as retentionTable lays them out: each group's cohorts, then its mean row (and the
+  // previous range's mean row, with compare).
+  const rows = result.groups.flatMap((g) => [
+    ...g.cohorts.map((c) => c.percentages),
+    g.mean.percentages,
+    ...(g.previous === undefined ? [] : [g.previous.mean.percentages]),
+  ]);
+  const shares = new Map(
+    result.columns.map((c, i) => [c, rows.map((percentages) => percentages[i] ?? null)]),
+  );
+  // A table laid out otherwise gets no shares rather than wrong ones.
+  return rows.length === table.rows.length ? { columns, shares } : { columns };
+}
+
+/**
+ * Any cell: a cohort's size or column, a mean row's column (the users of its complete cells),
+ * the compared range's mean row too.
+ */
+export function retentionCellSelection(
+  result: RetentionResult,
+  row: TableRow,
+  column: string,
+): RetentionSelection | null {
+  const previous = row.cohort === PREVIOUS_MEAN_ROW;
+  const cohort = previous ? MEAN_ROW : String(row.cohort);
+  const range = previous ? { range: 'previous' as const } : {};
+  const breakdown = rowBreakdown(row);
+  if (column === 'size')
+    return cohort === MEAN_ROW ? null : { kind: 'retention', cohort, column, ...breakdown };
+  const index = result.columns.indexOf(column);
+  // No users retained: nobody to list (a sum of 0 may still have users behind it).
+  const nobody = result.measure === 'users' && row[column] === 0;
+  if (index < 0 || row[column] === null || nobody) return null;
+  return { kind: 'retention', cohort, column: index, ...breakdown, ...range };
+}
+
+/** A retention column in words, as the grid heads it: 'week 1', 'weeks 3-6', 'week 1 or later'. */
+function retentionColumnWords(spec: RetentionSpec | undefined, column: number): string {
+  if (spec === undefined) return `column ${column}`;
+  let label = String(column);
+  if (spec.criterion === 'brackets') {
+    // The bracket's periods as the engine cuts them: from its start to the next one's, the
+    // last up to `periods`.
+    const b = spec.brackets ?? [];
+    const lo = b[column] ?? column;
+    const hi = column + 1 < b.length ? (b[column + 1] ?? lo + 1) - 1 : spec.periods;
+    label = lo === hi ? String(lo) : `${lo}-${hi}`;
+  }
+  const words = retentionColumnHeader(spec.period, label).toLowerCase();
+  return spec.criterion === 'on_or_after' ? `${words} or later` : words;
+}
+
+/** A cohort's users, or those of it retained in a column, in the spec's words. */
+export function retentionSelectionLabel(
+  select: RetentionSelection,
+  spec: RetentionSpec | undefined,
+): string {
+  const before = select.range === 'previous' ? ' (range before)' : '';
+  const of = select.cohort === 'mean' ? `the complete cohorts${before}` : `cohort ${select.cohort}`;
+  return select.column === 'size'
+    ? `Users of ${of}${groupWords(select.breakdown)}`
+    : `Users of ${of} retained in ${retentionColumnWords(spec, select.column)}${groupWords(select.breakdown)}`;
+}
+
 export const retentionDefinition = {
   kind: 'retention',
   title: 'Retention',
   schema: retentionSpecSchema,
   meaning: retentionMeaning,
   table: retentionTable,
+  columns: retentionColumns,
   selection: retentionSelectionSchema,
+  cellSelection: retentionCellSelection,
+  selectionLabel: retentionSelectionLabel,
 } satisfies AnalysisDefinition<RetentionSpec, RetentionResult, RetentionSelection>;

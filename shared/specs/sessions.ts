@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { type AnalysisDefinition, type TableRow } from './definition';
+import { COUNT, DATE, TEXT, type ColumnDescription } from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, describeRange } from './words';
+import { event, filters, describeRange, periodWords } from './words';
 import {
   dateRangeSchema,
   eventFilterSchema,
@@ -109,11 +110,63 @@ export function sessionsTable(result: SessionsResult): ResultTable {
   };
 }
 
+/** The sessions table's columns: counts, durations, means and the bounce rate. */
+export function sessionsColumns(): ColumnDescription {
+  return {
+    columns: {
+      period: DATE,
+      sessions: COUNT,
+      users: COUNT,
+      sessionsPerUser: { kind: 'value' },
+      meanDuration: { kind: 'duration' },
+      medianDuration: { kind: 'duration' },
+      meanEvents: { kind: 'value' },
+      medianEvents: { kind: 'value' },
+      bounceRate: { kind: 'percent' },
+      incomplete: TEXT,
+    },
+  };
+}
+
+/** A period's sessions and users are the same people; its bounce rate's are those who bounced. */
+export function sessionsCellSelection(
+  _result: SessionsResult,
+  row: TableRow,
+  column: string,
+): SessionsSelection | null {
+  const measure =
+    column === 'sessions' || column === 'users'
+      ? column
+      : column === 'bounceRate'
+        ? 'bounced'
+        : null;
+  if (measure === null || Number(row.sessions) === 0) return null;
+  return {
+    kind: 'sessions',
+    measure,
+    ...(row.period === SESSIONS_ALL_PERIODS ? {} : { period: String(row.period) }),
+  };
+}
+
+/** A period's users with a session (or a bounced one). */
+export function sessionsSelectionLabel(
+  select: SessionsSelection,
+  spec: SessionsSpec | undefined,
+): string {
+  const when = select.period === undefined ? '' : ` ${periodWords(spec?.interval, select.period)}`;
+  return select.measure === 'bounced'
+    ? `Users with a bounced session${when}`
+    : `Users with a session${when}`;
+}
+
 export const sessionsDefinition = {
   kind: 'sessions',
   title: 'Sessions',
   schema: sessionsSpecSchema,
   meaning: sessionsMeaning,
   table: sessionsTable,
+  columns: sessionsColumns,
   selection: sessionsSelectionSchema,
+  cellSelection: sessionsCellSelection,
+  selectionLabel: sessionsSelectionLabel,
 } satisfies AnalysisDefinition<SessionsSpec, SessionsResult, SessionsSelection>;

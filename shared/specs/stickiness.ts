@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { type AnalysisDefinition, type TableRow } from './definition';
+import { DATE, TEXT, type ColumnDescription } from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, describeRange } from './words';
+import { event, filters, describeRange, periodWords } from './words';
 import { dateRangeSchema, eventFilterSchema, conditionNodeSchema, samplingSchema } from './common';
 
 /** What is counted: the hours, days, weeks or months a user was active in. */
@@ -223,11 +224,70 @@ export function stickinessTable(result: StickinessResult): ResultTable {
   return { columns, rows };
 }
 
+/** The stickiness table's columns: per period the users of each bucket of active units. */
+export function stickinessColumns(result: StickinessResult): ColumnDescription {
+  const columns: ColumnDescription['columns'] = {
+    period: DATE,
+    to: DATE,
+    incomplete: TEXT,
+    // The units the period could hold here: "Possible days" (4 of a week cut by the range).
+    possibleUnits: { kind: 'count', header: `Possible ${result.unit}s` },
+  };
+  for (const k of result.buckets) {
+    const units = `${result.unit}${k === 1 && !result.cumulative ? '' : 's'}`;
+    columns[`${result.cumulative ? '>=' : ''}${k}`] = {
+      kind: 'count',
+      header: `${result.cumulative ? '≥ ' : ''}${k} ${units}`,
+    };
+  }
+  return { columns };
+}
+
+/** A bucket's users in a period, or in any period (the summed and the distinct users' rows). */
+export function stickinessCellSelection(
+  _result: StickinessResult,
+  row: TableRow,
+  column: string,
+): StickinessSelection | null {
+  const bucket = Number(column.replace('>=', ''));
+  // A bucket of no users (5 days of a week the range cuts to 2) has nobody to list.
+  if (!Number.isInteger(bucket) || bucket < 1 || row[column] === 0) return null;
+  return {
+    kind: 'stickiness',
+    bucket,
+    ...(row.period === ALL_PERIODS || row.period === DISTINCT_USERS
+      ? {}
+      : { period: String(row.period) }),
+  };
+}
+
+/**
+ * What a stickiness bucket counts, in the spec's unit: 'Users active 2 days per week' over every
+ * period, 'Users active 2 days in the week of 2024-03-04' in one.
+ */
+export function stickinessSelectionLabel(
+  select: StickinessSelection,
+  spec: StickinessSpec | undefined,
+): string {
+  const { bucket, period } = select;
+  if (spec === undefined)
+    return `Users active ${bucket} times${period === undefined ? '' : ` ${periodWords(undefined, period)}`}`;
+  const units = stickinessBucketWords(spec, bucket);
+  if (period === undefined) return `Users active ${units} ${stickinessPerWords(spec)}`;
+  if (spec.per === 'range') return `Users active ${units} in the range`;
+  if (spec.per === 'days')
+    return `Users active ${units} in the ${spec.perDays ?? '?'}-day interval from ${period}`;
+  return `Users active ${units} ${periodWords(spec.per, period)}`;
+}
+
 export const stickinessDefinition = {
   kind: 'stickiness',
   title: 'Stickiness',
   schema: stickinessSpecSchema,
   meaning: stickinessMeaning,
   table: stickinessTable,
+  columns: stickinessColumns,
   selection: stickinessSelectionSchema,
+  cellSelection: stickinessCellSelection,
+  selectionLabel: stickinessSelectionLabel,
 } satisfies AnalysisDefinition<StickinessSpec, StickinessResult, StickinessSelection>;

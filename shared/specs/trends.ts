@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { strictObject } from './strict';
-import type { AnalysisDefinition } from './definition';
+import { type AnalysisDefinition, type TableRow } from './definition';
+import { TEXT, type ColumnKind, type ColumnDescription } from '../format/column-kinds';
 import type { ResultTable } from './analysis-spec';
-import { event, filters, breakdown, describeRange, MEASURES } from './words';
+import {
+  event,
+  filters,
+  breakdown,
+  describeRange,
+  groupWords,
+  MEASURES,
+  periodWords,
+} from './words';
 import { FormulaError, formulaSeries, parseFormula, seriesLetter } from './trends-formula';
 import {
   breakdownSchema,
@@ -295,11 +304,98 @@ export function trendsTable(result: TrendsResult): ResultTable {
   return { columns, rows };
 }
 
+/** The kind of every measure's numbers: counts of events or users, shares, measured values. */
+export const MEASURE_KINDS: Record<TrendMeasure, ColumnKind> = {
+  total: 'count',
+  uniqueUsers: 'count',
+  dau: 'count',
+  wau: 'count',
+  mau: 'count',
+  perUser: 'value',
+  sum: 'value',
+  avg: 'value',
+  min: 'value',
+  max: 'value',
+  median: 'value',
+  stickiness: 'percent',
+};
+
+/**
+ * The trends table's columns: each line in its series' measure's kind (the spec tells it;
+ * without it they read as measured values), formulas as values.
+ */
+export function trendsColumns(
+  result: TrendsResult,
+  spec: TrendsSpec | undefined,
+): ColumnDescription {
+  const measures = spec?.series ?? [];
+  const kinds = trendsRows(result).map(({ line, formula }): ColumnKind => {
+    const measure = formula ? undefined : measures[line.series]?.measure;
+    return measure === undefined ? 'value' : MEASURE_KINDS[measure];
+  });
+  // One kind for the whole column when every series shares it; per row otherwise.
+  const same = kinds.every((k) => k === kinds[0]);
+  const kind = same ? (kinds[0] ?? 'value') : 'value';
+  const columns: ColumnDescription['columns'] = {
+    series: TEXT,
+    breakdown: TEXT,
+    range: TEXT,
+    total: { kind },
+  };
+  for (const p of result.periods) columns[p] = { kind };
+  const valueColumns = ['total', ...result.periods];
+  return {
+    columns,
+    ...(same ? {} : { rowKinds: new Map(valueColumns.map((c) => [c, kinds])) }),
+  };
+}
+
+/**
+ * A point of a series: rows as the table lists them (series, formulas, which have no users
+ * behind them, then the lines of the range compared with, whose columns are its periods).
+ */
+export function trendsCellSelection(
+  result: TrendsResult,
+  row: TableRow,
+  column: string,
+): TrendsSelection | null {
+  const ref = trendsRows(result)[row.__row];
+  const index = result.periods.indexOf(column);
+  const period = ref?.periods[index];
+  if (ref === undefined || ref.formula || period === undefined) return null;
+  return {
+    kind: 'trends',
+    series: ref.line.series,
+    period,
+    ...(ref.line.breakdown === undefined ? {} : { breakdown: ref.line.breakdown }),
+  };
+}
+
+/** A series' users in a period, the series by its name or its number among several. */
+export function trendsSelectionLabel(
+  select: TrendsSelection,
+  spec: TrendsSpec | undefined,
+): string {
+  const index = select.series ?? 0;
+  const series = spec?.series[index];
+  const did = series === undefined ? '' : ` who did ${event(series.events)}`;
+  const which =
+    series?.label !== undefined
+      ? ` (${series.label})`
+      : spec === undefined || spec.series.length > 1
+        ? `, series ${index + 1}`
+        : '';
+  return `Users${did} ${periodWords(spec?.interval, select.period)}${which}${groupWords(select.breakdown)}`;
+}
+
 export const trendsDefinition = {
   kind: 'trends',
   title: 'Trends',
   schema: trendsSpecSchema,
   meaning: trendsMeaning,
   table: trendsTable,
+  columns: trendsColumns,
   selection: trendsSelectionSchema,
+  cellSelection: trendsCellSelection,
+  selectionLabel: trendsSelectionLabel,
 } satisfies AnalysisDefinition<TrendsSpec, TrendsResult, TrendsSelection>;

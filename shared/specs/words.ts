@@ -77,3 +77,22 @@ export function describeRange(range: DateRange): string {
 export function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A period as its label reads in a sentence: 'on 2024-03-04' (a day), 'in the week of
+ * 2024-03-04', 'at 2024-03-04 13:00' (an hour); 'in 2024-03-04' when the period kind is unknown.
+ */
+export function periodWords(per: string | undefined, period: string): string {
+  if (per === 'hour') return `at ${period}`;
+  if (per === 'day') return `on ${period}`;
+  if (per === 'week' || per === 'month' || per === 'quarter' || per === 'year')
+    return `in the ${per} of ${period}`;
+  return `in ${period}`;
+}
+
+/** A breakdown group by its value, or its values over several properties: ' (pro · EU)'. */
+export function groupWords(value: string | string[] | undefined): string {
+  return value === undefined || value.length === 0
+    ? ''
+    : ` (${Array.isArray(value) ? value.join(' · ') : value})`;
+}

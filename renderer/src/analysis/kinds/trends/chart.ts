@@ -1,4 +1,5 @@
-import { MEASURE_KINDS, truncateLabel, type ColumnKind } from '../../../../../shared/format';
+import { truncateLabel, type ColumnKind } from '../../../../../shared/format';
+import { MEASURE_KINDS } from '../../../../../shared/specs/trends';
 import type {
   TrendMeasure,
   TrendsLine,
