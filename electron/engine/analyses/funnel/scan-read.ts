@@ -36,6 +36,7 @@ export async function scanAttempts(
   ).getRows();
   const [scopeUs, startUs, endUs] = (row ?? [0, 0, 0]).map(Number) as [number, number, number];
   const required = plan.counted.filter((i) => i > 0);
+  const { keyScale, periodBaseUs } = keyLayout(plan);
   const scanPlan: FunnelScanPlan = {
     steps: spec.steps.length,
     required,
@@ -60,6 +61,8 @@ export async function scanAttempts(
     strict: spec.order === 'strict',
     perAttempt: spec.countBy === 'attempts',
     anyOrder: spec.order === 'any',
+    keyScale,
+    periodBaseUs,
   };
 
   const flags = [...plan.steps, ...plan.exclusions];
@@ -94,8 +97,10 @@ export async function scanAttempts(
                         ' OR ',
                       )})`
                 }`;
-  const period = sql`CASE WHEN m & ${raw(String(starts))} <> 0 THEN epoch_us(${periodOf(plan.cal, toLocal(plan.cal, raw('ts')), spec.interval)})::DOUBLE
-                    ELSE 'NaN'::DOUBLE END AS p`;
+  // The rowid and, where an attempt may start, the entry period's hour (FunnelScanPlan.keyScale).
+  const key = sql`r * ${raw(String(keyScale))} + CASE WHEN m & ${raw(String(starts))} <> 0 AND ts < ${bounds.end}
+                    THEN (epoch_us(${periodOf(plan.cal, toLocal(plan.cal, raw('ts')), spec.interval)}) - ${raw(String(periodBaseUs))}) // ${raw(String(HOUR_US))}
+                    ELSE 0 END AS x`;
   const drop = async (): Promise<void> => {
     await c.run(`DROP TABLE IF EXISTS temp.${table}`);
     await c.run(`DROP TABLE IF EXISTS temp.${streamTable}`);
@@ -107,16 +112,16 @@ export async function scanAttempts(
       ...args(
         sql`CREATE TEMP TABLE ${raw(streamTable)} AS ${withCtes(
           plan.ctes,
-          sql`SELECT (dense_rank() OVER (ORDER BY uid, h, b) - 1)::INTEGER AS stream, *, ${period}
+          sql`SELECT (dense_rank() OVER (ORDER BY uid, h, b) - 1)::INTEGER AS stream, *, ${key}
               FROM (${events})`,
         )}`,
       ),
     );
-    read = raw(`SELECT stream, t, m, r, p FROM temp.${streamTable} ORDER BY stream, t, r`);
+    read = raw(`SELECT stream, t, m, x FROM temp.${streamTable} ORDER BY stream, t, r`);
   } else {
     read = withCtes(
       plan.ctes,
-      sql`SELECT uid, t, m, r, ${period}
+      sql`SELECT uid, t, m, ${key}
           FROM (${events})
           ${
             // A join (user properties) or a semi-join (first-time steps) does not keep the stored
@@ -138,8 +143,7 @@ export async function scanAttempts(
         uids: Int32Array,
         times: Float64Array,
         masks: Int32Array,
-        rows: Float64Array,
-        periods: Float64Array,
+        keys: Float64Array,
       },
       { signal },
     );
@@ -186,6 +190,22 @@ export async function scanAttempts(
     await drop();
     throw error;
   }
+}
+
+const HOUR_US = 3_600_000_000;
+const DAY_US = 24 * HOUR_US;
+
+/**
+ * How a read row's key packs its rowid and entry period (FunnelScanPlan.keyScale): the periods
+ * of starts in the scanned days begin at most a month before the first day (a month's or a
+ * week's start) and on whole local hours, so hours from 32 days before it fit below keyScale.
+ */
+function keyLayout(plan: FunnelPlan): { keyScale: number; periodBaseUs: number } {
+  const { from, to } = { from: (plan.previousDays ?? plan.days).from, to: plan.days.to };
+  const firstUs = Date.parse(`${from}T00:00:00Z`) * 1000;
+  const days = (Date.parse(`${to}T00:00:00Z`) * 1000 - firstUs) / DAY_US + 1;
+  const hours = (days + 33) * 24;
+  return { keyScale: 2 ** Math.ceil(Math.log2(hours)), periodBaseUs: firstUs - 32 * DAY_US };
 }
 
 function args(fragment: Sql): [string, (string | number | boolean | bigint)[]] {

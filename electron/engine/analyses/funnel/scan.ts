@@ -32,6 +32,13 @@ export interface FunnelScanPlan {
   ranges: { startUs: number; endUs: number }[];
   /** Strict order: each next step is the user's very next event (the read has every event). */
   strict: boolean;
+  /**
+   * How a row's key holds its rowid and entry period: key = rowid * keyScale + hour, hour < keyScale
+   * (a power of two, so both are exact below 2^53), the period's local start being periodBaseUs +
+   * hour hours (local period starts fall on whole hours).
+   */
+  keyScale: number;
+  periodBaseUs: number;
   /** One row per attempt; else one per (user, range, entry period): its furthest attempt. */
   perAttempt: boolean;
   /**
@@ -48,10 +55,11 @@ export interface FunnelScanChunk {
   times: Float64Array;
   /** Bit s: matches step s; bit steps + x: matches exclusion x. */
   masks: Int32Array;
-  /** The event's rowid: attempts are named by their first step's row. */
-  rows: Float64Array;
-  /** Rows that may start an attempt: the entry period (its local start, epoch µs); else NaN. */
-  periods: Float64Array;
+  /**
+   * The event's rowid (attempts are named by their first step's row) and, on rows that may start
+   * an attempt, its entry period, as FunnelScanPlan.keyScale says: one column read instead of two.
+   */
+  keys: Float64Array;
   length: number;
 }
 
@@ -76,6 +84,9 @@ export interface FunnelScanRows {
 }
 
 const GROW = 1.5;
+const HOUR_US = 3_600_000_000;
+/** Keys from here on may have been rounded. */
+const EXACT_KEYS = 2 ** 53;
 const EMPTY = new Int32Array(0);
 const EMPTY_TIMES = new Float64Array(0);
 
@@ -83,11 +94,20 @@ const EMPTY_TIMES = new Float64Array(0);
 export class FunnelScanner {
   private readonly plan: FunnelScanPlan;
   private user = -1;
-  private n = 0;
-  private ts = new Float64Array(1024);
-  private masks = new Int32Array(1024);
-  private rowids = new Float64Array(1024);
-  private periods = new Float64Array(1024);
+  /**
+   * The rows of the user being computed: [begin, end) of these arrays, which are a chunk's own
+   * when the user's rows all arrived in it (most users: nothing is copied), else the carry's.
+   */
+  private ts: Float64Array = EMPTY_TIMES;
+  private masks: Int32Array = EMPTY;
+  private keys: Float64Array = EMPTY_TIMES;
+  private begin = 0;
+  private end = 0;
+  /** A user's rows at a chunk's end, which the next chunk may continue. */
+  private carryTs = new Float64Array(1024);
+  private carryMasks = new Int32Array(1024);
+  private carryKeys = new Float64Array(1024);
+  private carried = 0;
   private readonly stepRows: Int32Array[];
   private readonly stepCounts: Int32Array;
   private readonly exclusionRows: Int32Array[];
@@ -133,47 +153,44 @@ export class FunnelScanner {
   /** Feeds one chunk of the ordered read. */
   push(chunk: FunnelScanChunk): void {
     if (this.outOfOrder) return;
-    const { uids, times, masks, rows, periods, length } = chunk;
+    const { uids, times, masks, keys, length } = chunk;
     let i = 0;
     while (i < length) {
       const uid = uids[i] ?? 0;
-      if (uid !== this.user) {
-        if (uid < this.user) {
-          this.outOfOrder = true;
-          return;
-        }
-        this.flushUser();
-        this.user = uid;
-      }
-      // The user's run of rows in this chunk is copied in one go.
       let j = i + 1;
       while (j < length && uids[j] === uid) j++;
-      this.reserve(this.n + j - i);
-      let lastT = this.n > 0 ? (this.ts[this.n - 1] ?? 0) : -Infinity;
-      let lastRow = this.n > 0 ? (this.rowids[this.n - 1] ?? 0) : -Infinity;
-      for (let r = i; r < j; r++) {
-        const t = times[r] ?? 0;
-        const row = rows[r] ?? 0;
-        // Ties keep the stored order, which is rowid order: both must only go up.
-        if (t < lastT || row <= lastRow) {
-          this.outOfOrder = true;
-          return;
-        }
-        lastT = t;
-        lastRow = row;
+      if (uid === this.user && i === 0 && this.carried > 0) {
+        // The carried user goes on in this chunk.
+        if (!this.ordered(times, keys, i, j, this.carryTs, this.carryKeys, this.carried)) return;
+        this.carry(times, masks, keys, i, j);
+        if (j < length) this.flushCarry();
+        i = j;
+        continue;
       }
-      this.ts.set(times.subarray(i, j), this.n);
-      this.masks.set(masks.subarray(i, j), this.n);
-      this.rowids.set(rows.subarray(i, j), this.n);
-      this.periods.set(periods.subarray(i, j), this.n);
-      this.n += j - i;
+      if (uid <= this.user) {
+        this.outOfOrder = true;
+        return;
+      }
+      if (this.carried > 0) this.flushCarry();
+      this.user = uid;
+      if (!this.ordered(times, keys, i, j, EMPTY_TIMES, EMPTY_TIMES, 0)) return;
+      if (j === length) {
+        this.carry(times, masks, keys, i, j);
+      } else {
+        this.ts = times;
+        this.masks = masks;
+        this.keys = keys;
+        this.begin = i;
+        this.end = j;
+        this.flushUser();
+      }
       i = j;
     }
   }
 
   /** Ends the scan: the rows, in arrays of exactly `count`. */
   finish(): FunnelScanRows {
-    if (!this.outOfOrder) this.flushUser();
+    if (!this.outOfOrder && this.carried > 0) this.flushCarry();
     const o = this.out;
     const count = o.count;
     return {
@@ -188,38 +205,97 @@ export class FunnelScanner {
     };
   }
 
-  private reserve(rows: number): void {
-    if (rows <= this.ts.length) return;
-    const size = Math.max(rows, Math.ceil(this.ts.length * GROW));
-    this.ts = resize(this.ts, size, Float64Array);
-    this.masks = resize(this.masks, size, Int32Array);
-    this.rowids = resize(this.rowids, size, Float64Array);
-    this.periods = resize(this.periods, size, Float64Array);
+  /**
+   * Whether rows [i, j) of one user come in (time, row) order after the `before` rows already
+   * held (ties keep the stored order, which is rowid order: times may not go down, keys only go
+   * up), with exact keys; else marks the read out of order.
+   */
+  private ordered(
+    times: Float64Array,
+    keys: Float64Array,
+    i: number,
+    j: number,
+    heldTimes: Float64Array,
+    heldKeys: Float64Array,
+    before: number,
+  ): boolean {
+    let lastT = before > 0 ? (heldTimes[before - 1] ?? 0) : -Infinity;
+    let lastKey = before > 0 ? (heldKeys[before - 1] ?? 0) : -Infinity;
+    for (let r = i; r < j; r++) {
+      const t = times[r] ?? 0;
+      const key = keys[r] ?? 0;
+      if (t < lastT || key <= lastKey || key >= EXACT_KEYS) {
+        this.outOfOrder = true;
+        return false;
+      }
+      lastT = t;
+      lastKey = key;
+    }
+    return true;
   }
 
+  /** Appends rows [i, j) of a chunk to the carried user's. */
+  private carry(
+    times: Float64Array,
+    masks: Int32Array,
+    keys: Float64Array,
+    i: number,
+    j: number,
+  ): void {
+    const rows = this.carried + j - i;
+    if (rows > this.carryTs.length) {
+      const size = Math.max(rows, Math.ceil(this.carryTs.length * GROW));
+      this.carryTs = resize(this.carryTs, size, Float64Array);
+      this.carryMasks = resize(this.carryMasks, size, Int32Array);
+      this.carryKeys = resize(this.carryKeys, size, Float64Array);
+    }
+    this.carryTs.set(times.subarray(i, j), this.carried);
+    this.carryMasks.set(masks.subarray(i, j), this.carried);
+    this.carryKeys.set(keys.subarray(i, j), this.carried);
+    this.carried = rows;
+  }
+
+  private flushCarry(): void {
+    this.ts = this.carryTs;
+    this.masks = this.carryMasks;
+    this.keys = this.carryKeys;
+    this.begin = 0;
+    this.end = this.carried;
+    this.carried = 0;
+    this.flushUser();
+  }
+
+  /** Computes the current user's attempts, rows [begin, end) of ts, masks and keys. */
   private flushUser(): void {
-    if (this.n === 0) return;
-    const { plan } = this;
+    const { plan, masks } = this;
     // Per-step (and per-exclusion) lists of row indices, in (time, row) order.
     this.stepCounts.fill(0);
     this.exclusionCounts.fill(0);
     this.startCount = 0;
-    const stepBits = (1 << plan.steps) - 1;
-    for (let r = 0; r < this.n; r++) {
-      const mask = this.masks[r] ?? 0;
+    const steps = plan.steps;
+    const stepBits = (1 << steps) - 1;
+    const exclusions = plan.exclusions.length;
+    for (let r = this.begin; r < this.end; r++) {
+      const mask = masks[r] ?? 0;
       if (mask === 0) continue;
-      if (plan.anyOrder && (mask & stepBits) !== 0) {
+      let bits = mask & stepBits;
+      if (plan.anyOrder && bits !== 0) {
         if (this.startCount === this.startRows.length) {
           this.startRows = resize(this.startRows, Math.ceil(this.startCount * GROW), Int32Array);
         }
         this.startRows[this.startCount++] = r;
       }
-      for (let s = 0; s < plan.steps; s++) {
-        if ((mask & (1 << s)) !== 0) this.pushRow(this.stepRows, this.stepCounts, s, r);
+      // Each set bit (most rows match one step).
+      while (bits !== 0) {
+        this.pushRow(this.stepRows, this.stepCounts, 31 - Math.clz32(bits & -bits), r);
+        bits &= bits - 1;
       }
-      for (let x = 0; x < plan.exclusions.length; x++) {
-        if ((mask & (1 << (plan.steps + x))) !== 0)
-          this.pushRow(this.exclusionRows, this.exclusionCounts, x, r);
+      if (exclusions > 0) {
+        let x = mask >>> steps;
+        while (x !== 0) {
+          this.pushRow(this.exclusionRows, this.exclusionCounts, 31 - Math.clz32(x & -x), r);
+          x &= x - 1;
+        }
       }
     }
     this.attempts();
@@ -229,7 +305,6 @@ export class FunnelScanner {
       if (at >= 0) this.out.best[at] = 1;
       reported[g] = -1;
     }
-    this.n = 0;
   }
 
   private pushRow(lists: Int32Array[], counts: Int32Array, i: number, row: number): void {
@@ -264,7 +339,7 @@ export class FunnelScanner {
       const r0 = starts[a] ?? 0;
       const rng = rangeOf(plan.ranges, ts[r0] ?? 0);
       if (rng < 0) continue;
-      const period = this.periods[r0] ?? NaN;
+      const period = this.periodOf(r0);
       if (plan.perAttempt) {
         const level = this.chain(r0, rowOf);
         if (level > 0) this.emit(rowOf, r0, level, rng, period);
@@ -303,6 +378,18 @@ export class FunnelScanner {
       }
     }
     if (bestLevel > 0) this.emit(bestRows, bestStart, bestLevel, keyRange, keyPeriod);
+  }
+
+  /** A start row's entry period (its local start, epoch µs), from its key. */
+  private periodOf(row: number): number {
+    const hour = (this.keys[row] ?? 0) % this.plan.keyScale;
+    return this.plan.periodBaseUs + hour * HOUR_US;
+  }
+
+  /** A row's rowid, from its key. */
+  private rowidOf(row: number): number {
+    const key = this.keys[row] ?? 0;
+    return (key - (key % this.plan.keyScale)) / this.plan.keyScale;
   }
 
   /** The row of an ordered attempt's deepest counted step: its first or a required one. */
@@ -430,7 +517,7 @@ export class FunnelScanner {
   /** Strict order: the user's next event, if it matches step k. */
   private nextStrict(k: number, fromRow: number): number {
     const row = fromRow + 1;
-    return row < this.n && ((this.masks[row] ?? 0) & (1 << k)) !== 0 ? row : -1;
+    return row < this.end && ((this.masks[row] ?? 0) & (1 << k)) !== 0 ? row : -1;
   }
 
   /**
@@ -507,7 +594,7 @@ export class FunnelScanner {
     o.uid[at] = this.user;
     o.rng[at] = rng;
     o.period[at] = period;
-    o.attempt[at] = this.rowids[start] ?? NaN;
+    o.attempt[at] = this.rowidOf(start);
     o.level[at] = level;
     // A loop, not forEach: this runs once per attempt, and a closure per attempt showed in
     // profiles (allocation, and tsx's name wrapper in development).
