@@ -6,7 +6,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { SortableTable } from '../components/SortableTable';
 import { formatNumber, formatTime } from '../lib/format';
 import { download, toCsv } from './csv';
-import { selectionLabel } from './selection-label';
+import { selectionLabel } from '../../../shared/specs/analyses';
 
 /** Users listed in the panel; the CSV export fetches them all. */
 const SHOWN = 1_000;

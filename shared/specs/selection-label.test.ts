@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnalysisSpec } from '../../../shared/specs/parse-spec';
-import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
-import { selectionLabel } from './selection-label';
+import { parseAnalysisSpec } from './parse-spec';
+import type { AnalysisSpec } from './analysis-spec';
+import { selectionLabel } from './analyses';
 
 const range = { type: 'absolute', from: '2024-03-04', to: '2024-03-31' };
 const spec = (s: Record<string, unknown>): AnalysisSpec => {

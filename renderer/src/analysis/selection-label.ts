@@ -1,2 +1,0 @@
-// Each kind's definition words its selections (shared/specs/<kind>.ts, selectionLabel).
-export { selectionLabel } from '../../../shared/specs/analyses';
