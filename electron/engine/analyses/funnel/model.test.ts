@@ -19,6 +19,7 @@ import {
   type ModelEvent,
   type ModelGroup,
   type ModelPeriods,
+  type ModelResult,
 } from './reference-model';
 
 /**
@@ -145,6 +146,20 @@ describe('funnel against the plain model', () => {
   });
 });
 
+/**
+ * Runs a spec (no previous range, every step counted) and expects the model's numbers; answers
+ * the model's result.
+ */
+async function agreesWithModel(spec: FunnelSpec): Promise<ModelResult> {
+  const result = (await runAnalysis(workspace, spec, {}, clock)) as FunnelResult;
+  const model = modelFunnel(spec, events, GENERATED_RANGE, null);
+  expect(comparable(result, spec), JSON.stringify(spec)).toEqual({
+    groups: ordered(model.groups, spec.steps.length - 1),
+    overTime: model.overTime,
+  });
+  return model;
+}
+
 describe('any order with steps sharing events, against the plain model', () => {
   /** Shapes where one event can match two steps, which it must not both fill. */
   const SHARED = 8;
@@ -153,13 +168,7 @@ describe('any order with steps sharing events, against the plain model', () => {
     const rand = prng(77);
     let converting = 0;
     for (let i = 0; i < SHARED; i++) {
-      const spec = generateSharedAnySpec(rand);
-      const result = (await runAnalysis(workspace, spec, {}, clock)) as FunnelResult;
-      const model = modelFunnel(spec, events, GENERATED_RANGE, null);
-      expect(comparable(result, spec), JSON.stringify(spec)).toEqual({
-        groups: ordered(model.groups, spec.steps.length - 1),
-        overTime: model.overTime,
-      });
+      const model = await agreesWithModel(generateSharedAnySpec(rand));
       if ((model.groups[0]?.counts.at(-1) ?? 0) > 0) converting++;
     }
     expect(converting).toBeGreaterThan(SHARED / 3);
@@ -176,12 +185,7 @@ describe('per-step windows, against the plain model', () => {
     let bound = 0;
     for (let i = 0; i < WITHIN; i++) {
       const spec = generatePerStepWindowSpec(rand);
-      const result = (await runAnalysis(workspace, spec, {}, clock)) as FunnelResult;
-      const model = modelFunnel(spec, events, GENERATED_RANGE, null);
-      expect(comparable(result, spec), JSON.stringify(spec)).toEqual({
-        groups: ordered(model.groups, spec.steps.length - 1),
-        overTime: model.overTime,
-      });
+      const model = await agreesWithModel(spec);
       if ((model.groups[0]?.counts.at(-1) ?? 0) > 0) converting++;
       // The shapes where a step's own window cuts what the funnel's window alone would count.
       const open = modelFunnel(
