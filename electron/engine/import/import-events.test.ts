@@ -109,6 +109,19 @@ describe('storage layout', () => {
 describe('reading files', () => {
   const lines = ['user_id|event|timestamp', 'a|x|2024-01-01T00:00:00Z', 'b|y|2024-01-02T00:00:00Z'];
 
+  it('reads a field quoted to hold a comma after a sample of 20,480 rows that quote nothing', async () => {
+    // DuckDB sniffs the dialect on the first 20,480 rows; writers quote a field only when it needs it.
+    const rows = Array.from({ length: 21_000 }, (_, i) => `u${i % 50},view,2024-01-01T00:00:00Z,p`);
+    const file = ws.write(
+      'late-quote.csv',
+      `user_id,event,timestamp,page\n${rows.join('\n')}\nu1,view,2024-01-02T00:00:00Z,"a, b"\nu2,view,2024-01-02T00:00:00Z,5'10"\n`,
+    );
+    expect((await ws.api['import.events']({ files: [file] })).rowsImported).toBe(21_002);
+    expect(
+      await ws.rows(`SELECT page FROM events WHERE ts >= TIMESTAMP '2024-01-02' ORDER BY page`),
+    ).toEqual([{ page: `5'10"` }, { page: 'a, b' }]);
+  });
+
   it('reads gzip CSV, any delimiter, several files, folders and globs', async () => {
     const folder = path.join(ws.dir, 'exports');
     mkdirSync(folder);

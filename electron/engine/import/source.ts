@@ -132,7 +132,7 @@ interface CsvDialect {
  * Sniffs a single CSV once. Every read_csv without a dialect sniffs it again (parsing a sample of
  * up to 20,480 rows under each candidate dialect: ~0.1 s for 800 rows of 5 columns, ~0.25 s for
  * 20 rows of 1,000), and an import reads the file five times; read with the sniffed dialect and
- * columns, as sniff_csv's own prompt does, it reads exactly as auto-detection would.
+ * columns, as sniff_csv's own prompt does, it reads as auto-detection would (but for quotes, below).
  */
 async function sniffCsv(
   connection: DuckDBConnection,
@@ -153,14 +153,19 @@ async function sniffCsv(
   if (row === undefined) throw new Error('sniff_csv returned no dialect');
   // The sniffer writes a character it did not find as '(empty)'.
   const char = (v: unknown): string => (v === '(empty)' || v === null ? '' : String(v));
+  // A sample without a quoted field leaves the quote unset, and a later field quoted to hold a
+  // comma (writers quote only then) would split its row: read '"' as the quote, as RFC 4180 and
+  // read_csv without sniffing do; a stray quote inside an unquoted value still reads as itself.
+  const quote = char(row.quote) === '' ? '"' : char(row.quote);
+  const escape = char(row.escape) === '' ? quote : char(row.escape);
   const names = (row.names ?? []) as unknown[];
   const types = (row.types ?? []) as unknown[];
   const args = [
     literal(file),
     'auto_detect = false',
     `delim = ${literal(char(row.delim))}`,
-    `quote = ${literal(char(row.quote))}`,
-    `escape = ${literal(char(row.escape))}`,
+    `quote = ${literal(quote)}`,
+    `escape = ${literal(escape)}`,
     `new_line = ${literal(char(row.new_line))}`,
     `skip = ${Number(row.skip ?? 0)}`,
     `comment = ${literal(char(row.comment))}`,
