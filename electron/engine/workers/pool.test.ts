@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pathsScanTask } from '../analyses/paths/scan';
+import { cellOf, pathsScanTask } from '../analyses/paths/scan';
 import { engineWorkerEntry, WorkerPool } from './pool';
 import { crashes, doubled, echo, hangs, refuses, sleeps, spins, sums, throws } from './test-tasks';
 
@@ -136,12 +136,13 @@ describe('the engine worker entry', () => {
         backward: false,
         anchored: true,
         collapseRepeats: false,
+        sessions: 'column',
+        nodeIndex: Int32Array.from([0, 1, 2, 3]),
       });
       await stream.push({
         uids: Int32Array.from([7, 7, 7]),
         sessions: Float64Array.from([70, 70, 70]),
-        codes: Int32Array.from([0, 1, 2]),
-        flags: Int32Array.from([5, 4, 4]),
+        values: Int32Array.from([cellOf(0, 5), cellOf(1, 4), cellOf(2, 4)]),
         length: 3,
       });
       const rows = await stream.finish();

@@ -100,7 +100,8 @@ export const pathsRunner = defineRunner<'paths', PathsPlan>({
         [
           ...nodeQueries,
           ...linkQueries,
-          sql`SELECT 'total', NULL, NULL, NULL, count(DISTINCT uid), count(*) FROM ${units}`,
+          // Only the sessions are drawn: a distinct count of users here was an eighth of the time.
+          sql`SELECT 'total', NULL, NULL, NULL, NULL, count(*) FROM ${units}`,
         ],
         ' UNION ALL ',
       ),

@@ -60,9 +60,9 @@ const shapes: [string, PathsSpec][] = [
 ];
 
 /** The units of `spec` both ways, as sorted rows. */
-async function bothWays(spec: PathsSpec) {
-  return workspace.use(async (c) => {
-    const ctx = await analysisContext(workspace, c, clock);
+async function bothWays(spec: PathsSpec, ws: Workspace = workspace) {
+  return ws.use(async (c) => {
+    const ctx = await analysisContext(ws, c, clock);
     const plan = planPaths(ctx, spec);
     await c.run('DROP TABLE IF EXISTS scanned; DROP TABLE IF EXISTS numbered');
     const scanned = await scanUnits(c, plan, raw('scanned'), undefined);
@@ -255,6 +255,26 @@ describe('paths against a plain computation in JavaScript', () => {
     if (result.kind !== 'paths') throw new Error('paths expected');
     const { kind: _k, sampled: _s, warnings: _w, ...got } = result;
     expect(got).toEqual(reference(spec, sessions));
+  });
+});
+
+describe('paths units when the session ids are not numbered per user as the import does', () => {
+  it('reads the sessions as a column, with the same units as the SQL', async () => {
+    const own = await generatedWorkspace();
+    try {
+      // Far above every user's own numbers (uid * 1,000,000 + n): no row's session packs.
+      await own.workspace.use((c) =>
+        c.run('UPDATE events SET session_id = session_id + 4000000000000'),
+      );
+      for (const [name, spec] of shapes) {
+        const { scanned, scan, sql: numbered } = await bothWays(spec, own.workspace);
+        expect(scanned, name).toBe(true);
+        expect(scan.length, name).toBeGreaterThan(100);
+        expect(scan, name).toEqual(numbered);
+      }
+    } finally {
+      own.close();
+    }
   });
 });
 
