@@ -154,20 +154,29 @@ export async function scanAttempts(
     const times = spec.steps.map((_, i) => `u${i}`);
     // Level (at most 31), range and best in one column: each column appended costs about as
     // much as the rows' whole chain.
-    const code = new Int32Array(rows.count);
-    for (let i = 0; i < rows.count; i++) {
-      code[i] = (rows.level[i] ?? 0) | ((rows.rng[i] ?? 0) << 6) | ((rows.best[i] ?? 0) << 7);
-    }
     await c.run(
       `CREATE TEMP TABLE ${table} (uid INTEGER, code INTEGER, period DOUBLE, attempt DOUBLE, ${times.map((t) => `${t} DOUBLE`).join(', ')})`,
     );
     const appender = await c.createAppender(table, 'main', 'temp');
-    appendColumns(
-      appender,
-      [INTEGER, INTEGER, DOUBLE, DOUBLE, ...times.map(() => DOUBLE)],
-      [rows.uid, code, rows.period, rows.attempt, ...rows.times],
-      rows.count,
-    );
+    for (const block of rows.blocks) {
+      const { count, capacity } = block;
+      const code = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        code[i] = (block.level[i] ?? 0) | ((block.rng[i] ?? 0) << 6) | ((block.best[i] ?? 0) << 7);
+      }
+      appendColumns(
+        appender,
+        [INTEGER, INTEGER, DOUBLE, DOUBLE, ...times.map(() => DOUBLE)],
+        [
+          block.uid,
+          code,
+          block.period,
+          block.attempt,
+          ...times.map((_, s) => block.times.subarray(s * capacity, s * capacity + count)),
+        ],
+        count,
+      );
+    }
     appender.closeSync();
     const head = `(code >> 6) & 1 AS rng, make_timestamp(CAST(period AS BIGINT)) AS period,
             CAST(attempt AS BIGINT) AS attempt, code & 63 AS level`;

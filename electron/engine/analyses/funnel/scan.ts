@@ -65,16 +65,25 @@ export interface FunnelScanChunk {
 
 /**
  * Attempts, column by column: per user, range and entry period its furthest attempt (or every
- * attempt), the step times (NaN = not reached) and the level (1 + required steps reached).
+ * attempt), the step times (NaN = not reached) and the level (1 + required steps reached). In
+ * blocks of a fixed capacity, so nothing is copied to grow them; a user's rows share a block.
  */
 export interface FunnelScanRows {
   count: number;
+  blocks: FunnelScanBlock[];
+}
+
+/** One block of rows: the first `count` of each column. */
+export interface FunnelScanBlock {
+  count: number;
+  capacity: number;
   uid: Int32Array;
   rng: Int32Array;
   period: Float64Array;
   attempt: Float64Array;
   level: Int32Array;
-  times: Float64Array[];
+  /** Step s's time of row i at s * capacity + i (one array: a message moves it whole). */
+  times: Float64Array;
   /**
    * 1 on the row each user reports per range (units.ts, bestOf: the furthest, then the one that
    * reached that step first, then the latest start; in any order the earliest start; then the
@@ -84,6 +93,8 @@ export interface FunnelScanRows {
 }
 
 const GROW = 1.5;
+/** Rows per block of the scan's output, unless a user needs more. */
+const BLOCK_ROWS = 65_536;
 const HOUR_US = 3_600_000_000;
 /** Keys from here on may have been rounded. */
 const EXACT_KEYS = 2 ** 53;
@@ -112,7 +123,8 @@ export class FunnelScanner {
   private readonly stepCounts: Int32Array;
   private readonly exclusionRows: Int32Array[];
   private readonly exclusionCounts: Int32Array;
-  private out: FunnelScanRows;
+  private block: FunnelScanBlock;
+  private readonly blocks: FunnelScanBlock[] = [];
   private readonly rowOf: Int32Array;
   private readonly bestRows: Int32Array;
   private readonly required: Int32Array;
@@ -139,7 +151,7 @@ export class FunnelScanner {
     this.stepCounts = new Int32Array(plan.steps);
     this.exclusionRows = plan.exclusions.map(() => new Int32Array(256));
     this.exclusionCounts = new Int32Array(plan.exclusions.length);
-    this.out = emptyRows(plan.steps, 4096);
+    this.block = emptyBlock(plan.steps, BLOCK_ROWS);
     this.rowOf = new Int32Array(plan.steps);
     this.bestRows = new Int32Array(plan.steps);
     this.required = Int32Array.from(plan.required);
@@ -191,18 +203,9 @@ export class FunnelScanner {
   /** Ends the scan: the rows, in arrays of exactly `count`. */
   finish(): FunnelScanRows {
     if (!this.outOfOrder && this.carried > 0) this.flushCarry();
-    const o = this.out;
-    const count = o.count;
-    return {
-      count,
-      uid: o.uid.slice(0, count),
-      rng: o.rng.slice(0, count),
-      period: o.period.slice(0, count),
-      attempt: o.attempt.slice(0, count),
-      level: o.level.slice(0, count),
-      times: o.times.map((t) => t.slice(0, count)),
-      best: o.best.slice(0, count),
-    };
+    if (this.block.count > 0) this.blocks.push(this.block);
+    this.block = emptyBlock(this.plan.steps, 0);
+    return { count: this.blocks.reduce((sum, b) => sum + b.count, 0), blocks: this.blocks };
   }
 
   /**
@@ -298,11 +301,17 @@ export class FunnelScanner {
         }
       }
     }
+    // A user emits at most a row per start: all of them go in one block.
+    const room = this.end - this.begin;
+    if (this.block.capacity - this.block.count < room) {
+      if (this.block.count > 0) this.blocks.push(this.block);
+      this.block = emptyBlock(steps, Math.max(BLOCK_ROWS, room));
+    }
     this.attempts();
     const { reported } = this;
     for (let g = 0; g < reported.length; g++) {
       const at = reported[g] ?? -1;
-      if (at >= 0) this.out.best[at] = 1;
+      if (at >= 0) this.block.best[at] = 1;
       reported[g] = -1;
     }
   }
@@ -575,21 +584,7 @@ export class FunnelScanner {
 
   /** One attempt's row: its start row names it, rowOf gives the step times. */
   private emit(rowOf: Int32Array, start: number, level: number, rng: number, period: number): void {
-    let o = this.out;
-    if (o.count === o.uid.length) {
-      const size = Math.ceil(o.count * GROW) + 16;
-      o = {
-        count: o.count,
-        uid: resize(o.uid, size, Int32Array),
-        rng: resize(o.rng, size, Int32Array),
-        period: resize(o.period, size, Float64Array),
-        attempt: resize(o.attempt, size, Float64Array),
-        level: resize(o.level, size, Int32Array),
-        times: o.times.map((t) => resize(t, size, Float64Array)),
-        best: resize(o.best, size, Int32Array),
-      };
-      this.out = o;
-    }
+    const o = this.block;
     const at = o.count;
     o.uid[at] = this.user;
     o.rng[at] = rng;
@@ -598,10 +593,10 @@ export class FunnelScanner {
     o.level[at] = level;
     // A loop, not forEach: this runs once per attempt, and a closure per attempt showed in
     // profiles (allocation, and tsx's name wrapper in development).
-    for (let s = 0; s < o.times.length; s++) {
+    const { times, capacity } = o;
+    for (let s = 0; s < this.plan.steps; s++) {
       const row = rowOf[s] ?? -1;
-      const column = o.times[s];
-      if (column !== undefined) column[at] = row < 0 ? NaN : (this.ts[row] ?? NaN);
+      times[s * capacity + at] = row < 0 ? NaN : (this.ts[row] ?? NaN);
     }
     o.count++;
     if (this.plan.perAttempt) o.best[at] = 1;
@@ -616,24 +611,21 @@ export class FunnelScanner {
    */
   private reports(at: number, than: number): boolean {
     if (than < 0) return true;
-    const o = this.out;
+    const o = this.block;
     const level = o.level[at] ?? 0;
     const other = o.level[than] ?? 0;
     if (level !== other) return level > other;
-    const t0 = o.times[0] ?? EMPTY_TIMES;
+    const { times, capacity } = o;
+    const s = times[at] ?? 0;
+    const r = times[than] ?? 0;
     if (!this.plan.anyOrder) {
-      const step = level === 1 ? 0 : (this.required[level - 2] ?? 0);
-      const deep = o.times[step] ?? EMPTY_TIMES;
-      const a = deep[at] ?? 0;
-      const b = deep[than] ?? 0;
+      const deep = (level === 1 ? 0 : (this.required[level - 2] ?? 0)) * capacity;
+      const a = times[deep + at] ?? 0;
+      const b = times[deep + than] ?? 0;
       if (a !== b) return a < b;
-      const s = t0[at] ?? 0;
-      const r = t0[than] ?? 0;
       if (s !== r) return s > r;
-    } else {
-      const s = t0[at] ?? 0;
-      const r = t0[than] ?? 0;
-      if (s !== r) return s < r;
+    } else if (s !== r) {
+      return s < r;
     }
     return (o.attempt[at] ?? 0) < (o.attempt[than] ?? 0);
   }
@@ -661,15 +653,16 @@ export function scanFunnel(
   return scanner.finish();
 }
 
-function emptyRows(steps: number, capacity: number): FunnelScanRows {
+function emptyBlock(steps: number, capacity: number): FunnelScanBlock {
   return {
     count: 0,
+    capacity,
     uid: new Int32Array(capacity),
     rng: new Int32Array(capacity),
     period: new Float64Array(capacity),
     attempt: new Float64Array(capacity),
     level: new Int32Array(capacity),
-    times: Array.from({ length: steps }, () => new Float64Array(capacity)),
+    times: new Float64Array(steps * capacity),
     best: new Int32Array(capacity),
   };
 }
