@@ -159,14 +159,21 @@ async function stepTimes(
 ): Promise<Map<string, TimeToConvert>> {
   const seconds = (a: string, b: string): string => `((epoch_us(${a}) - epoch_us(${b})) / 1e6)`;
   const measures: Sql[] = [];
+  // From the previous step is from the first when that is the first: measured once.
+  const same: number[] = [];
   plan.spec.steps.forEach((_, i) => {
     if (i === 0) return;
     const reached = reachedSql(plan, i);
     const previous = previousStep(plan, i);
     measures.push(
       sql`{'key': ${raw(`'p${i}'`)}, 'd': ${raw(seconds(`t${i}`, `t${previous}`))}, 'r': ${reached}}`,
-      sql`{'key': ${raw(`'f${i}'`)}, 'd': ${raw(seconds(`t${i}`, 't0'))}, 'r': ${reached}}`,
     );
+    if (previous === 0) same.push(i);
+    else {
+      measures.push(
+        sql`{'key': ${raw(`'f${i}'`)}, 'd': ${raw(seconds(`t${i}`, 't0'))}, 'r': ${reached}}`,
+      );
+    }
   });
   const bucket = raw(
     `CASE ${HISTOGRAM_EDGES.slice(1)
@@ -187,7 +194,7 @@ async function stepTimes(
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   for (const r of rows) {
     const q = Array.isArray(r.q) ? r.q : [];
-    out.set(`${groupKey(r.rng, r.grp)}\u0000${String(r.key)}`, {
+    const time = (): TimeToConvert => ({
       mean: num(r.mean),
       median: num(q[1]),
       p25: num(q[0]),
@@ -195,6 +202,11 @@ async function stepTimes(
       p95: num(q[3]),
       histogram: HISTOGRAM_EDGES.map((_, i) => n(r[`h${i}`])),
     });
+    const group = groupKey(r.rng, r.grp);
+    const key = String(r.key);
+    out.set(`${group}\u0000${key}`, time());
+    const step = Number(key.slice(1));
+    if (key.startsWith('p') && same.includes(step)) out.set(`${group}\u0000f${step}`, time());
   }
   return out;
 }
