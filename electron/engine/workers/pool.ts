@@ -91,7 +91,7 @@ interface Slot {
 }
 
 /** Chunks a stream keeps in flight before `push` waits for the worker. */
-const IN_FLIGHT = 4;
+export const IN_FLIGHT = 4;
 
 export class WorkerPool {
   private readonly slots = new Set<Slot>();

@@ -1,6 +1,6 @@
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import { typedItems } from '../duckdb/vectors';
-import { openTaskStream, type EngineTaskOptions } from './pool';
+import { IN_FLIGHT, openTaskStream, type EngineTaskOptions } from './pool';
 import type { StreamTask } from './task';
 
 /** The typed columns of an ordered read, named, in the read's column order. */
@@ -17,8 +17,9 @@ const BATCH_ROWS = 65_536;
 /**
  * Feeds an ordered DuckDB read to a stream task in a worker thread and answers with what the
  * task's finish returns: the read's chunks are copied out of DuckDB's vectors into batches of
- * `columns` (no NULLs in them), each batch moved (not copied) to the worker, a few in flight.
- * The event loop only copies memory; the scan itself runs in the worker.
+ * `columns` (no NULLs in them), each batch in shared memory the worker reads in place, a few in
+ * flight. The event loop only copies memory; the scan itself runs in the worker. A batch is
+ * filled again once the worker has taken it (the task must not keep it past its push).
  *
  *   const rows = await scanInWorker(pathsScanTask, plan, await c.run(sql),
  *     { uids: Int32Array, sessions: Float64Array, codes: Int32Array, flags: Int32Array },
@@ -33,15 +34,25 @@ export async function scanInWorker<C extends ScanColumns, Init, Out>(
 ): Promise<Out> {
   const names = Object.keys(columns) as (keyof C & string)[];
   const stream = await openTaskStream(task, init, options);
-  const newBatch = (): ScanBatch<C> => {
+  // One batch more than may be in flight: when a push returns, the batch sent that many pushes
+  // before has been taken. New arrays per batch (140 MB for a 10M-event read) set off a full
+  // garbage collection every few batches.
+  const slots = Array.from({ length: IN_FLIGHT + 1 }, () => {
     const batch: Record<string, unknown> = { length: 0 };
-    for (const name of names)
-      batch[name] = new (columns[name] as Int32ArrayConstructor)(BATCH_ROWS);
+    for (const name of names) {
+      const Kind = columns[name] as Int32ArrayConstructor;
+      batch[name] = new Kind(new SharedArrayBuffer(BATCH_ROWS * Kind.BYTES_PER_ELEMENT));
+    }
     return batch as ScanBatch<C>;
+  });
+  let slot = 0;
+  const newBatch = (): ScanBatch<C> => {
+    const batch = slots[slot++ % slots.length] as ScanBatch<C>;
+    batch.length = 0;
+    return batch;
   };
   const send = async (batch: ScanBatch<C>): Promise<void> => {
-    const buffers = names.map((name) => (batch[name] as Int32Array).buffer as ArrayBuffer);
-    await stream.push(batch, buffers);
+    await stream.push(batch);
     // Between batches the event loop serves the window: copying a read of millions of rows in
     // one go held it for 300 ms.
     await new Promise<void>((resolve) => setImmediate(resolve));
