@@ -4,15 +4,25 @@ import { ROLLING_SECONDS, type Column, type RetentionPlan } from './plan';
 
 /*
  * What a cell of the grid is, as predicates over one units row (an entry: uid, side, bucket,
- * label, grp, ks, vs, maxk, uv). The summary counts with them and the users behind a cell filter
- * with them, so the two cannot disagree.
+ * label, grp, mask, maxk, uv, and ks, vs when an event property is measured). The summary counts
+ * with them and the users behind a cell filter with them, so the two cannot disagree.
  */
+
+/**
+ * The integer type of `mask`, the periods an entry returned in (bit k: period k): 63 bits hold
+ * periods 0..62, more (up to 100) need a HUGEINT. A bit test is far cheaper than a sorted list.
+ */
+export function bitsOf(plan: RetentionPlan): 'BIGINT' | 'HUGEINT' {
+  return plan.spec.periods <= 62 ? 'BIGINT' : 'HUGEINT';
+}
 
 /** The entry returned in the column: in period lo exactly, in one of [lo, hi], or in lo or later. */
 export function returnedIn(plan: RetentionPlan, column: Column): Sql {
   if (plan.spec.criterion === 'on_or_after') return sql`maxk >= ${column.lo}`;
-  if (column.lo === column.hi) return sql`list_contains(ks, ${column.lo})`;
-  return sql`len(list_filter(ks, lambda k: k BETWEEN ${column.lo} AND ${column.hi})) > 0`;
+  // lo and hi are whole numbers from the plan (0..100): written into the text as such.
+  const width = column.hi - column.lo + 1;
+  const bits = ((1n << BigInt(width)) - 1n).toString();
+  return sql`(mask >> ${raw(String(column.lo))}) & CAST(${raw(bits)} AS ${raw(bitsOf(plan))}) <> 0`;
 }
 
 /** What one entry adds to the column's sum (the sum and average measures). */

@@ -11,6 +11,7 @@ import {
 } from '../../sql/calendar';
 import { samplingSql } from '../../sql/conditions';
 import { and, raw, sql, withCtes, type Sql } from '../../sql/fragment';
+import { bitsOf } from './cells';
 import { ROLLING_SECONDS, type RetentionPlan } from './plan';
 
 /**
@@ -19,10 +20,10 @@ import { ROLLING_SECONDS, type RetentionPlan } from './plan';
  *   uid, side ('current', or 'previous' for the compared range before), bucket (the cohort's local
  *   period start; hourly the UTC instant its local hour started), label (the cohort as the grid
  *   writes it), start (the start event's time), grp (breakdown group), value (the start event's
- *   breakdown value), ks (the periods after the start period the user returned in, sorted:
- *   periods with at least minOccurrences return events, period 0 counting those at or after the
- *   start), vs (the event property summed over each of those periods), maxk, uv (the user
- *   property measured).
+ *   breakdown value), mask (bit k set: the user returned in period k after the start period,
+ *   i.e. did at least minOccurrences return events in it, period 0 counting those at or after
+ *   the start), maxk (the last such period), uv (the user property measured); and when an event
+ *   property is measured, ks (those periods, sorted) and vs (the property summed over each).
  *
  * Cost: start events are read once (first_time and first_ever over all time up to the range's
  * end; the first by (ts, rowid), the events' stored order; `users.first_seen` when nothing about
@@ -48,6 +49,8 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
   const needsUsers = plan.startConditions.needsUsers || (plan.breakdown?.needsUsers ?? false);
   const usersJoin = raw(needsUsers ? 'JOIN users u ON u.uid = e.uid' : '');
   const b = plan.breakdown?.sql ?? raw('NULL');
+  // Without a breakdown there is no start value to carry: an aggregate of NULLs still costs.
+  const firstB = plan.breakdown === null ? raw('NULL') : sql`arg_min_null(${b}, e.rowid)`;
   const sampled = samplingSql(spec.sample?.fraction);
   // First start events of users can be read off `users` when nothing about the event matters.
   const fromUsers = spec.cohort !== 'recurring' && plan.userConditionsOnly && !plan.sameValue;
@@ -59,7 +62,7 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
   } else if (spec.cohort === 'first_ever') {
     // The first event of the name ever, whatever its properties: cohorted only if it matches.
     starts = sql`SELECT uid, ts, b FROM (
-        SELECT e.uid, arg_min(e.ts, e.rowid) AS ts, arg_min_null(${b}, e.rowid) AS b,
+        SELECT e.uid, arg_min(e.ts, e.rowid) AS ts, ${firstB} AS b,
                arg_min(coalesce(${plan.startConditions.sql}, false), e.rowid) AS matches
         FROM events e ${usersJoin}
         WHERE ${plan.startName.sql} AND e.ts < ${end} AND ${sampled}
@@ -67,13 +70,13 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
       WHERE matches`;
   } else if (spec.cohort === 'first_time') {
     // The first matching start event over all time (not the first inside the range).
-    starts = sql`SELECT e.uid, arg_min(e.ts, e.rowid) AS ts, arg_min_null(${b}, e.rowid) AS b
+    starts = sql`SELECT e.uid, arg_min(e.ts, e.rowid) AS ts, ${firstB} AS b
       FROM events e ${usersJoin}
       WHERE ${plan.startName.sql} AND ${plan.startConditions.sql} AND e.ts < ${end} AND ${sampled}
       GROUP BY e.uid`;
   } else {
     // An entry per user and period with a start event (the range before included, by the first).
-    starts = sql`SELECT e.uid, arg_min(e.ts, e.rowid) AS ts, arg_min_null(${b}, e.rowid) AS b
+    starts = sql`SELECT e.uid, arg_min(e.ts, e.rowid) AS ts, ${firstB} AS b
       FROM events e ${usersJoin}
       WHERE ${plan.startName.sql} AND ${plan.startConditions.sql}
         AND e.ts >= ${firstStart} AND e.ts < ${end} AND ${sampled}
@@ -100,16 +103,24 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
    * span (n + 1 periods, or windows), an entry looking into its own block and the next. Each
    * entry meets at most 2 (n + 1) return periods of its user (a user's return periods are
    * aggregated first) and, rolling, each return meets at most the entries that started within
-   * two blocks before it: never entries x events, whatever a user's history.
+   * two blocks before it: never entries x events, whatever a user's history. First-time and
+   * first-ever cohorts hold one entry per user: they meet their returns on uid alone.
    */
+  const unique = spec.cohort !== 'recurring';
   const span = n + 1;
   const blocks = (number: string): Sql =>
-    sql`SELECT *, ${raw(number)} // ${span} AS blk FROM entries
+    unique
+      ? sql`SELECT * FROM entries`
+      : sql`SELECT *, ${raw(number)} // ${span} AS blk FROM entries
         UNION ALL SELECT *, ${raw(number)} // ${span} + 1 AS blk FROM entries`;
+  const sameBlock = raw(unique ? '' : 'AND r.blk = x.blk');
   const sameValue = plan.sameValue ? raw('AND r.b IS NOT DISTINCT FROM x.b') : raw('');
 
   let steps: (readonly [string, Sql])[];
-  let hits: Sql;
+  /** Per entry (uid, and xb unless unique) its (k, n, v) periods; or, direct, `returned` itself. */
+  let hits: Sql | null;
+  let direct: Sql | null = null;
+  const mask = bitsOf(plan);
   if (rolling) {
     // k whole windows after the start; windows are counted from a fixed origin (1800) so that
     // block numbers stay positive.
@@ -124,7 +135,7 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
     ];
     hits = sql`SELECT x.uid, x.bucket AS xb, CAST((epoch_us(r.ts) - epoch_us(x.ts)) // ${windowUs} AS INTEGER) AS k,
         count(*) AS n, sum(r.v) AS v
-      FROM entry_blocks x JOIN return_events r ON r.uid = x.uid AND r.blk = x.blk ${sameValue}
+      FROM entry_blocks x JOIN return_events r ON r.uid = x.uid ${sameBlock} ${sameValue}
       WHERE r.ts >= x.ts AND r.ts < x.ts + to_microseconds(${windowUs * span})
       GROUP BY x.uid, x.bucket, k`;
   } else {
@@ -175,6 +186,26 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
             ${returnEvents}
             GROUP BY ALL`;
     const periodZero = exact ? raw('r.n0') : raw('CAST(r.last >= x.ts AS BIGINT)');
+    if (fromDays && unique) {
+      // One entry per user: each active day meets it directly and is counted in its period
+      // (k, from the day and the entry's period start: day >= that start, so no negative
+      // division), no per-period aggregation or blocks first. minOccurrences is 1 here, so a
+      // period holds a return when one of its days has an event (k > 0; event counts are not
+      // negative, so that is its sum >= 1) or, period 0, an event at or after the start (its
+      // last event at or after it): what the per-period sum and last event say, day by day.
+      const day = 'CAST(x.bucket AS DATE)';
+      const k =
+        period === 'month'
+          ? `date_diff('month', ${day}, d.day)`
+          : period === 'week'
+            ? `(d.day - ${day}) // 7`
+            : `(d.day - ${day})`;
+      direct = sql`SELECT uid, bit_or(CAST(1 AS ${raw(mask)}) << k) AS mask, max(k) AS maxk
+        FROM (SELECT x.uid, CAST(${raw(k)} AS INTEGER) AS k, d.last_ts >= x.ts AS after_start, d.events
+              FROM user_days d JOIN entries x ON x.uid = d.uid AND d.day >= ${raw(day)})
+        WHERE k <= ${n} AND CASE WHEN k = 0 THEN after_start ELSE events >= 1 END
+        GROUP BY uid`;
+    }
     steps = [
       ['entry_blocks', blocks(numberOf('bucket'))],
       [
@@ -183,11 +214,26 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
             FROM (${periods})`,
       ],
     ];
-    hits = sql`SELECT uid, xb, k, CASE WHEN k = 0 THEN n0 ELSE n END AS n, CASE WHEN k = 0 THEN v0 ELSE v END AS v
+    hits =
+      direct === null
+        ? sql`SELECT uid, xb, k, CASE WHEN k = 0 THEN n0 ELSE n END AS n, CASE WHEN k = 0 THEN v0 ELSE v END AS v
       FROM (SELECT x.uid, x.bucket AS xb, CAST(r.p - ${raw(numberOf('x.bucket'))} AS INTEGER) AS k,
                    r.n, ${periodZero} AS n0, r.v, r.v0
-            FROM entry_blocks x JOIN return_periods r ON r.uid = x.uid AND r.blk = x.blk ${sameValue})`;
+            FROM entry_blocks x JOIN return_periods r ON r.uid = x.uid ${sameBlock} ${sameValue})`
+        : null;
+    if (direct !== null) steps = [];
   }
+  const keys = unique ? 'uid' : 'uid, xb';
+  const event = plan.measure.kind === 'event';
+  const returned =
+    direct ??
+    // The values ride along with their periods only when a property is measured: an ordered
+    // aggregate sorts each group. Otherwise the periods are a bitmask (bit k: returned in k).
+    sql`SELECT ${raw(keys)}, bit_or(CAST(1 AS ${raw(mask)}) << k) AS mask, max(k) AS maxk${
+      event ? raw(', list(k ORDER BY k) AS ks, list(v ORDER BY k) AS vs') : raw('')
+    }
+      FROM hits WHERE ${and([sql`n >= ${plan.minOccurrences}`, sql`k BETWEEN 0 AND ${n}`])}
+      GROUP BY ${raw(keys)}`;
 
   const grp =
     spec.breakdown === undefined
@@ -209,26 +255,18 @@ export function retentionUnitsSql(plan: RetentionPlan): Sql {
             GROUP BY b ORDER BY count(*) DESC, b LIMIT ${spec.breakdown?.limit ?? 0}`,
       ],
       ...steps,
-      ['hits', hits],
-      [
-        'returned',
-        // The values ride along with their periods only when a property is measured: an
-        // ordered aggregate sorts each group, and two of them were most of the units' cost.
-        sql`SELECT uid, xb, ${
-          plan.measure.kind === 'event'
-            ? raw('list(k ORDER BY k) AS ks, list(v ORDER BY k) AS vs')
-            : raw('list_sort(list(k)) AS ks, NULL AS vs')
-        }, max(k) AS maxk
-            FROM hits WHERE ${and([sql`n >= ${plan.minOccurrences}`, sql`k BETWEEN 0 AND ${n}`])}
-            GROUP BY uid, xb`,
-      ],
+      ...(hits === null ? [] : [['hits', hits] as const]),
+      ['returned', returned],
     ],
     sql`SELECT x.uid, x.side, x.bucket, x.label, x.ts AS start, ${grp} AS grp, x.b AS value,
-           coalesce(h.ks, []::INTEGER[]) AS ks,
-           ${plan.measure.kind === 'event' ? raw('coalesce(h.vs, []::DOUBLE[])') : raw('[]::DOUBLE[]')} AS vs,
+           coalesce(h.mask, 0) AS mask,${
+             event
+               ? raw(' coalesce(h.ks, []::INTEGER[]) AS ks, coalesce(h.vs, []::DOUBLE[]) AS vs,')
+               : raw('')
+           }
            h.maxk, CAST(${uv} AS DOUBLE) AS uv
         FROM entries x
-        LEFT JOIN returned h ON h.uid = x.uid AND h.xb = x.bucket
+        LEFT JOIN returned h ON h.uid = x.uid${raw(unique ? '' : ' AND h.xb = x.bucket')}
         ${raw(plan.measure.kind === 'user' ? 'LEFT JOIN users u ON u.uid = x.uid' : '')}`,
   );
 }
