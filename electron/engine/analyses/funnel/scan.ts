@@ -126,6 +126,8 @@ export class FunnelScanner {
   private block: FunnelScanBlock;
   private readonly blocks: FunnelScanBlock[] = [];
   private readonly rowOf: Int32Array;
+  /** Per step: where next() found its last answer in the step's list (this user). */
+  private readonly cursor: Int32Array;
   private readonly bestRows: Int32Array;
   private readonly required: Int32Array;
   /** The highest level an attempt can reach: the first step plus every required one. */
@@ -153,6 +155,7 @@ export class FunnelScanner {
     this.exclusionCounts = new Int32Array(plan.exclusions.length);
     this.block = emptyBlock(plan.steps, BLOCK_ROWS);
     this.rowOf = new Int32Array(plan.steps);
+    this.cursor = new Int32Array(plan.steps);
     this.bestRows = new Int32Array(plan.steps);
     this.required = Int32Array.from(plan.required);
     this.topLevel = plan.anyOrder ? plan.steps : 1 + plan.required.length;
@@ -336,6 +339,7 @@ export class FunnelScanner {
    */
   private attempts(): void {
     const { plan, rowOf, bestRows, ts } = this;
+    this.cursor.fill(0);
     const starts = plan.anyOrder ? this.startRows : (this.stepRows[0] ?? EMPTY);
     const startCount = plan.anyOrder ? this.startCount : (this.stepCounts[0] ?? 0);
     let keyRange = -1;
@@ -531,28 +535,24 @@ export class FunnelScanner {
 
   /**
    * The first step-k row at or after the previous step's time; when the two steps can match one
-   * event, strictly after the previous step's row (rows are in (time, row) order).
+   * event, strictly after the previous step's row (rows are in (time, row) order). Step k is
+   * always looked for after the same step, whose row only goes up from one attempt to the next
+   * (starts come in order, and each step's row is a rising function of the one before), so the
+   * answer does too: the list is walked from the last answer instead of searched.
    */
   private next(k: number, fromRow: number, shared: boolean): number {
     const list = this.stepRows[k] ?? EMPTY;
     const count = this.stepCounts[k] ?? 0;
-    let lo = 0;
-    let hi = count;
+    let i = this.cursor[k] ?? 0;
     if (shared) {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((list[mid] ?? 0) > fromRow) hi = mid;
-        else lo = mid + 1;
-      }
+      while (i < count && (list[i] ?? 0) <= fromRow) i++;
     } else {
-      const t = this.ts[fromRow] ?? 0;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((this.ts[list[mid] ?? 0] ?? 0) >= t) hi = mid;
-        else lo = mid + 1;
-      }
+      const { ts } = this;
+      const t = ts[fromRow] ?? 0;
+      while (i < count && (ts[list[i] ?? 0] ?? 0) < t) i++;
     }
-    return lo < count ? (list[lo] ?? -1) : -1;
+    this.cursor[k] = i;
+    return i < count ? (list[i] ?? -1) : -1;
   }
 
   /** The index in step s's list of its first row at or after time t. */
