@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DOUBLE, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import { periodOf, toLocal } from '../../sql/calendar';
+import { ANY_EVENT } from '../../../../shared/specs/common';
 import { samplingSql } from '../../sql/conditions';
 import { join, raw, render, sql, withCtes, type Sql } from '../../sql/fragment';
 import { appendColumns } from '../../duckdb/vectors';
@@ -66,10 +67,7 @@ export async function scanAttempts(
   };
 
   const flags = [...plan.steps, ...plan.exclusions];
-  const mask = join(
-    flags.map((f, bit) => sql`(CASE WHEN ${f} THEN ${raw(String(2 ** bit))} ELSE 0 END)`),
-    ' + ',
-  );
+  const { mask, any } = readMask(plan, flags);
   const strict = spec.order === 'strict';
   // An attempt starts at a first-step event; in any order at an event of any step.
   const starts = spec.order === 'any' ? 2 ** spec.steps.length - 1 : 1;
@@ -89,14 +87,7 @@ export async function scanAttempts(
               WHERE e.ts >= ${bounds.scopeStart} AND e.ts <= ${bounds.end} + ${plan.window}
                 AND ${samplingSql(spec.sample?.fraction)}
                 ${plan.hold === null ? raw('') : sql`AND ${plan.hold} IS NOT NULL`}
-                ${
-                  strict
-                    ? raw('')
-                    : sql`AND (${join(
-                        flags.map((f) => sql`(${f})`),
-                        ' OR ',
-                      )})`
-                }`;
+                ${strict ? raw('') : sql`AND (${any})`}`;
   // The rowid and, where an attempt may start, the entry period's hour (FunnelScanPlan.keyScale).
   const key = sql`r * ${raw(String(keyScale))} + CASE WHEN m & ${raw(String(starts))} <> 0 AND ts < ${bounds.end}
                     THEN (epoch_us(${periodOf(plan.cal, toLocal(plan.cal, raw('ts')), spec.interval)}) - ${raw(String(periodBaseUs))}) // ${raw(String(HOUR_US))}
@@ -220,4 +211,46 @@ function keyLayout(plan: FunnelPlan): { keyScale: number; periodBaseUs: number }
 function args(fragment: Sql): [string, (string | number | boolean | bigint)[]] {
   const { text, values } = render(fragment);
   return [text, values];
+}
+
+/**
+ * Each event's bits (one per step and exclusion it matches) and the condition that it matches
+ * any. Flags that only name an event (no conditions, no funnel filters, not first-time) take
+ * their bits from one lookup of the name: string comparisons per flag and event were most of
+ * the read (10M events: 0.46 s against 0.22 s). The others keep their own CASE.
+ */
+function readMask(plan: FunnelPlan, flags: readonly Sql[]): { mask: Sql; any: Sql } {
+  const { spec } = plan;
+  const items = [
+    ...spec.steps.map((s) => ({ events: s.events, firstTime: s.firstTime })),
+    ...spec.exclusions.map((x) => ({ events: x.events, firstTime: undefined })),
+  ];
+  const bitsOf = new Map<string, number>();
+  const rest: number[] = [];
+  items.forEach((item, bit) => {
+    const plain =
+      spec.filters.length === 0 &&
+      item.firstTime === undefined &&
+      item.events.where.length === 0 &&
+      item.events.event !== ANY_EVENT;
+    if (plain) bitsOf.set(item.events.event, (bitsOf.get(item.events.event) ?? 0) | (2 ** bit));
+    else rest.push(bit);
+  });
+  const names = [...bitsOf.keys()];
+  const at = sql`list_position([${join(names.map((n) => sql`${n}`))}], e.event)`;
+  const looked =
+    names.length === 0 ? [] : [sql`coalesce([${raw([...bitsOf.values()].join(', '))}][${at}], 0)`];
+  const cased = rest.map(
+    (bit) =>
+      sql`(CASE WHEN ${flags[bit] ?? raw('FALSE')} THEN ${raw(String(2 ** bit))} ELSE 0 END)`,
+  );
+  const mask = join([...looked, ...cased], ' + ');
+  const any = join(
+    [
+      ...(names.length === 0 ? [] : [sql`${at} IS NOT NULL`]),
+      ...rest.map((bit) => sql`(${flags[bit] ?? raw('FALSE')})`),
+    ],
+    ' OR ',
+  );
+  return { mask, any };
 }
