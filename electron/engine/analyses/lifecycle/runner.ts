@@ -4,7 +4,6 @@ import { resolveDays, type LocalDays } from '../../../../shared/calendar/local-d
 import {
   instant,
   intervalOf,
-  onDays,
   periodEndUtc,
   periodLabel,
   periodOf,
@@ -13,11 +12,11 @@ import {
   withPreviousPeriod,
   type Calendar,
 } from '../../sql/calendar';
-import { eventMatchSql, samplingSql } from '../../sql/conditions';
 import { query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
+import { activitySql } from '../../sql/activity';
 import { checkPeriods } from '../../sql/period-limits';
 
 interface LifecyclePlan extends PlanBase {
@@ -47,13 +46,20 @@ export const lifecycleRunner = defineRunner<'lifecycle', LifecyclePlan>({
       weekStart: cal.weekStart,
       intervals: ['day', 'week', 'month'],
     });
-    const match = eventMatchSql(ctx.catalog, spec.events, spec.filters, notes);
+    const matching = activitySql(
+      ctx.catalog,
+      cal,
+      {
+        events: spec.events,
+        filters: spec.filters,
+        days: withPreviousPeriod(days, spec.interval),
+        fraction: spec.sample?.fraction,
+        hourly: false,
+      },
+      notes,
+    );
     notes.throwIfIssues('lifecycle');
     for (const w of notes.warnings) ctx.notes.warn(w);
-    const read = withPreviousPeriod(days, spec.interval);
-    const matching = sql`SELECT e.uid, ${toLocal(cal, raw('e.ts'))} AS local
-      FROM events e ${match.needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('')}
-      WHERE ${onDays(cal, raw('e.ts'), read)} AND ${match.sql} AND ${samplingSql(spec.sample?.fraction)}`;
     return { unitsKey: { spec, days, cal }, spec, cal, days, matching };
   },
 

@@ -10,18 +10,17 @@ import {
   intervalOf,
   nDayPeriodOf,
   nDaySpine,
-  onDays,
   periodLabel,
   periodOf,
   periodSpine,
   toLocal,
   type Calendar,
 } from '../../sql/calendar';
-import { eventMatchSql, samplingSql } from '../../sql/conditions';
 import { query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
+import { activitySql } from '../../sql/activity';
 import { checkLayout, mostUnits } from './layout';
 import { unitsTouched } from './units';
 
@@ -50,12 +49,20 @@ export const stickinessRunner = defineRunner<'stickiness', StickinessPlan>({
     const cal: Calendar = ctx.settings;
     const days = resolveDays(spec.dateRange, ctx.now, ctx.settings);
     checkLayout(notes, spec, days, cal.weekStart);
-    const match = eventMatchSql(ctx.catalog, spec.events, spec.filters, notes);
+    const matching = activitySql(
+      ctx.catalog,
+      cal,
+      {
+        events: spec.events,
+        filters: spec.filters,
+        days,
+        fraction: spec.sample?.fraction,
+        hourly: spec.unit === 'hour',
+      },
+      notes,
+    );
     notes.throwIfIssues('stickiness');
     for (const w of notes.warnings) ctx.notes.warn(w);
-    const matching = sql`SELECT e.uid, ${toLocal(cal, raw('e.ts'))} AS local
-      FROM events e ${match.needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('')}
-      WHERE ${onDays(cal, raw('e.ts'), days)} AND ${match.sql} AND ${samplingSql(spec.sample?.fraction)}`;
     // Whether a bucket is "exactly" or "at least" is read from the units: both share them.
     const unitsKey = { spec: { ...spec, cumulative: null }, days, cal };
     return { unitsKey, spec, cal, days, most: mostUnits(spec), matching };
@@ -70,9 +77,9 @@ export const stickinessRunner = defineRunner<'stickiness', StickinessPlan>({
         [
           [
             'unit_events',
-            sql`SELECT uid, ${periodOf(cal, raw('local'), spec.unit)} AS unit, count(*) AS events
+            sql`SELECT uid, ${periodOf(cal, raw('local'), spec.unit)} AS unit, sum(n) AS events
                 FROM (${plan.matching}) GROUP BY ALL
-                HAVING count(*) >= ${spec.minEventsPerUnit}${max === undefined ? raw('') : sql` AND count(*) <= ${max}`}`,
+                HAVING sum(n) >= ${spec.minEventsPerUnit}${max === undefined ? raw('') : sql` AND sum(n) <= ${max}`}`,
           ],
         ],
         sql`SELECT uid, ${period} AS period, ${periodLabel(period, 'day')} AS label,
