@@ -3,6 +3,7 @@ import { prng } from '../analyses/funnel/generated';
 import { analysisFixture } from '../testing/analysis-fixture';
 import type { LifecycleSpec } from '../../../shared/specs/lifecycle';
 import type { StickinessSpec } from '../../../shared/specs/stickiness';
+import type { TrendsSpec } from '../../../shared/specs/trends';
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 
 /**
@@ -87,6 +88,26 @@ describe('activity read from user_days', () => {
           })
         ).users.map((u) => u.user_id);
       if (interval === 'week') expect(await users(any)).toEqual(await users(use));
+    }
+  });
+
+  it('gives trends of users and events the numbers the events give', async () => {
+    const measures = ['total', 'uniqueUsers', 'perUser', 'dau', 'wau', 'mau'] as const;
+    for (const interval of ['day', 'week', 'month'] as const) {
+      const spec = (events: StickinessSpec['events']): TrendsSpec => ({
+        kind: 'trends',
+        version: 1,
+        // Labelled: a series is named after its event otherwise.
+        series: measures.map((measure) => ({ events, measure, label: measure })),
+        interval,
+        dateRange: range,
+        filters: [],
+        formulas: [],
+        compare: interval === 'week',
+        display: { chart: 'line', cumulative: false },
+        ...(interval === 'month' ? { sample: { fraction: 0.5 } } : {}),
+      });
+      expect(await fx.run(spec(any)), interval).toEqual(await fx.run(spec(use)));
     }
   });
 });

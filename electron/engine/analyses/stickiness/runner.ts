@@ -77,7 +77,7 @@ export const stickinessRunner = defineRunner<'stickiness', StickinessPlan>({
         [
           [
             'unit_events',
-            sql`SELECT uid, ${periodOf(cal, raw('local'), spec.unit)} AS unit, sum(n) AS events
+            sql`SELECT uid, ${periodOf(cal, raw('local'), spec.unit)} AS unit, CAST(sum(n) AS BIGINT) AS events
                 FROM (${plan.matching}) GROUP BY ALL
                 HAVING sum(n) >= ${spec.minEventsPerUnit}${max === undefined ? raw('') : sql` AND sum(n) <= ${max}`}`,
           ],

@@ -118,13 +118,10 @@ export function planTrends(ctx: AnalysisContext, spec: TrendsSpec): TrendsPlan {
     }
     // Rolling measures read the days their window looks back before each range; the others
     // read the range (and the range compared with) only.
-    const read =
+    const ranges =
       window === null
-        ? or([
-            onDays(cal, raw('e.ts'), days),
-            ...(previous ? [onDays(cal, raw('e.ts'), previous)] : []),
-          ])
-        : onDays(cal, raw('e.ts'), { from: addDays(earliest, -(window - 1)), to: days.to });
+        ? [days, ...(previous ? [previous] : [])]
+        : [{ from: addDays(earliest, -(window - 1)), to: days.to }];
     const local = toLocal(cal, raw('e.ts'));
     const needsUsers = match.needsUsers || breakdown.needsUsers;
     const label =
@@ -135,11 +132,28 @@ export function planTrends(ctx: AnalysisContext, spec: TrendsSpec): TrendsPlan {
       measure: s.measure,
       label,
       window,
-      events: sql`SELECT e.uid, ${raw(String(index))} AS series, ${local} AS local,
-          ${window === null ? raw('CAST(NULL AS DATE)') : sql`CAST(${local} AS DATE)`} AS day,
-          ${breakdown.sql} AS rb, CAST(${value} AS DOUBLE) AS v
-        FROM events e ${needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('')}
-        WHERE ${read} AND ${match.sql} AND ${samplingSql(spec.sample?.fraction)}`,
+      // Counts of any event by day in a UTC workspace come from the import's user_days (one row
+      // per user and UTC day with events): a day's events are what its day, week or month sums.
+      events:
+        spec.interval !== 'hour' &&
+        cal.timezone === 'UTC' &&
+        ctx.catalog.tables.has('user_days') &&
+        s.events.event === ANY_EVENT &&
+        s.events.where.length === 0 &&
+        spec.filters.length === 0 &&
+        spec.breakdown === undefined &&
+        !PROPERTY_MEASURES.includes(s.measure)
+          ? sql`SELECT e.uid, ${raw(String(index))} AS series, CAST(e.day AS TIMESTAMP) AS local,
+              ${window === null ? raw('CAST(NULL AS DATE)') : raw('e.day')} AS day,
+              NULL AS rb, CAST(NULL AS DOUBLE) AS v, e.events AS n
+            FROM user_days e
+            WHERE (${or(ranges.map((r) => sql`e.day >= CAST(${r.from} AS DATE) AND e.day <= CAST(${r.to} AS DATE)`))})
+              AND ${samplingSql(spec.sample?.fraction)}`
+          : sql`SELECT e.uid, ${raw(String(index))} AS series, ${local} AS local,
+              ${window === null ? raw('CAST(NULL AS DATE)') : sql`CAST(${local} AS DATE)`} AS day,
+              ${breakdown.sql} AS rb, CAST(${value} AS DOUBLE) AS v, 1 AS n
+            FROM events e ${needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('')}
+            WHERE ${or(ranges.map((r) => onDays(cal, raw('e.ts'), r)))} AND ${match.sql} AND ${samplingSql(spec.sample?.fraction)}`,
     };
   });
   notes.throwIfIssues('trends');

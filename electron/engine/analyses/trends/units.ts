@@ -5,7 +5,7 @@ import type { TrendsPlan } from './plan';
 
 /**
  * The units of a trend: one row per (uid, series, period, day, breakdown value) with what the
- * measures aggregate: the user's matching events, and the sum, minimum, maximum and count of
+ * measures aggregate: the user's matching events (each read row holds n of them), and the sum, minimum, maximum and count of
  * the property's values. `day` is set for rolling measures only (their users' active days,
  * including the days their window looks back before each range); `cur` says the row is of the
  * range itself (not the range compared with, not a look-back day).
@@ -23,7 +23,7 @@ export function trendsUnitsSql(plan: TrendsPlan): Sql {
   const rangeStart = sql`CAST(${plan.days.from} AS TIMESTAMP)`;
   const bucketed = sql`SELECT uid, series, ${periodOf(cal, raw('local'), spec.interval)} AS period, day,
       local >= ${rangeStart} AS cur, rb,
-      count(*) AS events, sum(v) AS vsum, min(v) AS vmin, max(v) AS vmax, count(v) AS vn
+      CAST(sum(n) AS BIGINT) AS events, sum(v) AS vsum, min(v) AS vmin, max(v) AS vmax, count(v) AS vn
     FROM matched GROUP BY ALL`;
   if (spec.breakdown === undefined) {
     return withCtes(
