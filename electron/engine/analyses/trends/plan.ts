@@ -15,6 +15,7 @@ import {
 } from '../../sql/conditions';
 import { or, raw, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
+import { readsUserDays, userDaysWhere } from '../../sql/activity';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
 import { checkPeriods } from '../../sql/period-limits';
@@ -132,23 +133,19 @@ export function planTrends(ctx: AnalysisContext, spec: TrendsSpec): TrendsPlan {
       measure: s.measure,
       label,
       window,
-      // Counts of any event by day in a UTC workspace come from the import's user_days (one row
-      // per user and UTC day with events): a day's events are what its day, week or month sums.
+      // Counts and users of any event, without a breakdown or a property, from user_days.
       events:
-        spec.interval !== 'hour' &&
-        cal.timezone === 'UTC' &&
-        ctx.catalog.tables.has('user_days') &&
-        s.events.event === ANY_EVENT &&
-        s.events.where.length === 0 &&
-        spec.filters.length === 0 &&
         spec.breakdown === undefined &&
-        !PROPERTY_MEASURES.includes(s.measure)
+        !PROPERTY_MEASURES.includes(s.measure) &&
+        readsUserDays(ctx.catalog, cal, {
+          events: s.events,
+          filters: spec.filters,
+          hourly: spec.interval === 'hour',
+        })
           ? sql`SELECT e.uid, ${raw(String(index))} AS series, CAST(e.day AS TIMESTAMP) AS local,
               ${window === null ? raw('CAST(NULL AS DATE)') : raw('e.day')} AS day,
               NULL AS rb, CAST(NULL AS DOUBLE) AS v, e.events AS n
-            FROM user_days e
-            WHERE (${or(ranges.map((r) => sql`e.day >= CAST(${r.from} AS DATE) AND e.day <= CAST(${r.to} AS DATE)`))})
-              AND ${samplingSql(spec.sample?.fraction)}`
+            FROM user_days e WHERE ${userDaysWhere(ranges, spec.sample?.fraction)}`
           : sql`SELECT e.uid, ${raw(String(index))} AS series, ${local} AS local,
               ${window === null ? raw('CAST(NULL AS DATE)') : sql`CAST(${local} AS DATE)`} AS day,
               ${breakdown.sql} AS rb, CAST(${value} AS DOUBLE) AS v, 1 AS n
