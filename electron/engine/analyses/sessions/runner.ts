@@ -43,7 +43,7 @@ interface SessionsPlan extends PlanBase {
  * the range count too); it lasts from its first to its last event; it bounces when it holds a
  * single event. With an event filter, only sessions holding a matching event in the range count.
  *
- * Units: one row per session (uid, session_id, period, label, duration, events, bounce).
+ * Units: one row per session (uid, session_id, period, duration, events, bounce).
  */
 export const sessionsRunner = defineRunner<'sessions', SessionsPlan>({
   plan(ctx: AnalysisContext, spec: SessionsSpec): SessionsPlan {
@@ -105,8 +105,8 @@ export const sessionsRunner = defineRunner<'sessions', SessionsPlan>({
     }
     const period = periodOf(cal, toLocal(cal, raw('s.started')), spec.interval);
     return {
+      // No label per row: the users behind a period compare its start (as lifecycle's do).
       sql: sql`SELECT s.uid, CAST(s.session_id AS BIGINT) AS session_id, s.started, ${period} AS period,
-                      ${periodLabel(period, spec.interval)} AS label,
                       CAST(s.duration AS DOUBLE) AS duration, CAST(s.events AS BIGINT) AS events,
                       s.events = 1 AS bounce
                FROM (${sessions}) s`,
@@ -156,7 +156,7 @@ export const sessionsRunner = defineRunner<'sessions', SessionsPlan>({
 
   select: (_plan, pick) =>
     and([
-      pick.period === undefined ? raw('') : sql`label = ${pick.period}`,
+      pick.period === undefined ? raw('') : sql`period = TRY_CAST(${pick.period} AS TIMESTAMP)`,
       pick.measure === 'bounced' ? raw('bounce') : raw(''),
     ]),
 });
