@@ -7,6 +7,7 @@ import type {
 import { queryRows } from '../../duckdb/database';
 import { analysisFixture } from '../../testing/analysis-fixture';
 import { generatedWorkspace } from '../../testing/generated-workspace';
+import { SESSIONS_EVENTS } from '../../testing/sessions-events';
 import type { TempWorkspace } from '../../testing/temp-workspace';
 import type { Workspace } from '../../workspace/workspace';
 import { runAnalysis, usersBehind } from '../index';
@@ -17,22 +18,8 @@ import { runAnalysis, usersBehind } from '../index';
  *             u2 [home, view, cart] 40 min, u2 [home] bounce
  * 2024-01-02: u3 [ping, home, view] 2 min, u4 [home] bounce
  */
-const EVENTS = `user_id,event,timestamp
-u1,home,2024-01-01T10:00:00Z
-u1,search,2024-01-01T10:05:00Z
-u1,view,2024-01-01T10:20:00Z
-u1,view,2024-01-01T10:21:00Z
-u1,cart,2024-01-01T10:25:00Z
-u1,home,2024-01-01T11:30:00Z
-u2,home,2024-01-01T12:00:00Z
-u2,view,2024-01-01T12:10:00Z
-u2,cart,2024-01-01T12:40:00Z
-u2,home,2024-01-01T13:20:00Z
-u3,ping,2024-01-02T09:00:00Z
-u3,home,2024-01-02T09:01:00Z
-u3,view,2024-01-02T09:02:00Z
-u4,home,2024-01-02T23:30:00Z
-`;
+// The shared three users, and u4's lone late event.
+const EVENTS = `${SESSIONS_EVENTS}u4,home,2024-01-02T23:30:00Z\n`;
 const spec: SessionsSpec = {
   kind: 'sessions',
   version: 1,
