@@ -1,10 +1,16 @@
 import { SeededRandom } from './seeded-random';
 
 /**
- * The demo product: a B2B SaaS analytics tool. Users sign up (more each week), go through an
- * onboarding funnel, come back in sessions whose frequency depends on how engaged they are,
- * use core features, sometimes upgrade, buy add-ons, open tickets, and churn. An A/B test of a
- * new onboarding ("treatment") lifts onboarding completion and early retention a little.
+ * The demo product: a B2B SaaS analytics tool. Users sign up (more each week), on the free plan
+ * or on a trial of the team plan, go through an onboarding funnel, come back in sessions whose
+ * frequency depends on how engaged they are, use core features, sometimes upgrade, buy add-ons,
+ * open tickets, and churn. An A/B test of a new onboarding ("treatment") lifts onboarding
+ * completion and early retention a little.
+ *
+ * Planted finding (resources/demo/FINDING.md): at the end of their first 7 days a user decides
+ * whether to stay, and what decides it is one behaviour of that week, per signup plan (ACTIVATION).
+ * Their engagement type only sets how busy they are, so the early counts vary widely and the
+ * retention step sits at the threshold instead of rising smoothly with activity.
  */
 export const EVENTS = [
   'signed_up',
@@ -28,8 +34,23 @@ export const EVENTS = [
 export type DemoEvent = (typeof EVENTS)[number];
 const E = Object.fromEntries(EVENTS.map((e, i) => [e, i])) as Record<DemoEvent, number>;
 
-export const PLANS = ['free', 'starter', 'pro', 'business'] as const;
-export const PLAN_PRICES = [0, 29, 79, 199];
+/** The plans of the `plan` property; 'team_trial' is the first 14 days of a team signup. */
+export const PLANS = ['free', 'starter', 'pro', 'business', 'team_trial'] as const;
+export const PLAN_PRICES = [0, 29, 79, 199, 0];
+const BUSINESS = 3;
+const TEAM_TRIAL = 4;
+const TEAM_TRIAL_SHARE = 0.25;
+const TRIAL_DAYS = 14;
+
+/**
+ * The planted step: users who do `event` at least `atLeast` times in their first 7x24 hours
+ * (from signed_up) stay with probability `stay[1]`, the others with `stay[0]`; who stays comes
+ * back in days 8-14. The signup plan decides which behaviour counts.
+ */
+export const ACTIVATION = {
+  free: { event: 'report_created', atLeast: 3, stay: [0.2, 0.62] },
+  team_trial: { event: 'teammate_invited', atLeast: 2, stay: [0.2, 0.68] },
+} as const satisfies Record<string, { event: DemoEvent; atLeast: number; stay: readonly number[] }>;
 export const PLATFORMS = ['web', 'ios', 'android', 'desktop'] as const;
 const PLATFORM_WEIGHTS = [55, 18, 17, 10];
 export const PRIORITIES = ['low', 'normal', 'high'] as const;
@@ -87,8 +108,14 @@ const CORE = [
   E.integration_connected,
 ];
 const CORE_WEIGHTS = [34, 20, 15, 12, 8, 8, 3];
+// A team account keeps inviting colleagues while it works; a free user only invites in onboarding.
+const TEAM_CORE = [...CORE, E.teammate_invited];
+const TEAM_CORE_WEIGHTS = [...CORE_WEIGHTS, 6];
 
-/** Engagement types: share of signups (control, treatment), mean lifetime, daily session odds. */
+/**
+ * Engagement types: share of signups (control, treatment), mean lifetime after the first week,
+ * daily session odds, and a small nudge to the odds of staying after the first week.
+ */
 const TYPES = [
   {
     name: 'tourist',
@@ -97,6 +124,7 @@ const TYPES = [
     lifetimeDays: 1.5,
     sessionOdds: 0.05,
     eventsPerSession: 3,
+    stay: -0.02,
   },
   {
     name: 'casual',
@@ -105,6 +133,7 @@ const TYPES = [
     lifetimeDays: 25,
     sessionOdds: 0.14,
     eventsPerSession: 5,
+    stay: 0,
   },
   {
     name: 'regular',
@@ -113,6 +142,7 @@ const TYPES = [
     lifetimeDays: 120,
     sessionOdds: 0.4,
     eventsPerSession: 8,
+    stay: 0.04,
   },
   {
     name: 'power',
@@ -121,6 +151,7 @@ const TYPES = [
     lifetimeDays: 500,
     sessionOdds: 0.8,
     eventsPerSession: 12,
+    stay: 0.06,
   },
 ];
 
@@ -140,6 +171,8 @@ export interface DemoUser {
   variant: 'control' | 'treatment';
   /** The plan at the end of the history. */
   plan: string;
+  /** The plan of the signed_up event: 'free' or 'team_trial'. */
+  signupPlan: string;
 }
 
 /** One event: user index, event index, epoch milliseconds, plan index, feature index, revenue, priority (0 none). */
@@ -208,10 +241,23 @@ function simulateUser(
       lifetimeDays: 1,
       sessionOdds: 0,
       eventsPerSession: 1,
+      stay: 0,
     };
+  const team = random.chance(TEAM_TRIAL_SHARE);
+  const rule = team ? ACTIVATION.team_trial : ACTIVATION.free;
+  const keyEvent = E[rule.event];
+  const core = team ? TEAM_CORE : CORE;
+  const coreWeights = team ? TEAM_CORE_WEIGHTS : CORE_WEIGHTS;
   const signupMs = signupTime(random, startMs, endMs);
-  const churnMs = signupMs + random.exponential(type.lifetimeDays) * DAY;
-  let plan = 0;
+  const weekEnd = signupMs + 7 * DAY;
+  const trialEnd = signupMs + TRIAL_DAYS * DAY;
+  // Nobody leaves during the first week; its end decides (decide()) when and whether they do.
+  let churnMs = Infinity;
+  let decided = false;
+  let activated = false;
+  let returnDay = -1;
+  let early = 0;
+  let plan = team ? TEAM_TRIAL : 0;
   const emit = (
     event: number,
     ms: number,
@@ -219,6 +265,7 @@ function simulateUser(
     revenue: number | null = null,
     priority = 0,
   ): void => {
+    if (event === keyEvent && ms < weekEnd) early++;
     if (ms < endMs) sink(index, event, ms, plan, feature, revenue, priority);
   };
 
@@ -238,23 +285,32 @@ function simulateUser(
   );
 
   // Return visits, day by day, until the user churns (or the history ends).
-  const lastDay = Math.min(churnMs, endMs);
   let day = Math.floor(signupMs / DAY) * DAY + DAY;
-  for (let d = 1; day < lastDay; d++, day += DAY) {
+  for (let d = 1; day < Math.min(churnMs, endMs); d++, day += DAY) {
+    if (!decided && day >= weekEnd) decide();
+    if (day >= churnMs) break;
     const weekday = new Date(day).getUTCDay();
     const weekend = weekday === 0 || weekday === 6 ? 0.45 : 1;
-    const early = d <= 7 && treatment ? 1.1 : 1;
-    const odds = Math.min(0.95, type.sessionOdds * weekend * early * (1 + 0.6 * Math.exp(-d / 10)));
-    const visits = random.chance(odds) ? (type.name === 'power' && random.chance(0.35) ? 2 : 1) : 0;
-    for (let v = 0; v < visits; v++) {
-      const start = day + localHourMs(random, country.utcOffset);
-      if (start < lastDay) session(start, type.eventsPerSession);
+    // The treatment's onboarding brings users back a little more in their first week; a user
+    // who reached their threshold comes back more often from then on.
+    const boost = (d <= 7 && treatment ? 1.1 : 1) * (activated ? 1.45 : 1);
+    const odds = Math.min(0.95, type.sessionOdds * weekend * boost * (1 + 0.6 * Math.exp(-d / 10)));
+    let visits = random.chance(odds) ? (type.name === 'power' && random.chance(0.35) ? 2 : 1) : 0;
+    if (visits === 0 && day === returnDay) visits = 1;
+    if (visits === 0) continue;
+    const first = day + localHourMs(random, country.utcOffset);
+    if (visits === 1) {
+      visit(first);
+      continue;
     }
+    const second = day + localHourMs(random, country.utcOffset);
+    visit(Math.min(first, second));
+    visit(Math.max(first, second));
   }
 
   // Paying users who churn cancel; a few churned users come back once (resurrection).
   if (churnMs < endMs) {
-    if (plan > 0) emit(E.subscription_cancelled, churnMs);
+    if (plan > 0 && plan !== TEAM_TRIAL) emit(E.subscription_cancelled, churnMs);
     if (random.chance(0.06)) {
       const back = churnMs + (20 + random.int(40)) * DAY;
       const start = Math.floor(back / DAY) * DAY + localHourMs(random, country.utcOffset);
@@ -267,18 +323,54 @@ function simulateUser(
     country: country.code,
     platform,
     variant: treatment ? 'treatment' : 'control',
-    plan: PLANS[plan] ?? 'free',
+    // A trial nobody came back to after its 14 days has lapsed to free all the same.
+    plan: PLANS[plan === TEAM_TRIAL && trialEnd <= endMs ? 0 : plan] ?? 'free',
+    signupPlan: team ? 'team_trial' : 'free',
   };
+
+  /** A return visit; the first one after the first week decides (with all of that week seen). */
+  function visit(start: number): void {
+    if (!decided && start >= weekEnd) decide();
+    if (start < churnMs) session(start, type.eventsPerSession);
+  }
+
+  /**
+   * The end of the first week: whether the user reached their plan's threshold in it sets the
+   * odds that they stay. Who stays comes back on one of the next 6 days (so in days 8-14) and
+   * lives on as their type does, except that an activated user stays three times as long and
+   * visits more often (the loop's boost); who does not stay churns now.
+   */
+  function decide(): void {
+    decided = true;
+    activated = early >= rule.atLeast;
+    const stay = (activated ? rule.stay[1] : rule.stay[0]) + type.stay;
+    if (!random.chance(stay)) {
+      churnMs = weekEnd;
+      return;
+    }
+    returnDay = Math.floor(weekEnd / DAY) * DAY + (1 + random.int(6)) * DAY;
+    const lifetime = random.exponential(type.lifetimeDays * (activated ? 3 : 1)) * DAY;
+    churnMs = Math.max(weekEnd + lifetime, returnDay + DAY);
+  }
 
   /** One visit: app_opened, then core features tens of seconds apart; returns its last time. */
   function session(start: number, meanEvents: number): number {
     let at = start;
+    // A team trial ends with the first visit after 14 days: an activated team often buys.
+    const converts =
+      plan === TEAM_TRIAL && start >= trialEnd && random.chance(activated ? 0.4 : 0.05);
+    if (plan === TEAM_TRIAL && start >= trialEnd && !converts) plan = 0;
     emit(E.app_opened, at);
+    if (converts) {
+      at += Math.round(random.exponential(60_000)) + 1_000;
+      plan = BUSINESS;
+      emit(E.plan_upgraded, at, 0, PLAN_PRICES[plan] ?? 0);
+    }
     const count = 1 + Math.floor(random.exponential(meanEvents));
     for (let i = 0; i < count; i++) {
       // Now and then two events share a timestamp, as real trackers batch them.
       at += random.chance(0.03) ? 0 : Math.round(random.exponential(80_000)) + 1_000;
-      const event = CORE[random.weighted(CORE_WEIGHTS)] ?? E.dashboard_viewed;
+      const event = core[random.weighted(coreWeights)] ?? E.dashboard_viewed;
       const features = FEATURE_OF[EVENTS[event] ?? 'dashboard_viewed'] ?? [0];
       emit(event, at, random.pick(features));
     }
@@ -294,7 +386,7 @@ function simulateUser(
       at += Math.round(random.exponential(60_000)) + 1_000;
       plan = 1 + random.weighted([50, 35, 15]);
       emit(E.plan_upgraded, at, 0, PLAN_PRICES[plan] ?? 0);
-    } else if (plan > 0 && random.chance(0.02)) {
+    } else if (plan > 0 && plan !== TEAM_TRIAL && random.chance(0.02)) {
       at += Math.round(random.exponential(60_000)) + 1_000;
       emit(E.purchase_completed, at, 0, Math.round((9 + random.exponential(40)) * 100) / 100);
     }

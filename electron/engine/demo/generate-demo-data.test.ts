@@ -97,6 +97,19 @@ describe('demo export', () => {
     expect(Number(people.opted_out)).toBeLessThan(0.12);
   });
 
+  it('names the plan each person signed up on, as their signed_up event says', async () => {
+    const r = await queryOne(
+      c,
+      `SELECT count(*) AS n, count(*) FILTER (p.signup_plan = e.plan) AS same,
+              avg((p.signup_plan = 'team_trial')::INT) AS team
+       FROM people p JOIN ev e ON e.user_id = p.user_id AND e.event = 'signed_up'`,
+    );
+    expect(r.n).toBe(OPTIONS.users);
+    expect(r.same).toBe(OPTIONS.users);
+    expect(Number(r.team)).toBeGreaterThan(0.18);
+    expect(Number(r.team)).toBeLessThan(0.32);
+  });
+
   it('is busier on weekdays, and treatment completes onboarding more often', async () => {
     const week = await queryOne(
       c,

@@ -128,7 +128,9 @@ const COMPANY_SUFFIXES = [
 /**
  * Writes the demo SaaS export: events (user_id, event, timestamp, insert_id, plan, country,
  * platform, experiment_variant, feature, revenue, ticket_priority), ordered by time as a real
- * export is, and people (user_id, email, names, company, country, plan, signup_at, opted_out).
+ * export is, and people (user_id, email, names, company, country, plan, signup_plan, signup_at,
+ * opted_out). signup_plan ('free' or 'team_trial', the plan of signed_up) is what the planted
+ * retention threshold depends on (resources/demo/FINDING.md).
  * The simulation writes compact numeric rows; DuckDB turns them into the export's text form.
  */
 export async function writeDemoExport(
@@ -206,13 +208,15 @@ async function writePeople(users: DemoUser[], seed: number, file: string): Promi
     const name = `${COMPANY_WORDS[i % COMPANY_WORDS.length]} ${COMPANY_SUFFIXES[Math.floor(i / COMPANY_WORDS.length) % COMPANY_SUFFIXES.length]}${i >= COMPANY_WORDS.length * COMPANY_SUFFIXES.length ? ` ${Math.floor(i / (COMPANY_WORDS.length * COMPANY_SUFFIXES.length)) + 1}` : ''}`;
     return { name, domain: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '')}.example` };
   });
-  const lines = ['i,first,last,company,domain,country,platform,variant,plan,signup_ms,opted_out\n'];
+  const lines = [
+    'i,first,last,company,domain,country,platform,variant,plan,signup_plan,signup_ms,opted_out\n',
+  ];
   for (const u of users) {
     const first = random.pick(FIRST_NAMES);
     const last = random.pick(LAST_NAMES);
     const company = random.pick(companies);
     lines.push(
-      `${u.index},${first},${last},${company.name},${company.domain},${u.country},${u.platform},${u.variant},${u.plan},${u.signupMs},${random.chance(0.08)}\n`,
+      `${u.index},${first},${last},${company.name},${company.domain},${u.country},${u.platform},${u.variant},${u.plan},${u.signupPlan},${u.signupMs},${random.chance(0.08)}\n`,
     );
   }
   const out = createWriteStream(file);
@@ -235,7 +239,7 @@ async function convert(
     await c.run(`CREATE TABLE people AS SELECT * FROM read_csv(${literal(peopleRaw)}, header = true,
       columns = {'i': 'INTEGER', 'first': 'VARCHAR', 'last': 'VARCHAR', 'company': 'VARCHAR', 'domain': 'VARCHAR',
                  'country': 'VARCHAR', 'platform': 'VARCHAR', 'variant': 'VARCHAR', 'plan': 'VARCHAR',
-                 'signup_ms': 'BIGINT', 'opted_out': 'BOOLEAN'})`);
+                 'signup_plan': 'VARCHAR', 'signup_ms': 'BIGINT', 'opted_out': 'BOOLEAN'})`);
     const timestamp = opts.format === 'csv' ? `strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ')` : 'ts';
     const eventsFile = path.join(outDir, `events.${opts.format}`);
     const peopleFile = path.join(outDir, `people.${opts.format}`);
@@ -266,7 +270,7 @@ async function convert(
     await c.run(`COPY (
       SELECT ${userId('i')} AS user_id,
              lower(first || '.' || replace(last, 'ü', 'ue') || '.' || i) || '@' || domain AS email,
-             first AS first_name, last AS last_name, company, country, plan,
+             first AS first_name, last AS last_name, company, country, plan, signup_plan,
              ${opts.format === 'csv' ? `strftime(make_timestamp(signup_ms * 1000), '%Y-%m-%dT%H:%M:%S.%gZ')` : 'make_timestamp(signup_ms * 1000)'} AS signup_at,
              opted_out
       FROM people ORDER BY i
