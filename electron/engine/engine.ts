@@ -25,6 +25,7 @@ import { createStaticSegment, segmentMembers } from './segments/static-segments'
 import { recentWorkspaces, rememberWorkspace } from './browse/recent-workspaces';
 import { userTimeline, usersPage } from './browse/users-page';
 import { deleteSpec, listSaved, saveSpec } from './saved-specs';
+import { exportMetrics, metricsPage } from './users/metrics-table';
 import { runSql } from './sql-query';
 import { fillDemoWorkspace } from './demo/demo-workspace';
 import { defaultWorkspacePath, demoWorkspacePath } from './workspace/default-location';
@@ -109,6 +110,8 @@ export class Engine {
     'sql.query': async (r, job) => runSql(this.current(), r, job),
     'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job, this.clock),
     'analysis.users': async (r, job) => usersBehind(this.current(), r, job, this.clock),
+    'metrics.page': async (r, job) => metricsPage(this.current(), r, job, this.clock),
+    'metrics.export': async (r, job) => exportMetrics(this.current(), r, job, this.clock),
     'saved.list': async (r) => listSaved(this.current(), r.kind),
     'saved.save': async (r) => saveSpec(this.current(), r),
     'saved.delete': async (r) => deleteSpec(this.current(), r.id),

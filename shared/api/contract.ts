@@ -26,6 +26,7 @@ import {
 } from './browse-types';
 import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../specs/analysis-spec';
 import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
+import { metricsExportRequestSchema, metricsPageRequestSchema } from '../specs/metrics';
 
 /**
  * Every engine method, declared once. Electron IPC, the HTTP server and the CLI are generated from
@@ -184,6 +185,17 @@ export const contract = {
         path: ['select', 'kind'],
         message: 'the selection must be of the same kind as the spec',
       }),
+    long: true,
+  }),
+  'metrics.page': method<ArrowPage>()({
+    summary:
+      'A page of the per-user metrics table of a metrics spec (one row per user), sorted and filtered.',
+    request: metricsPageRequestSchema,
+    long: true,
+  }),
+  'metrics.export': method<{ path: string; format: 'csv' | 'parquet'; rows: number }>()({
+    summary: 'Write the per-user metrics table of a metrics spec to a CSV or Parquet file.',
+    request: metricsExportRequestSchema,
     long: true,
   }),
   'saved.list': method<SavedSpec[]>()({

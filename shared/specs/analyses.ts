@@ -15,6 +15,8 @@ import { retentionDefinition } from './retention';
 import { sessionsDefinition } from './sessions';
 import { stickinessDefinition } from './stickiness';
 import { trendsDefinition } from './trends';
+import { metricsDefinition } from './metrics';
+import { thresholdsDefinition } from './thresholds';
 import type { UserSelection } from './users-behind';
 
 type SpecOf<K extends AnalysisKind> = Extract<AnalysisSpec, { kind: K }>;
@@ -34,6 +36,8 @@ export const ANALYSES = {
   retention: retentionDefinition,
   sessions: sessionsDefinition,
   paths: pathsDefinition,
+  metrics: metricsDefinition,
+  thresholds: thresholdsDefinition,
 } satisfies { [K in AnalysisKind]: AnalysisDefinition<SpecOf<K>, ResultOf<K>, SelectOf<K>> };
 
 export type SelectionOf<K extends AnalysisKind> =

@@ -9,6 +9,8 @@ import { retentionSpecSchema, type RetentionResult } from './retention';
 import { lifecycleSpecSchema, type LifecycleResult } from './lifecycle';
 import { stickinessSpecSchema, type StickinessResult } from './stickiness';
 import { trendsSpecSchema, type TrendsResult } from './trends';
+import { metricsSpecSchema, type MetricsResult } from './metrics';
+import { thresholdsSpecSchema, type ThresholdsResult } from './thresholds';
 
 /**
  * Analysis specs: plain JSON the UI edits, the workspace saves and `workbench run` reads. They hold
@@ -38,6 +40,8 @@ export const analysisSpecSchema = z.discriminatedUnion('kind', [
   retentionSpecSchema,
   sessionsSpecSchema,
   pathsSpecSchema,
+  metricsSpecSchema,
+  thresholdsSpecSchema,
 ]);
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
 export type AnalysisKind = AnalysisSpec['kind'];
@@ -68,6 +72,8 @@ export type AnalysisResult = ResultNotes &
     | RetentionResult
     | SessionsResult
     | PathsResult
+    | MetricsResult
+    | ThresholdsResult
   );
 
 /** A tabular view of any result, for CSV output and grids. */

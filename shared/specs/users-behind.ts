@@ -7,6 +7,8 @@ import { retentionSelectionSchema } from './retention';
 import { sessionsSelectionSchema } from './sessions';
 import { stickinessSelectionSchema } from './stickiness';
 import { trendsSelectionSchema } from './trends';
+import { metricsSelectionSchema } from './metrics';
+import { thresholdsSelectionSchema } from './thresholds';
 
 /** Which number of a result to open: the users behind a funnel step, a retention cell, ... */
 export const userSelectionSchema = z.discriminatedUnion('kind', [
@@ -18,6 +20,8 @@ export const userSelectionSchema = z.discriminatedUnion('kind', [
   stickinessSelectionSchema,
   sessionsSelectionSchema,
   eventTypesSelectionSchema,
+  metricsSelectionSchema,
+  thresholdsSelectionSchema,
 ]);
 export type UserSelection = z.infer<typeof userSelectionSchema>;
 

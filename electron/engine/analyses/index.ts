@@ -25,6 +25,8 @@ import { retentionRunner } from './retention/runner';
 import { sessionsRunner } from './sessions/runner';
 import { stickinessRunner } from './stickiness/runner';
 import { trendsRunner } from './trends/runner';
+import { metricsRunner } from './metrics/runner';
+import { thresholdsRunner } from './thresholds/runner';
 
 export type { Clock } from '../clock';
 
@@ -77,6 +79,8 @@ const RUNNERS: { [K in AnalysisKind]: AnyRunner<K> } = {
   retention: retentionRunner,
   trends: trendsRunner,
   stickiness: stickinessRunner,
+  metrics: metricsRunner,
+  thresholds: thresholdsRunner,
 };
 
 function runnerOf<K extends AnalysisKind>(kind: K): AnyRunner<K> {
@@ -98,6 +102,18 @@ async function prepare<K extends AnalysisKind>(
     source: () => runner.units(ctx, plan),
   });
   return { plan, units };
+}
+
+/**
+ * The units table of a spec, materialised or found: what readers of a kind's per-user rows
+ * (the metrics grid, its exports, thresholds) start from, with the plan's warnings in ctx.notes.
+ */
+export async function unitsOf(
+  workspace: Workspace,
+  ctx: AnalysisContext,
+  spec: AnalysisSpec,
+): Promise<Sql> {
+  return (await prepare(workspace, ctx, runnerOf(spec.kind), spec)).units;
 }
 
 /** Runs any analysis spec on the workspace; each kind is one module beside this file. */

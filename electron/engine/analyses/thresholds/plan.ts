@@ -1,0 +1,180 @@
+import type { ThresholdsSpec } from '../../../../shared/specs/thresholds';
+import type { MetricDefinition } from '../../../../shared/specs/user-metrics';
+import { NONE_LABEL, OTHER_LABEL } from '../../../../shared/specs/common';
+import { instant, toLocal, toUtc } from '../../sql/calendar';
+import { breakdownValueSql, eventMatchSql, resolveProperty } from '../../sql/conditions';
+import { ident, join, or, query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
+import { PlanNotes } from '../../sql/notes';
+import { metricsSql } from '../../users/metrics-sql';
+import type { AnalysisContext } from '../context';
+import type { PlanBase } from '../runner';
+import { integerValued } from '../metrics/runner';
+
+export interface ThresholdsPlan extends PlanBase {
+  spec: ThresholdsSpec;
+  /** The heat map's events, in column order h_0, h_1, ... */
+  heatmap: string[];
+  table: Sql;
+  /** Per metric: whole values only (exact), or floored to 3 significant digits. */
+  integer: boolean[];
+}
+
+/** The heat map's events when the spec names none: those most users of the data did. */
+const HEATMAP_TOP = 10;
+
+/** The outcome window's [start, end) in days after the start (day 1 = the first 24 hours). */
+export function outcomeDays(spec: ThresholdsSpec): { first: number; last: number } {
+  const o = spec.outcome;
+  return o.unit === 'week'
+    ? { first: (o.from - 1) * 7 + 1, last: o.to * 7 }
+    : { first: o.from, last: o.to };
+}
+
+async function heatmapEvents(ctx: AnalysisContext, spec: ThresholdsSpec): Promise<string[]> {
+  if (spec.heatmapEvents.length > 0) return [...new Set(spec.heatmapEvents)];
+  const start = spec.startEvent?.event;
+  const rows = await query(
+    ctx.c,
+    sql`SELECT event FROM events GROUP BY event ORDER BY count(DISTINCT uid) DESC, event LIMIT ${HEATMAP_TOP + 1}`,
+  );
+  // The start event itself separates nobody: every user of the population did it on day 1.
+  return rows
+    .map((r) => String(r.event))
+    .filter((e) => e !== start)
+    .slice(0, HEATMAP_TOP);
+}
+
+/**
+ * The units of a thresholds spec: the population's per-user metrics over their first N days
+ * (the metrics table's own SQL, since each user's start), and per user whether the outcome
+ * window was observed, the outcome, held out or not (the most recent starters), the split
+ * group, and for each heat map event the day it was first done (1 = the first 24 hours).
+ */
+export async function planThresholds(
+  ctx: AnalysisContext,
+  spec: ThresholdsSpec,
+): Promise<ThresholdsPlan> {
+  const notes = new PlanNotes();
+  const cal = ctx.settings;
+  const local = (ts: Sql): Sql => toLocal(cal, ts);
+  const metrics = metricsSql(
+    {
+      catalog: ctx.catalog,
+      settings: cal,
+      now: ctx.now,
+      observedUntil: ctx.observedUntil,
+      window: {
+        type: 'sinceStart',
+        days: spec.observationDays,
+        ...(spec.startEvent === undefined ? {} : { startEvent: spec.startEvent }),
+      },
+      startRange: spec.startRange,
+      filters: spec.filters,
+      metrics: spec.metrics,
+      fraction: spec.sample?.fraction,
+    },
+    notes,
+  );
+  const { first, last } = outcomeDays(spec);
+  const at = (day: number): Sql =>
+    toUtc(cal, sql`(${local(raw('m.window_start'))} + INTERVAL ${raw(String(day))} DAY)`);
+  const outcomeMatch = spec.outcome.events.map((f) => eventMatchSql(ctx.catalog, f, [], notes));
+  const outcomeUsers = outcomeMatch.some((m) => m.needsUsers)
+    ? raw('JOIN users u ON u.uid = e.uid')
+    : raw('');
+  const heatmap = await heatmapEvents(ctx, spec);
+  for (const e of heatmap) {
+    if (!ctx.catalog.events.has(e)) notes.warn(`Nobody did '${e}' in this workspace yet.`);
+  }
+
+  // The split value: a user property, or the property on the user's start event.
+  let split: Sql = raw(`CAST(NULL AS VARCHAR)`);
+  const ctes: [string, Sql][] = [['m', metrics.sql]];
+  if (spec.split !== undefined) {
+    const s = spec.split;
+    if (s.source === 'user') {
+      const value = breakdownValueSql(ctx.catalog, s, notes, 'split.property');
+      ctes.push([
+        'split_values',
+        sql`SELECT m.uid, coalesce(${value.sql}, ${NONE_LABEL}) AS v FROM m JOIN users u ON u.uid = m.uid`,
+      ]);
+    } else {
+      const ref = resolveProperty(ctx.catalog, s.property, 'event', notes);
+      const startMatch =
+        spec.startEvent === undefined
+          ? raw('e.ts = m.window_start')
+          : sql`e.ts = m.window_start AND ${eventMatchSql(ctx.catalog, spec.startEvent, [], notes).sql}`;
+      ctes.push([
+        'split_values',
+        sql`SELECT m.uid, coalesce(CAST(arg_min(${ref.sql}, e.source_row) AS VARCHAR), ${NONE_LABEL}) AS v
+            FROM m JOIN events e ON e.uid = m.uid WHERE ${startMatch} GROUP BY m.uid`,
+      ]);
+    }
+    ctes.push([
+      'split_top',
+      sql`SELECT v FROM split_values GROUP BY v ORDER BY count(*) DESC, v LIMIT ${s.limit}`,
+    ]);
+    split = sql`CASE WHEN sv.v IS NULL THEN ${NONE_LABEL} WHEN sv.v IN (SELECT v FROM split_top) THEN sv.v ELSE ${OTHER_LABEL} END`;
+  }
+
+  ctes.push([
+    'outcome',
+    sql`SELECT m.uid FROM m JOIN events e ON e.uid = m.uid ${outcomeUsers}
+        WHERE e.ts >= ${at(first - 1)} AND e.ts < ${at(last)}
+          AND (${or(outcomeMatch.map((o) => sql`(${o.sql})`))})
+        GROUP BY m.uid`,
+  ]);
+  const heatColumns: Sql[] = [];
+  if (heatmap.length > 0) {
+    const list = join(heatmap.map((e) => sql`${e}`));
+    ctes.push([
+      'firsts',
+      sql`SELECT m.uid, e.event, min(e.ts) AS t FROM m JOIN events e ON e.uid = m.uid
+          WHERE e.ts >= m.window_start AND e.ts < m.window_end AND e.event IN (${list})
+          GROUP BY m.uid, e.event`,
+    ]);
+    // The day of the first time: 1 + the whole local days between the start and it.
+    const dayOf = sql`1 + CAST(floor((epoch(${local(raw('f.t'))}) - epoch(${local(raw('m.window_start'))})) / 86400) AS INTEGER)`;
+    ctes.push([
+      'heat',
+      sql`SELECT m.uid, ${join(
+        heatmap.map(
+          (e, i) => sql`min(${dayOf}) FILTER (WHERE f.event = ${e}) AS ${ident(`h_${i}`)}`,
+        ),
+      )} FROM m JOIN firsts f ON f.uid = m.uid GROUP BY m.uid`,
+    ]);
+    heatmap.forEach((_, i) => heatColumns.push(sql`h.${ident(`h_${i}`)}`));
+  }
+  ctes.push([
+    'observed',
+    sql`SELECT m.*, ${at(last)} <= ${instant(ctx.observedUntil)} AS observed,
+               o.uid IS NOT NULL AS positive, ${split} AS grp
+               ${heatColumns.length === 0 ? raw('') : sql`, ${join(heatColumns)}`}
+        FROM m LEFT JOIN outcome o ON o.uid = m.uid
+        ${spec.split === undefined ? raw('') : raw('LEFT JOIN split_values sv ON sv.uid = m.uid')}
+        ${heatmap.length === 0 ? raw('') : raw('LEFT JOIN heat h ON h.uid = m.uid')}`,
+  ]);
+  // The most recent starters (by start, then uid) of the observed users are held out.
+  const table = withCtes(
+    ctes,
+    sql`SELECT *, observed AND row_number() OVER (PARTITION BY observed ORDER BY window_start, uid)
+                > floor(count(*) OVER (PARTITION BY observed) * ${1 - spec.holdoutShare}) AS holdout
+        FROM observed`,
+  );
+  notes.throwIfIssues('thresholds');
+  for (const w of notes.warnings) ctx.notes.warn(w);
+  const metricKinds = spec.metrics.map((m: MetricDefinition) => integerValued(m));
+  return {
+    unitsKey: {
+      spec,
+      heatmap,
+      cal: { timezone: cal.timezone, weekStart: cal.weekStart },
+      observed: ctx.observedUntil.toISOString(),
+      now: ctx.now.toISOString().slice(0, 10),
+    },
+    spec,
+    heatmap,
+    table,
+    integer: metricKinds,
+  };
+}

@@ -1,0 +1,302 @@
+import { addDays, resolveDays, type LocalDays } from '../../../shared/calendar/local-days';
+import type { ConditionNode, DateRange, EventFilter } from '../../../shared/specs/common';
+import type { MetricDefinition, ObservationWindow } from '../../../shared/specs/user-metrics';
+import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
+import { dayStartUtc, instant, observedDay, onDays, toLocal, toUtc } from '../sql/calendar';
+import type { Catalog } from '../sql/catalog';
+import { conditionsSql, eventMatchSql, numericPropertySql, samplingSql } from '../sql/conditions';
+import { ident, join, or, raw, sql, withCtes, type Sql } from '../sql/fragment';
+import type { PlanNotes } from '../sql/notes';
+
+/**
+ * The per-user metrics table as one statement: a row per user of the population with
+ * window_start, window_end (UTC), complete, and one column per metric. DESIGN.md's rule holds:
+ * every metric is an aggregate of one pass over the window's events (or sessions) grouped by uid,
+ * never a self-join; funnels chain one grouped step after another (greedy earliest match, which
+ * reaches the furthest step any order of matches can).
+ */
+export interface MetricsPlanInput {
+  catalog: Catalog;
+  settings: WorkspaceSettings;
+  /** The clock relative ranges are read against. */
+  now: Date;
+  /** Until when the data was observed: a window ending later is not complete. */
+  observedUntil: Date;
+  window: ObservationWindow;
+  startRange: DateRange | undefined;
+  filters: readonly ConditionNode[];
+  metrics: readonly MetricDefinition[];
+  fraction: number | undefined;
+}
+
+export interface MetricsSql {
+  /** The table's statement. */
+  sql: Sql;
+  /** The calendar window's local days (null for windows since each user's start). */
+  days: LocalDays | null;
+  /** The start days' range the population was cut to, if any. */
+  startDays: LocalDays | null;
+}
+
+/** The week's share of the window, for rates per week. */
+function perWeek(value: Sql, per: 'week' | 'window', days: number): Sql {
+  return per === 'week'
+    ? sql`CAST(${value} AS DOUBLE) / ${days / 7}`
+    : sql`CAST(${value} AS BIGINT)`;
+}
+
+function anyOf(
+  catalog: Catalog,
+  list: readonly EventFilter[],
+  notes: PlanNotes,
+): { sql: Sql; needsUsers: boolean } {
+  const parts = list.map((f) => eventMatchSql(catalog, f, [], notes));
+  return {
+    sql: or(parts.map((p) => sql`(${p.sql})`)),
+    needsUsers: parts.some((p) => p.needsUsers),
+  };
+}
+
+export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSql {
+  const { catalog, settings: cal, window: win, metrics } = input;
+  const local = (ts: Sql): Sql => toLocal(cal, ts);
+  const observed = instant(input.observedUntil);
+
+  // The population: who has a row, and each one's window.
+  const people = conditionsSql(catalog, input.filters, notes);
+  const startDays =
+    input.startRange === undefined ? null : resolveDays(input.startRange, input.now, cal);
+  let days: LocalDays | null = null;
+  let bounds: Sql;
+  if (win.type === 'calendar') {
+    const last = win.asOf ?? observedDay(cal, input.observedUntil).day;
+    days = { from: addDays(last, 1 - win.days), to: last };
+    const ws = dayStartUtc(cal, days.from);
+    const we = dayStartUtc(cal, addDays(days.to, 1));
+    bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${we} <= ${observed} AS complete
+      FROM users u
+      WHERE u.first_seen < ${we} AND ${people.sql} AND ${samplingSql(input.fraction, raw('u.uid'))}
+        ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('u.first_seen'), startDays)}`}`;
+  } else {
+    const startEvent = win.startEvent;
+    const starts =
+      startEvent === undefined
+        ? sql`SELECT u.uid, u.first_seen AS start FROM users u WHERE u.first_seen IS NOT NULL`
+        : (() => {
+            const match = eventMatchSql(catalog, startEvent, [], notes);
+            return sql`SELECT e.uid, min(e.ts) AS start FROM events e
+              ${match.needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('')}
+              WHERE ${match.sql} GROUP BY e.uid`;
+          })();
+    const we = toUtc(cal, sql`(${local(raw('s.start'))} + INTERVAL ${raw(String(win.days))} DAY)`);
+    bounds = sql`SELECT s.uid, s.start AS ws, ${we} AS we, ${we} <= ${observed} AS complete
+      FROM (${starts}) s JOIN users u ON u.uid = s.uid
+      WHERE ${people.sql} AND ${samplingSql(input.fraction, raw('s.uid'))}
+        ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('s.start'), startDays)}`}`;
+  }
+  const windowDays = win.days;
+
+  // One pass over the window's events: an aggregate per metric.
+  const aggregates: Sql[] = [];
+  const finals: Sql[] = [];
+  const ctes: [string, Sql][] = [['bounds', bounds]];
+  let needsUsers = false;
+  const funnels: { name: string; steps: Sql[] }[] = [];
+  let needsSessions = false;
+  const col = (name: string, suffix = ''): Sql => ident(`${name}${suffix}`);
+  for (const m of metrics) {
+    const name = col(m.name);
+    switch (m.type) {
+      case 'activeDays':
+      case 'distinctDays': {
+        const match = anyOf(catalog, m.events, notes);
+        needsUsers ||= match.needsUsers;
+        aggregates.push(
+          sql`count(DISTINCT CAST(${local(raw('e.ts'))} AS DATE)) FILTER (WHERE ${match.sql}) AS ${name}`,
+        );
+        finals.push(
+          sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.type === 'activeDays' ? m.per : 'window', windowDays)}`,
+        );
+        break;
+      }
+      case 'count': {
+        const match = anyOf(catalog, m.events, notes);
+        needsUsers ||= match.needsUsers;
+        aggregates.push(sql`count(*) FILTER (WHERE ${match.sql}) AS ${name}`);
+        finals.push(sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.per, windowDays)}`);
+        break;
+      }
+      case 'featureAdoption': {
+        for (const f of m.features) {
+          if (!catalog.events.has(f)) notes.warn(`Nobody did '${f}' in this workspace yet.`);
+        }
+        const list = join(m.features.map((f) => sql`${f}`));
+        aggregates.push(
+          sql`count(DISTINCT e.event) FILTER (WHERE e.event IN (${list})) AS ${name}`,
+        );
+        finals.push(
+          m.as === 'share'
+            ? sql`CAST(coalesce(a.${name}, 0) AS DOUBLE) / ${m.features.length}`
+            : sql`CAST(coalesce(a.${name}, 0) AS BIGINT)`,
+        );
+        break;
+      }
+      case 'trend': {
+        const match = anyOf(catalog, m.events, notes);
+        needsUsers ||= match.needsUsers;
+        const mid = raw('make_timestamp((epoch_us(b.ws) + epoch_us(b.we)) // 2)');
+        aggregates.push(
+          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(m.name, '__first')}`,
+          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(m.name, '__second')}`,
+        );
+        const first = sql`a.${col(m.name, '__first')}`;
+        const second = sql`a.${col(m.name, '__second')}`;
+        finals.push(
+          sql`CASE WHEN coalesce(${first}, 0) = 0 THEN NULL
+                   ELSE (CAST(coalesce(${second}, 0) AS DOUBLE) - ${first}) / ${first} END`,
+        );
+        break;
+      }
+      case 'property': {
+        const match = anyOf(catalog, m.events, notes);
+        needsUsers ||= match.needsUsers;
+        const value = numericPropertySql(catalog, m.property, notes, 'metrics.property');
+        aggregates.push(
+          sql`${raw(m.agg)}(CAST(${value} AS DOUBLE)) FILTER (WHERE ${match.sql}) AS ${name}`,
+        );
+        // A sum over no events is 0; the average, minimum and maximum of nothing are none.
+        finals.push(m.agg === 'sum' ? sql`coalesce(a.${name}, 0)` : sql`a.${name}`);
+        break;
+      }
+      case 'time': {
+        const match = anyOf(catalog, m.events, notes);
+        needsUsers ||= match.needsUsers;
+        aggregates.push(
+          sql`${raw(m.which === 'first' ? 'min' : 'max')}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`,
+        );
+        finals.push(sql`(epoch_us(a.${name}) - epoch_us(b.ws)) / 86400000000.0`);
+        break;
+      }
+      case 'sessions':
+        needsSessions = true;
+        finals.push(sql`${perWeek(sql`coalesce(s.sessions, 0)`, m.per, windowDays)}`);
+        break;
+      case 'sessionLength':
+        needsSessions = true;
+        finals.push(sql`s.${raw(m.stat === 'median' ? 'median_length' : 'mean_length')}`);
+        break;
+      case 'sessionDepth':
+        needsSessions = true;
+        finals.push(sql`s.${raw(m.stat === 'median' ? 'median_depth' : 'mean_depth')}`);
+        break;
+      case 'recency':
+        finals.push(
+          sql`date_diff('day', CAST(${local(raw('r.last_ts'))} AS DATE), CAST(${local(raw('b.we'))} - INTERVAL 1 MICROSECOND AS DATE))`,
+        );
+        break;
+      case 'tenure':
+        finals.push(
+          sql`date_diff('day', CAST(${local(raw('u.first_seen'))} AS DATE), CAST(${local(raw('b.we'))} - INTERVAL 1 MICROSECOND AS DATE))`,
+        );
+        break;
+      case 'funnel': {
+        const steps = m.steps.map((f) => {
+          const match = eventMatchSql(catalog, f, [], notes);
+          needsUsers ||= match.needsUsers;
+          return match.sql;
+        });
+        funnels.push({ name: m.name, steps });
+        const reached = steps.map(
+          (_, k) => sql`(f_${raw(`${funnels.length - 1}_${k}`)}.o IS NOT NULL)::INTEGER`,
+        );
+        finals.push(
+          m.as === 'completed'
+            ? sql`${reached[reached.length - 1] ?? raw('0')}`
+            : sql`${join(reached, ' + ')}`,
+        );
+        break;
+      }
+      case 'ratio':
+        // Filled in below: both sides are this table's own columns.
+        finals.push(raw(''));
+        break;
+    }
+  }
+
+  const eventsUsed = aggregates.length > 0 || funnels.length > 0;
+  if (eventsUsed) {
+    const ord =
+      funnels.length > 0
+        ? raw(
+            ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.source_id, e.source_row) AS ord',
+          )
+        : raw('');
+    ctes.push([
+      'w',
+      sql`SELECT e.*, b.ws, b.we${ord} FROM events e JOIN bounds b ON b.uid = e.uid
+          WHERE e.ts >= b.ws AND e.ts < b.we`,
+    ]);
+  }
+  // Conditions on user properties read them beside each event.
+  const users = needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('');
+  if (aggregates.length > 0) {
+    ctes.push([
+      'agg',
+      sql`SELECT e.uid, ${join(aggregates)} FROM w e JOIN bounds b ON b.uid = e.uid ${users} GROUP BY e.uid`,
+    ]);
+  }
+  funnels.forEach((f, i) => {
+    f.steps.forEach((step, k) => {
+      const name = `f_${i}_${k}`;
+      ctes.push([
+        name,
+        k === 0
+          ? sql`SELECT e.uid, min(e.ord) AS o FROM w e ${users} WHERE ${step} GROUP BY e.uid`
+          : sql`SELECT e.uid, min(e.ord) AS o FROM w e JOIN ${raw(`f_${i}_${k - 1}`)} p ON p.uid = e.uid ${users}
+                WHERE e.ord > p.o AND ${step} GROUP BY e.uid`,
+      ]);
+    });
+  });
+  if (needsSessions) {
+    ctes.push([
+      'sess',
+      sql`SELECT f.uid, count(*) AS sessions, median(f.duration) AS median_length, avg(f.duration) AS mean_length,
+                 median(f.events) AS median_depth, avg(f.events) AS mean_depth
+          FROM session_facts f JOIN bounds b ON b.uid = f.uid
+          WHERE f.started >= b.ws AND f.started < b.we GROUP BY f.uid`,
+    ]);
+  }
+  const needsRecency = metrics.some((m) => m.type === 'recency');
+  if (needsRecency) {
+    // The last event before the window's end: the user's last event when that came earlier,
+    // else a look at the user's events (only for users active after the window).
+    ctes.push([
+      'rec',
+      sql`SELECT b.uid, CASE WHEN u.last_seen < b.we THEN u.last_seen
+                 ELSE (SELECT max(e.ts) FROM events e WHERE e.uid = b.uid AND e.ts < b.we) END AS last_ts
+          FROM bounds b JOIN users u ON u.uid = b.uid`,
+    ]);
+  }
+
+  // Ratios divide the other metrics' expressions (a ratio of ratios is refused by the schema).
+  const finalsByName = new Map<string, Sql>();
+  metrics.forEach((m, i) => {
+    if (m.type !== 'ratio') finalsByName.set(m.name, finals[i] ?? raw('NULL'));
+  });
+  const columns = metrics.map((m, i) => {
+    if (m.type !== 'ratio') return sql`${finals[i] ?? raw('NULL')} AS ${ident(m.name)}`;
+    const expr = (other: string): Sql => finalsByName.get(other) ?? raw('NULL');
+    return sql`CAST(${expr(m.numerator)} AS DOUBLE) / nullif(CAST(${expr(m.denominator)} AS DOUBLE), 0) AS ${ident(m.name)}`;
+  });
+
+  const joins: Sql[] = [raw('JOIN users u ON u.uid = b.uid')];
+  if (aggregates.length > 0) joins.push(raw('LEFT JOIN agg a ON a.uid = b.uid'));
+  if (needsSessions) joins.push(raw('LEFT JOIN sess s ON s.uid = b.uid'));
+  if (needsRecency) joins.push(raw('LEFT JOIN rec r ON r.uid = b.uid'));
+  funnels.forEach((f, i) =>
+    f.steps.forEach((_, k) => joins.push(raw(`LEFT JOIN f_${i}_${k} ON f_${i}_${k}.uid = b.uid`))),
+  );
+  const body = sql`SELECT b.uid, b.ws AS window_start, b.we AS window_end, b.complete, ${join(columns)}
+    FROM bounds b ${join(joins, ' ')}`;
+  return { sql: withCtes(ctes, body), days, startDays };
+}
