@@ -17,6 +17,7 @@ import { WorkspaceSwitcher } from './shell/WorkspaceSwitcher';
 import { DataView } from './views/data/DataView';
 import { EventsView } from './views/events/EventsView';
 import { SqlView } from './views/sql/SqlView';
+import { METRICS_TABS, MetricsView } from './views/metrics/MetricsView';
 
 /** Rail views that are analyses, and the spec kind each edits. */
 const ANALYSIS_VIEWS: Record<string, AnalysisKind | undefined> = {
@@ -122,9 +123,11 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
             <ErrorBoundary
               key={current.id}
               title={`The ${current.label} view failed`}
-              {...(analysisKind === undefined
-                ? {}
-                : { onReset: () => forgetStoredSpec(analysisKind) })}
+              {...(analysisKind !== undefined
+                ? { onReset: () => forgetStoredSpec(analysisKind) }
+                : current.id === 'metrics'
+                  ? { onReset: () => METRICS_TABS.forEach(([kind]) => forgetStoredSpec(kind)) }
+                  : {})}
             >
               {info !== null && current.id === 'data' && (
                 <DataView {...(detail.files === undefined ? {} : { files: detail.files })} />
@@ -136,6 +139,7 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
                 />
               )}
               {info !== null && current.id === 'sql' && <SqlView />}
+              {info !== null && current.id === 'metrics' && <MetricsView />}
               {info !== null && analysisKind !== undefined && (
                 <AnalysisView key={current.id} kind={analysisKind} />
               )}

@@ -13,7 +13,7 @@ import { Builder } from './builders';
 import { Select } from './controls';
 import { withOptional } from './spec-edit';
 import { chartData, type ChartOption } from './chart-parts';
-import { kindCharts, type MoreChart } from './kinds';
+import { kindCharts, kindParts, kindPicker, type MoreChart } from './kinds';
 import { download, toCsv } from './csv';
 import { defaultSpec, type AnalysisKind } from './defaults';
 import { describeSpec } from '../../../shared/specs/meaning';
@@ -73,10 +73,32 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
   const [group, setGroup] = useState(0);
   const groups = result?.kind === 'retention' ? result.groups : [];
   const shownGroup = group < groups.length ? group : 0;
+  // Kinds of several metrics draw one at a time: the one picked here (the first by default).
+  const [pick, setPick] = useState<string | null>(null);
+  const picker = useMemo(() => (result === null ? null : kindPicker(result)), [result]);
+  const shownPick =
+    picker?.options.some(([v]) => v === pick) === true
+      ? (pick ?? undefined)
+      : picker?.options[0]?.[0];
   const charts = useMemo(
-    () => (result === null ? null : kindCharts(result, state.answered, { group: shownGroup })),
-    [result, state.answered, shownGroup],
+    () =>
+      result === null
+        ? null
+        : kindCharts(result, state.answered, {
+            group: shownGroup,
+            ...(shownPick === undefined ? {} : { pick: shownPick }),
+          }),
+    [result, state.answered, shownGroup, shownPick],
   );
+  const { Lead, Details } = kindParts(kind);
+  const openUsers = (selection: UserSelection): void => {
+    if (state.answered !== null) setSelect(selection);
+  };
+  // The parts read the result with the spec it answers (never the builder's newer one).
+  const parts =
+    result !== null && result.kind === kind && state.answered?.kind === kind
+      ? { result, spec: state.answered }
+      : null;
   const option = charts?.option ?? null;
   // Whether the numbers on screen answer the spec in the builder (tests wait on it).
   const upToDate =
@@ -176,6 +198,11 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
             <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
           </div>
         )}
+        {Lead !== undefined && parts !== null && (
+          <div className={stale ? 'stale' : ''}>
+            <Lead result={parts.result as never} spec={parts.spec as never} onSelect={openUsers} />
+          </div>
+        )}
         <section className={`panel chart-panel${stale ? ' stale' : ''}`} aria-busy={state.running}>
           <div className="panel-head">
             <span
@@ -225,6 +252,17 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
               />
             </div>
           )}
+          {picker !== null && shownPick !== undefined && (
+            <div className="group-picker">
+              <Select
+                label={picker.label}
+                help={picker.help}
+                value={shownPick}
+                options={picker.options}
+                onChange={(v) => setPick(v)}
+              />
+            </div>
+          )}
           {option !== null && (
             <ChartDataTable option={option} label={`${TITLES[kind]} chart data`} />
           )}
@@ -251,7 +289,7 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
           </p>
         </section>
         {charts !== null && charts.more.length > 0 && (
-          <MoreCharts charts={charts.more} theme={theme} />
+          <MoreCharts charts={charts.more} theme={theme} onSelect={openUsers} />
         )}
         {result !== null && (
           <section className={`panel${stale ? ' stale' : ''}`}>
@@ -267,17 +305,43 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
             </div>
           </section>
         )}
+        {Details !== undefined && parts !== null && (
+          <div className={stale ? 'stale' : ''}>
+            <Details
+              result={parts.result as never}
+              spec={parts.spec as never}
+              onSelect={openUsers}
+            />
+          </div>
+        )}
       </div>
     </div>
   );
 }
 
 /** The charts under the main one: two side by side, one across. */
-function MoreCharts({ charts, theme }: { charts: MoreChart[]; theme: Theme }) {
+function MoreCharts({
+  charts,
+  theme,
+  onSelect,
+}: {
+  charts: MoreChart[];
+  theme: Theme;
+  onSelect: (selection: UserSelection) => void;
+}) {
   const panels = charts.map((c) => (
     <section className="panel" key={c.label}>
       {c.heading !== undefined && <h2>{c.heading}</h2>}
-      <Chart option={c.option} theme={theme} label={c.label} height={c.height} />
+      <Chart
+        option={c.option}
+        theme={theme}
+        label={c.label}
+        height={c.height}
+        onItemClick={(data) => {
+          const selection = (data as { selection?: UserSelection } | undefined)?.selection;
+          if (selection !== undefined) onSelect(selection);
+        }}
+      />
     </section>
   ));
   return charts.length === 2 ? <div className="two">{panels}</div> : <>{panels}</>;

@@ -34,6 +34,7 @@ export function VirtualGrid({
   sort,
   onSort,
   empty = 'No rows.',
+  format = cellText,
 }: {
   columns: string[];
   rowCount: number;
@@ -51,6 +52,8 @@ export function VirtualGrid({
   onSort?: (sort: SortState | null) => void;
   /** Shown when there are no rows at all. */
   empty?: string;
+  /** A cell's text, where the caller knows its columns' units (durations, shares). */
+  format?: (column: string, value: unknown) => string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   // Millions of rows outgrow what a browser can scroll: past the cap, scroll positions are
@@ -292,7 +295,7 @@ export function VirtualGrid({
                 : row.getAllCells().map((cell) => {
                     const column = cell.column.id;
                     const value = cell.getValue();
-                    const text = cellText(column, value);
+                    const text = format(column, value);
                     const link = clickable.includes(column) && value !== null;
                     return (
                       <div

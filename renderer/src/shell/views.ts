@@ -80,9 +80,9 @@ export const VIEWS: ViewDef[] = [
     id: 'metrics',
     label: 'Metrics & Thresholds',
     group: 'Users',
-    built: false,
+    built: true,
     about:
-      'Per-user behaviour (frequency, feature adoption, session depth, recency) and the thresholds that separate retained from churned users, per segment and percentile.',
+      'Per-user behaviour over a window (frequency, sessions, feature adoption, depth, recency, trend) as distributions and a table of every user, exported as CSV or Parquet; and threshold benchmarks: which level of each behaviour in the first days separates retained from churned new users, checked on held-out starters, per group and by month.',
   },
   {
     id: 'segments',

@@ -1,7 +1,18 @@
 import type { AnalysisResult, AnalysisSpec } from '../../../../shared/specs/analysis-spec';
 import type { ChartOption } from '../chart-parts';
 import { funnelView } from './funnel';
-import type { ChartChoices, KindView, MoreChart, ResultOf, SpecOf, ViewKind } from './kind-view';
+import type {
+  ChartChoices,
+  ChartPicker,
+  KindView,
+  MoreChart,
+  ResultOf,
+  ResultPart,
+  SpecOf,
+  ViewKind,
+} from './kind-view';
+import { metricsView } from './metrics';
+import { thresholdsView } from './thresholds';
 import { lifecycleView } from './lifecycle';
 import { pathsView } from './paths';
 import { retentionView } from './retention';
@@ -9,7 +20,7 @@ import { sessionsView } from './sessions';
 import { stickinessView } from './stickiness';
 import { trendsView } from './trends';
 
-export type { ChartChoices, MoreChart, ViewKind } from './kind-view';
+export type { ChartChoices, ChartPicker, MoreChart, ViewKind } from './kind-view';
 
 /**
  * Every analysis view of the window, by kind; typed over the kinds, so a kind added to the
@@ -23,6 +34,8 @@ export const KIND_VIEWS: { [K in ViewKind]: KindView<K> } = {
   stickiness: stickinessView,
   paths: pathsView,
   sessions: sessionsView,
+  metrics: metricsView,
+  thresholds: thresholdsView,
 };
 
 /** The chart, its height and the charts under it, of any view kind's result. */
@@ -54,6 +67,29 @@ function chartsOf<K extends ViewKind>(
   return {
     option: view.chart(result, answered, choices),
     height: view.chartHeight?.(result, choices) ?? 320,
-    more: view.moreCharts?.(result) ?? [],
+    more: view.moreCharts?.(result, choices) ?? [],
+  };
+}
+
+/** What a result's charts may be drawn for, where its kind offers a choice. */
+export function kindPicker(result: AnalysisResult): ChartPicker | null {
+  if (result.kind === 'eventTypes') return null;
+  return pickerOf(result.kind, result);
+}
+
+function pickerOf<K extends ViewKind>(kind: K, result: ResultOf<K>): ChartPicker | null {
+  const view: KindView<K> = KIND_VIEWS[kind];
+  return view.picker?.(result) ?? null;
+}
+
+/** A result's parts beyond charts and grid, bound to its kind (the cast forgets which). */
+export function kindParts(kind: ViewKind): {
+  Lead?: ResultPart<ViewKind>;
+  Details?: ResultPart<ViewKind>;
+} {
+  const view = KIND_VIEWS[kind] as KindView<ViewKind>;
+  return {
+    ...(view.Lead === undefined ? {} : { Lead: view.Lead }),
+    ...(view.Details === undefined ? {} : { Details: view.Details }),
   };
 }

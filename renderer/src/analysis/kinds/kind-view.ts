@@ -5,6 +5,7 @@ import type {
   AnalysisSpec,
 } from '../../../../shared/specs/analysis-spec';
 import type { DateRange, EventFilter } from '../../../../shared/specs/common';
+import type { UserSelection } from '../../../../shared/specs/users-behind';
 import type { ChartOption } from '../chart-parts';
 
 export type ViewKind = Exclude<AnalysisKind, 'eventTypes'>;
@@ -14,7 +15,25 @@ export type ResultOf<K extends ViewKind> = Extract<AnalysisResult, { kind: K }>;
 /** What the view tells a chart beyond the result: the breakdown group a heat map draws. */
 export interface ChartChoices {
   group?: number;
+  /** The option picked in the view's picker (KindView.picker): the metric a chart draws. */
+  pick?: string;
 }
+
+/** A choice of what the charts draw (one of several metrics), offered above the chart. */
+export interface ChartPicker {
+  label: string;
+  help: string;
+  /** [value, text]; the first is the default. */
+  options: readonly (readonly [string, string])[];
+}
+
+/** Parts of a view beyond charts and grid: they read the result and the spec it answers. */
+export type ResultPart<K extends ViewKind> = ComponentType<{
+  result: ResultOf<K>;
+  spec: SpecOf<K>;
+  /** Opens the users behind a number, as a chart or grid click does. */
+  onSelect: (selection: UserSelection) => void;
+}>;
 
 /** A chart under the main one: the funnel's time to convert, the retention curve... */
 export interface MoreChart {
@@ -48,7 +67,13 @@ export interface KindView<K extends ViewKind> {
   /** Its height in pixels, where it depends on the result (320 otherwise). */
   chartHeight?: (result: ResultOf<K>, choices: ChartChoices) => number;
   /** Charts under the main one, side by side when there are two. */
-  moreCharts?: (result: ResultOf<K>) => MoreChart[];
+  moreCharts?: (result: ResultOf<K>, choices: ChartChoices) => MoreChart[];
+  /** What the charts may be drawn for (null: nothing to pick). */
+  picker?: (result: ResultOf<K>) => ChartPicker | null;
+  /** Shown above the chart: the result's findings in words. */
+  Lead?: ResultPart<K>;
+  /** Shown under the numbers grid: a per-user table, further tables. */
+  Details?: ResultPart<K>;
 }
 
 export const ev = (event: string): EventFilter => ({ event, where: [] });

@@ -1,0 +1,59 @@
+import { type KindView } from '../kind-view';
+import { starterMetrics } from '../metrics';
+import { ThresholdsBuilder } from './Builder';
+import {
+  distributionsOption,
+  heatmapHeight,
+  heatmapOption,
+  outcomeNames,
+  shownBenchmark,
+  thresholdCurveOption,
+} from './chart';
+import { ThresholdDetails, ThresholdFindings } from './Findings';
+
+export const thresholdsView: KindView<'thresholds'> = {
+  Builder: ThresholdsBuilder,
+  // New users from their first event, with the starter metrics and the most frequent event's
+  // count: a first answer on any workspace; the schema sets the 7 observed days and outcome.
+  starter: ({ top }) => ({ metrics: starterMetrics(top[0]) }),
+  chart: (result, _spec, { pick }) => thresholdCurveOption(result, pick),
+  chartHeight: () => 300,
+  picker: (result) =>
+    result.metrics.length < 2
+      ? null
+      : {
+          label: 'Metric shown',
+          help: 'The benchmark the charts draw: the strongest first; the table below has every metric.',
+          options: result.metrics.map(
+            (m, i) => [m.name, `${i + 1}. ${m.name}: ${m.label}`] as const,
+          ),
+        },
+  moreCharts: (result, { pick }) => {
+    const [good, bad] = outcomeNames(result);
+    const m = shownBenchmark(result, pick);
+    return [
+      ...(result.heatmap.events.length === 0
+        ? []
+        : [
+            {
+              label: 'Early behaviour heat map',
+              heading: `Early behaviour: did it by day d, against being ${good} (phi)`,
+              option: heatmapOption(result),
+              height: heatmapHeight(result),
+            },
+          ]),
+      ...(m === undefined
+        ? []
+        : [
+            {
+              label: 'Distributions',
+              heading: `${m.name}: ${good} vs ${bad} users`,
+              option: distributionsOption(result, pick),
+              height: 260,
+            },
+          ]),
+    ];
+  },
+  Lead: ThresholdFindings,
+  Details: ThresholdDetails,
+};
