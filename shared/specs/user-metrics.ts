@@ -308,3 +308,50 @@ export function windowWords(w: ObservationWindow): string {
   }
   return `in the ${plural(w.days, 'day')} up to ${w.asOf ?? 'the last day with data'}`;
 }
+
+function amount(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : String(Math.round(n * 1000) / 1000);
+}
+
+/**
+ * "Users who <reached the threshold>": a benchmark as an analyst says it ("did report_created at
+ * least 3 times", "were active on at least 4 days per week"), for the finding's sentence.
+ */
+export function thresholdWords(m: MetricDefinition, t: number): string {
+  const n = amount(t);
+  const per = (p: 'week' | 'window'): string => (p === 'week' ? ' per week' : '');
+  switch (m.type) {
+    case 'activeDays':
+      return `were active on at least ${n} days${per(m.per)}`;
+    case 'distinctDays':
+      return `did ${events(m.events)} on at least ${n} days`;
+    case 'sessions':
+      return `had at least ${n} sessions${per(m.per)}`;
+    case 'count':
+      return `did ${events(m.events)} at least ${n} times${per(m.per)}`;
+    case 'featureAdoption':
+      return m.as === 'share'
+        ? `used at least ${Math.round(t * 100)}% of the ${m.features.length} core features`
+        : `used at least ${n} of the ${m.features.length} core features`;
+    case 'sessionLength':
+      return `had a ${m.stat} session of at least ${n} seconds`;
+    case 'sessionDepth':
+      return `had a ${m.stat} of at least ${n} events per session`;
+    case 'funnel':
+      return m.as === 'completed'
+        ? `completed ${m.steps.map(event).join(' → ')}`
+        : `reached step ${n} of ${m.steps.map(event).join(' → ')}`;
+    case 'recency':
+      return `were last active at least ${n} days before the window's end`;
+    case 'tenure':
+      return `were first seen at least ${n} days before the window's end`;
+    case 'trend':
+      return `changed ${events(m.events)} by at least ${Math.round(t * 100)}% in the second half`;
+    case 'property':
+      return `had a ${{ sum: 'total', avg: 'average', min: 'minimum', max: 'maximum' }[m.agg]} ${m.property} of at least ${n}`;
+    case 'time':
+      return `did their ${m.which} ${events(m.events)} at least ${n} days in`;
+    case 'ratio':
+      return `had ${m.numerator} ÷ ${m.denominator} of at least ${n}`;
+  }
+}

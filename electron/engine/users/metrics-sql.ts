@@ -73,7 +73,9 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     days = { from: addDays(last, 1 - win.days), to: last };
     const ws = dayStartUtc(cal, days.from);
     const we = dayStartUtc(cal, addDays(days.to, 1));
-    bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${we} <= ${observed} AS complete
+    // Whole days: a window up to the last day with data was observed (that day is the data's).
+    const complete = days.to <= observedDay(cal, input.observedUntil).day;
+    bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${complete} AS complete
       FROM users u
       WHERE u.first_seen < ${we} AND ${people.sql} AND ${samplingSql(input.fraction, raw('u.uid'))}
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('u.first_seen'), startDays)}`}`;

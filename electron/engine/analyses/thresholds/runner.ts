@@ -12,6 +12,7 @@ import { outcomeWords } from '../../../../shared/specs/thresholds';
 import {
   metricLabel,
   metricUnit,
+  thresholdWords,
   metricWords,
   type MetricDefinition,
 } from '../../../../shared/specs/user-metrics';
@@ -116,15 +117,11 @@ function intervals(row: ThresholdRow): {
   };
 }
 
-function bound(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
-}
-
 /** The benchmark in one sentence, in the outcome's words. */
 function sentence(spec: ThresholdsSpec, m: MetricDefinition, row: ThresholdRow): string {
   const retained = spec.outcome.type === 'retained' ? 'retained' : 'converted';
   const rate = (r: number | null): string => (r === null ? '–' : formatPercent(r));
-  return `Users with ${metricLabel(m).toLowerCase()} at least ${bound(row.threshold)} in their first ${spec.observationDays} days: ${rate(row.rateAbove)} ${retained} vs ${rate(row.rateBelow)} below; ${formatPercent(row.reach)} of users reach it.`;
+  return `Users who ${thresholdWords(m, row.threshold)} in their first ${spec.observationDays} days: ${rate(row.rateAbove)} ${retained} vs ${rate(row.rateBelow)} below; ${formatPercent(row.reach)} of users reach it.`;
 }
 
 /** The outcome rate by metric value, in the histogram's bars. */
