@@ -341,7 +341,10 @@ Try:
         .choices(['json', 'csv', 'table'])
         .default('json'),
     )
-    .option('--out <file>', 'write the result to a file instead of the terminal')
+    .option(
+      '--out <file>',
+      'write the result to a file instead of the terminal (a metrics spec writes its per-user table: .csv or .parquet)',
+    )
     .action(
       async (
         specFile: string,
@@ -364,6 +367,19 @@ Try:
                       bold: io.stdout.isTTY === true && opts.out === undefined,
                     })
                   : render(resultTable(result), opts.format);
+            // A metrics spec's product is its per-user table: --out writes every user's row
+            // (CSV or Parquet by the file's name), the terminal gets the distributions.
+            if (parsed.ok && parsed.spec.kind === 'metrics' && opts.out !== undefined) {
+              const written = await s.api['metrics.export'](
+                { spec: parsed.spec, path: opts.out, filters: [] },
+                s.options,
+              );
+              io.stderr.write(
+                `Wrote ${written.rows.toLocaleString('en-US')} users to ${written.path} (${written.format})\n`,
+              );
+              await emit(io, text, undefined);
+              return;
+            }
             await emit(io, text, opts.out);
           },
         );

@@ -37,7 +37,10 @@ const statSchema = z.enum(['median', 'mean']);
 const base = { name: metricNameSchema, label: z.string().min(1).max(200).optional() };
 
 export const metricSchema = z.discriminatedUnion('type', [
-  /** Days with at least one of the events (local days of the workspace's zone). */
+  /**
+   * Days with at least one of the events: local calendar days of a calendar window; since each
+   * user's start, the window's own days (the k-th 24 hours of local wall time from the start).
+   */
   strictObject(
     {
       ...base,
@@ -122,7 +125,7 @@ export const metricSchema = z.discriminatedUnion('type', [
     },
     'a property metric',
   ),
-  /** Distinct local days with one of the events. */
+  /** Days with one of the events, counted as activeDays counts them. */
   strictObject(
     { ...base, type: z.literal('distinctDays'), events: eventList },
     'a distinctDays metric',

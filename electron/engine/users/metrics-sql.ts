@@ -97,6 +97,13 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('s.start'), startDays)}`}`;
   }
   const windowDays = win.days;
+  // A day of the window: a local calendar day of a calendar window; since each user's start, the
+  // k-th 24 hours of local wall time (a 7-day window from 14:00 touches 8 calendar days, but holds
+  // 7 of its own, as the heat map and the outcome count them).
+  const dayOf =
+    win.type === 'calendar'
+      ? sql`CAST(${local(raw('e.ts'))} AS DATE)`
+      : sql`floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('b.ws'))})) / 86400)`;
 
   // One pass over the window's events: an aggregate per metric.
   const aggregates: Sql[] = [];
@@ -113,9 +120,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'distinctDays': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(
-          sql`count(DISTINCT CAST(${local(raw('e.ts'))} AS DATE)) FILTER (WHERE ${match.sql}) AS ${name}`,
-        );
+        aggregates.push(sql`count(DISTINCT ${dayOf}) FILTER (WHERE ${match.sql}) AS ${name}`);
         finals.push(
           sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.type === 'activeDays' ? m.per : 'window', windowDays)}`,
         );
