@@ -1,6 +1,7 @@
 import type { ApiClient } from '../shared/api/contract';
 import type { AnalysisSpec } from '../shared/specs/analysis-spec';
 import { SAMPLE_ABOVE, sampledFirst } from '../shared/specs/first-answer';
+import { thresholdsSpecSchema } from '../shared/specs/thresholds';
 
 /** One timed analysis: best of `runs` (the first run also warms DuckDB's caches). */
 export interface AnalysisFigure {
@@ -116,6 +117,75 @@ export function benchSpecs(
         collapseRepeats: false,
         dateRange,
       },
+    },
+  ];
+}
+
+const count = (name: string, event: string) => ({
+  name,
+  type: 'count' as const,
+  events: [{ event, where: [] }],
+  per: 'window' as const,
+});
+
+/** The issue's twelve per-user metrics: frequency, adoption, sessions, recency, trend, revenue. */
+function twelveMetrics() {
+  const any = [{ event: '$any', where: [] }];
+  return [
+    {
+      name: 'active_days_per_week',
+      type: 'activeDays' as const,
+      events: any,
+      per: 'week' as const,
+    },
+    { name: 'sessions_per_week', type: 'sessions' as const, per: 'week' as const },
+    count('reports', 'report_created'),
+    count('invites', 'teammate_invited'),
+    count('shares', 'report_shared'),
+    {
+      name: 'core_features',
+      type: 'featureAdoption' as const,
+      features: ['dashboard_viewed', 'report_created', 'search_performed', 'report_shared'],
+      as: 'share' as const,
+    },
+    { name: 'median_session', type: 'sessionLength' as const, stat: 'median' as const },
+    { name: 'events_per_session', type: 'sessionDepth' as const, stat: 'mean' as const },
+    { name: 'recency', type: 'recency' as const },
+    { name: 'tenure', type: 'tenure' as const },
+    { name: 'trend', type: 'trend' as const, events: any },
+    {
+      name: 'revenue',
+      type: 'property' as const,
+      events: [{ event: 'purchase_completed', where: [] }],
+      property: 'revenue',
+      agg: 'sum' as const,
+    },
+  ];
+}
+
+/** The per-user layer's figures: the metrics table and the threshold benchmarks (issue 12). */
+export function perUserSpecs(): {
+  name: string;
+  spec: AnalysisSpec;
+  goal?: number;
+  goalSeconds?: number;
+}[] {
+  return [
+    {
+      name: 'metrics table, 12 metrics, last 28 days',
+      goal: 8,
+      spec: {
+        kind: 'metrics',
+        version: 1,
+        window: { type: 'calendar', days: 28 },
+        filters: [],
+        metrics: twelveMetrics(),
+      },
+    },
+    {
+      name: 'threshold benchmarks, 12 metrics, 7-day heat map',
+      goalSeconds: 2,
+      spec: thresholdsSpecSchema.parse({ kind: 'thresholds', metrics: twelveMetrics() }),
     },
   ];
 }
