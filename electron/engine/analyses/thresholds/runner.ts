@@ -221,7 +221,7 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
                  count(*) FILTER (WHERE observed AND NOT holdout AND positive) AS train_positive,
                  count(*) FILTER (WHERE holdout) AS held,
                  count(*) FILTER (WHERE holdout AND positive) AS held_positive,
-                 strftime(min(window_start) FILTER (WHERE holdout), '%Y-%m-%d') AS held_from,
+                 strftime(min(${localStart(ctx)}) FILTER (WHERE holdout), '%Y-%m-%d') AS held_from,
                  strftime(min(${localStart(ctx)}) FILTER (WHERE observed), '%Y-%m-%d') AS first,
                  strftime(max(${localStart(ctx)}) FILTER (WHERE observed), '%Y-%m-%d') AS last
           FROM ${units}`,
@@ -448,10 +448,13 @@ async function dynamicOf(
     spec.metrics.map((m, i) => sql`quantile_cont(${ident(m.name)}, ${p}) AS ${ident(`q_${i}`)}`),
   );
   const month = sql`strftime(date_trunc('month', ${localStart(ctx)}), '%Y-%m')`;
-  const [all] = await query(ctx.c, sql`SELECT ${quantiles} FROM ${units}`);
+  // Users whose first N days are not over yet have only part of them counted: their values
+  // would pull the recent months' percentiles down. The outcome need not be observed.
+  const [all] = await query(ctx.c, sql`SELECT ${quantiles} FROM ${units} WHERE complete`);
   const months = await query(
     ctx.c,
-    sql`SELECT ${month} AS month, count(*) AS users, ${quantiles} FROM ${units} GROUP BY 1 ORDER BY 1`,
+    sql`SELECT ${month} AS month, count(*) AS users, ${quantiles} FROM ${units} WHERE complete
+        GROUP BY 1 ORDER BY 1`,
   );
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return spec.metrics.map((m, i) => ({
