@@ -158,6 +158,59 @@ describe('a workspace the window holds open', () => {
   });
 });
 
+describe('a metrics spec run with --out', () => {
+  it("writes every user's row to Parquet or CSV, prints the distributions, and refuses other names", async () => {
+    const ws = path.join(dir, 'metrics.duckdb');
+    expect((await workbench(['import', path.join(dir, 'orders (1).csv'), '-w', ws])).code).toBe(0);
+    const spec = path.join(dir, 'metrics.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        kind: 'metrics',
+        window: { type: 'calendar', days: 7, asOf: '2024-01-04' },
+        metrics: [
+          { name: 'events', type: 'count', events: [{ event: '$any' }] },
+          { name: 'cancellations', type: 'count', events: [{ event: 'cancellation' }] },
+        ],
+      }),
+    );
+    const parquet = path.join(dir, 'users.parquet');
+    const run = await workbench(['run', spec, '-w', ws, '--format', 'csv', '--out', parquet]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`Wrote 2 users to ${parquet} (parquet)`);
+    // The terminal gets the distributions: customer 7 did 2 events (one a cancellation), 8 one.
+    expect(run.stdout).toContain('metric,label,users,missing,zeros,mean');
+    expect(run.stdout).toMatch(/^events,.*,2,0,0,1\.5,1,/m);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    try {
+      const c = await db.connect();
+      const rows = (
+        await c.runAndReadAll(
+          `SELECT user_id, events, cancellations, complete FROM read_parquet('${parquet}') ORDER BY user_id`,
+        )
+      ).getRowObjectsJS();
+      expect(rows).toEqual([
+        { user_id: '7', events: 2n, cancellations: 1n, complete: true },
+        { user_id: '8', events: 1n, cancellations: 0n, complete: true },
+      ]);
+    } finally {
+      db.closeSync();
+    }
+    const csv = path.join(dir, 'users.csv');
+    expect((await workbench(['run', spec, '-w', ws, '--out', csv])).code).toBe(0);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
+      'user_id,window_start,window_end,complete,events,cancellations',
+    );
+    const bad = await workbench(['run', spec, '-w', ws, '--out', path.join(dir, 'users.txt')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('name it .csv or .parquet');
+    expect(
+      readdirSync(dir).filter((f) => f.includes('users.txt') || f.endsWith('.partial')),
+    ).toEqual([]);
+  });
+});
+
 describe('what the CLI says', () => {
   it('prints an error once to a person and as JSON to a script', async () => {
     const r = await workbench([
