@@ -3,7 +3,7 @@ import type { ConditionNode, DateRange, EventFilter } from '../../../shared/spec
 import type { MetricDefinition, ObservationWindow } from '../../../shared/specs/user-metrics';
 import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
 import { dayStartUtc, instant, observedDay, onDays, toLocal, toUtc } from '../sql/calendar';
-import type { Catalog } from '../sql/catalog';
+import { HIDDEN_EVENT_COLUMNS, type Catalog } from '../sql/catalog';
 import { conditionsSql, eventMatchSql, numericPropertySql, samplingSql } from '../sql/conditions';
 import { ident, join, or, raw, sql, withCtes, type Sql } from '../sql/fragment';
 import type { PlanNotes } from '../sql/notes';
@@ -97,6 +97,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('s.start'), startDays)}`}`;
   }
   const windowDays = win.days;
+  let needsMid = false;
   // A day of the window: a local calendar day of a calendar window; since each user's start, the
   // k-th 24 hours of local wall time (a 7-day window from 14:00 touches 8 calendar days, but holds
   // 7 of its own, as the heat map and the outcome count them).
@@ -112,9 +113,11 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   let needsUsers = false;
   const funnels: { name: string; steps: Sql[] }[] = [];
   let needsSessions = false;
-  const col = (name: string, suffix = ''): Sql => ident(`${name}${suffix}`);
-  for (const m of metrics) {
-    const name = col(m.name);
+  // The aggregates are named by the metric's place, not its name: a metric named t__first must
+  // not meet the halves of a trend named t (metric names start with a letter, these with _).
+  const col = (i: number, suffix = ''): Sql => ident(`_m${i}${suffix}`);
+  metrics.forEach((m, i) => {
+    const name = col(i);
     switch (m.type) {
       case 'activeDays':
       case 'distinctDays': {
@@ -151,13 +154,16 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'trend': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        const mid = raw('make_timestamp((epoch_us(b.ws) + epoch_us(b.we)) // 2)');
+        // The halves of the window's own days (wall time), as its edges are: 14 local days and
+        // 14 of a 28-day window across a change of clocks, not 13 days and 23.5 hours.
+        const mid = raw('b.mid');
+        needsMid = true;
         aggregates.push(
-          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(m.name, '__first')}`,
-          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(m.name, '__second')}`,
+          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
+          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
         );
-        const first = sql`a.${col(m.name, '__first')}`;
-        const second = sql`a.${col(m.name, '__second')}`;
+        const first = sql`a.${col(i, '_first')}`;
+        const second = sql`a.${col(i, '_second')}`;
         finals.push(
           sql`CASE WHEN coalesce(${first}, 0) = 0 THEN NULL
                    ELSE (CAST(coalesce(${second}, 0) AS DOUBLE) - ${first}) / ${first} END`,
@@ -167,7 +173,17 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'property': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        const value = numericPropertySql(catalog, m.property, notes, 'metrics.property');
+        const path = `metrics[${i}].property`;
+        // A text column read as numbers would be none on every event (TRY_CAST), silently: refuse
+        // it. Keys inside the JSON properties are text until read, so those are cast.
+        const type = catalog.eventColumns.get(m.property);
+        if (type === 'VARCHAR' && !HIDDEN_EVENT_COLUMNS.has(m.property)) {
+          notes.issue(
+            path,
+            `'${m.property}' holds text, not numbers; a property metric adds, averages or compares numbers`,
+          );
+        }
+        const value = numericPropertySql(catalog, m.property, notes, path);
         aggregates.push(
           sql`${raw(m.agg)}(CAST(${value} AS DOUBLE)) FILTER (WHERE ${match.sql}) AS ${name}`,
         );
@@ -181,7 +197,11 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         aggregates.push(
           sql`${raw(m.which === 'first' ? 'min' : 'max')}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`,
         );
-        finals.push(sql`(epoch_us(a.${name}) - epoch_us(b.ws)) / 86400000000.0`);
+        // Days of local wall time, as the window's days are counted: an event at the start of its
+        // day k + 1 is k days in, whether or not the clocks changed in between.
+        finals.push(
+          sql`(epoch_us(${local(sql`a.${name}`)}) - epoch_us(${local(raw('b.ws'))})) / 86400000000.0`,
+        );
         break;
       }
       case 'sessions':
@@ -214,7 +234,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         });
         funnels.push({ name: m.name, steps });
         const reached = steps.map(
-          (_, k) => sql`(f_${raw(`${funnels.length - 1}_${k}`)}.o IS NOT NULL)::INTEGER`,
+          (_, k) => sql`(${raw(`f_${funnels.length - 1}_${k}`)}.o IS NOT NULL)::INTEGER`,
         );
         finals.push(
           m.as === 'completed'
@@ -228,14 +248,22 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         finals.push(raw(''));
         break;
     }
-  }
+  });
 
+  if (needsMid) {
+    // The window's middle, once per user: half its days of wall time after its start.
+    const half = raw(`INTERVAL ${windowDays * 12} HOUR`);
+    ctes[0] = [
+      'bounds',
+      sql`SELECT h.*, ${toUtc(cal, sql`(${local(raw('h.ws'))} + ${half})`)} AS mid FROM (${bounds}) h`,
+    ];
+  }
   const eventsUsed = aggregates.length > 0 || funnels.length > 0;
   if (eventsUsed) {
     const ord =
       funnels.length > 0
         ? raw(
-            ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.source_id, e.source_row) AS ord',
+            ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.source_id, e.source_file, e.source_row) AS ord',
           )
         : raw('');
     ctes.push([
