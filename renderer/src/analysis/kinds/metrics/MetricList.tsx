@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { EventFilter } from '../../../../../shared/specs/common';
 import {
   metricWords,
@@ -141,7 +142,7 @@ export function EventList({
       {value.map((e, i) => (
         <div key={i} className="metric-event">
           <EventPicker
-            label={`${label} ${i + 1}`}
+            label={value.length === 1 ? label : `${label} ${i + 1}`}
             value={e}
             onChange={(next) => onChange(replaceAt(value, i, next))}
           />
@@ -191,14 +192,13 @@ function MetricFields({
   onChange: (m: MetricDefinition) => void;
 }) {
   const { info } = useApp();
-  const n = metric.name;
   switch (metric.type) {
     case 'activeDays':
     case 'sessions':
     case 'count': {
       const per = (
         <Select
-          label={`${n} per`}
+          label="Per"
           help="Per week of the window (a frequency: the count over the window's weeks), or the count in the whole window."
           value={metric.per}
           options={PER}
@@ -209,7 +209,7 @@ function MetricFields({
       return (
         <>
           <EventList
-            label={`${n} event`}
+            label="Event"
             value={metric.events}
             onChange={(events) => onChange({ ...metric, events })}
           />
@@ -221,7 +221,7 @@ function MetricFields({
     case 'trend':
       return (
         <EventList
-          label={`${n} event`}
+          label="Event"
           value={metric.events}
           onChange={(events) => onChange({ ...metric, events })}
         />
@@ -230,12 +230,12 @@ function MetricFields({
       return (
         <>
           <EventList
-            label={`${n} event`}
+            label="Event"
             value={metric.events}
             onChange={(events) => onChange({ ...metric, events })}
           />
           <Select
-            label={`${n} which`}
+            label="Which time"
             help="Days from the window's start to the user's first (or last) of these events."
             value={metric.which}
             options={[
@@ -251,12 +251,12 @@ function MetricFields({
       return (
         <>
           <Field
-            label={`${n} features`}
+            label="Features"
             help="The core features (events): how many of them the user did at least once in the window."
           >
             <select
               multiple
-              aria-label={`${n} features`}
+              aria-label="Features"
               size={Math.min(6, Math.max(3, events.length))}
               value={metric.features}
               onChange={(e) => {
@@ -272,7 +272,7 @@ function MetricFields({
             </select>
           </Field>
           <Select
-            label={`${n} as`}
+            label="As"
             help="How many of the features were used, or their share of the list."
             value={metric.as}
             options={[
@@ -288,7 +288,7 @@ function MetricFields({
     case 'sessionDepth':
       return (
         <Select
-          label={`${n} statistic`}
+          label="Statistic"
           help="Over the user's sessions started in the window."
           value={metric.stat}
           options={STAT}
@@ -299,14 +299,14 @@ function MetricFields({
       return (
         <>
           <EventList
-            label={`${n} step`}
+            label="Step"
             value={metric.steps}
             min={2}
             joiner="step"
             onChange={(steps) => onChange({ ...metric, steps })}
           />
           <Select
-            label={`${n} as`}
+            label="As"
             help="1 when every step was done in order in the window, or how many steps were reached in order."
             value={metric.as}
             options={[
@@ -328,20 +328,20 @@ function MetricFields({
       return (
         <>
           <EventList
-            label={`${n} event`}
+            label="Event"
             value={metric.events}
             onChange={(events) => onChange({ ...metric, events })}
           />
           <div className="row">
             <Select
-              label={`${n} property`}
+              label="Property"
               help="A numeric event property (revenue, items, duration)."
               value={metric.property}
               options={names.map((p) => [p, p] as const)}
               onChange={(property) => onChange({ ...metric, property })}
             />
             <Select
-              label={`${n} of`}
+              label="Of"
               help="Sum (default), average, minimum or maximum over the user's events in the window."
               value={metric.agg}
               options={[
@@ -363,14 +363,14 @@ function MetricFields({
       return (
         <div className="row">
           <Select
-            label={`${n} numerator`}
+            label="Numerator"
             help="The metric divided (a plain metric of this list, not a ratio)."
             value={metric.numerator}
             options={withCurrent(metric.numerator)}
             onChange={(numerator) => onChange({ ...metric, numerator })}
           />
           <Select
-            label={`${n} denominator`}
+            label="Denominator"
             help="The metric it is divided by; users for whom it is 0 have no value."
             value={metric.denominator}
             options={withCurrent(metric.denominator)}
@@ -400,85 +400,119 @@ export function MetricList({
   const top = (info?.eventTypes ?? []).map((t) => t.event).slice(0, 3);
   const names = value.map((m) => m.name);
   const plain = value.filter((m) => m.type !== 'ratio').map((m) => m.name);
+  // A list of ten metrics would fill the builder: each one folds to its definition in words,
+  // opened to edit (a new one opens).
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const toggle = (i: number): void =>
+    setOpen((o) => {
+      const next = new Set(o);
+      if (next.has(i)) next.delete(i);
+      else next.add(i);
+      return next;
+    });
   return (
     <div className="metric-list" aria-label="Metrics">
       {value.map((metric, i) => (
-        <fieldset key={i} className="series metric">
+        <fieldset key={i} className={`series metric${open.has(i) ? ' open' : ''}`}>
           <legend>
-            <span className="metric-words" title={metricWords(metric)}>
-              {metricWords(metric)}
-            </span>
+            <button
+              type="button"
+              className="ghost small metric-toggle"
+              aria-expanded={open.has(i)}
+              aria-label={`Edit metric ${metric.name}`}
+              title={metricWords(metric)}
+              onClick={() => toggle(i)}
+            >
+              <span aria-hidden>{open.has(i) ? '▾' : '▸'}</span>{' '}
+              <span className="metric-words">{metric.label ?? metricWords(metric)}</span>
+            </button>
             {value.length > 1 && (
               <button
                 type="button"
                 className="ghost small"
                 aria-label={`Remove metric ${metric.name}`}
-                onClick={() => onChange(value.filter((_, j) => j !== i))}
+                onClick={() => {
+                  setOpen(new Set());
+                  onChange(value.filter((_, j) => j !== i));
+                }}
               >
                 ✕
               </button>
             )}
           </legend>
-          <div className="row">
-            <Select
-              label={`Metric ${i + 1} type`}
-              help="What the metric counts per user over the window."
-              value={metric.type}
-              options={METRIC_TYPES}
-              onChange={(type) =>
-                onChange(
-                  replaceAt(
-                    value,
-                    i,
-                    newMetric(type, top, names, plain, {
-                      name: metric.name,
-                      label: metric.label,
-                    }),
-                  ),
-                )
-              }
-            />
-            <Field
-              label={`Metric ${i + 1} name`}
-              help="The metric's column in the per-user table and every export: lower-case letters, digits and _."
-            >
-              <input
-                aria-label={`Metric ${i + 1} name`}
-                value={metric.name}
-                spellCheck={false}
-                onChange={(e) => onChange(replaceAt(value, i, { ...metric, name: e.target.value }))}
+          {!open.has(i) ? (
+            <code className="metric-name small">{metric.name}</code>
+          ) : (
+            <>
+              <div className="row">
+                <Select
+                  label="Type"
+                  help="What the metric counts per user over the window."
+                  value={metric.type}
+                  options={METRIC_TYPES}
+                  onChange={(type) =>
+                    onChange(
+                      replaceAt(
+                        value,
+                        i,
+                        newMetric(type, top, names, plain, {
+                          name: metric.name,
+                          label: metric.label,
+                        }),
+                      ),
+                    )
+                  }
+                />
+                <Field
+                  label="Name"
+                  help="The metric's column in the per-user table and every export: lower-case letters, digits and _."
+                >
+                  <input
+                    aria-label={`Metric ${i + 1} name`}
+                    value={metric.name}
+                    spellCheck={false}
+                    onChange={(e) =>
+                      onChange(replaceAt(value, i, { ...metric, name: e.target.value }))
+                    }
+                  />
+                </Field>
+              </div>
+              <MetricFields
+                metric={metric}
+                others={plain.filter((p) => p !== metric.name)}
+                onChange={(m) => onChange(replaceAt(value, i, m))}
               />
-            </Field>
-          </div>
-          <MetricFields
-            metric={metric}
-            others={plain.filter((p) => p !== metric.name)}
-            onChange={(m) => onChange(replaceAt(value, i, m))}
-          />
-          <Field label={`Metric ${i + 1} label`} help="Shown instead of the definition (optional).">
-            <input
-              aria-label={`Metric ${i + 1} label`}
-              placeholder="(the definition in words)"
-              value={metric.label ?? ''}
-              onChange={(e) =>
-                onChange(
-                  replaceAt(
-                    value,
-                    i,
-                    withOptional(
-                      metric,
-                      'label',
-                      e.target.value.trim() === '' ? undefined : e.target.value,
-                    ),
-                  ),
-                )
-              }
-            />
-          </Field>
+              <Field label="Label" help="Shown instead of the definition (optional).">
+                <input
+                  aria-label={`Metric ${i + 1} label`}
+                  placeholder="(the definition in words)"
+                  value={metric.label ?? ''}
+                  onChange={(e) =>
+                    onChange(
+                      replaceAt(
+                        value,
+                        i,
+                        withOptional(
+                          metric,
+                          'label',
+                          e.target.value.trim() === '' ? undefined : e.target.value,
+                        ),
+                      ),
+                    )
+                  }
+                />
+              </Field>
+            </>
+          )}
         </fieldset>
       ))}
       {value.length < 40 && (
-        <AddMetric onAdd={(type) => onChange([...value, newMetric(type, top, names, plain)])} />
+        <AddMetric
+          onAdd={(type) => {
+            setOpen((o) => new Set([...o, value.length]));
+            onChange([...value, newMetric(type, top, names, plain)]);
+          }}
+        />
       )}
     </div>
   );

@@ -69,7 +69,7 @@ export function valueText(kind: ColumnKind, v: number | null): string {
 
 /**
  * A vertical line at bin coordinate `x` from 0 to `top` on the hidden value axis (xAxisIndex 1),
- * labelled at its top; its points carry the marked value as their third number, so the chart's
+ * labelled at its top end; its points carry the marked value as their third number, so the chart's
  * data table reads the value, not the coordinate.
  */
 export function marker(
@@ -91,11 +91,10 @@ export function marker(
     lineStyle: { width: dashed ? 1.5 : 2.5, type: dashed ? 'dashed' : 'solid', color },
     data: [
       [x, 0, value],
-      {
-        value: [x, top, value],
-        label: { show: true, position: 'top', formatter: label, color, fontSize: 11 },
-      },
+      [x, top, value],
     ],
+    // At the line's top end: a symbol-less line draws no label of its points.
+    endLabel: { show: true, formatter: label, color, fontSize: 11, distance: 4 },
     tooltip: { show: false },
     z: 5,
   };

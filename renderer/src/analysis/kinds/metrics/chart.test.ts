@@ -105,12 +105,20 @@ describe('metricsOption', () => {
     // quarters, 3 half through [2, 4].
     const xs = marks.map((m) => (m.data[0] as number[])[0]);
     expect(xs).toEqual([0, 0.5, 1.5, 1.75, 2.5]);
+    expect(marks.map((m) => (m.data[1] as number[])[0])).toEqual(xs);
     // The data table reads each marker's value, not its coordinate.
     expect(
       chartData(metricsOption(result))
         .slice(1)
         .map((r) => r.values[0]),
     ).toEqual([0, 0.5, 1.5, 1.75, 3]);
+  });
+
+  it('draws percentiles of the same value as one line', () => {
+    const zeros = { ...sessions, p10: 0, p25: 0, median: 0 };
+    const marks = seriesOf(metricsOption({ ...result, metrics: [zeros] })).slice(1);
+    expect(marks.map((m) => m.name)).toEqual(['P10 · P25 · Median', 'P75', 'P90']);
+    expect(marks.map((m) => (m.data[0] as number[])[0])).toEqual([0, 1.75, 2.5]);
   });
 
   it('draws the picked metric, its bins in its unit', () => {

@@ -46,23 +46,33 @@ export function metricsOption(result: MetricsResult, pick?: string): ChartOption
       missing: false,
     },
   }));
-  const marks = MARKS.flatMap(([key, name, height]) => {
+  // Percentiles of the same value (P10, P25 and the median all 0) share one line and label.
+  const groups = new Map<number, { names: string[]; height: number; median: boolean }>();
+  for (const [key, name, height] of MARKS) {
     const v = m[key];
-    if (v === null || bins.length === 0) return [];
-    return [
-      marker(
-        name,
-        binCoord(bins, v),
-        v,
-        top * height,
-        key === 'median' ? '#e8467c' : '#8a8fa3',
-        `${name} ${valueText(kind, v)}`,
-        key !== 'median',
-      ),
-    ];
-  });
+    if (v === null) continue;
+    const group = groups.get(v) ?? { names: [], height: 0, median: false };
+    group.names.push(name);
+    group.height = Math.max(group.height, height);
+    group.median ||= key === 'median';
+    groups.set(v, group);
+  }
+  const marks =
+    bins.length === 0
+      ? []
+      : [...groups].map(([v, g]) =>
+          marker(
+            g.names.join(' · '),
+            binCoord(bins, v),
+            v,
+            top * g.height,
+            g.median ? '#e8467c' : '#8a8fa3',
+            `${g.names.join(' · ')} ${valueText(kind, v)}`,
+            !g.median,
+          ),
+        );
   return {
-    grid: { left: 64, right: 24, top: 24, bottom: 52 },
+    grid: { left: 64, right: 96, top: 24, bottom: 52 },
     tooltip: {
       trigger: 'item',
       formatter: (p: { seriesIndex: number; dataIndex: number }) => {

@@ -1,8 +1,20 @@
+import { useState } from 'react';
 import { formatCount, formatPercent, formatValue } from '../../../../../shared/format';
 import type { ThresholdsResult, ThresholdsSpec } from '../../../../../shared/specs/thresholds';
 import type { UserSelection } from '../../../../../shared/specs/users-behind';
 import { unitKind, valueText } from '../metrics/bins';
 import { outcomeNames } from './chart';
+
+/** Benchmarks listed before "Show all": the strongest ones, the rest are in the table too. */
+const FIRST = 3;
+
+/** A correlation as analysts quote it: two decimals, signed. */
+const phiText = (v: number | null): string => (v === null ? '–' : v.toFixed(2));
+
+/** An interval: '2–4', and '-97.7% to -90.4%' where a dash would read as a minus. */
+function intervalText(low: string, high: string): string {
+  return low.startsWith('-') || high.startsWith('-') ? `${low} to ${high}` : `${low}–${high}`;
+}
 
 interface PartProps {
   result: ThresholdsResult;
@@ -32,6 +44,8 @@ export function populationWords(result: ThresholdsResult): string {
  */
 export function ThresholdFindings({ result, onSelect }: PartProps) {
   const [good] = outcomeNames(result);
+  const [all, setAll] = useState(false);
+  const shown = all ? result.metrics : result.metrics.slice(0, FIRST);
   return (
     <section className="panel findings" aria-label="Benchmarks">
       <h2>Benchmarks</h2>
@@ -39,7 +53,7 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
         {populationWords(result)}
       </p>
       <ol className="finding-list">
-        {result.metrics.map((m) => {
+        {shown.map((m) => {
           const b = m.best;
           const kind = unitKind(m.unit);
           if (b === null)
@@ -54,7 +68,8 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
             metric: m.name,
             threshold: b.threshold,
             side,
-            set: 'all',
+            // The counts beside the buttons are the benchmark's: the earlier starters it was found on.
+            set: 'training',
           });
           const h = m.holdout;
           return (
@@ -68,13 +83,13 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
                 <span>
                   at least <b>{valueText(kind, b.threshold)}</b>
                   {b.thresholdInterval !== null &&
-                    ` (95%: ${valueText(kind, b.thresholdInterval.low)}–${valueText(kind, b.thresholdInterval.high)})`}
+                    ` (95%: ${intervalText(valueText(kind, b.thresholdInterval.low), valueText(kind, b.thresholdInterval.high))})`}
                 </span>
                 <span>
                   {formatPercent(b.rateAbove)} {good} at or above vs {formatPercent(b.rateBelow)}{' '}
                   below
                 </span>
-                <span>phi {formatValue(b.phi)}</span>
+                <span>phi {phiText(b.phi)}</span>
                 <span>lift {formatValue(b.lift)}×</span>
                 {h !== null && (
                   <span
@@ -82,7 +97,7 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
                     title="The benchmark applied to the most recent starters, who were not used to find it."
                   >
                     held out: {formatPercent(h.rateAbove)} vs {formatPercent(h.rateBelow)}, phi{' '}
-                    {formatValue(h.phi)}
+                    {phiText(h.phi)}
                   </span>
                 )}
                 {b.tooSmall && (
@@ -106,6 +121,11 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
           );
         })}
       </ol>
+      {result.metrics.length > FIRST && (
+        <button type="button" className="ghost small add" onClick={() => setAll(!all)}>
+          {all ? `Show the first ${FIRST}` : `Show all ${result.metrics.length} benchmarks`}
+        </button>
+      )}
     </section>
   );
 }
@@ -169,7 +189,7 @@ export function ThresholdDetails({ result, spec, onSelect }: PartProps) {
                           ) : (
                             <>
                               ≥ {valueText(kind, b.threshold)}{' '}
-                              <span className="muted">φ {formatValue(b.phi)}</span>
+                              <span className="muted">φ {phiText(b.phi)}</span>
                               {b.tooSmall && ' ⚠'}
                             </>
                           )}

@@ -9,6 +9,7 @@ import {
   distributionsOption,
   heatmapOption,
   outcomeNames,
+  phiLabel,
   shownBenchmark,
   thresholdCurveOption,
 } from './chart';
@@ -144,7 +145,7 @@ describe('thresholdCurveOption', () => {
     const colors = bars?.data.map((d) => (d as { itemStyle: { color: string } }).itemStyle.color);
     expect(new Set(colors?.slice(0, 3)).size).toBe(1);
     expect(colors?.[3]).not.toBe(colors?.[0]);
-    expect(base?.name).toBe('base rate');
+    expect(base?.name).toBe('all new users: 31.0%');
     expect(base?.data).toEqual([0.31, 0.31, 0.31, 0.31]);
     // "At least 3" is the left edge of the fourth bin: x = 3 on the bins' axis.
     expect(threshold?.name).toBe('threshold');
@@ -155,7 +156,7 @@ describe('thresholdCurveOption', () => {
 
   it('draws a metric without a benchmark with no threshold', () => {
     const names = seriesOf(thresholdCurveOption(result, 'active_days')).map((s) => s.name);
-    expect(names).toEqual(['retained rate', 'base rate']);
+    expect(names).toEqual(['retained rate', 'all new users: 31.0%']);
   });
 });
 
@@ -184,6 +185,7 @@ describe('heatmapOption', () => {
       did: true,
       set: 'all',
     });
+    expect(phiLabel(-0.001)).toBe('0.00');
     const map = heatmapOption(result).visualMap as { min: number; max: number };
     // Symmetric around 0, up to the strongest |phi| rounded up to 0.05.
     expect([map.min, map.max]).toEqual([-0.35, 0.35]);

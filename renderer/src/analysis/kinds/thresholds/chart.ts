@@ -65,17 +65,11 @@ export function thresholdCurveOption(result: ThresholdsResult, pick?: string): C
   if (base !== null)
     series.push({
       type: 'line',
-      name: 'base rate',
+      name: `all new users: ${formatPercent(base)}`,
       color: '#e8467c',
       symbol: 'none',
       lineStyle: { type: 'dashed', width: 1.5 },
       data: bins.map(() => base),
-      endLabel: {
-        show: true,
-        formatter: `all ${formatPercent(base)}`,
-        color: '#e8467c',
-        fontSize: 11,
-      },
       z: 4,
     });
   if (threshold !== null && bins.length > 0)
@@ -91,7 +85,8 @@ export function thresholdCurveOption(result: ThresholdsResult, pick?: string): C
       ),
     );
   return {
-    grid: { left: 56, right: 72, top: 28, bottom: 52 },
+    grid: { left: 56, right: 96, top: 36, bottom: 52 },
+    legend: { top: 0, data: series.slice(0, 2).map((x) => x.name as string) },
     tooltip: {
       trigger: 'item',
       formatter: (p: { seriesIndex: number; dataIndex: number }) => {
@@ -168,6 +163,10 @@ export function distributionsOption(result: ThresholdsResult, pick?: string): Ch
   };
 }
 
+/** A phi in a cell: two decimals, never '-0.00'. */
+export const phiLabel = (v: number | null): string =>
+  v === null ? '' : Math.abs(v) < 0.005 ? '0.00' : v.toFixed(2);
+
 /** The strongest |phi| of the heat map, at least 0.1 so a weak map does not look strong. */
 function phiScale(result: ThresholdsResult): number {
   const max = Math.max(0, ...result.heatmap.cells.map((c) => Math.abs(c.phi ?? 0)));
@@ -200,13 +199,14 @@ export function heatmapOption(result: ThresholdsResult): ChartOption {
       formatter: (p: { dataIndex: number }) => {
         const c = cells[p.dataIndex];
         if (c === undefined) return '';
-        return `Did <b>${escapeHtml(c.event)}</b> by day ${c.day}: ${formatCount(c.did)} users<br/>${good}: <b>${formatPercent(c.rateDid)}</b> of them, ${formatPercent(c.rateNot)} of the others<br/>phi ${formatValue(c.phi)}`;
+        return `Did <b>${escapeHtml(c.event)}</b> by day ${c.day}: ${formatCount(c.did)} users<br/>${good}: <b>${formatPercent(c.rateDid)}</b> of them, ${formatPercent(c.rateNot)} of the others<br/>phi ${phiLabel(c.phi) || '–'}`;
       },
     },
     xAxis: {
       type: 'category',
-      data: days.map((d) => `day ${d}`),
-      name: 'did it by the end of',
+      data: days.map(String),
+      axisLabel: { interval: 0 },
+      name: 'did it by the end of day',
       nameLocation: 'middle',
       nameGap: 26,
       splitArea: { show: true },
@@ -237,8 +237,7 @@ export function heatmapOption(result: ThresholdsResult): ChartOption {
         label: {
           show: true,
           fontSize: 11,
-          formatter: (p: { value: [number, number, number | null] }) =>
-            p.value[2] === null ? '' : p.value[2].toFixed(2),
+          formatter: (p: { value: [number, number, number | null] }) => phiLabel(p.value[2]),
         },
       },
     ],

@@ -1,0 +1,258 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { formatAs } from '../shared/format/columns';
+import type { AnalysisSpec } from '../shared/specs/analysis-spec';
+import { metricColumnKind, type MetricsResult } from '../shared/specs/metrics';
+import type { ThresholdsResult } from '../shared/specs/thresholds';
+import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
+
+/**
+ * Metrics & Thresholds on a copy of the demo workspace (this file saves a segment in it): the
+ * per-user grid against the engine's table, its CSV against the grid, and a benchmark's users
+ * saved as a segment. Screenshots of both tabs go to SHOTS for a person to look at.
+ */
+const test = base.extend<object, { ws: Workbench }>({
+  ws: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { workbench, stop } = await startWorkbench({ demo: true });
+      try {
+        await use(workbench);
+      } finally {
+        await stop();
+      }
+    },
+    { scope: 'worker', timeout: 240_000 },
+  ],
+});
+
+const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-metrics';
+
+async function shownSpec(page: Page, kind: string): Promise<AnalysisSpec> {
+  const text = await page.evaluate((k) => localStorage.getItem(`workbench.spec.${k}`), kind);
+  return JSON.parse(text ?? 'null') as AnalysisSpec;
+}
+
+/** Waits until the numbers in the tab answer the spec in its builder. */
+async function answered(panel: Locator): Promise<void> {
+  await expect(panel.getByTestId('analysis-status')).toHaveAttribute('data-current', 'yes', {
+    timeout: 120_000,
+  });
+}
+
+/** The per-user grid's cells of its first `n` drawn rows, by column. */
+async function gridRows(grid: Locator, n: number): Promise<string[][]> {
+  const rows = grid.locator('[role="row"][aria-rowindex]');
+  await expect(rows.first()).not.toHaveAttribute('aria-busy', 'true');
+  return rows.evaluateAll(
+    (els, count) =>
+      els
+        .slice(0, count)
+        .map((r) =>
+          [...r.querySelectorAll('[role="gridcell"]')].map((c) => (c.textContent ?? '').trim()),
+        ),
+    n,
+  );
+}
+
+/** A screenshot for a person to look at (the page, or one part of it scrolled into view). */
+async function shoot(target: Page | Locator, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await target.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+function csvLines(path: string): string[][] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
+}
+
+test('per-user metrics: the grid holds every user, sorts, and its CSV is the grid', async ({
+  ws,
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto(`${ws.url}#metrics`);
+  const tab = page.getByRole('tab', { name: 'Per-user metrics' });
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  const panel = page.getByRole('tabpanel', { name: 'Per-user metrics' });
+  await answered(panel);
+  const spec = await shownSpec(page, 'metrics');
+  expect(spec.kind).toBe('metrics');
+  const result = (await ws.value('analysis.run', { spec })) as MetricsResult;
+  expect(result.users).toBeGreaterThan(100);
+
+  // Every user of the answer has a row; the grid draws them.
+  const grid = panel.getByRole('grid', { name: 'Per-user metrics' });
+  await expect(panel.getByTestId('user-metrics-total')).toHaveText(
+    `${result.users.toLocaleString('en-US')} users`,
+    { timeout: 60_000 },
+  );
+  const headers = (await grid.getByRole('columnheader').allTextContents()).map((h) =>
+    h.replace(/[▲▼]/g, '').trim(),
+  );
+  expect(headers.slice(0, 1)).toEqual(['user_id']);
+  for (const m of result.metrics) expect(headers).toContain(m.name);
+
+  // Sorted by the first metric, largest first (a number's first click).
+  const metric = result.metrics[0];
+  if (metric === undefined) throw new Error('no metric');
+  await grid.getByRole('button', { name: metric.name, exact: true }).click();
+  await expect(grid.getByRole('columnheader', { name: metric.name })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  const at = headers.indexOf(metric.name);
+  const kind = metric.unit === 'flag' ? 'value' : metricColumnKind(metric.unit);
+  await expect
+    .poll(async () => (await gridRows(grid, 1))[0]?.[at])
+    .toBe(formatAs(kind, metric.max));
+  const rows = await gridRows(grid, 10);
+  expect(rows.length).toBe(10);
+
+  await shoot(page, 'metrics-tab');
+  await shoot(panel.locator('section.chart-panel'), 'metrics-chart');
+  await shoot(panel.getByRole('complementary', { name: /builder/ }), 'metrics-builder');
+  await shoot(panel.getByRole('region', { name: 'Per-user metrics' }), 'metrics-grid');
+
+  // The CSV: the whole table, in the grid's order and columns, raw numbers.
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await (await download).path();
+  const csv = csvLines(file);
+  expect(csv[0]).toEqual(headers);
+  expect(csv.length - 1).toBe(result.users);
+  rows.forEach((row, i) => {
+    const line = csv[i + 1] ?? [];
+    expect(line[0], `user of row ${i}`).toBe(row[0]);
+    result.metrics.forEach((m) => {
+      const c = headers.indexOf(m.name);
+      const k = m.unit === 'flag' ? 'value' : metricColumnKind(m.unit);
+      const raw = line[c] ?? '';
+      expect(raw === '' ? '–' : formatAs(k, Number(raw)), `${m.name} of row ${i}`).toBe(row[c]);
+    });
+  });
+
+  // A filter on the metric: the engine's count of users at or above its 75th percentile.
+  const median = metric.p75 ?? 0;
+  await panel.getByLabel('Filter column').selectOption(metric.name);
+  await panel.getByLabel('Filter operator').selectOption('>=');
+  await panel.getByLabel('Filter value').fill(String(median));
+  await panel.getByRole('button', { name: 'Add filter' }).click();
+  const page1 = await ws.value('metrics.page', {
+    spec: spec as never,
+    filters: [{ column: metric.name, op: '>=', value: median }],
+    limit: 1,
+  });
+  await expect(panel.getByTestId('user-metrics-total')).toHaveText(
+    `${(page1.total ?? -1).toLocaleString('en-US')} users matching the filters`,
+  );
+
+  // A histogram bar opens its users: the tallest bar of the metric shown (the first).
+  const chart = panel.getByRole('img', { name: 'Metrics chart' });
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  if (box === null) throw new Error('no chart');
+  const bins = metric.histogram;
+  const tallest = bins.reduce((best, b, i) => ((bins[best]?.users ?? 0) < b.users ? i : best), 0);
+  // The plot spans the chart less its grid margins (left 64, right 96, bottom 52).
+  const x = box.x + 64 + (box.width - 160) * ((tallest + 0.5) / bins.length);
+  await page.mouse.click(x, box.y + box.height - 60);
+  const users = panel.getByRole('complementary', { name: 'Users behind the number' });
+  await expect(users.getByTestId('users-total')).toContainText(
+    `${(bins[tallest]?.users ?? -1).toLocaleString('en-US')} users`,
+    { timeout: 60_000 },
+  );
+  await page.keyboard.press('Escape');
+});
+
+test('threshold benchmarks: the findings, and the users at or above one saved as a segment', async ({
+  ws,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto(`${ws.url}#metrics`);
+  await page.getByRole('tab', { name: 'Threshold benchmarks' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Threshold benchmarks' });
+  await answered(panel);
+  const spec = await shownSpec(page, 'thresholds');
+  expect(spec.kind).toBe('thresholds');
+  const result = (await ws.value('analysis.run', { spec })) as ThresholdsResult;
+  const findings = panel.getByRole('region', { name: 'Benchmarks' });
+  // The strongest three, then every one.
+  await expect(findings.locator('li.finding')).toHaveCount(Math.min(3, result.metrics.length));
+  if (result.metrics.length > 3) {
+    await findings
+      .getByRole('button', { name: `Show all ${result.metrics.length} benchmarks` })
+      .click();
+    await expect(findings.locator('li.finding')).toHaveCount(result.metrics.length);
+  }
+  const best = result.metrics.find((m) => m.best !== null);
+  if (best?.best == null) throw new Error('no benchmark found on the demo');
+  await expect(findings).toContainText(best.best.sentence);
+  // The ranked table below holds every metric.
+  const table = panel.getByRole('table', { name: 'Result' });
+  await expect(table.locator('tbody tr')).toHaveCount(result.metrics.length);
+
+  await shoot(page, 'thresholds-tab');
+  await shoot(findings, 'thresholds-findings');
+  await shoot(panel.locator('section.chart-panel'), 'thresholds-chart');
+  await shoot(panel.getByRole('complementary', { name: /builder/ }), 'thresholds-builder');
+  await shoot(table, 'thresholds-table');
+
+  // The users at or above the benchmark: as many as it says, saved as a segment.
+  const above = best.best.above.toLocaleString('en-US');
+  await findings
+    .locator(`li[data-metric="${best.name}"]`)
+    .getByRole('button', { name: `${above} users at or above` })
+    .click();
+  const users = panel.getByRole('complementary', { name: 'Users behind the number' });
+  await expect(users.getByTestId('users-total')).toContainText(`${above} users`, {
+    timeout: 60_000,
+  });
+  await shoot(page, 'thresholds-users');
+  const name = 'Reached the benchmark (e2e)';
+  await users.getByLabel('Segment name').fill(name);
+  await users.getByRole('button', { name: 'Save as segment' }).click();
+  await expect(users.getByRole('status')).toContainText(`with ${above} users`);
+  const segments = (await ws.value('saved.list', { kind: 'segment' })) as { name: string }[];
+  expect(segments.map((s) => s.name)).toContain(name);
+  await page.keyboard.press('Escape');
+
+  // The heat map draws and the metric picker redraws the curve for another metric.
+  if (result.heatmap.events.length > 0) {
+    const heatmap = panel.getByRole('img', { name: 'Early behaviour heat map' });
+    await expect(heatmap).toBeVisible();
+    await shoot(heatmap.locator('xpath=ancestor::section[1]/..'), 'thresholds-more');
+  }
+
+  const second = result.metrics[1];
+  if (second !== undefined) {
+    await panel.getByLabel('Metric shown').selectOption(second.name);
+    await expect(
+      panel.getByRole('heading', { name: new RegExp(`^${second.name}:`) }),
+    ).toBeVisible();
+  }
+  await shoot(panel.locator('section.chart-panel'), 'thresholds-second');
+
+  // Split by the signup plan (a property of the start event... here of the first event).
+  await panel
+    .getByRole('complementary', { name: /builder/ })
+    .getByRole('combobox', { name: 'Split by' })
+    .selectOption('event:plan');
+  await expect
+    .poll(async () =>
+      JSON.stringify(
+        (await shownSpec(page, 'thresholds')).kind === 'thresholds' &&
+          ((await shownSpec(page, 'thresholds')) as { split?: unknown }).split,
+      ),
+    )
+    .toContain('plan');
+  await answered(panel);
+  const groups = panel.getByRole('region', { name: 'Benchmarks by group' });
+  await expect(groups.locator('tbody tr').first()).toBeVisible();
+  await shoot(groups, 'thresholds-split');
+});
