@@ -51,11 +51,15 @@ function filterSql(spec: MetricsSpec, filters: readonly ColumnFilter[]): Sql {
   return parts.length === 0 ? raw('TRUE') : join(parts, ' AND ');
 }
 
-/** The per-user rows as the grid and files show them: user_id first, then the table's columns. */
+/**
+ * The per-user rows as the grid and files show them: user_id first, then the table's columns.
+ * Filtered outside the join, where each name is one column: a metric may be named like a column
+ * of users (email, last_seen), which beside the join was an ambiguous reference.
+ */
 function rowsSql(spec: MetricsSpec, units: Sql, filters: readonly ColumnFilter[]): Sql {
   const metrics = join(spec.metrics.map((m) => sql`m.${ident(m.name)}`));
-  return sql`SELECT u.user_id, m.window_start, m.window_end, m.complete, ${metrics}
-    FROM ${units} m JOIN users u ON u.uid = m.uid WHERE ${filterSql(spec, filters)}`;
+  return sql`SELECT * FROM (SELECT u.user_id, m.window_start, m.window_end, m.complete, ${metrics}
+    FROM ${units} m JOIN users u ON u.uid = m.uid) WHERE ${filterSql(spec, filters)}`;
 }
 
 /** A page of the per-user metrics table, sorted (ties by user id) and filtered. */
