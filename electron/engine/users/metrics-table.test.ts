@@ -206,7 +206,7 @@ describe('the per-user metrics table: pages and files', () => {
       await read(
         `SELECT ${COLUMNS.map((c) => `CAST("${c}" AS VARCHAR) AS "${c}"`).join(', ')}, first_buy, last_seen FROM ${reader}('${file}') ORDER BY user_id`,
       )
-    ).map((r) => ({ ...r, first_buy: r.first_buy === null ? null : Number(r.first_buy) }));
+    ).map((r): Row => ({ ...r, first_buy: r.first_buy === null ? null : Number(r.first_buy) }));
   const pageAsText = async (request: Partial<PageRequest> = {}) =>
     (await page({ ...request, limit: 1000 })).rows.map((r) => ({
       ...Object.fromEntries(COLUMNS.map((c) => [c, String(r[c])])),
