@@ -227,6 +227,23 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
     const heatmap = panel.getByRole('img', { name: 'Early behaviour heat map' });
     await expect(heatmap).toBeVisible();
     await shoot(heatmap.locator('xpath=ancestor::section[1]/..'), 'thresholds-more');
+    // A cell opens the users who did its event by its day: the last day of a drawn row.
+    const { events, days, cells } = result.heatmap;
+    const cell = cells.find((c) => c.phi !== null && c.day === days[days.length - 1]);
+    if (cell === undefined) throw new Error('no drawn heat map cell');
+    await heatmap.scrollIntoViewIfNeeded();
+    const hb = await heatmap.boundingBox();
+    if (hb === null) throw new Error('no heat map');
+    // The plot spans the chart less its grid margins (left 150, right 24, top 12, bottom 64).
+    const cx = hb.x + 150 + ((hb.width - 174) * (days.indexOf(cell.day) + 0.5)) / days.length;
+    const cy = hb.y + 12 + ((hb.height - 76) * (events.indexOf(cell.event) + 0.5)) / events.length;
+    await page.mouse.click(cx, cy);
+    await expect(users.getByTestId('users-total')).toContainText(
+      `${cell.did.toLocaleString('en-US')} users`,
+      { timeout: 60_000 },
+    );
+    await expect(users).toContainText(`did ${cell.event} by day ${cell.day}`);
+    await page.keyboard.press('Escape');
   }
 
   const second = result.metrics[1];
@@ -236,6 +253,8 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
       panel.getByRole('heading', { name: new RegExp(`^${second.name}:`) }),
     ).toBeVisible();
   }
+  // The chart animates to the new metric: shot once it has settled.
+  await page.waitForTimeout(1_500);
   await shoot(panel.locator('section.chart-panel'), 'thresholds-second');
 
   // Split by the signup plan (a property of the start event... here of the first event).

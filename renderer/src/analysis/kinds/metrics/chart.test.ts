@@ -160,6 +160,8 @@ describe('the per-user grid', () => {
     expect(format('sessions_per_week', 1.234)).toBe('1.23');
     expect(format('user_id', 12345)).toBe('12345');
     expect(format('sessions_per_week', null)).toBe('–');
+    expect(format('window_start', '2026-02-14 09:30:12')).toBe('2026-02-14 09:30');
+    expect(format('complete', false)).toBe('no');
   });
 
   it('says a filter as its chip shows it', () => {

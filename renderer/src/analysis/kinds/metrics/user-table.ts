@@ -1,6 +1,7 @@
 import { formatAs } from '../../../../../shared/format';
 import type { MetricsResult } from '../../../../../shared/specs/metrics';
 import type { Row } from '../../../lib/arrow';
+import { formatTime } from '../../../lib/format';
 import { cellText } from '../../../lib/grid-columns';
 import { unitKind } from './bins';
 
@@ -37,6 +38,10 @@ export function userCellFormatter(
 ): (column: string, value: unknown) => string {
   const kinds = new Map((result?.metrics ?? []).map((m) => [m.name, unitKind(m.unit)]));
   return (column, value) => {
+    // A window's ends to the minute; whether it was observed whole as yes or no.
+    if ((column === 'window_start' || column === 'window_end') && typeof value === 'string')
+      return formatTime(value);
+    if (column === 'complete' && typeof value === 'boolean') return value ? 'yes' : 'no';
     const kind = kinds.get(column);
     if (kind === undefined || (typeof value !== 'number' && typeof value !== 'bigint'))
       return cellText(column, value);

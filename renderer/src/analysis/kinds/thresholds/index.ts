@@ -37,7 +37,7 @@ export const thresholdsView: KindView<'thresholds'> = {
         : [
             {
               label: 'Early behaviour heat map',
-              heading: `Early behaviour: did it by day d, against being ${good} (phi)`,
+              heading: `Early behaviour vs being ${good}: phi of doing it by day d (blank: no contrast)`,
               option: heatmapOption(result),
               height: heatmapHeight(result),
             },
@@ -49,7 +49,7 @@ export const thresholdsView: KindView<'thresholds'> = {
               label: 'Distributions',
               heading: `${m.name}: ${good} vs ${bad} users`,
               option: distributionsOption(result, pick),
-              height: 260,
+              height: Math.max(260, heatmapHeight(result)),
             },
           ]),
     ];
