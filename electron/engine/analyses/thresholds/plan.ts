@@ -154,11 +154,13 @@ export async function planThresholds(
         ${spec.split === undefined ? raw('') : raw('LEFT JOIN split_values sv ON sv.uid = m.uid')}
         ${heatmap.length === 0 ? raw('') : raw('LEFT JOIN heat h ON h.uid = m.uid')}`,
   ]);
-  // The most recent starters (by start, then uid) of the observed users are held out.
+  // The most recent starters (by start, then uid) of the observed users are held out: all but
+  // the first floor(n x (1 - share)). In decimals, since in doubles 90 x 0.7 is 62.99999999999999
+  // and a 30% holdout of 90 users would take 28.
   const table = withCtes(
     ctes,
     sql`SELECT *, observed AND row_number() OVER (PARTITION BY observed ORDER BY window_start, uid)
-                > floor(count(*) OVER (PARTITION BY observed) * ${1 - spec.holdoutShare}) AS holdout
+                > floor(count(*) OVER (PARTITION BY observed) * (1 - CAST(${spec.holdoutShare} AS DECIMAL(10, 9)))) AS holdout
         FROM observed`,
   );
   notes.throwIfIssues('thresholds');

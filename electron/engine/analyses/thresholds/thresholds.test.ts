@@ -535,3 +535,35 @@ describe('threshold benchmarks on a hand-counted population', () => {
     expect(late.split?.groups).toEqual([]);
   });
 });
+
+describe('the held-out share of a population', () => {
+  // 90 users, one a day from 2024-01-01 (u00 first), each seen again 10 days later; the data
+  // ends 2024-06-01, so all 90 are observed.
+  const csv = [
+    'user_id,event,timestamp',
+    ...Array.from({ length: 90 }, (_, i) => {
+      const day = (k: number) => new Date(Date.UTC(2024, 0, 1 + k, 10)).toISOString();
+      const id = `u${String(i).padStart(2, '0')}`;
+      return `${id},signup,${day(i)}\n${id},view,${day(i + 10)}`;
+    }),
+    'zz,view,2024-06-01T10:00:00Z',
+  ].join('\n');
+  let ws: TempWorkspace;
+  let run: Awaited<ReturnType<typeof analysisFixture>>['run'];
+  beforeAll(async () => {
+    ({ ws, run } = await analysisFixture(`${csv}\n`));
+  });
+  afterAll(() => ws.close());
+
+  it('trains on floor(n x (1 - share)) users exactly, a double rounding below it or not', async () => {
+    // 90 x 0.7 = 63, which doubles make 62.99999999999999.
+    const r = await run(spec({ holdoutShare: 0.3, split: undefined, heatmapEvents: ['view'] }));
+    expect(r.population).toMatchObject({
+      users: 90,
+      training: { users: 63 },
+      holdout: { users: 27, from: '2024-03-04' },
+    });
+    const half = await run(spec({ holdoutShare: 0.5, split: undefined, heatmapEvents: ['view'] }));
+    expect(half.population).toMatchObject({ training: { users: 45 }, holdout: { users: 45 } });
+  });
+});
