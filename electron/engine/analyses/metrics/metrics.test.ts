@@ -7,7 +7,7 @@ import {
 } from '../../../../shared/specs/metrics';
 import type { MetricDefinition, ObservationWindow } from '../../../../shared/specs/user-metrics';
 import { analysisFixture } from '../../testing/analysis-fixture';
-import type { TempWorkspace } from '../../testing/temp-workspace';
+import { tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace';
 
 /**
  * The per-user metrics table on hand-computed fixtures: every metric type in windows since each
@@ -578,6 +578,49 @@ describe('metrics on a UTC workspace', () => {
     expect(r.window.startEvent).toBe('signup');
   });
 
+  it('cuts the population to users starting in a range, and by user properties', async () => {
+    const views = ALL.filter((m) => m.name === 'views');
+    const range = (from: string, to: string) => ({ type: 'absolute' as const, from, to });
+    const users = async (extra: Partial<MetricsSpec>, window: ObservationWindow) =>
+      Object.keys(await tableOf(ws, { ...spec(window, views), ...extra })).sort();
+    const calendar: ObservationWindow = { type: 'calendar', days: 7, asOf: '2024-01-10' };
+    // First seen 01-05 .. 01-07: B (01-06), C (01-07); not A (01-03) nor N (12-25).
+    expect(await users({ startRange: range('2024-01-05', '2024-01-07') }, calendar)).toEqual([
+      'B',
+      'C',
+    ]);
+    // Since the first signup, starting 01-04 .. 01-06: A (01-04 00:00), B (01-06 08:00).
+    const signup: ObservationWindow = {
+      type: 'sinceStart',
+      days: 7,
+      startEvent: { event: 'signup', where: [] },
+    };
+    expect(await users({ startRange: range('2024-01-04', '2024-01-06') }, signup)).toEqual([
+      'A',
+      'B',
+    ]);
+    expect(
+      await users(
+        { filters: [{ property: 'user_id', source: 'user', op: 'in', value: ['A', 'C', 'L'] }] },
+        calendar,
+      ),
+    ).toEqual(['A', 'C']);
+  });
+
+  it('keeps each metric its own column, whatever the names', async () => {
+    // A trend's halves are aggregates of their own: a metric named t__first is another column.
+    const t = await tableOf(
+      ws,
+      spec({ type: 'calendar', days: 7, asOf: '2024-01-10' }, [
+        { name: 't', type: 'trend', events: ev('$any') },
+        { name: 't__first', type: 'count', events: ev('view'), per: 'window' },
+        { name: 't__second', type: 'count', events: ev('buy'), per: 'window' },
+      ]),
+    );
+    expect(t.A?.slice(3)).toEqual([-0.8, 2, 2]);
+    expect(t.B?.slice(3)).toEqual([-1 / 3, 2, 1]);
+  });
+
   it('summarises each metric: counts, mean, quantile_cont percentiles, bars and the users behind them', async () => {
     // The window since each first event (values as in the table test above):
     //   views       A 2, B 3, C 2, N 1, L 1          sorted 1, 1, 2, 2, 3
@@ -855,5 +898,31 @@ describe('metrics in a workspace in America/New_York', () => {
       // (2 - 1) / 1; r3 local 11:30 EST is 23.5 hours of wall time after 12:00 EDT
       R: ['2023-11-04 16:00:00', '2023-11-05 17:00:00', true, 1, 1, 3, 0, 1, 1, 23.5 / 24],
     });
+  });
+});
+
+describe('events at one instant in two files of one import', () => {
+  // One import of two files: the first file's rows come first (EVENT_ORDER: source, file, row),
+  // though the view is row 1 of its file and the buy row 2 of its own.
+  let ws: TempWorkspace;
+  beforeAll(async () => {
+    ws = await tempWorkspace();
+    const first = ws.write(
+      'first.csv',
+      'user_id,event,timestamp\nU,visit,2024-01-01T09:00:00Z\nU,buy,2024-01-01T10:00:00Z\n',
+    );
+    const second = ws.write('second.csv', 'user_id,event,timestamp\nU,view,2024-01-01T10:00:00Z\n');
+    await ws.api['import.events']({ files: [first, second] });
+  });
+  afterAll(() => ws.close());
+
+  it('orders a funnel by file, then row', async () => {
+    const s = spec({ type: 'sinceStart', days: 1 }, [
+      { name: 'view_buy', type: 'funnel', steps: ev('view', 'buy'), as: 'furthestStep' },
+      { name: 'buy_view', type: 'funnel', steps: ev('buy', 'view'), as: 'completed' },
+    ]);
+    const t = await tableOf(ws, s);
+    // visit, buy (first file), view (second file): buy -> view, not view -> buy.
+    expect(t.U?.slice(3)).toEqual([1, 1]);
   });
 });
