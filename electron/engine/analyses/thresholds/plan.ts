@@ -12,7 +12,7 @@ import { integerValued } from '../metrics/runner';
 
 export interface ThresholdsPlan extends PlanBase {
   spec: ThresholdsSpec;
-  /** The heat map's events, in column order h_0, h_1, ... */
+  /** The heat map's events, in column order _h0, _h1, ... */
   heatmap: string[];
   table: Sql;
   /** Per metric: whole values only (exact), or floored to 3 significant digits. */
@@ -48,7 +48,8 @@ async function heatmapEvents(ctx: AnalysisContext, spec: ThresholdsSpec): Promis
  * The units of a thresholds spec: the population's per-user metrics over their first N days
  * (the metrics table's own SQL, since each user's start), and per user whether the outcome
  * window was observed, the outcome, held out or not (the most recent starters), the split
- * group, and for each heat map event the day it was first done (1 = the first 24 hours).
+ * group, and for each heat map event the day it was first done (1 = the first 24 hours). These
+ * columns start with _, which no metric name can, so a metric may be called 'observed'.
  */
 export async function planThresholds(
   ctx: AnalysisContext,
@@ -139,16 +140,16 @@ export async function planThresholds(
       'heat',
       sql`SELECT m.uid, ${join(
         heatmap.map(
-          (e, i) => sql`min(${dayOf}) FILTER (WHERE f.event = ${e}) AS ${ident(`h_${i}`)}`,
+          (e, i) => sql`min(${dayOf}) FILTER (WHERE f.event = ${e}) AS ${ident(`_h${i}`)}`,
         ),
       )} FROM m JOIN firsts f ON f.uid = m.uid GROUP BY m.uid`,
     ]);
-    heatmap.forEach((_, i) => heatColumns.push(sql`h.${ident(`h_${i}`)}`));
+    heatmap.forEach((_, i) => heatColumns.push(sql`h.${ident(`_h${i}`)}`));
   }
   ctes.push([
     'observed',
-    sql`SELECT m.*, ${at(last)} <= ${instant(ctx.observedUntil)} AS observed,
-               o.uid IS NOT NULL AS positive, ${split} AS grp
+    sql`SELECT m.*, ${at(last)} <= ${instant(ctx.observedUntil)} AS _observed,
+               o.uid IS NOT NULL AS _positive, ${split} AS _grp
                ${heatColumns.length === 0 ? raw('') : sql`, ${join(heatColumns)}`}
         FROM m LEFT JOIN outcome o ON o.uid = m.uid
         ${spec.split === undefined ? raw('') : raw('LEFT JOIN split_values sv ON sv.uid = m.uid')}
@@ -159,8 +160,8 @@ export async function planThresholds(
   // and a 30% holdout of 90 users would take 28.
   const table = withCtes(
     ctes,
-    sql`SELECT *, observed AND row_number() OVER (PARTITION BY observed ORDER BY window_start, uid)
-                > floor(count(*) OVER (PARTITION BY observed) * (1 - CAST(${spec.holdoutShare} AS DECIMAL(10, 9)))) AS holdout
+    sql`SELECT *, _observed AND row_number() OVER (PARTITION BY _observed ORDER BY window_start, uid)
+                > floor(count(*) OVER (PARTITION BY _observed) * (1 - CAST(${spec.holdoutShare} AS DECIMAL(10, 9)))) AS _holdout
         FROM observed`,
   );
   notes.throwIfIssues('thresholds');

@@ -214,16 +214,16 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
     const { spec } = plan;
     const [pop] = await query(
       ctx.c,
-      sql`SELECT count(*) FILTER (WHERE observed) AS users,
-                 count(*) FILTER (WHERE observed AND positive) AS positive,
-                 count(*) FILTER (WHERE NOT observed) AS unobserved,
-                 count(*) FILTER (WHERE observed AND NOT holdout) AS train,
-                 count(*) FILTER (WHERE observed AND NOT holdout AND positive) AS train_positive,
-                 count(*) FILTER (WHERE holdout) AS held,
-                 count(*) FILTER (WHERE holdout AND positive) AS held_positive,
-                 strftime(min(${localStart(ctx)}) FILTER (WHERE holdout), '%Y-%m-%d') AS held_from,
-                 strftime(min(${localStart(ctx)}) FILTER (WHERE observed), '%Y-%m-%d') AS first,
-                 strftime(max(${localStart(ctx)}) FILTER (WHERE observed), '%Y-%m-%d') AS last
+      sql`SELECT count(*) FILTER (WHERE _observed) AS users,
+                 count(*) FILTER (WHERE _observed AND _positive) AS positive,
+                 count(*) FILTER (WHERE NOT _observed) AS unobserved,
+                 count(*) FILTER (WHERE _observed AND NOT _holdout) AS train,
+                 count(*) FILTER (WHERE _observed AND NOT _holdout AND _positive) AS train_positive,
+                 count(*) FILTER (WHERE _holdout) AS held,
+                 count(*) FILTER (WHERE _holdout AND _positive) AS held_positive,
+                 strftime(min(${localStart(ctx)}) FILTER (WHERE _holdout), '%Y-%m-%d') AS held_from,
+                 strftime(min(${localStart(ctx)}) FILTER (WHERE _observed), '%Y-%m-%d') AS first,
+                 strftime(max(${localStart(ctx)}) FILTER (WHERE _observed), '%Y-%m-%d') AS last
           FROM ${units}`,
     );
     const n = (v: unknown): number => Number(v ?? 0);
@@ -231,9 +231,9 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
     // Per metric and value: users and positive users, earlier and held-out starters apart.
     const passes = spec.metrics.map(
       (m, i) =>
-        sql`SELECT ${i} AS m, ${benchValue(ident(m.name), plan.integer[i] ?? false)} AS v, holdout,
-                   count(*) AS users, count(*) FILTER (WHERE positive) AS positive
-            FROM ${units} WHERE observed AND ${ident(m.name)} IS NOT NULL GROUP BY ALL`,
+        sql`SELECT ${i} AS m, ${benchValue(ident(m.name), plan.integer[i] ?? false)} AS v, _holdout AS holdout,
+                   count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+            FROM ${units} WHERE _observed AND ${ident(m.name)} IS NOT NULL GROUP BY ALL`,
     );
     const rows = await query(ctx.c, join(passes, ' UNION ALL '));
     const hist: Histograms = new Map();
@@ -290,9 +290,9 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
   },
 
   select: (plan, pick) => {
-    const parts: Sql[] = [raw('observed')];
-    if (pick.set === 'training') parts.push(raw('NOT holdout'));
-    if (pick.set === 'holdout') parts.push(raw('holdout'));
+    const parts: Sql[] = [raw('_observed')];
+    if (pick.set === 'training') parts.push(raw('NOT _holdout'));
+    if (pick.set === 'holdout') parts.push(raw('_holdout'));
     if (pick.metric !== undefined) {
       const i = plan.spec.metrics.findIndex((m) => m.name === pick.metric);
       if (i < 0) {
@@ -311,7 +311,7 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
       }
     }
     if (pick.outcome !== undefined)
-      parts.push(raw(pick.outcome === 'positive' ? 'positive' : 'NOT positive'));
+      parts.push(raw(pick.outcome === 'positive' ? '_positive' : 'NOT _positive'));
     if (pick.event !== undefined && pick.day !== undefined) {
       const i = plan.heatmap.indexOf(pick.event);
       if (i < 0) {
@@ -321,12 +321,12 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
           { field: 'select.event' },
         );
       }
-      const h = ident(`h_${i}`);
+      const h = ident(`_h${i}`);
       parts.push(
         pick.did === true ? sql`${h} <= ${pick.day}` : sql`(${h} IS NULL OR ${h} > ${pick.day})`,
       );
     }
-    if (pick.group !== undefined) parts.push(sql`grp = ${pick.group}`);
+    if (pick.group !== undefined) parts.push(sql`_grp = ${pick.group}`);
     return join(parts, ' AND ');
   },
 });
@@ -346,8 +346,8 @@ async function heatmapOf(
   if (plan.heatmap.length === 0) return { events: [], days, cells: [] };
   const passes = plan.heatmap.map(
     (_, i) =>
-      sql`SELECT ${i} AS i, ${ident(`h_${i}`)} AS d, count(*) AS users, count(*) FILTER (WHERE positive) AS positive
-          FROM ${units} WHERE observed GROUP BY ALL`,
+      sql`SELECT ${i} AS i, ${ident(`_h${i}`)} AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+          FROM ${units} WHERE _observed GROUP BY ALL`,
   );
   const rows = await query(c, join(passes, ' UNION ALL '));
   const cells: HeatmapCell[] = [];
@@ -394,16 +394,16 @@ async function splitOf(
   const { spec } = plan;
   const passes = spec.metrics.map(
     (m, i) =>
-      sql`SELECT ${i} AS m, grp, ${benchValue(ident(m.name), plan.integer[i] ?? false)} AS v,
-                 count(*) AS users, count(*) FILTER (WHERE positive) AS positive
-          FROM ${units} WHERE observed AND ${ident(m.name)} IS NOT NULL GROUP BY ALL`,
+      sql`SELECT ${i} AS m, _grp AS grp, ${benchValue(ident(m.name), plan.integer[i] ?? false)} AS v,
+                 count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+          FROM ${units} WHERE _observed AND ${ident(m.name)} IS NOT NULL GROUP BY ALL`,
   );
   const [rows, sizes] = await Promise.all([
     query(c, join(passes, ' UNION ALL ')),
     query(
       c,
-      sql`SELECT grp, count(*) AS users, count(*) FILTER (WHERE positive) AS positive
-          FROM ${units} WHERE observed GROUP BY grp ORDER BY users DESC, grp`,
+      sql`SELECT _grp AS grp, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+          FROM ${units} WHERE _observed GROUP BY _grp ORDER BY count(*) DESC, _grp`,
     ),
   ]);
   const groups: SplitGroup[] = sizes.map((g) => {

@@ -478,6 +478,31 @@ describe('threshold benchmarks on a hand-counted population', () => {
     }
   });
 
+  it.each(['observed', 'positive', 'holdout', 'grp', 'h_0', 'users', 'v'])(
+    'answers the same with a metric named %s',
+    async (name) => {
+      const named = spec({ metrics: [count(name, 'report')] });
+      const got = await run(named);
+      expect(got.population).toEqual(r.population);
+      expect(got.metrics).toEqual([{ ...metric('reports'), name }]);
+      expect(got.heatmap).toEqual(r.heatmap);
+      expect(got.split?.groups.map((g) => [g.value, g.users, g.benchmarks[0]?.threshold])).toEqual([
+        ['free', 7, 1],
+        ['team', 5, 2],
+      ]);
+      const side = { metric: name, threshold: 2, side: 'above', set: 'training' } as const;
+      expect(await users(side, named)).toEqual(['C', 'D', 'E', 'G', 'I']);
+      expect(await users({ event: 'report', day: 1, did: false }, named)).toEqual([
+        'A',
+        'F',
+        'H',
+        'J',
+        'L',
+      ]);
+      expect(await users({ group: 'team', outcome: 'positive' }, named)).toEqual(['D', 'F', 'L']);
+    },
+  );
+
   it('refuses what it cannot answer, and answers an unobserved population with zeros', async () => {
     const s = spec();
     await expect(users({ metric: 'nope', threshold: 1, side: 'above' })).rejects.toMatchObject({
