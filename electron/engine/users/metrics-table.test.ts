@@ -257,6 +257,15 @@ describe('the per-user metrics table: pages and files', () => {
     expect(readdirSync(ws.dir).filter((f) => f.includes('.partial'))).toEqual([]);
   });
 
+  it('replaces a file that was there, whatever its name holds', async () => {
+    const odd = path.join(ws.dir, "it's 100% users.csv");
+    writeFileSync(odd, 'old\n');
+    expect(await exportTo({ path: odd })).toMatchObject({ format: 'csv', rows: 6 });
+    const back = await read(`SELECT count(*) AS n FROM read_csv('${odd.replaceAll("'", "''")}')`);
+    expect(back).toEqual([{ n: 6n }]);
+    expect(readdirSync(ws.dir).filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+
   it('refuses a missing folder, an unknown extension, a folder; a failed export leaves nothing behind', async () => {
     const missing = path.join(ws.dir, 'no-such-folder', 'users.csv');
     await expect(exportTo({ path: missing })).rejects.toMatchObject({

@@ -751,6 +751,16 @@ describe('metrics on a UTC workspace', () => {
       code: 'INVALID_REQUEST',
       message: expect.stringContaining('no metric named nope in this spec'),
     });
+    await expect(
+      bad([
+        views,
+        { name: 'r', type: 'ratio', numerator: 'views', denominator: 'views' },
+        { name: 'rr', type: 'ratio', numerator: 'r', denominator: 'views' },
+      ]),
+    ).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('r is itself a ratio'),
+    });
     await expect(bad([views, { ...views, events: ev('buy') }])).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
       message: expect.stringContaining('two metrics are named views'),
