@@ -101,14 +101,18 @@ export async function planThresholds(
       ]);
     } else {
       const ref = resolveProperty(ctx.catalog, s.property, 'event', notes);
-      const startMatch =
+      const start =
         spec.startEvent === undefined
-          ? raw('e.ts = m.window_start')
-          : sql`e.ts = m.window_start AND ${eventMatchSql(ctx.catalog, spec.startEvent, [], notes).sql}`;
+          ? null
+          : eventMatchSql(ctx.catalog, spec.startEvent, [], notes);
+      const startMatch =
+        start === null ? raw('e.ts = m.window_start') : sql`e.ts = m.window_start AND ${start.sql}`;
+      // A start event with a condition on a user property reads it beside the event.
+      const users = start?.needsUsers === true ? raw('JOIN users u ON u.uid = e.uid') : raw('');
       ctes.push([
         'split_values',
         sql`SELECT m.uid, coalesce(CAST(arg_min(${ref.sql}, e.source_row) AS VARCHAR), ${NONE_LABEL}) AS v
-            FROM m JOIN events e ON e.uid = m.uid WHERE ${startMatch} GROUP BY m.uid`,
+            FROM m JOIN events e ON e.uid = m.uid ${users} WHERE ${startMatch} GROUP BY m.uid`,
       ]);
     }
     ctes.push([

@@ -392,6 +392,23 @@ describe('threshold benchmarks on a hand-counted population', () => {
     });
   });
 
+  it("splits by a property of the start event, the start event itself conditioned on the user's", async () => {
+    // Team users start at their signup: D F H J L, positive D F L.
+    const team = spec({
+      startEvent: {
+        event: 'signup',
+        where: [{ property: 'plan', source: 'user', op: '=', value: 'team' }],
+      },
+      split: { property: 'event', source: 'event' },
+    });
+    const got = await run(team);
+    expect(got.population).toMatchObject({ users: 5, positive: 3, unobserved: 0 });
+    expect(got.split?.groups.map((g) => [g.value, g.users, g.positive])).toEqual([
+      ['signup', 5, 3],
+    ]);
+    expect(await users({ group: 'signup', outcome: 'negative' }, team)).toEqual(['H', 'J']);
+  });
+
   it('gives each metric its bottom percentile over the users whose window is complete', () => {
     // Complete windows: A..L and Y (Z started at the data's end). Reports sorted:
     // 0 0 0 1 1 1 2 2 3 3 3 4 5; the 20th percentile sits at 12 x 0.2 = 2.4: 0 + 0.4 x (1 - 0).
