@@ -51,7 +51,9 @@ const reports: MetricBenchmark = {
   curve: [
     { from: 0, to: 1, users: 50, positive: 5, rate: 0.1 },
     { from: 1, to: 2, users: 20, positive: 6, rate: 0.3 },
-    { from: 2, to: 3, users: 10, positive: 5, rate: 0.5 },
+    { from: 2, to: 2.5, users: 10, positive: 5, rate: 0.5 },
+    // No user: no rate to draw (its 0 is not a rate of 0).
+    { from: 2.5, to: 3, users: 0, positive: 0, rate: 0 },
     { from: 3, to: 5, users: 20, positive: 15, rate: 0.75 },
   ],
 };
@@ -151,7 +153,7 @@ describe('thresholdCurveOption', () => {
     expect(threshold?.name).toBe('threshold');
     expect((threshold?.data[0] as number[])[0]).toBe(3);
     expect(chartData(option)[2]?.values[0]).toBe(3);
-    expect((option.xAxis as { data?: string[] }[])[0]?.data).toEqual(['0', '1', '2', '3–5']);
+    expect((option.xAxis as { data?: string[] }[])[0]?.data).toEqual(['0', '1', '2–2.5', '3–5']);
   });
 
   it('draws a metric without a benchmark with no threshold', () => {

@@ -37,6 +37,11 @@ export function outcomeNames(result: ThresholdsResult): [string, string] {
     : ['converted', 'not converted'];
 }
 
+/** The curve's bins that hold users: an empty one has no rate (not a rate of 0). */
+export function observedBins(m: MetricBenchmark): MetricBenchmark['curve'] {
+  return m.curve.filter((b) => b.users > 0);
+}
+
 const ABOVE = '#5b6cff';
 const BELOW = '#b7bccb';
 
@@ -49,7 +54,7 @@ export function thresholdCurveOption(result: ThresholdsResult, pick?: string): C
   const m = shownBenchmark(result, pick);
   if (m === undefined) return { series: [] };
   const kind = unitKind(m.unit);
-  const bins = m.curve;
+  const bins = observedBins(m);
   const last = bins.length - 1;
   const [good] = outcomeNames(result);
   const threshold = m.best?.threshold ?? null;
@@ -119,7 +124,7 @@ export function distributionsOption(result: ThresholdsResult, pick?: string): Ch
   const m = shownBenchmark(result, pick);
   if (m === undefined) return { series: [] };
   const kind = unitKind(m.unit);
-  const bins = m.curve;
+  const bins = observedBins(m);
   const last = bins.length - 1;
   const [good, bad] = outcomeNames(result);
   const positive = bins.reduce((s, b) => s + b.positive, 0);
