@@ -286,4 +286,16 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   const groups = panel.getByRole('region', { name: 'Benchmarks by group' });
   await expect(groups.locator('tbody tr').first()).toBeVisible();
   await shoot(groups, 'thresholds-split');
+
+  // The dark theme: the same charts must stay legible.
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + 20_000));
+  await page.waitForTimeout(500);
+  await shoot(panel.locator('section.chart-panel'), 'thresholds-dark-chart');
+  await shoot(
+    panel
+      .getByRole('img', { name: 'Early behaviour heat map' })
+      .locator('xpath=ancestor::section[1]/..'),
+    'thresholds-dark-more',
+  );
 });

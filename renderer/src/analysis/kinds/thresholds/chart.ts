@@ -84,7 +84,8 @@ export function thresholdCurveOption(result: ThresholdsResult, pick?: string): C
         binCoord(bins, threshold),
         threshold,
         top,
-        '#1f2433',
+        // Amber reads on the light and the dark theme alike (near-black vanished on dark).
+        '#d97706',
         `at least ${valueText(kind, threshold)}`,
         false,
       ),
