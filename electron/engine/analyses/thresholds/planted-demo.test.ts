@@ -18,6 +18,7 @@ import { tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace'
  * smaller demo than the app's: 7,000 people over 90 days, seeded, ending 2026-03-01.
  */
 const DEMO = { users: 7_000, days: 90, seed: 11, end: '2026-03-01' };
+const DAY = 86_400_000;
 const PLANTED = {
   free: { metric: 'reports', threshold: 3 },
   team_trial: { metric: 'invites', threshold: 2 },
@@ -25,13 +26,17 @@ const PLANTED = {
 
 /**
  * The demo's own simulation (demo-model.ts) written as a plain export: user, event, time and the
- * plan, and the people's signup_plan. What the planted finding needs, without the app's export
- * step (ids hashed, Parquet written, ~half of the build).
+ * plan of each user's first 14 days, and the people's signup_plan. What the planted finding
+ * needs, without the app's export step (ids hashed, Parquet written) or the later events: the
+ * build takes half as long (~4.5 s against ~8.5 s on a busy machine).
  */
 function demoFile(): Promise<string> {
   const key = `thresholds-demo-${DEMO.users}u-${DEMO.days}d-seed${DEMO.seed}-${DEMO.end}`;
   return sharedFile(key, async (api, file) => {
     const lines = ['user_id,event,timestamp,plan'];
+    // Each user's events come in order of time from their signed_up on.
+    let current = -1;
+    let until = 0;
     const users = simulate(
       {
         users: DEMO.users,
@@ -39,8 +44,12 @@ function demoFile(): Promise<string> {
         seed: DEMO.seed,
         endMs: Date.parse(`${DEMO.end}T00:00:00Z`),
       },
-      (user, event, ms, plan) =>
-        lines.push(`u${user},${EVENTS[event]},${new Date(ms).toISOString()},${PLANS[plan]}`),
+      (user, event, ms, plan) => {
+        if (user !== current) [current, until] = [user, ms + 14 * DAY];
+        // Days 1-14 are all a benchmark of days 1-7 against days 8-14 reads.
+        if (ms < until)
+          lines.push(`u${user},${EVENTS[event]},${new Date(ms).toISOString()},${PLANS[plan]}`);
+      },
     );
     const dir = path.dirname(file);
     const events = path.join(dir, 'events.csv');
