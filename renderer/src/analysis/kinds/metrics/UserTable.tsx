@@ -172,8 +172,8 @@ function ParquetExport({
         <div className="popover right" role="dialog" aria-label="Export Parquet">
           <p className="muted small">
             The engine writes the file on the machine it runs on (this one in browser mode), with
-            the grid’s filters. From a terminal:{' '}
-            <code>workbench call metrics.export {'{"spec": …, "path": "…"}'}</code>.
+            the grid’s filters. From a terminal, with the spec exported from this view:{' '}
+            <code>workbench run spec.json --out users.parquet</code>.
           </p>
           <div className="row">
             <input
