@@ -68,6 +68,10 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     input.startRange === undefined ? null : resolveDays(input.startRange, input.now, cal);
   let days: LocalDays | null = null;
   let bounds: Sql;
+  // The trend's halves meet half the window's days of wall time after its start (14 local days
+  // and 14 of a 28-day window across a change of clocks, not 13 days and 23.5 hours).
+  const half = raw(`INTERVAL ${win.days * 12} HOUR`);
+  const needsMid = metrics.some((m) => m.type === 'trend');
   if (win.type === 'calendar') {
     const last = win.asOf ?? observedDay(cal, input.observedUntil).day;
     days = { from: addDays(last, 1 - win.days), to: last };
@@ -75,7 +79,10 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     const we = dayStartUtc(cal, addDays(days.to, 1));
     // Whole days: a window up to the last day with data was observed (that day is the data's).
     const complete = days.to <= observedDay(cal, input.observedUntil).day;
-    bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${complete} AS complete
+    const mid = needsMid
+      ? sql`, ${toUtc(cal, sql`(CAST(CAST(${days.from} AS DATE) AS TIMESTAMP) + ${half})`)} AS mid`
+      : raw('');
+    bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${complete} AS complete${mid}
       FROM users u
       WHERE u.first_seen < ${we} AND ${people.sql} AND ${samplingSql(input.fraction, raw('u.uid'))}
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('u.first_seen'), startDays)}`}`;
@@ -91,13 +98,15 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
               WHERE ${match.sql} GROUP BY e.uid`;
           })();
     const we = toUtc(cal, sql`(${local(raw('s.start'))} + INTERVAL ${raw(String(win.days))} DAY)`);
-    bounds = sql`SELECT s.uid, s.start AS ws, ${we} AS we, ${we} <= ${observed} AS complete
+    const mid = needsMid
+      ? sql`, ${toUtc(cal, sql`(${local(raw('s.start'))} + ${half})`)} AS mid`
+      : raw('');
+    bounds = sql`SELECT s.uid, s.start AS ws, ${we} AS we, ${we} <= ${observed} AS complete${mid}
       FROM (${starts}) s JOIN users u ON u.uid = s.uid
       WHERE ${people.sql} AND ${samplingSql(input.fraction, raw('s.uid'))}
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('s.start'), startDays)}`}`;
   }
   const windowDays = win.days;
-  let needsMid = false;
   // A day of the window: a local calendar day of a calendar window; since each user's start, the
   // k-th 24 hours of local wall time (a 7-day window from 14:00 touches 8 calendar days, but holds
   // 7 of its own, as the heat map and the outcome count them).
@@ -154,10 +163,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'trend': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        // The halves of the window's own days (wall time), as its edges are: 14 local days and
-        // 14 of a 28-day window across a change of clocks, not 13 days and 23.5 hours.
         const mid = raw('b.mid');
-        needsMid = true;
         aggregates.push(
           sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
           sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
@@ -250,14 +256,6 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     }
   });
 
-  if (needsMid) {
-    // The window's middle, once per user: half its days of wall time after its start.
-    const half = raw(`INTERVAL ${windowDays * 12} HOUR`);
-    ctes[0] = [
-      'bounds',
-      sql`SELECT h.*, ${toUtc(cal, sql`(${local(raw('h.ws'))} + ${half})`)} AS mid FROM (${bounds}) h`,
-    ];
-  }
   const eventsUsed = aggregates.length > 0 || funnels.length > 0;
   if (eventsUsed) {
     const ord =
