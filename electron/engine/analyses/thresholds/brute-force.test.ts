@@ -169,11 +169,36 @@ const close = (r: ThresholdSplit | null | undefined) =>
         ),
       };
 
-const METRICS = {
-  a: (u: User) => u.counts.a ?? 0,
-  b: (u: User) => u.counts.b ?? 0,
-  ab: (u: User) => (u.counts.a ?? 0) + (u.counts.b ?? 0),
+/**
+ * p / q floored to 3 significant digits, in integers: the benchmark's grid for values that are
+ * not whole (0.4285... is 0.428). Exact here: q is small, so p 10^k / q is never a rounding away
+ * from a whole number it is not.
+ */
+function floored(p: number, q: number): number {
+  if (p === 0) return 0;
+  let k = 0;
+  while (Math.floor((p * 10 ** k) / q) < 100) k++;
+  while (Math.floor((p * 10 ** k) / q) >= 1000) k--;
+  return k >= 0
+    ? Math.floor((p * 10 ** k) / q) / 10 ** k
+    : Math.floor((p * 10 ** k) / q) * 10 ** -k;
+}
+
+const METRICS: Record<string, (u: User) => number | null> = {
+  a: (u) => u.counts.a ?? 0,
+  b: (u) => u.counts.b ?? 0,
+  ab: (u) => (u.counts.a ?? 0) + (u.counts.b ?? 0),
+  // None without a or b: those users are in no benchmark of it.
+  share: (u) => {
+    const ab = (u.counts.a ?? 0) + (u.counts.b ?? 0);
+    return ab === 0 ? null : floored(u.counts.a ?? 0, ab);
+  },
 };
+const valued = (users: readonly User[], value: (u: User) => number | null) =>
+  users.flatMap((u) => {
+    const v = value(u);
+    return v === null ? [] : [{ value: v, positive: u.positive }];
+  });
 const spec = (holdoutShare: number): ThresholdsSpec =>
   thresholdsSpecSchema.parse({
     kind: 'thresholds',
@@ -181,6 +206,7 @@ const spec = (holdoutShare: number): ThresholdsSpec =>
       { name: 'a', type: 'count', events: [{ event: 'a' }] },
       { name: 'b', type: 'count', events: [{ event: 'b' }] },
       { name: 'ab', type: 'count', events: [{ event: 'a' }, { event: 'b' }] },
+      { name: 'share', type: 'ratio', numerator: 'a', denominator: 'ab' },
     ],
     heatmapEvents: ['a'],
     holdoutShare,
@@ -204,20 +230,12 @@ describe('threshold search against a brute force over the raw events', () => {
     });
     for (const [name, value] of Object.entries(METRICS)) {
       const m = r.metrics.find((x) => x.name === name);
-      const want = bruteForce(train.map((u) => ({ value: value(u), positive: u.positive })));
+      const want = bruteForce(valued(train, value));
       expect(m?.candidates.map(close), name).toEqual(want.rows.map(close));
       expect(close(m?.best), name).toEqual(close(want.best));
       const t = want.best?.threshold;
       if (held.length === 0 || t === undefined) expect(m?.holdout).toBeNull();
-      else
-        expect(close(m?.holdout), name).toEqual(
-          close(
-            splitOf(
-              held.map((u) => ({ value: value(u), positive: u.positive })),
-              t,
-            ),
-          ),
-        );
+      else expect(close(m?.holdout), name).toEqual(close(splitOf(valued(held, value), t)));
     }
     // The ranking: the strongest phi first.
     const phis = r.metrics.map((m) => m.best?.phi ?? -2);
@@ -236,6 +254,30 @@ describe('threshold search against a brute force over the raw events', () => {
       holdout: null,
     });
     check(r, observed, []);
+    // The users behind each best side are the ones counted (a ratio's values floored alike).
+    for (const m of r.metrics) {
+      const best = m.best;
+      if (best === null) throw new Error(`${m.name} has no benchmark`);
+      for (const side of ['above', 'below'] as const) {
+        const reply = await ws.api['analysis.users']({
+          spec: spec(0),
+          select: {
+            kind: 'thresholds',
+            metric: m.name,
+            threshold: best.threshold,
+            side,
+            set: 'all',
+          },
+          limit: 1,
+        });
+        expect([m.name, side, reply.total]).toEqual([m.name, side, best[side]]);
+      }
+    }
+    expect(r.metrics.find((m) => m.name === 'share')?.candidates.length).toBeGreaterThan(10);
+    expect(Number.isInteger(r.metrics.find((m) => m.name === 'share')?.best?.threshold)).toBe(
+      false,
+    );
+
     // The planted rule (4+ 'a' retains 70% vs 25%) is what the search finds.
     expect(r.metrics[0]?.name).toBe('a');
     expect(r.metrics[0]?.best?.threshold).toBe(4);
