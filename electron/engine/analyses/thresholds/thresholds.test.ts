@@ -609,3 +609,52 @@ describe('the held-out share of a population', () => {
     expect(half.population).toMatchObject({ training: { users: 45 }, holdout: { users: 45 } });
   });
 });
+
+describe('days of local wall time across a DST change', () => {
+  // New York moves to EDT on 2024-03-10. P and Q start 2024-03-05 10:00 EST (15:00Z); their
+  // day 8 starts 2024-03-12 10:00 EDT = 14:00Z, 167 hours later.
+  //   P: x at 14:30Z (10:30 EDT): day 8, the outcome (7 x 24 h would still call it day 7)
+  //   Q: x at 13:30Z (09:30 EDT): day 7, counted and on the heat map's day 7, no outcome
+  const csv = `user_id,event,timestamp
+P,signup,2024-03-05T15:00:00Z
+P,x,2024-03-12T14:30:00Z
+Q,signup,2024-03-05T15:00:00Z
+Q,x,2024-03-12T13:30:00Z
+zz,signup,2024-04-30T12:00:00Z
+`;
+  let ws: TempWorkspace;
+  let run: Awaited<ReturnType<typeof analysisFixture>>['run'];
+  beforeAll(async () => {
+    ({ ws, run } = await analysisFixture(csv, { timezone: 'America/New_York' }));
+  });
+  afterAll(() => ws.close());
+
+  it('ends day 7 and starts the outcome at the same local instant, as the heat map counts days', async () => {
+    const s = spec({
+      metrics: [count('x', 'x')],
+      heatmapEvents: ['x'],
+      split: undefined,
+      holdoutShare: 0,
+    });
+    const r = await run(s);
+    expect(r.population).toMatchObject({ users: 2, positive: 1, from: '2024-03-05' });
+    expect(r.metrics[0]?.best).toMatchObject({
+      threshold: 1,
+      above: 1,
+      abovePositive: 0,
+      below: 1,
+      belowPositive: 1,
+    });
+    expect(r.heatmap.cells.filter((c) => c.did > 0).map((c) => c.day)).toEqual([7]);
+    const who = async (select: Record<string, unknown>) =>
+      (
+        await ws.api['analysis.users']({
+          spec: s,
+          select: { kind: 'thresholds', ...select } as ThresholdsSelection,
+          limit: 10,
+        })
+      ).users.map((u) => u.user_id);
+    expect(await who({ outcome: 'positive' })).toEqual(['P']);
+    expect(await who({ event: 'x', day: 7, did: true })).toEqual(['Q']);
+  });
+});
