@@ -287,6 +287,26 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   await expect(groups.locator('tbody tr').first()).toBeVisible();
   await shoot(groups, 'thresholds-split');
 
+  // Saved with its split, reopened after a reload (the tab too) from the view's saved list.
+  const saved = await shownSpec(page, 'thresholds');
+  await panel.getByLabel('Analysis name').fill('Benchmarks by plan (e2e)');
+  await panel.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(panel.getByRole('button', { name: /Saved \(1\)/ })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Threshold benchmarks' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await panel.getByRole('button', { name: 'Reset to defaults' }).click();
+  await panel.getByRole('button', { name: /Saved \(1\)/ }).click();
+  await panel
+    .getByRole('dialog', { name: 'Saved analyses' })
+    .getByRole('button', { name: 'Benchmarks by plan (e2e)' })
+    .click();
+  await answered(panel);
+  expect(await shownSpec(page, 'thresholds')).toEqual(saved);
+  await expect(panel.getByRole('region', { name: 'Benchmarks by group' })).toBeVisible();
+
   // The dark theme: the same charts must stay legible.
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
   await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + 20_000));

@@ -39,7 +39,20 @@ export function MetricsView() {
   };
   return (
     <div className="metrics-view">
-      <div className="tabs" role="tablist" aria-label="Metrics & Thresholds">
+      <div
+        className="tabs"
+        role="tablist"
+        aria-label="Metrics & Thresholds"
+        onKeyDown={(e) => {
+          // Arrow keys move between tabs, as in any tab list.
+          if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+          const i = METRICS_TABS.findIndex(([id]) => id === tab);
+          const next = METRICS_TABS[(i + (e.key === 'ArrowRight' ? 1 : -1) + 2) % 2]?.[0];
+          if (next === undefined) return;
+          choose(next);
+          document.getElementById(`tab-${next}`)?.focus();
+        }}
+      >
         {METRICS_TABS.map(([id, label]) => (
           <button
             key={id}
@@ -48,6 +61,7 @@ export function MetricsView() {
             id={`tab-${id}`}
             aria-selected={tab === id}
             aria-controls={`panel-${id}`}
+            tabIndex={tab === id ? 0 : -1}
             className={`tab${tab === id ? ' selected' : ''}`}
             onClick={() => choose(id)}
           >
