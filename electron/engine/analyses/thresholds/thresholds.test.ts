@@ -326,6 +326,25 @@ describe('threshold benchmarks on a hand-counted population', () => {
     });
   });
 
+  it('draws the outcome rate by value over every observed user, a bar per whole value', () => {
+    // reports: 0 A F L (F L positive), 1 B H (B), 2 D J (D), 3 C G K (all), 4 E (+), 5 I (-).
+    const bar = (from: number, users: number, positive: number) => ({
+      from,
+      to: from + 1,
+      users,
+      positive,
+      rate: positive / users,
+    });
+    expect(metric('reports').curve).toEqual([
+      bar(0, 3, 2),
+      bar(1, 2, 1),
+      bar(2, 2, 1),
+      bar(3, 3, 3),
+      bar(4, 1, 1),
+      bar(5, 1, 0),
+    ]);
+  });
+
   it('fills the heat map: did the event by day d, against the outcome', () => {
     const cell = (event: string, day: number) =>
       r.heatmap.cells.find((c) => c.event === event && c.day === day);
