@@ -5,7 +5,7 @@ import { instant, toLocal, toUtc } from '../../sql/calendar';
 import { breakdownValueSql, eventMatchSql, resolveProperty } from '../../sql/conditions';
 import { ident, join, or, query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
-import { metricsSql } from '../../users/metrics-sql';
+import { metricsSql, type MetricsPlanInput } from '../../users/metrics-sql';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
 import { integerValued } from '../metrics/runner';
@@ -19,7 +19,7 @@ export interface ThresholdsPlan extends PlanBase {
   integer: boolean[];
 }
 
-/** The heat map's events when the spec names none: those most users of the data did. */
+/** How many events the heat map takes when the spec names none. */
 const HEATMAP_TOP = 10;
 
 /** The outcome window's [start, end) in days after the start (day 1 = the first 24 hours). */
@@ -30,12 +30,30 @@ export function outcomeDays(spec: ThresholdsSpec): { first: number; last: number
     : { first: o.from, last: o.to };
 }
 
-async function heatmapEvents(ctx: AnalysisContext, spec: ThresholdsSpec): Promise<string[]> {
+/**
+ * The heat map's events when the spec names none: those most users of the population did in
+ * their first N days (not of the whole workspace: a population of new team trials, or of users
+ * whose start is a purchase, has early events of its own).
+ */
+async function heatmapEvents(
+  ctx: AnalysisContext,
+  spec: ThresholdsSpec,
+  input: MetricsPlanInput,
+): Promise<string[]> {
   if (spec.heatmapEvents.length > 0) return [...new Set(spec.heatmapEvents)];
+  // The population and its windows alone: tenure reads no event. Its notes are the main
+  // statement's, already taken.
+  const population = metricsSql(
+    { ...input, metrics: [{ name: 'tenure', type: 'tenure' }] },
+    new PlanNotes(),
+  );
   const start = spec.startEvent?.event;
   const rows = await query(
     ctx.c,
-    sql`SELECT event FROM events GROUP BY event ORDER BY count(DISTINCT uid) DESC, event LIMIT ${HEATMAP_TOP + 1}`,
+    sql`WITH p AS (${population.sql})
+        SELECT e.event FROM p JOIN events e ON e.uid = p.uid
+        WHERE e.ts >= p.window_start AND e.ts < p.window_end
+        GROUP BY e.event ORDER BY count(DISTINCT e.uid) DESC, e.event LIMIT ${HEATMAP_TOP + 1}`,
   );
   // The start event itself separates nobody: every user of the population did it on day 1.
   return rows
@@ -58,24 +76,22 @@ export async function planThresholds(
   const notes = new PlanNotes();
   const cal = ctx.settings;
   const local = (ts: Sql): Sql => toLocal(cal, ts);
-  const metrics = metricsSql(
-    {
-      catalog: ctx.catalog,
-      settings: cal,
-      now: ctx.now,
-      observedUntil: ctx.observedUntil,
-      window: {
-        type: 'sinceStart',
-        days: spec.observationDays,
-        ...(spec.startEvent === undefined ? {} : { startEvent: spec.startEvent }),
-      },
-      startRange: spec.startRange,
-      filters: spec.filters,
-      metrics: spec.metrics,
-      fraction: spec.sample?.fraction,
+  const input: MetricsPlanInput = {
+    catalog: ctx.catalog,
+    settings: cal,
+    now: ctx.now,
+    observedUntil: ctx.observedUntil,
+    window: {
+      type: 'sinceStart',
+      days: spec.observationDays,
+      ...(spec.startEvent === undefined ? {} : { startEvent: spec.startEvent }),
     },
-    notes,
-  );
+    startRange: spec.startRange,
+    filters: spec.filters,
+    metrics: spec.metrics,
+    fraction: spec.sample?.fraction,
+  };
+  const metrics = metricsSql(input, notes);
   const { first, last } = outcomeDays(spec);
   const at = (day: number): Sql =>
     toUtc(cal, sql`(${local(raw('m.window_start'))} + INTERVAL ${raw(String(day))} DAY)`);
@@ -83,10 +99,6 @@ export async function planThresholds(
   const outcomeUsers = outcomeMatch.some((m) => m.needsUsers)
     ? raw('JOIN users u ON u.uid = e.uid')
     : raw('');
-  const heatmap = await heatmapEvents(ctx, spec);
-  for (const e of heatmap) {
-    if (!ctx.catalog.events.has(e)) notes.warn(`Nobody did '${e}' in this workspace yet.`);
-  }
 
   // The split value: a user property, or the property on the user's start event.
   let split: Sql = raw(`CAST(NULL AS VARCHAR)`);
@@ -120,6 +132,13 @@ export async function planThresholds(
       sql`SELECT v FROM split_values GROUP BY v ORDER BY count(*) DESC, v LIMIT ${s.limit}`,
     ]);
     split = sql`CASE WHEN sv.v IS NULL THEN ${NONE_LABEL} WHEN sv.v IN (SELECT v FROM split_top) THEN sv.v ELSE ${OTHER_LABEL} END`;
+  }
+
+  // A spec with problems is refused, all of them at once, before the heat map's events are read.
+  if (spec.heatmapEvents.length === 0) notes.throwIfIssues('thresholds');
+  const heatmap = await heatmapEvents(ctx, spec, input);
+  for (const e of heatmap) {
+    if (!ctx.catalog.events.has(e)) notes.warn(`Nobody did '${e}' in this workspace yet.`);
   }
 
   ctes.push([

@@ -377,6 +377,20 @@ describe('threshold benchmarks on a hand-counted population', () => {
     });
   });
 
+  it('defaults the heat map to the events most of the population did in its first days', async () => {
+    // In their first 7 days: signup 14 users, report 10 (B C D E G H I J K Y), invite 4 (D F H J),
+    // view 1 (A's at start + 7d - 1s; the others' come later). Over all time view has 8 users.
+    const events = async (extra: Record<string, unknown>) =>
+      (await run(spec({ heatmapEvents: [], split: undefined, ...extra }))).heatmap.events;
+    expect(await events({})).toEqual(['signup', 'report', 'invite', 'view']);
+    // The start event is left out: everybody did it on day 1.
+    const signup = { startEvent: { event: 'signup' } };
+    expect(await events(signup)).toEqual(['report', 'invite', 'view']);
+    // Team users (D F H J L): invite 4, report 3 (D H J), nobody viewed in days 1-7.
+    const team = [{ property: 'plan', source: 'user', op: '=', value: 'team' }];
+    expect(await events({ ...signup, filters: team })).toEqual(['invite', 'report']);
+  });
+
   it('splits by a user property, each group with its own benchmark', () => {
     // free: A0- B1+ C3+ E4+ G3+ I5- K3+ (7, 5 positive); team: D2+ F0+ H1- J2- L0+ (5, 3).
     expect(r.split?.property).toBe('plan');
