@@ -181,6 +181,29 @@ test('per-user metrics: the grid holds every user, sorts, and its CSV is the gri
     { timeout: 60_000 },
   );
   expect(existsSync(target)).toBe(true);
+  await page.keyboard.press('Escape');
+
+  // A metric added by type in the builder: it opens to edit, runs, and gets its column.
+  const builder = panel.getByRole('complementary', { name: /builder/ });
+  await builder.getByLabel('Add a metric').selectOption('featureAdoption');
+  const added = builder.locator('fieldset.metric.open');
+  await expect(added).toHaveCount(1);
+  const features = ['comment_added', 'report_created', 'report_shared'];
+  await added.getByLabel('Features', { exact: true }).selectOption(features);
+  await expect
+    .poll(async () => {
+      const m = await shownSpec(page, 'metrics');
+      const last = m.kind === 'metrics' ? m.metrics.at(-1) : undefined;
+      return last?.type === 'featureAdoption' ? [...last.features].sort() : [];
+    })
+    .toEqual(features);
+  await answered(panel);
+  const name = await added.getByLabel(/Metric \d+ name/).inputValue();
+  await expect(grid.getByRole('columnheader', { name })).toHaveCount(1);
+  await shoot(builder, 'metrics-builder-added');
+  await builder.getByRole('button', { name: `Remove metric ${name}` }).click();
+  await answered(panel);
+  await expect(grid.getByRole('columnheader', { name })).toHaveCount(0);
 });
 
 test('threshold benchmarks: the findings, and the users at or above one saved as a segment', async ({
