@@ -528,7 +528,7 @@ describe('threshold benchmarks on a hand-counted population', () => {
     }
   });
 
-  it.each(['observed', 'positive', 'holdout', 'grp', 'h_0', 'users', 'v'])(
+  it.each(['observed', 'positive', 'holdout', 'grp', 'h_0', 'users'])(
     'answers the same with a metric named %s',
     async (name) => {
       const named = spec({ metrics: [count(name, 'report')] });
