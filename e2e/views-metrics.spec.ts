@@ -161,6 +161,9 @@ test('per-user metrics: the grid holds every user, sorts, and its CSV is the gri
   const tallest = bins.reduce((best, b, i) => ((bins[best]?.users ?? 0) < b.users ? i : best), 0);
   // The plot spans the chart less its grid margins (left 64, right 96, bottom 52).
   const x = box.x + 64 + (box.width - 160) * ((tallest + 0.5) / bins.length);
+  await page.mouse.move(x, box.y + box.height - 60);
+  await expect(chart).toContainText(/users \(/);
+  await shoot(panel.locator('section.chart-panel'), 'metrics-tooltip');
   await page.mouse.click(x, box.y + box.height - 60);
   const users = panel.getByRole('complementary', { name: 'Users behind the number' });
   await expect(users.getByTestId('users-total')).toContainText(

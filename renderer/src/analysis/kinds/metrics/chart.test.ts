@@ -127,6 +127,7 @@ describe('metricsOption', () => {
     expect(bars?.data.map((d) => (d as { value: number }).value)).toEqual([3, 7]);
     const axis = (option.xAxis as { data?: string[] }[])[0];
     expect(axis?.data).toEqual(['0s–1m', '1m–2m']);
+    expect((axis as { name?: string }).name).toBe('Median session length (seconds) · 3 users at 0');
     expect(seriesOf(option).find((s) => s.name === 'Median')?.data[0]).toEqual([1.5, 0, 90]);
   });
 });

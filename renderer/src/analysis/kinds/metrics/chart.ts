@@ -18,6 +18,18 @@ const MARKS = [
   ['p90', 'P90', 0.96],
 ] as const;
 
+/**
+ * The value axis's name: the metric, and how many users sit at 0 or have no value (the first
+ * bar often holds most users; this says how many of them are exactly 0).
+ */
+export function axisName(m: MetricSummary): string {
+  const notes = [
+    m.zeros > 0 ? `${formatCount(m.zeros)} users at 0` : '',
+    m.missing > 0 ? `${formatCount(m.missing)} without a value` : '',
+  ].filter((n) => n !== '');
+  return `${truncateLabel(m.label, 70)}${notes.length === 0 ? '' : ` · ${notes.join(', ')}`}`;
+}
+
 /** The metric a chart draws: the picked one, else the first. */
 export function shownMetric(result: MetricsResult, pick?: string): MetricSummary | undefined {
   return result.metrics.find((m) => m.name === pick) ?? result.metrics[0];
@@ -35,6 +47,11 @@ export function metricsOption(result: MetricsResult, pick?: string): ChartOption
   const bins = m.histogram;
   const last = bins.length - 1;
   const top = Math.max(1, ...bins.map((b) => b.users));
+  // The bin holding 0 says how many of its users are exactly 0.
+  const zeros = (b: { from: number; to: number }, i: number): string =>
+    m.zeros > 0 && b.from <= 0 && (0 < b.to || i === last)
+      ? `<br/>${formatCount(m.zeros)} of them exactly 0`
+      : '';
   const data: Clickable[] = bins.map((b, i) => ({
     value: b.users,
     selection: {
@@ -79,13 +96,13 @@ export function metricsOption(result: MetricsResult, pick?: string): ChartOption
         const b = bins[p.dataIndex];
         if (p.seriesIndex !== 0 || b === undefined) return '';
         const share = m.users === 0 ? null : b.users / m.users;
-        return `<b>${escapeHtml(truncateLabel(m.label, 60))}</b><br/>${binWords(b, kind, p.dataIndex === last)}<br/><b>${formatCount(b.users)}</b> users (${formatPercent(share)} of those with a value)`;
+        return `<b>${escapeHtml(truncateLabel(m.label, 60))}</b><br/>${binWords(b, kind, p.dataIndex === last)}<br/><b>${formatCount(b.users)}</b> users (${formatPercent(share)} of those with a value)${zeros(b, p.dataIndex)}`;
       },
     },
     xAxis: [
       {
         type: 'category',
-        name: truncateLabel(m.label, 80),
+        name: axisName(m),
         nameLocation: 'middle',
         nameGap: 30,
         data: bins.map((b, i) => binLabel(b, kind, i === last)),
