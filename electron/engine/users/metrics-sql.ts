@@ -256,6 +256,9 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     }
   });
 
+  const needsRecency = metrics.some((m) => m.type === 'recency');
+  // The last event in the window, for recency (named apart from the metrics' _m columns).
+  if (needsRecency) aggregates.push(raw('max(e.ts) AS _last'));
   const eventsUsed = aggregates.length > 0 || funnels.length > 0;
   if (eventsUsed) {
     const ord =
@@ -299,15 +302,23 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
           WHERE f.started >= b.ws AND f.started < b.we GROUP BY f.uid`,
     ]);
   }
-  const needsRecency = metrics.some((m) => m.type === 'recency');
   if (needsRecency) {
     // The last event before the window's end: the user's last event when that came earlier,
-    // else a look at the user's events (only for users active after the window).
+    // else the window's last one; only users active after a window they did nothing in have
+    // their events before it read again (a correlated look for every user read them all).
+    ctes.push([
+      'before_window',
+      sql`SELECT e.uid, max(e.ts) AS last_ts
+          FROM events e JOIN (
+            SELECT b.uid, b.ws FROM bounds b JOIN users u ON u.uid = b.uid LEFT JOIN agg a ON a.uid = b.uid
+            WHERE u.last_seen >= b.we AND a._last IS NULL) n ON n.uid = e.uid
+          WHERE e.ts < n.ws GROUP BY e.uid`,
+    ]);
     ctes.push([
       'rec',
-      sql`SELECT b.uid, CASE WHEN u.last_seen < b.we THEN u.last_seen
-                 ELSE (SELECT max(e.ts) FROM events e WHERE e.uid = b.uid AND e.ts < b.we) END AS last_ts
-          FROM bounds b JOIN users u ON u.uid = b.uid`,
+      sql`SELECT b.uid, CASE WHEN u.last_seen < b.we THEN u.last_seen ELSE coalesce(a._last, p.last_ts) END AS last_ts
+          FROM bounds b JOIN users u ON u.uid = b.uid LEFT JOIN agg a ON a.uid = b.uid
+            LEFT JOIN before_window p ON p.uid = b.uid`,
     ]);
   }
 
