@@ -289,22 +289,16 @@ describe('threshold benchmarks on a hand-counted population', () => {
     expect(metric('reports').holdout?.tooSmall).toBe(true);
     // Training invites: A0- B0+ C0+ D2+ E0+ F1+ G0+ H3- I0-. t = 1: above D F H (TP 2, FP 1),
     // below 6 (FN 4, TN 2): phi = (2 x 2 - 1 x 4) / sqrt(3 x 6 x 18) = 0, the best of 0, -3 /
-    // sqrt(252) (t = 2) and -0.5 (t = 3).
+    // sqrt(252) (t = 2) and -0.5 (t = 3). No level correlates positively with the outcome, so
+    // there is no benchmark (nor a held-out check of one).
     const invites = metric('invites');
-    expect(invites.best?.threshold).toBe(1);
-    expect(invites.best?.phi).toBeCloseTo(0, 12);
+    expect(invites.best).toBeNull();
+    expect(invites.holdout).toBeNull();
     expect(invites.candidates.map((c) => c.phi)).toEqual([
       expect.closeTo(0, 12),
       expect.closeTo(-3 / sqrt(252), 12),
       expect.closeTo(-0.5, 12),
     ]);
-    // Held out at t = 1: J1- above, K0+ L0+ below.
-    expect(invites.holdout).toMatchObject({
-      above: 1,
-      abovePositive: 0,
-      below: 2,
-      belowPositive: 2,
-    });
   });
 
   it('finds the level most retained users reach, over every observed user', async () => {
@@ -414,14 +408,15 @@ describe('threshold benchmarks on a hand-counted population', () => {
     });
     // team, t = 1: above D H J (TP 1), below F L (FN 2): (0 - 2 x 2) / sqrt(3 x 2 x 3 x 2) = -2/3;
     // t = 2: above D J (TP 1, FP 1), below F H L (FN 2, TN 1): (1 - 2) / sqrt(2 x 3 x 3 x 2) = -1/6.
+    // Every level goes with less retention in this group: it has no benchmark to aim for.
     expect(reports('team')).toEqual({
       metric: 'reports',
-      threshold: 2,
-      phi: expect.closeTo(-1 / 6, 12),
-      rateAbove: 0.5,
-      rateBelow: 2 / 3,
-      reach: 0.4,
-      tooSmall: false,
+      threshold: null,
+      phi: null,
+      rateAbove: null,
+      rateBelow: null,
+      reach: null,
+      tooSmall: true,
     });
   });
 
@@ -538,7 +533,7 @@ describe('threshold benchmarks on a hand-counted population', () => {
       expect(got.heatmap).toEqual(r.heatmap);
       expect(got.split?.groups.map((g) => [g.value, g.users, g.benchmarks[0]?.threshold])).toEqual([
         ['free', 7, 1],
-        ['team', 5, 2],
+        ['team', 5, null],
       ]);
       const side = { metric: name, threshold: 2, side: 'above', set: 'training' } as const;
       expect(await users(side, named)).toEqual(['C', 'D', 'E', 'G', 'I']);
@@ -671,13 +666,12 @@ zz,signup,2024-04-30T12:00:00Z
     });
     const r = await run(s);
     expect(r.population).toMatchObject({ users: 2, positive: 1, from: '2024-03-05' });
-    expect(r.metrics[0]?.best).toMatchObject({
-      threshold: 1,
-      above: 1,
-      abovePositive: 0,
-      below: 1,
-      belowPositive: 1,
-    });
+    // Q (x on day 7) is at or above 1, P (x on day 8) below: the one candidate's table. Its phi is
+    // -1, so it is no benchmark.
+    expect(r.metrics[0]?.candidates).toMatchObject([
+      { threshold: 1, above: 1, abovePositive: 0, below: 1, belowPositive: 1, phi: -1 },
+    ]);
+    expect(r.metrics[0]?.best).toBeNull();
     expect(r.heatmap.cells.filter((c) => c.did > 0).map((c) => c.day)).toEqual([7]);
     const who = async (select: Record<string, unknown>) =>
       (
