@@ -222,7 +222,7 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   const spec = await shownSpec(page, 'thresholds');
   expect(spec.kind).toBe('thresholds');
   const result = (await ws.value('analysis.run', { spec })) as ThresholdsResult;
-  const findings = panel.getByRole('region', { name: 'Benchmarks' });
+  const findings = panel.getByRole('region', { name: 'Benchmarks', exact: true });
   // The strongest three, then every one.
   await expect(findings.locator('li.finding')).toHaveCount(Math.min(3, result.metrics.length));
   if (result.metrics.length > 3) {
@@ -332,6 +332,21 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   await answered(panel);
   expect(await shownSpec(page, 'thresholds')).toEqual(saved);
   await expect(panel.getByRole('region', { name: 'Benchmarks by group' })).toBeVisible();
+
+  // A benchmark with a side smaller than the minimum is flagged, not hidden.
+  await panel
+    .getByRole('complementary', { name: /builder/ })
+    .getByLabel('Min users')
+    .fill('5000');
+  await answered(panel);
+  const strict = (await ws.value('analysis.run', {
+    spec: await shownSpec(page, 'thresholds'),
+  })) as ThresholdsResult;
+  const small = strict.metrics.filter((m) => m.best?.tooSmall === true).length;
+  expect(small).toBeGreaterThan(0);
+  await findings.getByRole('button', { name: /Show all/ }).click();
+  await expect(findings.getByText('too few users', { exact: true })).toHaveCount(small);
+  await shoot(findings, 'thresholds-too-small');
 
   // The dark theme: the same charts must stay legible.
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
