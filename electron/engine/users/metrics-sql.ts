@@ -113,7 +113,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   const dayOf =
     win.type === 'calendar'
       ? sql`CAST(${local(raw('e.ts'))} AS DATE)`
-      : sql`floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('b.ws'))})) / 86400)`;
+      : sql`floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('e.ws'))})) / 86400)`;
 
   // One pass over the window's events: an aggregate per metric.
   const aggregates: Sql[] = [];
@@ -163,7 +163,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'trend': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        const mid = raw('b.mid');
+        const mid = raw('e.mid');
         aggregates.push(
           sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
           sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
@@ -269,17 +269,14 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         : raw('');
     ctes.push([
       'w',
-      sql`SELECT e.*, b.ws, b.we${ord} FROM events e JOIN bounds b ON b.uid = e.uid
+      sql`SELECT e.*, b.ws, b.we${needsMid ? raw(', b.mid') : raw('')}${ord} FROM events e JOIN bounds b ON b.uid = e.uid
           WHERE e.ts >= b.ws AND e.ts < b.we`,
     ]);
   }
   // Conditions on user properties read them beside each event.
   const users = needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('');
   if (aggregates.length > 0) {
-    ctes.push([
-      'agg',
-      sql`SELECT e.uid, ${join(aggregates)} FROM w e JOIN bounds b ON b.uid = e.uid ${users} GROUP BY e.uid`,
-    ]);
+    ctes.push(['agg', sql`SELECT e.uid, ${join(aggregates)} FROM w e ${users} GROUP BY e.uid`]);
   }
   funnels.forEach((f, i) => {
     f.steps.forEach((step, k) => {
