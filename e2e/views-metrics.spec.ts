@@ -312,6 +312,18 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   const groups = panel.getByRole('region', { name: 'Benchmarks by group' });
   await expect(groups.locator('tbody tr').first()).toBeVisible();
   await shoot(groups, 'thresholds-split');
+  // A group opens its users: as many as the group counts.
+  const bySplit = (await ws.value('analysis.run', {
+    spec: await shownSpec(page, 'thresholds'),
+  })) as ThresholdsResult;
+  const group = bySplit.split?.groups[0];
+  if (group === undefined) throw new Error('no split group');
+  await groups.getByRole('button', { name: group.value, exact: true }).click();
+  await expect(users.getByTestId('users-total')).toContainText(
+    `${group.users.toLocaleString('en-US')} users`,
+    { timeout: 60_000 },
+  );
+  await page.keyboard.press('Escape');
 
   // Saved with its split, reopened after a reload (the tab too) from the view's saved list.
   const saved = await shownSpec(page, 'thresholds');
