@@ -3,7 +3,7 @@ import type { MetricDefinition } from '../../../../shared/specs/user-metrics';
 import { NONE_LABEL, OTHER_LABEL } from '../../../../shared/specs/common';
 import { instant, toLocal, toUtc } from '../../sql/calendar';
 import { breakdownValueSql, eventMatchSql, resolveProperty } from '../../sql/conditions';
-import { ident, join, or, query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
+import { join, or, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import { metricsSql, type MetricsPlanInput } from '../../users/metrics-sql';
 import type { AnalysisContext } from '../context';
@@ -12,8 +12,13 @@ import { integerValued } from '../metrics/runner';
 
 export interface ThresholdsPlan extends PlanBase {
   spec: ThresholdsSpec;
-  /** The heat map's events, in column order _h0, _h1, ... */
-  heatmap: string[];
+  /**
+   * The heat map's events as the spec names them; null: the events most users of the population
+   * did in their first N days, chosen by the units' own statement (their days are in _days).
+   */
+  heatmap: string[] | null;
+  /** Every event of the workspace, to tell a heat map cell of an unknown event. */
+  knownEvents: ReadonlySet<string>;
   table: Sql;
   /** Per metric: whole values only (exact), or floored to 3 significant digits. */
   integer: boolean[];
@@ -28,38 +33,6 @@ export function outcomeDays(spec: ThresholdsSpec): { first: number; last: number
   return o.unit === 'week'
     ? { first: (o.from - 1) * 7 + 1, last: o.to * 7 }
     : { first: o.from, last: o.to };
-}
-
-/**
- * The heat map's events when the spec names none: those most users of the population did in
- * their first N days (not of the whole workspace: a population of new team trials, or of users
- * whose start is a purchase, has early events of its own).
- */
-async function heatmapEvents(
-  ctx: AnalysisContext,
-  spec: ThresholdsSpec,
-  input: MetricsPlanInput,
-): Promise<string[]> {
-  if (spec.heatmapEvents.length > 0) return [...new Set(spec.heatmapEvents)];
-  // The population and its windows alone: tenure reads no event. Its notes are the main
-  // statement's, already taken.
-  const population = metricsSql(
-    { ...input, metrics: [{ name: 'tenure', type: 'tenure' }] },
-    new PlanNotes(),
-  );
-  const start = spec.startEvent?.event;
-  const rows = await query(
-    ctx.c,
-    sql`WITH p AS (${population.sql})
-        SELECT e.event FROM p JOIN events e ON e.uid = p.uid
-        WHERE e.ts >= p.window_start AND e.ts < p.window_end
-        GROUP BY e.event ORDER BY count(DISTINCT e.uid) DESC, e.event LIMIT ${HEATMAP_TOP + 1}`,
-  );
-  // The start event itself separates nobody: every user of the population did it on day 1.
-  return rows
-    .map((r) => String(r.event))
-    .filter((e) => e !== start)
-    .slice(0, HEATMAP_TOP);
 }
 
 /**
@@ -134,10 +107,8 @@ export async function planThresholds(
     split = sql`CASE WHEN sv.v IS NULL THEN ${NONE_LABEL} WHEN sv.v IN (SELECT v FROM split_top) THEN sv.v ELSE ${OTHER_LABEL} END`;
   }
 
-  // A spec with problems is refused, all of them at once, before the heat map's events are read.
-  if (spec.heatmapEvents.length === 0) notes.throwIfIssues('thresholds');
-  const heatmap = await heatmapEvents(ctx, spec, input);
-  for (const e of heatmap) {
+  const heatmap = spec.heatmapEvents.length > 0 ? [...new Set(spec.heatmapEvents)] : null;
+  for (const e of heatmap ?? []) {
     if (!ctx.catalog.events.has(e)) notes.warn(`Nobody did '${e}' in this workspace yet.`);
   }
 
@@ -148,35 +119,39 @@ export async function planThresholds(
           AND (${or(outcomeMatch.map((o) => sql`(${o.sql})`))})
         GROUP BY m.uid`,
   ]);
-  const heatColumns: Sql[] = [];
-  if (heatmap.length > 0) {
-    const list = join(heatmap.map((e) => sql`${e}`));
-    ctes.push([
-      'firsts',
-      sql`SELECT m.uid, e.event, min(e.ts) AS t FROM m JOIN events e ON e.uid = m.uid
-          WHERE e.ts >= m.window_start AND e.ts < m.window_end AND e.event IN (${list})
-          GROUP BY m.uid, e.event`,
-    ]);
-    // The day of the first time: 1 + the whole local days between the start and it.
-    const dayOf = sql`1 + CAST(floor((epoch(${local(raw('f.t'))}) - epoch(${local(raw('m.window_start'))})) / 86400) AS INTEGER)`;
-    ctes.push([
-      'heat',
-      sql`SELECT m.uid, ${join(
-        heatmap.map(
-          (e, i) => sql`min(${dayOf}) FILTER (WHERE f.event = ${e}) AS ${ident(`_h${i}`)}`,
-        ),
-      )} FROM m JOIN firsts f ON f.uid = m.uid GROUP BY m.uid`,
-    ]);
-    heatmap.forEach((_, i) => heatColumns.push(sql`h.${ident(`_h${i}`)}`));
-  }
+  // Each user's first day (1 = the first 24 hours) of each heat-map event, as a map.
+  const start = spec.startEvent?.event;
+  ctes.push([
+    'firsts',
+    sql`SELECT m.uid, e.event, min(e.ts) AS t FROM m JOIN events e ON e.uid = m.uid
+        WHERE e.ts >= m.window_start AND e.ts < m.window_end
+          ${heatmap === null ? raw('') : sql`AND e.event IN (${join(heatmap.map((e) => sql`${e}`))})`}
+        GROUP BY m.uid, e.event`,
+  ]);
+  // Without events named: those most users of the population did in their first N days (not
+  // of the whole workspace: new team trials, or users whose start is a purchase, have early
+  // events of their own), but the start event, which every user did on day 1.
+  ctes.push([
+    'heat_events',
+    heatmap === null
+      ? sql`SELECT event FROM firsts ${start === undefined ? raw('') : sql`WHERE event <> ${start}`}
+            GROUP BY event ORDER BY count(*) DESC, event LIMIT ${HEATMAP_TOP}`
+      : sql`SELECT DISTINCT event FROM firsts`,
+  ]);
+  const dayOf = sql`1 + CAST(floor((epoch(${local(raw('f.t'))}) - epoch(${local(raw('m.window_start'))})) / 86400) AS INTEGER)`;
+  ctes.push([
+    'heat',
+    sql`SELECT f.uid, map_from_entries(list(struct_pack(k := f.event, v := ${dayOf}))) AS _days
+        FROM firsts f JOIN m ON m.uid = f.uid
+        WHERE f.event IN (SELECT event FROM heat_events) GROUP BY f.uid`,
+  ]);
   ctes.push([
     'observed',
     sql`SELECT m.*, ${at(last)} <= ${instant(ctx.observedUntil)} AS _observed,
-               o.uid IS NOT NULL AS _positive, ${split} AS _grp
-               ${heatColumns.length === 0 ? raw('') : sql`, ${join(heatColumns)}`}
+               o.uid IS NOT NULL AS _positive, ${split} AS _grp, h._days
         FROM m LEFT JOIN outcome o ON o.uid = m.uid
         ${spec.split === undefined ? raw('') : raw('LEFT JOIN split_values sv ON sv.uid = m.uid')}
-        ${heatmap.length === 0 ? raw('') : raw('LEFT JOIN heat h ON h.uid = m.uid')}`,
+        LEFT JOIN heat h ON h.uid = m.uid`,
   ]);
   // The most recent starters (by start, then uid) of the observed users are held out: all but
   // the first floor(n x (1 - share)). In decimals, since in doubles 90 x 0.7 is 62.99999999999999
@@ -200,6 +175,7 @@ export async function planThresholds(
     },
     spec,
     heatmap,
+    knownEvents: ctx.catalog.events,
     table,
     integer: metricKinds,
   };

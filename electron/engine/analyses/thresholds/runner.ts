@@ -355,17 +355,19 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
     if (pick.outcome !== undefined)
       parts.push(raw(pick.outcome === 'positive' ? '_positive' : 'NOT _positive'));
     if (pick.event !== undefined && pick.day !== undefined) {
-      const i = plan.heatmap.indexOf(pick.event);
-      if (i < 0) {
+      const named = plan.heatmap;
+      if (named === null ? !plan.knownEvents.has(pick.event) : !named.includes(pick.event)) {
         throw new ApiError(
           'INVALID_REQUEST',
-          `'${pick.event}' is not in this heat map; its events are ${plan.heatmap.join(', ')}.`,
+          `'${pick.event}' is not in this heat map${named === null ? '' : `; its events are ${named.join(', ')}`}.`,
           { field: 'select.event' },
         );
       }
-      const h = ident(`_h${i}`);
+      const day = sql`_days[${pick.event}]`;
       parts.push(
-        pick.did === true ? sql`${h} <= ${pick.day}` : sql`(${h} IS NULL OR ${h} > ${pick.day})`,
+        pick.did === true
+          ? sql`${day} <= ${pick.day}`
+          : sql`(${day} IS NULL OR ${day} > ${pick.day})`,
       );
     }
     if (pick.group !== undefined) parts.push(sql`_grp = ${pick.group}`);
@@ -385,18 +387,32 @@ async function heatmapOf(
   units: Sql,
 ): Promise<ThresholdsResult['heatmap']> {
   const days = Array.from({ length: plan.spec.observationDays }, (_, i) => i + 1);
-  if (plan.heatmap.length === 0) return { events: [], days, cells: [] };
-  const passes = plan.heatmap.map(
-    (_, i) =>
-      sql`SELECT ${i} AS i, ${ident(`_h${i}`)} AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
-          FROM ${units} WHERE _observed GROUP BY ALL`,
-  );
-  const rows = await query(c, join(passes, ' UNION ALL '));
+  const [rows, totals] = await Promise.all([
+    query(
+      c,
+      sql`SELECT d.key AS event, d.value AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+          FROM (SELECT unnest(map_entries(_days)) AS d, _positive FROM ${units} WHERE _observed)
+          GROUP BY ALL`,
+    ),
+    query(
+      c,
+      sql`SELECT count(*) AS users, count(*) FILTER (WHERE _positive) AS positive FROM ${units} WHERE _observed`,
+    ),
+  ]);
+  // The events named, in their order; else those the units chose, most users first.
+  const events =
+    plan.heatmap ??
+    (
+      await query(
+        c,
+        sql`SELECT k FROM (SELECT unnest(map_keys(_days)) AS k FROM ${units}) GROUP BY k ORDER BY count(*) DESC, k`,
+      )
+    ).map((r) => String(r.k));
+  const total = Number(totals[0]?.users ?? 0);
+  const totalPositive = Number(totals[0]?.positive ?? 0);
   const cells: HeatmapCell[] = [];
-  plan.heatmap.forEach((event, i) => {
-    const mine = rows.filter((r) => Number(r.i) === i);
-    const total = mine.reduce((s, r) => s + Number(r.users), 0);
-    const totalPositive = mine.reduce((s, r) => s + Number(r.positive), 0);
+  events.forEach((event) => {
+    const mine = rows.filter((r) => String(r.event) === event);
     for (const day of days) {
       let did = 0;
       let didPositive = 0;
@@ -425,7 +441,7 @@ async function heatmapOf(
       });
     }
   });
-  return { events: plan.heatmap, days, cells };
+  return { events, days, cells };
 }
 
 async function splitOf(
