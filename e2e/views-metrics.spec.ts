@@ -57,6 +57,17 @@ async function gridRows(grid: Locator, n: number): Promise<string[][]> {
   );
 }
 
+let clockShift = 0;
+/**
+ * The page's clock is fixed, and ECharts animates a redraw by the clock: moved on a few seconds,
+ * a chart finishes its move to the new numbers before it is looked at.
+ */
+async function settle(page: Page): Promise<void> {
+  clockShift += 10_000;
+  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + clockShift));
+  await page.waitForTimeout(500);
+}
+
 /** A screenshot for a person to look at (the page, or one part of it scrolled into view). */
 async function shoot(target: Page | Locator, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
@@ -185,6 +196,7 @@ test('per-user metrics: the grid holds every user, sorts, and its CSV is the gri
   );
   expect(existsSync(target)).toBe(true);
   await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 
   // A metric added by type in the builder: it opens to edit, runs, and gets its column.
   const builder = panel.getByRole('complementary', { name: /builder/ });
@@ -207,6 +219,27 @@ test('per-user metrics: the grid holds every user, sorts, and its CSV is the gri
   await builder.getByRole('button', { name: `Remove metric ${name}` }).click();
   await answered(panel);
   await expect(grid.getByRole('columnheader', { name })).toHaveCount(0);
+
+  // Each user's first 7 days after signing up: a window per user, some not over yet.
+  await builder.getByLabel('Window', { exact: true }).selectOption('sinceStart');
+  await builder.getByLabel('Start at an event').check();
+  await builder
+    .getByRole('combobox', { name: 'Start event', exact: true })
+    .selectOption('signed_up');
+  await expect
+    .poll(async () => JSON.stringify(await shownSpec(page, 'metrics')))
+    .toContain('"startEvent":{"event":"signed_up"');
+  await answered(panel);
+  const since = (await ws.value('analysis.run', {
+    spec: await shownSpec(page, 'metrics'),
+  })) as MetricsResult;
+  await expect(panel.getByTestId('meaning')).toContainText("after each user's first signed_up");
+  await expect(panel.getByTestId('user-metrics-total')).toContainText(
+    since.users.toLocaleString('en-US'),
+  );
+  await settle(page);
+  await shoot(panel.locator('section.chart-panel'), 'metrics-since-chart');
+  await shoot(panel.getByRole('region', { name: 'Per-user metrics' }), 'metrics-since-grid');
 });
 
 test('threshold benchmarks: the findings, and the users at or above one saved as a segment', async ({
@@ -291,10 +324,7 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   if (second === undefined) throw new Error('one metric only');
   await panel.getByLabel('Metric shown').selectOption(second.name);
   await expect(panel.getByRole('heading', { name: new RegExp(`^${second.name}:`) })).toBeVisible();
-  // The page's clock is fixed, and ECharts animates a redraw by the clock: moved on a few
-  // seconds, the chart finishes its move to the new metric before the shot.
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + 10_000));
-  await page.waitForTimeout(500);
+  await settle(page);
   await expect(panel.getByRole('table', { name: 'Thresholds chart data' })).toContainText(
     String(second.curve[0]?.rate ?? ''),
   );
@@ -362,8 +392,7 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
 
   // The dark theme: the same charts must stay legible.
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + 20_000));
-  await page.waitForTimeout(500);
+  await settle(page);
   await shoot(panel.locator('section.chart-panel'), 'thresholds-dark-chart');
   await shoot(
     panel

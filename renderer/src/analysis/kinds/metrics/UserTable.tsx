@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { MetricsResult, MetricsSpec } from '../../../../../shared/specs/metrics';
 import { useApp } from '../../../app-context';
 import { ErrorNote } from '../../../components/ErrorNote';
@@ -163,6 +163,15 @@ function ParquetExport({
   const [path, setPath] = useState(defaultPath);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // Escape closes it, as any popover.
+  useEffect(() => {
+    if (!open) return undefined;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
   return (
     <span className="parquet-export">
       <button type="button" className="small" onClick={() => setOpen(!open)} aria-expanded={open}>
