@@ -90,7 +90,7 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
                   below
                 </span>
                 <span>phi {phiText(b.phi)}</span>
-                <span>lift {formatValue(b.lift)}×</span>
+                {b.lift !== null && <span>lift {formatValue(b.lift)}×</span>}
                 {h !== null && (
                   <span
                     className={h.tooSmall ? 'warn' : ''}
