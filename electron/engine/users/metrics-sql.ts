@@ -68,6 +68,12 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     input.startRange === undefined ? null : resolveDays(input.startRange, input.now, cal);
   let days: LocalDays | null = null;
   let bounds: Sql;
+  /**
+   * A calendar window over every user (no conditions, no sample, no range of first days): the
+   * window's events are all its users' events, so they are read by their times alone, without
+   * a join against the population.
+   */
+  let everyone: { ws: Sql; we: Sql; mid: Sql } | null = null;
   // The trend's halves meet half the window's days of wall time after its start (14 local days
   // and 14 of a 28-day window across a change of clocks, not 13 days and 23.5 hours).
   const half = raw(`INTERVAL ${win.days * 12} HOUR`);
@@ -82,6 +88,17 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     const mid = needsMid
       ? sql`, ${toUtc(cal, sql`(CAST(CAST(${days.from} AS DATE) AS TIMESTAMP) + ${half})`)} AS mid`
       : raw('');
+    if (
+      input.filters.length === 0 &&
+      (input.fraction === undefined || input.fraction >= 1) &&
+      startDays === null
+    ) {
+      everyone = {
+        ws,
+        we,
+        mid: toUtc(cal, sql`(CAST(CAST(${days.from} AS DATE) AS TIMESTAMP) + ${half})`),
+      };
+    }
     bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${complete} AS complete${mid}
       FROM users u
       WHERE u.first_seen < ${we} AND ${people.sql} AND ${samplingSql(input.fraction, raw('u.uid'))}
@@ -115,13 +132,17 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       ? sql`CAST(${local(raw('e.ts'))} AS DATE)`
       : sql`floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('e.ws'))})) / 86400)`;
 
-  // One pass over the window's events: an aggregate per metric.
+  // One pass over the window's events, in two levels: per user and day of the window (cheap
+  // counts, sums and extremes; a distinct count of days or features per user cost 2-3x the
+  // whole pass), then per user over those few rows.
   const aggregates: Sql[] = [];
+  const perUser: Sql[] = [];
   const finals: Sql[] = [];
   const ctes: [string, Sql][] = [['bounds', bounds]];
   let needsUsers = false;
   const funnels: { name: string; steps: Sql[] }[] = [];
   let needsSessions = false;
+  const sessionStats = new Set<string>();
   // The aggregates are named by the metric's place, not its name: a metric named t__first must
   // not meet the halves of a trend named t (metric names start with a letter, these with _).
   const col = (i: number, suffix = ''): Sql => ident(`_m${i}${suffix}`);
@@ -132,7 +153,8 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'distinctDays': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(sql`count(DISTINCT ${dayOf}) FILTER (WHERE ${match.sql}) AS ${name}`);
+        aggregates.push(sql`count(*) FILTER (WHERE ${match.sql}) AS ${name}`);
+        perUser.push(sql`count(*) FILTER (WHERE ${name} > 0) AS ${name}`);
         finals.push(
           sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.type === 'activeDays' ? m.per : 'window', windowDays)}`,
         );
@@ -142,6 +164,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
         aggregates.push(sql`count(*) FILTER (WHERE ${match.sql}) AS ${name}`);
+        perUser.push(sql`sum(${name}) AS ${name}`);
         finals.push(sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.per, windowDays)}`);
         break;
       }
@@ -149,10 +172,11 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         for (const f of m.features) {
           if (!catalog.events.has(f)) notes.warn(`Nobody did '${f}' in this workspace yet.`);
         }
-        const list = join(m.features.map((f) => sql`${f}`));
-        aggregates.push(
-          sql`count(DISTINCT e.event) FILTER (WHERE e.event IN (${list})) AS ${name}`,
-        );
+        const used = m.features.map((f, j) => {
+          aggregates.push(sql`count(*) FILTER (WHERE e.event = ${f}) AS ${col(i, `_${j}`)}`);
+          return sql`CAST(sum(${col(i, `_${j}`)}) > 0 AS INTEGER)`;
+        });
+        perUser.push(sql`${join(used, ' + ')} AS ${name}`);
         finals.push(
           m.as === 'share'
             ? sql`CAST(coalesce(a.${name}, 0) AS DOUBLE) / ${m.features.length}`
@@ -167,6 +191,10 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         aggregates.push(
           sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
           sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
+        );
+        perUser.push(
+          sql`sum(${col(i, '_first')}) AS ${col(i, '_first')}`,
+          sql`sum(${col(i, '_second')}) AS ${col(i, '_second')}`,
         );
         const first = sql`a.${col(i, '_first')}`;
         const second = sql`a.${col(i, '_second')}`;
@@ -190,9 +218,18 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
           );
         }
         const value = numericPropertySql(catalog, m.property, notes, path);
-        aggregates.push(
-          sql`${raw(m.agg)}(CAST(${value} AS DOUBLE)) FILTER (WHERE ${match.sql}) AS ${name}`,
-        );
+        const v = sql`CAST(${value} AS DOUBLE)`;
+        if (m.agg === 'avg') {
+          // An average of averages is not the average: carry the sum and the count of values.
+          aggregates.push(
+            sql`sum(${v}) FILTER (WHERE ${match.sql}) AS ${col(i, '_sum')}`,
+            sql`count(${v}) FILTER (WHERE ${match.sql}) AS ${col(i, '_n')}`,
+          );
+          perUser.push(sql`sum(${col(i, '_sum')}) / nullif(sum(${col(i, '_n')}), 0) AS ${name}`);
+        } else {
+          aggregates.push(sql`${raw(m.agg)}(${v}) FILTER (WHERE ${match.sql}) AS ${name}`);
+          perUser.push(sql`${raw(m.agg === 'sum' ? 'sum' : m.agg)}(${name}) AS ${name}`);
+        }
         // A sum over no events is 0; the average, minimum and maximum of nothing are none.
         finals.push(m.agg === 'sum' ? sql`coalesce(a.${name}, 0)` : sql`a.${name}`);
         break;
@@ -200,9 +237,9 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'time': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(
-          sql`${raw(m.which === 'first' ? 'min' : 'max')}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`,
-        );
+        const extreme = raw(m.which === 'first' ? 'min' : 'max');
+        aggregates.push(sql`${extreme}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`);
+        perUser.push(sql`${extreme}(${name}) AS ${name}`);
         // Days of local wall time, as the window's days are counted: an event at the start of its
         // day k + 1 is k days in, whether or not the clocks changed in between.
         finals.push(
@@ -216,10 +253,12 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         break;
       case 'sessionLength':
         needsSessions = true;
+        sessionStats.add(m.stat === 'median' ? 'median_length' : 'mean_length');
         finals.push(sql`s.${raw(m.stat === 'median' ? 'median_length' : 'mean_length')}`);
         break;
       case 'sessionDepth':
         needsSessions = true;
+        sessionStats.add(m.stat === 'median' ? 'median_depth' : 'mean_depth');
         finals.push(sql`s.${raw(m.stat === 'median' ? 'median_depth' : 'mean_depth')}`);
         break;
       case 'recency':
@@ -258,7 +297,10 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
 
   const needsRecency = metrics.some((m) => m.type === 'recency');
   // The last event in the window, for recency (named apart from the metrics' _m columns).
-  if (needsRecency) aggregates.push(raw('max(e.ts) AS _last'));
+  if (needsRecency) {
+    aggregates.push(raw('max(e.ts) AS _last'));
+    perUser.push(raw('max(_last) AS _last'));
+  }
   const eventsUsed = aggregates.length > 0 || funnels.length > 0;
   if (eventsUsed) {
     const ord =
@@ -269,14 +311,21 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         : raw('');
     ctes.push([
       'w',
-      sql`SELECT e.*, b.ws, b.we${needsMid ? raw(', b.mid') : raw('')}${ord} FROM events e JOIN bounds b ON b.uid = e.uid
-          WHERE e.ts >= b.ws AND e.ts < b.we`,
+      everyone === null
+        ? sql`SELECT e.*, b.ws, b.we${needsMid ? raw(', b.mid') : raw('')}${ord} FROM events e JOIN bounds b ON b.uid = e.uid
+              WHERE e.ts >= b.ws AND e.ts < b.we`
+        : sql`SELECT e.*, ${everyone.ws} AS ws, ${everyone.we} AS we${needsMid ? sql`, ${everyone.mid} AS mid` : raw('')}${ord}
+              FROM events e WHERE e.ts >= ${everyone.ws} AND e.ts < ${everyone.we}`,
     ]);
   }
   // Conditions on user properties read them beside each event.
   const users = needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('');
   if (aggregates.length > 0) {
-    ctes.push(['agg', sql`SELECT e.uid, ${join(aggregates)} FROM w e ${users} GROUP BY e.uid`]);
+    ctes.push([
+      'per_day',
+      sql`SELECT e.uid, ${dayOf} AS d, ${join(aggregates)} FROM w e ${users} GROUP BY e.uid, d`,
+    ]);
+    ctes.push(['agg', sql`SELECT uid, ${join(perUser)} FROM per_day GROUP BY uid`]);
   }
   funnels.forEach((f, i) => {
     f.steps.forEach((step, k) => {
@@ -291,12 +340,22 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     });
   });
   if (needsSessions) {
+    // Only the statistics some metric reads: a median per user is the costly one.
+    const stats = [
+      ['median_length', 'median(f.duration)'],
+      ['mean_length', 'avg(f.duration)'],
+      ['median_depth', 'median(f.events)'],
+      ['mean_depth', 'avg(f.events)'],
+    ].filter(([name]) => sessionStats.has(name ?? ''));
+    const read = raw(stats.map(([name, expr]) => `, ${expr} AS ${name}`).join(''));
     ctes.push([
       'sess',
-      sql`SELECT f.uid, count(*) AS sessions, median(f.duration) AS median_length, avg(f.duration) AS mean_length,
-                 median(f.events) AS median_depth, avg(f.events) AS mean_depth
-          FROM session_facts f JOIN bounds b ON b.uid = f.uid
-          WHERE f.started >= b.ws AND f.started < b.we GROUP BY f.uid`,
+      everyone === null
+        ? sql`SELECT f.uid, count(*) AS sessions${read}
+              FROM session_facts f JOIN bounds b ON b.uid = f.uid
+              WHERE f.started >= b.ws AND f.started < b.we GROUP BY f.uid`
+        : sql`SELECT f.uid, count(*) AS sessions${read} FROM session_facts f
+              WHERE f.started >= ${everyone.ws} AND f.started < ${everyone.we} GROUP BY f.uid`,
     ]);
   }
   if (needsRecency) {
