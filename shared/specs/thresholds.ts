@@ -12,7 +12,7 @@ import {
   type EventFilter,
 } from './common';
 import { describeRange, event, filters, plural } from './words';
-import { STARTER_METRICS } from './metrics';
+import { metricColumnKind, STARTER_METRICS } from './metrics';
 import { metricLabel, metricListSchema, type MetricUnit } from './user-metrics';
 
 /**
@@ -337,9 +337,17 @@ export function thresholdsTable(result: ThresholdsResult): ResultTable {
   return { columns, rows };
 }
 
-export function thresholdsColumns(): ColumnDescription {
+export function thresholdsColumns(result: ThresholdsResult): ColumnDescription {
   const percent = (header: string) => ({ kind: 'percent' as const, header });
+  // A threshold is a value of its metric: seconds read as durations, shares as percentages.
+  const kinds = result.metrics.map((m) =>
+    m.unit === 'flag' ? ('value' as const) : metricColumnKind(m.unit),
+  );
+  const rowKinds = new Map(
+    ['threshold', 'thresholdLow', 'thresholdHigh', 'baselineLevel'].map((c) => [c, kinds]),
+  );
   return {
+    rowKinds,
     columns: {
       metric: TEXT,
       label: { kind: 'text', header: 'Definition' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { strictObject } from './strict';
 import { ANY_EVENT, eventFilterSchema, type EventFilter } from './common';
 import { event, plural } from './words';
+import { formatDuration } from '../format/numbers';
 
 /**
  * Per-user behavioural metrics (DESIGN.md, "The per-user layer"): each one a named number per user
@@ -325,19 +326,19 @@ export function thresholdWords(m: MetricDefinition, t: number): string {
   const per = (p: 'week' | 'window'): string => (p === 'week' ? ' per week' : '');
   switch (m.type) {
     case 'activeDays':
-      return `were active on at least ${n} days${per(m.per)}`;
+      return `were active on at least ${n} ${t === 1 ? 'day' : 'days'}${per(m.per)}`;
     case 'distinctDays':
-      return `did ${events(m.events)} on at least ${n} days`;
+      return `did ${events(m.events)} on at least ${n} ${t === 1 ? 'day' : 'days'}`;
     case 'sessions':
-      return `had at least ${n} sessions${per(m.per)}`;
+      return `had at least ${n} ${t === 1 ? 'session' : 'sessions'}${per(m.per)}`;
     case 'count':
-      return `did ${events(m.events)} at least ${n} times${per(m.per)}`;
+      return `did ${events(m.events)} at least ${t === 1 ? 'once' : `${n} times`}${per(m.per)}`;
     case 'featureAdoption':
       return m.as === 'share'
         ? `used at least ${Math.round(t * 100)}% of the ${m.features.length} core features`
         : `used at least ${n} of the ${m.features.length} core features`;
     case 'sessionLength':
-      return `had a ${m.stat} session of at least ${n} seconds`;
+      return `had a ${m.stat} session of at least ${formatDuration(t)}`;
     case 'sessionDepth':
       return `had a ${m.stat} of at least ${n} events per session`;
     case 'funnel':
@@ -345,15 +346,16 @@ export function thresholdWords(m: MetricDefinition, t: number): string {
         ? `completed ${m.steps.map(event).join(' → ')}`
         : `reached step ${n} of ${m.steps.map(event).join(' → ')}`;
     case 'recency':
-      return `were last active at least ${n} days before the window's end`;
+      return `were last active at least ${n} ${t === 1 ? 'day' : 'days'} before the window's end`;
     case 'tenure':
-      return `were first seen at least ${n} days before the window's end`;
+      return `were first seen at least ${n} ${t === 1 ? 'day' : 'days'} before the window's end`;
     case 'trend':
-      return `changed ${events(m.events)} by at least ${Math.round(t * 100)}% in the second half`;
+      // -0.97 reads as "3% as often": the change as a share of the first half's activity.
+      return `did ${events(m.events)} in the second half at least ${Math.round((1 + t) * 100)}% as often as in the first`;
     case 'property':
       return `had a ${{ sum: 'total', avg: 'average', min: 'minimum', max: 'maximum' }[m.agg]} ${m.property} of at least ${n}`;
     case 'time':
-      return `did their ${m.which} ${events(m.events)} at least ${n} days in`;
+      return `did their ${m.which} ${events(m.events)} at least ${n} ${t === 1 ? 'day' : 'days'} in`;
     case 'ratio':
       return `had ${m.numerator} ÷ ${m.denominator} of at least ${n}`;
   }

@@ -73,7 +73,7 @@ describe('metric summaries', () => {
     out = await metricSummaries(
       c,
       raw('t'),
-      cols.map((col) => ({ column: col.name, integer: col.integer })),
+      cols.map((col) => ({ column: col.name, grain: col.integer ? 1 : null })),
     );
   });
   afterAll(() => c.closeSync());
@@ -121,14 +121,18 @@ describe('metric summaries', () => {
   });
 
   it('lays bars out: a bar per whole value when few, 20 to the 99th percentile otherwise', () => {
-    expect(barsOf(0, 5, 5, true)).toEqual({ start: 0, width: 1, bars: 6, end: 6 });
-    expect(barsOf(-10, 30, 30, true)).toEqual({ start: -10, width: 1, bars: 41, end: 31 });
+    expect(barsOf(0, 5, 5, 1)).toEqual({ start: 0, width: 1, bars: 6, end: 6 });
+    expect(barsOf(-10, 30, 30, 1)).toEqual({ start: -10, width: 1, bars: 41, end: 31 });
     // 0 .. 100 000 with the 99th percentile at 853: whole bars of ceil(853 / 20) = 43.
-    expect(barsOf(0, 100_000, 853, true)).toEqual({ start: 0, width: 43, bars: 20, end: 100_000 });
-    expect(barsOf(-2, 1e6, 8, false)).toEqual({ start: -2, width: 0.5, bars: 20, end: 1e6 });
+    expect(barsOf(0, 100_000, 853, 1)).toEqual({ start: 0, width: 43, bars: 20, end: 100_000 });
+    expect(barsOf(-2, 1e6, 8, null)).toEqual({ start: -2, width: 0.5, bars: 20, end: 1e6 });
     // One value: one bar holding it.
-    expect(barsOf(2.5, 2.5, 2.5, false)).toEqual({ start: 2.5, width: 1, bars: 1, end: 2.5 });
+    expect(barsOf(2.5, 2.5, 2.5, null)).toEqual({ start: 2.5, width: 1, bars: 1, end: 2.5 });
     // The 99th percentile at the minimum (99% zeros): bars up to the maximum instead.
-    expect(barsOf(0, 50, 0, false)).toEqual({ start: 0, width: 2.5, bars: 20, end: 50 });
+    expect(barsOf(0, 50, 0, null)).toEqual({ start: 0, width: 2.5, bars: 20, end: 50 });
+    // Per-week rates of a 28-day window are quarters: a bar per quarter, and wider bars in
+    // whole quarters.
+    expect(barsOf(0, 2.5, 2.5, 0.25)).toEqual({ start: 0, width: 0.25, bars: 11, end: 2.75 });
+    expect(barsOf(0, 40, 30, 0.25)).toEqual({ start: 0, width: 1.5, bars: 20, end: 40 });
   });
 });

@@ -11,8 +11,8 @@ const MAX_UNIT_BARS = 40;
 
 interface Column {
   column: string;
-  /** Only whole values: bars of whole widths. */
-  integer: boolean;
+  /** The grid the values lie on (1: whole values), or null: any value. */
+  grain: number | null;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -64,7 +64,7 @@ export async function metricSummaries(
     if (d === undefined) return null;
     const p99 = num(((row?.[`s${i}_q`] as unknown[] | null) ?? [])[5]);
     if (d.min === null || d.max === null) return null;
-    return barsOf(d.min, d.max, p99 ?? d.max, col.integer);
+    return barsOf(d.min, d.max, p99 ?? d.max, col.grain);
   });
   const passes = columns.flatMap((col, i) => {
     const layout = layouts[i];
@@ -106,23 +106,29 @@ function edgeOf(layout: { start: number; width: number }, k: number): number {
 }
 
 /**
- * Where the bars of a histogram go: a bar per whole value when the values are whole and few
- * ([v, v + 1)), else BINS bars of equal width from the minimum to the 99th percentile, the last
- * one reaching the maximum (its end included).
+ * Where the bars of a histogram go: a bar per value when the values lie on a grid (whole
+ * numbers, or per-week rates of a 14- or 28-day window in halves or quarters) and are few
+ * ([v, v + grain)), else BINS bars of equal width (a multiple of the grain) from the minimum to
+ * the 99th percentile, the last one reaching the maximum (its end included).
  */
 export function barsOf(
   min: number,
   max: number,
   p99: number,
-  integer: boolean,
+  grain: number | null,
 ): { start: number; width: number; bars: number; end: number } {
-  if (integer && max - min <= MAX_UNIT_BARS) {
-    return { start: min, width: 1, bars: max - min + 1, end: max + 1 };
+  if (grain !== null && (max - min) / grain <= MAX_UNIT_BARS) {
+    return {
+      start: min,
+      width: grain,
+      bars: Math.round((max - min) / grain) + 1,
+      end: max + grain,
+    };
   }
   if (max === min) return { start: min, width: 1, bars: 1, end: max };
   const top = p99 > min ? p99 : max;
   let width = (top - min) / BINS;
-  if (integer) width = Math.max(1, Math.ceil(width));
+  if (grain !== null) width = Math.max(1, Math.ceil(width / grain)) * grain;
   const bars = Math.min(BINS, Math.max(1, Math.ceil((top - min) / width)));
   return { start: min, width, bars, end: max };
 }

@@ -70,7 +70,7 @@ export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
     const summaries = await metricSummaries(
       ctx.c,
       units,
-      spec.metrics.map((m) => ({ column: m.name, integer: integerValued(m) })),
+      spec.metrics.map((m) => ({ column: m.name, grain: valueGrain(m, spec.window.days) })),
     );
     return {
       kind: 'metrics',
@@ -116,23 +116,35 @@ export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
   },
 });
 
-/** Whether a metric only takes whole values (its histogram then has a bar per value). */
-export function integerValued(m: MetricDefinition): boolean {
+/**
+ * The grid a metric's values lie on, for bars of one value each: 1 for whole values; a per-week
+ * rate of a window of 7 x 2^k days is a count times 2^-k, exact in binary (a 10-day window's
+ * sevenths are not). null for any other value.
+ */
+export function valueGrain(m: MetricDefinition, windowDays: number): number | null {
   switch (m.type) {
     case 'activeDays':
     case 'sessions':
-    case 'count':
-      return m.per === 'window';
+    case 'count': {
+      if (m.per === 'window') return 1;
+      const weeks = windowDays / 7;
+      return Number.isInteger(weeks) && (weeks & (weeks - 1)) === 0 ? 1 / weeks : null;
+    }
     case 'distinctDays':
     case 'funnel':
     case 'recency':
     case 'tenure':
-      return true;
+      return 1;
     case 'featureAdoption':
-      return m.as === 'count';
+      return m.as === 'count' ? 1 : null;
     default:
-      return false;
+      return null;
   }
+}
+
+/** Whether a metric only takes whole values (its benchmark values are then read exactly). */
+export function integerValued(m: MetricDefinition, windowDays: number): boolean {
+  return valueGrain(m, windowDays) === 1;
 }
 
 /** Users by one column's value: in [from, to) (to included when inclusive), or without a value. */

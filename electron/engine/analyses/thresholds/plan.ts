@@ -8,7 +8,7 @@ import { PlanNotes } from '../../sql/notes';
 import { metricsSql, type MetricsPlanInput } from '../../users/metrics-sql';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
-import { integerValued } from '../metrics/runner';
+import { integerValued, valueGrain } from '../metrics/runner';
 
 export interface ThresholdsPlan extends PlanBase {
   spec: ThresholdsSpec;
@@ -22,6 +22,8 @@ export interface ThresholdsPlan extends PlanBase {
   table: Sql;
   /** Per metric: whole values only (exact), or floored to 3 significant digits. */
   integer: boolean[];
+  /** Per metric: the grid its values lie on, for the curve's bars (see valueGrain). */
+  grains: (number | null)[];
 }
 
 /** How many events the heat map takes when the spec names none. */
@@ -164,7 +166,10 @@ export async function planThresholds(
   );
   notes.throwIfIssues('thresholds');
   for (const w of notes.warnings) ctx.notes.warn(w);
-  const metricKinds = spec.metrics.map((m: MetricDefinition) => integerValued(m));
+  const metricKinds = spec.metrics.map((m: MetricDefinition) =>
+    integerValued(m, spec.observationDays),
+  );
+  const grains = spec.metrics.map((m) => valueGrain(m, spec.observationDays));
   return {
     unitsKey: {
       spec,
@@ -178,5 +183,6 @@ export async function planThresholds(
     knownEvents: ctx.catalog.events,
     table,
     integer: metricKinds,
+    grains,
   };
 }

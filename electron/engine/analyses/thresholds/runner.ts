@@ -125,7 +125,7 @@ function sentence(spec: ThresholdsSpec, m: MetricDefinition, row: ThresholdRow):
 }
 
 /** The outcome rate by metric value, in the histogram's bars. */
-function curveOf(counts: readonly ValueCount[], integer: boolean): MetricBenchmark['curve'] {
+function curveOf(counts: readonly ValueCount[], grain: number | null): MetricBenchmark['curve'] {
   const first = counts[0];
   const lastCount = counts[counts.length - 1];
   if (first === undefined || lastCount === undefined) return [];
@@ -141,7 +141,7 @@ function curveOf(counts: readonly ValueCount[], integer: boolean): MetricBenchma
       break;
     }
   }
-  const layout = barsOf(min, max, p99, integer);
+  const layout = barsOf(min, max, p99, grain);
   const bars = Array.from({ length: layout.bars }, (_, k) => ({
     from: layout.start + k * layout.width,
     to: k === layout.bars - 1 ? layout.end : layout.start + (k + 1) * layout.width,
@@ -203,7 +203,7 @@ function benchmarkOf(
   spec: ThresholdsSpec,
   m: MetricDefinition,
   h: { train: ValueCount[]; holdout: ValueCount[]; all: ValueCount[] },
-  integer: boolean,
+  grain: number | null,
 ): MetricBenchmark {
   const candidates = thresholdTable(h.train);
   const best = benchmarkRow(candidates);
@@ -238,7 +238,7 @@ function benchmarkOf(
     holdout: held === null ? null : { ...held, ...intervals(held), tooSmall: tooSmall(held) },
     baseline: baseline === null ? null : { share: spec.baselineShare, ...baseline },
     candidates,
-    curve: curveOf(h.all, integer),
+    curve: curveOf(h.all, grain),
   };
 }
 
@@ -296,7 +296,7 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
         spec,
         m,
         hist.get(m.name) ?? { train: [], holdout: [], all: [] },
-        plan.integer[i] ?? false,
+        plan.grains[i] ?? null,
       ),
     );
     benchmarks.sort((a, b) => (b.best?.phi ?? -2) - (a.best?.phi ?? -2));
