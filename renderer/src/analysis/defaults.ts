@@ -33,6 +33,7 @@ export function defaultSpec(kind: AnalysisKind, info: WorkspaceInfo | null): Ana
     dateRange: lastDaysOfData(info, 30),
     lastDays: (days) => lastDaysOfData(info, days),
     top: [a, b, c],
+    frequent: (info?.eventTypes ?? []).map((t) => t.event),
   });
   return ANALYSES[kind].schema.parse({ kind, ...starter });
 }

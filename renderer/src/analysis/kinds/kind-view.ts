@@ -51,6 +51,8 @@ export interface StarterData {
   lastDays: (days: number) => DateRange;
   /** The three most frequent events ('$any' where the workspace has fewer). */
   top: [string, string, string];
+  /** The workspace's events, most frequent first (empty before any import). */
+  frequent: string[];
 }
 
 /**

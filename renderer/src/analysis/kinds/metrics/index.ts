@@ -10,14 +10,17 @@ import { MetricsUserTable } from './UserTable';
  * The starter metrics (engagement, depth, recency, tenure, trend: right for any workspace)
  * and how often users did the workspace's most frequent event.
  */
-export function starterMetrics(top: string): MetricDefinition[] {
-  const starters = STARTER_METRICS.map((m) => ({ ...m }));
-  if (top === '$any') return starters;
-  const name = freeName(
-    `${top}_count`,
-    starters.map((m) => m.name),
-  );
-  return [...starters, { name, type: 'count', events: [ev(top)], per: 'window' }];
+export function starterMetrics(events: string | readonly string[]): MetricDefinition[] {
+  const metrics: MetricDefinition[] = STARTER_METRICS.map((m) => ({ ...m }));
+  for (const event of typeof events === 'string' ? [events] : events) {
+    if (event === '$any') continue;
+    const name = freeName(
+      `${event}_count`,
+      metrics.map((m) => m.name),
+    );
+    metrics.push({ name, type: 'count', events: [ev(event)], per: 'window' });
+  }
+  return metrics;
 }
 
 export const metricsView: KindView<'metrics'> = {

@@ -11,11 +11,16 @@ import {
 } from './chart';
 import { ThresholdDetails, ThresholdFindings } from './Findings';
 
+/** How many of the most frequent events a first benchmark counts. */
+const FREQUENT_COUNTS = 12;
+
 export const thresholdsView: KindView<'thresholds'> = {
   Builder: ThresholdsBuilder,
-  // New users from their first event, with the starter metrics and the most frequent event's
-  // count: a first answer on any workspace; the schema sets the 7 observed days and outcome.
-  starter: ({ top }) => ({ metrics: starterMetrics(top[0]) }),
+  // New users from their first event, with the starter metrics and a count of each of the most
+  // frequent events, as Compass tries every event: which early behaviour separates retained
+  // users is the question, so the first answer looks at many. The schema sets the 7 observed
+  // days and the outcome.
+  starter: ({ frequent }) => ({ metrics: starterMetrics(frequent.slice(0, FREQUENT_COUNTS)) }),
   chart: (result, _spec, { pick }) => thresholdCurveOption(result, pick),
   chartHeight: () => 300,
   picker: (result) =>
