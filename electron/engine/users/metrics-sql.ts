@@ -132,6 +132,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       ? sql`CAST(${local(raw('e.ts'))} AS DATE)`
       : sql`floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('e.ws'))})) / 86400)`;
 
+  // count_if, not count(*) FILTER: a quarter less time on the bench's 12 metrics.
   // One pass over the window's events, in two levels: per user and day of the window (cheap
   // counts, sums and extremes; a distinct count of days or features per user cost 2-3x the
   // whole pass), then per user over those few rows.
@@ -153,8 +154,8 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'distinctDays': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(sql`count(*) FILTER (WHERE ${match.sql}) AS ${name}`);
-        perUser.push(sql`count(*) FILTER (WHERE ${name} > 0) AS ${name}`);
+        aggregates.push(sql`count_if(${match.sql}) AS ${name}`);
+        perUser.push(sql`count_if(${name} > 0) AS ${name}`);
         finals.push(
           sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.type === 'activeDays' ? m.per : 'window', windowDays)}`,
         );
@@ -163,7 +164,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'count': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(sql`count(*) FILTER (WHERE ${match.sql}) AS ${name}`);
+        aggregates.push(sql`count_if(${match.sql}) AS ${name}`);
         perUser.push(sql`sum(${name}) AS ${name}`);
         finals.push(sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.per, windowDays)}`);
         break;
@@ -173,7 +174,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
           if (!catalog.events.has(f)) notes.warn(`Nobody did '${f}' in this workspace yet.`);
         }
         const used = m.features.map((f, j) => {
-          aggregates.push(sql`count(*) FILTER (WHERE e.event = ${f}) AS ${col(i, `_${j}`)}`);
+          aggregates.push(sql`count_if(e.event = ${f}) AS ${col(i, `_${j}`)}`);
           return sql`CAST(sum(${col(i, `_${j}`)}) > 0 AS INTEGER)`;
         });
         perUser.push(sql`${join(used, ' + ')} AS ${name}`);
@@ -189,8 +190,8 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         needsUsers ||= match.needsUsers;
         const mid = raw('e.mid');
         aggregates.push(
-          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
-          sql`count(*) FILTER (WHERE ${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
+          sql`count_if(${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
+          sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
         );
         perUser.push(
           sql`sum(${col(i, '_first')}) AS ${col(i, '_first')}`,
