@@ -121,15 +121,20 @@ export interface ThresholdSplit {
   belowPositive: number;
   /** Share of the users at or above. */
   reach: number;
+  /** The outcome rate above (= PPV) and below (= 1 - NPV); null when that side is empty. */
   rateAbove: number | null;
   rateBelow: number | null;
+  /** Of the users at or above, the share positive: "reach t and you are retained this often". */
   ppv: number | null;
+  /** Of the positive users, the share at or above: how many retained users the benchmark covers. */
   sensitivity: number | null;
+  /** Of the users below, the share negative: how reliably "below t" predicts churn. */
   npv: number | null;
+  /** Of the negative users, the share below: how many churned users the benchmark leaves out. */
   specificity: number | null;
-  /** Phi (Matthews) correlation of "at or above" with the outcome. */
+  /** Phi (Matthews) correlation of "at or above" with the outcome; null when a margin is 0. */
   phi: number | null;
-  /** rateAbove over the base rate. */
+  /** rateAbove over the base rate of all these users. */
   lift: number | null;
 }
 

@@ -8,6 +8,7 @@
  * how many users, how many of them positive), so everything here costs O(distinct values), never
  * O(users). Pure and deterministic: the bootstrap is seeded.
  */
+import type { ThresholdSplit } from '../../../shared/specs/thresholds';
 import { SeededRandom } from '../demo/seeded-random';
 
 /** Users of one metric value: how many, and how many of them had the outcome. */
@@ -17,32 +18,11 @@ export interface ValueCount {
   positive: number;
 }
 
-/** "At or above `threshold`" vs below, as a 2x2 table against the outcome. */
-export interface ThresholdRow {
-  threshold: number;
-  /** users at or above / below the threshold, and the positive ones among them */
-  above: number;
-  abovePositive: number;
-  below: number;
-  belowPositive: number;
-  /** share of the population at or above (0..1) */
-  reach: number;
-  /** outcome rate above (= PPV) and below (= 1 - NPV); null when that side is empty */
-  rateAbove: number | null;
-  rateBelow: number | null;
-  /** of the users at or above, the share positive: "reach t and you are retained with this rate" */
-  ppv: number | null;
-  /** of the positive users, the share at or above: how many retained users the benchmark covers */
-  sensitivity: number | null;
-  /** of the users below, the share negative: how reliably "below t" predicts churn */
-  npv: number | null;
-  /** of the negative users, the share below: how many churned users the benchmark leaves out */
-  specificity: number | null;
-  /** phi coefficient (= Matthews correlation) between "at or above" and the outcome; null when undefined (a margin is 0) */
-  phi: number | null;
-  /** rateAbove / base rate of the whole population; null when undefined */
-  lift: number | null;
-}
+/**
+ * "At or above `threshold`" vs below, as a 2x2 table against the outcome: the result's own
+ * ThresholdSplit (shared/specs/thresholds.ts), so the statistics and the result cannot drift.
+ */
+export type ThresholdRow = ThresholdSplit;
 
 /**
  * The histogram in the order every function walks it: distinct values ascending, counts merged,
