@@ -244,6 +244,10 @@ export const thresholdsSelectionSchema = strictObject(
     metric: z.string().min(1).optional(),
     threshold: z.number().optional(),
     side: z.enum(['above', 'below']).optional(),
+    /** A bar of the outcome-rate curve: the metric's value in [from, to) (to too, when inclusive). */
+    from: z.number().optional(),
+    to: z.number().optional(),
+    inclusive: z.boolean().optional(),
     outcome: z.enum(['positive', 'negative']).optional(),
     /** A heat map cell: did (or not) `event` by day `day`. */
     event: z.string().min(1).optional(),
@@ -259,6 +263,13 @@ export const thresholdsSelectionSchema = strictObject(
       code: 'custom',
       path: ['side'],
       message: 'a side needs a metric and its threshold, and a threshold a side',
+    });
+  }
+  if ((s.from !== undefined || s.to !== undefined) && s.metric === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['from'],
+      message: 'a range of values needs the metric it is of',
     });
   }
   if (
@@ -418,6 +429,14 @@ export function thresholdsSelectionLabel(
     const m = spec?.metrics.find((x) => x.name === s.metric);
     const name = m === undefined ? s.metric : metricLabel(m).toLowerCase();
     parts.push(`${name} ${s.side === 'above' ? 'at least' : 'under'} ${bound(s.threshold)}`);
+  }
+  if (s.metric !== undefined && (s.from !== undefined || s.to !== undefined)) {
+    const m = spec?.metrics.find((x) => x.name === s.metric);
+    const name = m === undefined ? s.metric : metricLabel(m).toLowerCase();
+    const from = s.from === undefined ? '' : `from ${bound(s.from)}`;
+    const to =
+      s.to === undefined ? '' : `${s.inclusive === true ? 'to' : 'to under'} ${bound(s.to)}`;
+    parts.push(`${name} ${[from, to].filter((x) => x !== '').join(' ')}`);
   }
   if (s.event !== undefined && s.day !== undefined)
     parts.push(`${s.did === true ? 'did' : 'did not do'} ${s.event} by day ${s.day}`);

@@ -344,6 +344,15 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
           { field: 'select.metric' },
         );
       }
+      const value = benchValue(ident(pick.metric), plan.integer[i] ?? false);
+      // A bar of the curve: its values as the curve counted them (floored like the benchmark's).
+      if (pick.from !== undefined) parts.push(sql`${value} >= ${pick.from}`);
+      if (pick.to !== undefined)
+        parts.push(
+          pick.inclusive === true ? sql`${value} <= ${pick.to}` : sql`${value} < ${pick.to}`,
+        );
+      if (pick.from !== undefined || pick.to !== undefined)
+        parts.push(sql`${ident(pick.metric)} IS NOT NULL`);
       if (pick.threshold !== undefined && pick.side !== undefined) {
         const v = benchValue(ident(pick.metric), plan.integer[i] ?? false);
         parts.push(sql`${ident(pick.metric)} IS NOT NULL`);

@@ -339,6 +339,19 @@ describe('threshold benchmarks on a hand-counted population', () => {
     ]);
   });
 
+  it('lists the users behind each bar of the curve, the last one with its end', async () => {
+    // The observed users by reports (training and held out): 0: A F L, 1: B H, 2: D J, 3: C G K,
+    // 4: E, 5: I, as the bars above count them.
+    const bar = (from: number, to: number, inclusive = false) =>
+      users({ metric: 'reports', from, to, inclusive });
+    expect(await bar(0, 1)).toEqual(['A', 'F', 'L']);
+    expect(await bar(3, 4)).toEqual(['C', 'G', 'K']);
+    expect(await bar(5, 6, true)).toEqual(['I']);
+    // Its retained users: the bar's positive count.
+    expect(await users({ metric: 'reports', from: 3, to: 4, outcome: 'positive' })).toHaveLength(3);
+    await expect(users({ from: 0, to: 1 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
   it('fills the heat map: did the event by day d, against the outcome', () => {
     const cell = (event: string, day: number) =>
       r.heatmap.cells.find((c) => c.event === event && c.day === day);

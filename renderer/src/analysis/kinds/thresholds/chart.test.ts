@@ -154,6 +154,13 @@ describe('thresholdCurveOption', () => {
     expect((threshold?.data[0] as number[])[0]).toBe(3);
     expect(chartData(option)[2]?.values[0]).toBe(3);
     expect((option.xAxis as { data?: string[] }[])[0]?.data).toEqual(['0', '1', '2–2.5', '3–5']);
+    // Each bar opens its users: its values, the curve's last bar with its end.
+    expect(bars?.data.map((d) => (d as { selection: unknown }).selection)).toEqual([
+      { kind: 'thresholds', metric: 'reports', from: 0, to: 1, inclusive: false, set: 'all' },
+      { kind: 'thresholds', metric: 'reports', from: 1, to: 2, inclusive: false, set: 'all' },
+      { kind: 'thresholds', metric: 'reports', from: 2, to: 2.5, inclusive: false, set: 'all' },
+      { kind: 'thresholds', metric: 'reports', from: 3, to: 5, inclusive: true, set: 'all' },
+    ]);
   });
 
   it('draws a metric without a benchmark with no threshold', () => {

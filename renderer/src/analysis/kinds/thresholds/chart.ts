@@ -60,9 +60,19 @@ export function thresholdCurveOption(result: ThresholdsResult, pick?: string): C
   const threshold = m.best?.threshold ?? null;
   const base = result.population.rate;
   const top = Math.min(1, Math.max(base ?? 0, ...bins.map((b) => b.rate)) * 1.12 + 0.04);
+  // The curve's last bar holds its end (the largest value); bars without users are not drawn.
+  const lastBar = m.curve[m.curve.length - 1];
   const data: Clickable[] = bins.map((b) => ({
     value: b.rate,
     itemStyle: { color: threshold !== null && b.from >= threshold ? ABOVE : BELOW },
+    selection: {
+      kind: 'thresholds',
+      metric: m.name,
+      from: b.from,
+      to: b.to,
+      inclusive: b === lastBar,
+      set: 'all',
+    },
   }));
   const series: Record<string, unknown>[] = [
     { type: 'bar', name: `${good} rate`, barCategoryGap: '10%', data },
