@@ -1,7 +1,7 @@
 import type { WorkspaceInfo } from '../../../shared/api/workspace-types';
 import { daysOn, THIS_MONTH, type LocalDays } from '../../../shared/calendar/local-days';
 import type { DateRange } from '../../../shared/specs/common';
-import { lastDaysOfData } from './defaults';
+import { lastDaysOfData } from './data-days';
 
 /**
  * The date-range presets of every builder. "Last N days of data" end on the data's last day (an

@@ -1,21 +1,12 @@
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
-import type { DateRange } from '../../../shared/specs/common';
 import type { WorkspaceInfo } from '../../../shared/api/workspace-types';
 import { ANALYSES } from '../../../shared/specs/analyses';
 import { KIND_VIEWS, type ViewKind } from './kinds';
+import { lastDaysOfData } from './data-days';
+
+export { lastDaysOfData };
 
 export type AnalysisKind = ViewKind;
-
-/** The last `days` days of the data (not of the calendar: an export ends when it was taken). */
-export function lastDaysOfData(info: WorkspaceInfo | null, days: number): DateRange {
-  // Local days of the workspace zone (info.days), not UTC dates of the first and last events.
-  const end = info?.days?.to ?? info?.today ?? new Date().toISOString().slice(0, 10);
-  const start = new Date(`${end}T00:00:00Z`);
-  start.setUTCDate(start.getUTCDate() - (days - 1));
-  const first = info?.days?.from;
-  const from = start.toISOString().slice(0, 10);
-  return { type: 'absolute', from: first !== undefined && first > from ? first : from, to: end };
-}
 
 /** The events a first spec starts from: the most frequent ones, as an analyst would pick. */
 function topEvents(info: WorkspaceInfo | null, n: number): string[] {

@@ -11,7 +11,7 @@ import {
   NumberInput,
   Select,
 } from '../../controls';
-import { lastDaysOfData } from '../../defaults';
+import { lastDaysOfData } from '../../data-days';
 import { ev } from '../kind-view';
 import { MetricList } from './MetricList';
 
