@@ -20,7 +20,34 @@ function quantile(sorted: number[], p: number): number {
 interface Column {
   name: string;
   integer: boolean;
+  /** The grid of the values (default: 1 for whole values, else none). */
+  grain?: number;
   values: (number | null)[];
+}
+
+/** The largest double below x (x > 0). */
+function below(x: number): number {
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] = (bits[0] as bigint) - 1n;
+  return f[0] as number;
+}
+
+/**
+ * Values on the 20 bars' inner edges (as edgeOf computes them) and a hair below each, the rest
+ * at the maximum (so the 99th percentile is the maximum): where a bar found by division is
+ * one off unless moved by the edges' own comparisons.
+ */
+function onEdges(n: number): number[] {
+  // A start below 0, where (v - start) / width rounds across an edge for some of them.
+  const [min, max] = [-8.245359293565624, 39.41615541597076];
+  const layout = barsOf(min, max, max, null);
+  const edges = Array.from(
+    { length: layout.bars - 1 },
+    (_, k) => layout.start + (k + 1) * layout.width,
+  );
+  const values = [min, ...edges, ...edges.map(below)];
+  return Array.from({ length: n }, (_, i) => values[i] ?? max);
 }
 
 function columns(): Column[] {
@@ -51,6 +78,14 @@ function columns(): Column[] {
     },
     { name: 'same', integer: false, values: of(() => 2.5) },
     { name: 'none', integer: false, values: of(() => null) },
+    { name: 'edges', integer: false, values: onEdges(n) },
+    // Quarters over a wide range: bars several quarters wide, found by division alone.
+    {
+      name: 'quarters',
+      integer: false,
+      grain: 0.25,
+      values: of(() => Math.floor(rand() * 400) / 4),
+    },
     // Negative whole values (a trend's -1 is a fraction; days before never are, but the rule holds).
     { name: 'neg', integer: true, values: of(() => Math.floor(rand() * 30) - 10) },
   ];
@@ -67,13 +102,25 @@ describe('metric summaries', () => {
     const n = cols[0]?.values.length ?? 0;
     const rows = Array.from(
       { length: n },
-      (_, i) => `(${cols.map((col) => String(col.values[i] ?? 'NULL')).join(', ')})`,
+      // Doubles as text cast to DOUBLE: a literal such as 0.09499999999999999 is a DECIMAL
+      // first, which rounds it to 0.095.
+      (_, i) =>
+        `(${cols
+          .map((col) => {
+            const v = col.values[i];
+            return v === null || v === undefined
+              ? 'NULL'
+              : col.integer
+                ? String(v)
+                : `'${v}'::DOUBLE`;
+          })
+          .join(', ')})`,
     );
     await c.run(`INSERT INTO t VALUES ${rows.join(', ')}`);
     out = await metricSummaries(
       c,
       raw('t'),
-      cols.map((col) => ({ column: col.name, grain: col.integer ? 1 : null })),
+      cols.map((col) => ({ column: col.name, grain: col.grain ?? (col.integer ? 1 : null) })),
     );
   });
   afterAll(() => c.closeSync());

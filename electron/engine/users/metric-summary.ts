@@ -70,13 +70,7 @@ export async function metricSummaries(
     const layout = layouts[i];
     if (layout === null || layout === undefined) return [];
     const v = ident(col.column);
-    // A value's bar is the number of inner edges at or below it: the very comparisons the users
-    // behind a bar are selected with (v >= from AND v < to), so the two always agree.
-    const edges = Array.from({ length: layout.bars - 1 }, (_, k) => edgeOf(layout, k + 1));
-    const bar =
-      edges.length === 0
-        ? sql`0`
-        : sql`len(list_filter([${join(edges.map((e) => sql`${e}::DOUBLE`))}], x -> ${v} >= x))`;
+    const bar = barSql(v, layout, col.grain);
     return [
       sql`SELECT ${i} AS m, ${bar} AS bar, count(*) AS users
           FROM ${table} WHERE ${v} IS NOT NULL GROUP BY ALL`,
@@ -99,6 +93,26 @@ export async function metricSummaries(
   }
   return out;
 }
+
+/**
+ * A value's bar: the number of inner edges at or below it, the very comparisons the users behind
+ * a bar are selected with (v >= from AND v < to), so the two always agree. Computed by division
+ * (a list of edges to compare took 4x the time): exact on a grid of powers of two, where values,
+ * edges and their quotients are all exact; elsewhere the quotient is moved to the bar the edges
+ * (computed as edgeOf does, in doubles) put the value in, which is at most one away.
+ */
+function barSql(v: Sql, layout: Layout, grain: number | null): Sql {
+  const last = layout.bars - 1;
+  if (last === 0) return sql`0`;
+  const start = sql`${layout.start}::DOUBLE`;
+  const width = sql`${layout.width}::DOUBLE`;
+  const clamp = (k: Sql): Sql => sql`least(greatest(${k}, 0), ${last})`;
+  const k = clamp(sql`CAST(floor((${v} - ${start}) / ${width}) AS INTEGER)`);
+  if (grain !== null && Number.isInteger(Math.log2(grain))) return k;
+  return sql`(SELECT ${clamp(sql`k + CAST(${v} >= ${start} + (k + 1) * ${width} AS INTEGER) - CAST(${v} < ${start} + k * ${width} AS INTEGER)`)} FROM (SELECT ${k} AS k))`;
+}
+
+type Layout = ReturnType<typeof barsOf>;
 
 /** The k-th edge of a layout's bars (0 = its start). */
 function edgeOf(layout: { start: number; width: number }, k: number): number {

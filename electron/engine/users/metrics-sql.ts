@@ -27,11 +27,16 @@ export interface MetricsPlanInput {
   filters: readonly ConditionNode[];
   metrics: readonly MetricDefinition[];
   fraction: number | undefined;
+  /** Also keep each user's first day of each event in the window, as the CTE FIRSTS. */
+  firstsPerEvent?: boolean;
 }
 
 export interface MetricsSql {
   /** The table's statement. */
   sql: Sql;
+  /** The same as its CTEs and final SELECT, for a statement that reads FIRSTS beside the table. */
+  ctes: [string, Sql][];
+  body: Sql;
   /** The calendar window's local days (null for windows since each user's start). */
   days: LocalDays | null;
   /** The start days' range the population was cut to, if any. */
@@ -56,6 +61,52 @@ function anyOf(
     needsUsers: parts.some((p) => p.needsUsers),
   };
 }
+
+type SessionStat = 'median_length' | 'mean_length' | 'median_depth' | 'mean_depth';
+
+/**
+ * Per user, the sessions of the window and only the statistics some metric reads. A median is
+ * the middle of the user's sessions ranked by a window function (the mean of the two middle
+ * ones for an even count, as quantile_cont(0.5)): half the time of DuckDB's median aggregate,
+ * which keeps a list per user.
+ */
+function sessionsSql(stats: ReadonlySet<SessionStat>, inWindow: Sql): Sql {
+  const columns: string[] = ['f.uid', 'f.duration', 'f.events'];
+  const reads: string[] = ['count(*) AS sessions'];
+  const middle = (rank: string, n: string): string =>
+    `${rank} IN ((${n} + 1) // 2, (${n} + 2) // 2)`;
+  if (stats.has('median_length')) {
+    columns.push(
+      'row_number() OVER (PARTITION BY f.uid ORDER BY f.duration NULLS LAST) AS _rl',
+      'count(f.duration) OVER (PARTITION BY f.uid) AS _nl',
+    );
+    reads.push(`avg(duration) FILTER (WHERE ${middle('_rl', '_nl')}) AS median_length`);
+  }
+  if (stats.has('median_depth')) {
+    columns.push(
+      'row_number() OVER (PARTITION BY f.uid ORDER BY f.events NULLS LAST) AS _rd',
+      'count(f.events) OVER (PARTITION BY f.uid) AS _nd',
+    );
+    reads.push(`avg(events) FILTER (WHERE ${middle('_rd', '_nd')}) AS median_depth`);
+  }
+  if (stats.has('mean_length')) reads.push('avg(duration) AS mean_length');
+  if (stats.has('mean_depth')) reads.push('avg(events) AS mean_depth');
+  return sql`SELECT uid, ${raw(reads.join(', '))}
+    FROM (SELECT ${raw(columns.join(', '))} FROM (${inWindow}) f) GROUP BY uid`;
+}
+
+/** One aggregate of the window's events, and how a user's per-event values of it add up. */
+interface Aggregate {
+  expr: Sql;
+  name: Sql;
+  combine: string;
+}
+
+/** The CTE of each user's first day (from 0) of each event in the window, with firstsPerEvent. */
+export const FIRSTS = 'per_event';
+
+/** Windows of up to this many 64-day words count active days in bits (see metricsSql). */
+const MAX_WORDS = 6;
 
 export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSql {
   const { catalog, settings: cal, window: win, metrics } = input;
@@ -124,26 +175,30 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('s.start'), startDays)}`}`;
   }
   const windowDays = win.days;
-  // A day of the window: a local calendar day of a calendar window; since each user's start, the
-  // k-th 24 hours of local wall time (a 7-day window from 14:00 touches 8 calendar days, but holds
-  // 7 of its own, as the heat map and the outcome count them).
-  const dayOf =
-    win.type === 'calendar'
-      ? sql`CAST(${local(raw('e.ts'))} AS DATE)`
-      : sql`floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('e.ws'))})) / 86400)`;
+  // A day of the window, from 0: a local calendar day of a calendar window; since each user's
+  // start, the k-th 24 hours of local wall time (a 7-day window from 14:00 touches 8 calendar
+  // days, but holds 7 of its own, as the heat map and the outcome count them). Clamped to the
+  // window, which the events were already cut to, so a shift below never leaves its word.
+  const dayIndex = sql`least(greatest(${
+    days !== null
+      ? sql`date_diff('day', CAST(${days.from} AS DATE), CAST(${local(raw('e.ts'))} AS DATE))`
+      : sql`CAST(floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('b.ws'))})) / 86400) AS INTEGER)`
+  }, 0), ${windowDays - 1})`;
+  const words = Math.ceil(windowDays / 64);
 
-  // count_if, not count(*) FILTER: a quarter less time on the bench's 12 metrics.
-  // One pass over the window's events, in two levels: per user and day of the window (cheap
-  // counts, sums and extremes; a distinct count of days or features per user cost 2-3x the
-  // whole pass), then per user over those few rows.
-  const aggregates: Sql[] = [];
-  const perUser: Sql[] = [];
+  // One pass over the window's events grouped by user, every metric an aggregate of it (count_if,
+  // not count(*) FILTER: a quarter less time on the bench's 12 metrics). The days a user was
+  // active are the bits of a 64-day word each (a distinct count of days per user cost twice the
+  // whole pass; a first grouping by user and day cost a third of it); windows longer than
+  // MAX_WORDS words count distinct days.
+  const aggregates: Aggregate[] = [];
+  const level = (expr: Sql, name: Sql, combine: string): Aggregate => ({ expr, name, combine });
   const finals: Sql[] = [];
   const ctes: [string, Sql][] = [['bounds', bounds]];
   let needsUsers = false;
   const funnels: { name: string; steps: Sql[] }[] = [];
   let needsSessions = false;
-  const sessionStats = new Set<string>();
+  const sessionStats = new Set<SessionStat>();
   // The aggregates are named by the metric's place, not its name: a metric named t__first must
   // not meet the halves of a trend named t (metric names start with a letter, these with _).
   const col = (i: number, suffix = ''): Sql => ident(`_m${i}${suffix}`);
@@ -154,18 +209,42 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'distinctDays': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(sql`count_if(${match.sql}) AS ${name}`);
-        perUser.push(sql`count_if(${name} > 0) AS ${name}`);
+        let daysActive: Sql;
+        if (words <= MAX_WORDS) {
+          const bits = Array.from({ length: words }, (_, w) => {
+            const word = col(i, `_w${w}`);
+            // CASE, not FILTER: a filter does not keep the shift from seeing other words' days.
+            aggregates.push(
+              level(
+                words === 1
+                  ? sql`bit_or(1::UBIGINT << CAST(e._d AS UBIGINT)) FILTER (WHERE ${match.sql}) AS ${word}`
+                  : sql`bit_or(CASE WHEN ${match.sql} AND e._d >= ${w * 64} AND e._d < ${(w + 1) * 64}
+                                  THEN 1::UBIGINT << CAST(e._d - ${w * 64} AS UBIGINT) END) AS ${word}`,
+                word,
+                'bit_or',
+              ),
+            );
+            return sql`coalesce(bit_count(a.${word}), 0)`;
+          });
+          daysActive = join(bits, ' + ');
+        } else {
+          // Not one of a user's events' rows: a count of distinct days does not add up.
+          if (input.firstsPerEvent === true)
+            throw new Error('a window of more than 384 days has no firsts per event');
+          aggregates.push(
+            level(sql`count(DISTINCT e._d) FILTER (WHERE ${match.sql}) AS ${name}`, name, 'sum'),
+          );
+          daysActive = sql`coalesce(a.${name}, 0)`;
+        }
         finals.push(
-          sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.type === 'activeDays' ? m.per : 'window', windowDays)}`,
+          sql`${perWeek(daysActive, m.type === 'activeDays' ? m.per : 'window', windowDays)}`,
         );
         break;
       }
       case 'count': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(sql`count_if(${match.sql}) AS ${name}`);
-        perUser.push(sql`sum(${name}) AS ${name}`);
+        aggregates.push(level(sql`count_if(${match.sql}) AS ${name}`, name, 'sum'));
         finals.push(sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.per, windowDays)}`);
         break;
       }
@@ -174,14 +253,15 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
           if (!catalog.events.has(f)) notes.warn(`Nobody did '${f}' in this workspace yet.`);
         }
         const used = m.features.map((f, j) => {
-          aggregates.push(sql`count_if(e.event = ${f}) AS ${col(i, `_${j}`)}`);
-          return sql`CAST(sum(${col(i, `_${j}`)}) > 0 AS INTEGER)`;
+          const one = col(i, `_${j}`);
+          aggregates.push(level(sql`bool_or(e.event = ${f}) AS ${one}`, one, 'bool_or'));
+          return sql`CAST(coalesce(a.${one}, false) AS INTEGER)`;
         });
-        perUser.push(sql`${join(used, ' + ')} AS ${name}`);
+        const count = sql`(${join(used, ' + ')})`;
         finals.push(
           m.as === 'share'
-            ? sql`CAST(coalesce(a.${name}, 0) AS DOUBLE) / ${m.features.length}`
-            : sql`CAST(coalesce(a.${name}, 0) AS BIGINT)`,
+            ? sql`CAST(${count} AS DOUBLE) / ${m.features.length}`
+            : sql`CAST(${count} AS BIGINT)`,
         );
         break;
       }
@@ -190,12 +270,16 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         needsUsers ||= match.needsUsers;
         const mid = raw('e.mid');
         aggregates.push(
-          sql`count_if(${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
-          sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
-        );
-        perUser.push(
-          sql`sum(${col(i, '_first')}) AS ${col(i, '_first')}`,
-          sql`sum(${col(i, '_second')}) AS ${col(i, '_second')}`,
+          level(
+            sql`count_if(${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
+            col(i, '_first'),
+            'sum',
+          ),
+          level(
+            sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
+            col(i, '_second'),
+            'sum',
+          ),
         );
         const first = sql`a.${col(i, '_first')}`;
         const second = sql`a.${col(i, '_second')}`;
@@ -221,26 +305,33 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         const value = numericPropertySql(catalog, m.property, notes, path);
         const v = sql`CAST(${value} AS DOUBLE)`;
         if (m.agg === 'avg') {
-          // An average of averages is not the average: carry the sum and the count of values.
+          // A sum and a count, which add up across a user's events (an average of averages would not).
+          const n = col(i, '_n');
           aggregates.push(
-            sql`sum(${v}) FILTER (WHERE ${match.sql}) AS ${col(i, '_sum')}`,
-            sql`count(${v}) FILTER (WHERE ${match.sql}) AS ${col(i, '_n')}`,
+            level(sql`sum(${v}) FILTER (WHERE ${match.sql}) AS ${name}`, name, 'sum'),
+            level(sql`count(${v}) FILTER (WHERE ${match.sql}) AS ${n}`, n, 'sum'),
           );
-          perUser.push(sql`sum(${col(i, '_sum')}) / nullif(sum(${col(i, '_n')}), 0) AS ${name}`);
+          finals.push(sql`a.${name} / nullif(a.${n}, 0)`);
         } else {
-          aggregates.push(sql`${raw(m.agg)}(${v}) FILTER (WHERE ${match.sql}) AS ${name}`);
-          perUser.push(sql`${raw(m.agg === 'sum' ? 'sum' : m.agg)}(${name}) AS ${name}`);
+          aggregates.push(
+            level(sql`${raw(m.agg)}(${v}) FILTER (WHERE ${match.sql}) AS ${name}`, name, m.agg),
+          );
+          // A sum over no events is 0; the minimum and maximum of nothing are none.
+          finals.push(m.agg === 'sum' ? sql`coalesce(a.${name}, 0)` : sql`a.${name}`);
         }
-        // A sum over no events is 0; the average, minimum and maximum of nothing are none.
-        finals.push(m.agg === 'sum' ? sql`coalesce(a.${name}, 0)` : sql`a.${name}`);
         break;
       }
       case 'time': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
         const extreme = raw(m.which === 'first' ? 'min' : 'max');
-        aggregates.push(sql`${extreme}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`);
-        perUser.push(sql`${extreme}(${name}) AS ${name}`);
+        aggregates.push(
+          level(
+            sql`${extreme}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`,
+            name,
+            m.which === 'first' ? 'min' : 'max',
+          ),
+        );
         // Days of local wall time, as the window's days are counted: an event at the start of its
         // day k + 1 is k days in, whether or not the clocks changed in between.
         finals.push(
@@ -299,10 +390,12 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   const needsRecency = metrics.some((m) => m.type === 'recency');
   // The last event in the window, for recency (named apart from the metrics' _m columns).
   if (needsRecency) {
-    aggregates.push(raw('max(e.ts) AS _last'));
-    perUser.push(raw('max(_last) AS _last'));
+    aggregates.push(level(raw('max(e.ts) AS _last'), raw('_last'), 'max'));
   }
-  const eventsUsed = aggregates.length > 0 || funnels.length > 0;
+  const eventsUsed = aggregates.length > 0 || funnels.length > 0 || input.firstsPerEvent === true;
+  const needsDays =
+    input.firstsPerEvent === true ||
+    metrics.some((m) => m.type === 'activeDays' || m.type === 'distinctDays');
   if (eventsUsed) {
     const ord =
       funnels.length > 0
@@ -310,23 +403,29 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
             ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.source_id, e.source_file, e.source_row) AS ord',
           )
         : raw('');
+    const day = needsDays ? sql`, ${dayIndex} AS _d` : raw('');
     ctes.push([
       'w',
       everyone === null
-        ? sql`SELECT e.*, b.ws, b.we${needsMid ? raw(', b.mid') : raw('')}${ord} FROM events e JOIN bounds b ON b.uid = e.uid
+        ? sql`SELECT e.*, b.ws, b.we${needsMid ? raw(', b.mid') : raw('')}${ord}${day} FROM events e JOIN bounds b ON b.uid = e.uid
               WHERE e.ts >= b.ws AND e.ts < b.we`
-        : sql`SELECT e.*, ${everyone.ws} AS ws, ${everyone.we} AS we${needsMid ? sql`, ${everyone.mid} AS mid` : raw('')}${ord}
+        : sql`SELECT e.*, ${everyone.ws} AS ws, ${everyone.we} AS we${needsMid ? sql`, ${everyone.mid} AS mid` : raw('')}${ord}${day}
               FROM events e WHERE e.ts >= ${everyone.ws} AND e.ts < ${everyone.we}`,
     ]);
   }
   // Conditions on user properties read them beside each event.
   const users = needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('');
+  if (input.firstsPerEvent === true) {
+    ctes.push([
+      FIRSTS,
+      sql`SELECT e.uid, e.event, min(e._d) AS first_day FROM w e GROUP BY e.uid, e.event`,
+    ]);
+  }
   if (aggregates.length > 0) {
     ctes.push([
-      'per_day',
-      sql`SELECT e.uid, ${dayOf} AS d, ${join(aggregates)} FROM w e ${users} GROUP BY e.uid, d`,
+      'agg',
+      sql`SELECT e.uid, ${join(aggregates.map((a) => a.expr))} FROM w e ${users} GROUP BY e.uid`,
     ]);
-    ctes.push(['agg', sql`SELECT uid, ${join(perUser)} FROM per_day GROUP BY uid`]);
   }
   funnels.forEach((f, i) => {
     f.steps.forEach((step, k) => {
@@ -341,22 +440,16 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     });
   });
   if (needsSessions) {
-    // Only the statistics some metric reads: a median per user is the costly one.
-    const stats = [
-      ['median_length', 'median(f.duration)'],
-      ['mean_length', 'avg(f.duration)'],
-      ['median_depth', 'median(f.events)'],
-      ['mean_depth', 'avg(f.events)'],
-    ].filter(([name]) => sessionStats.has(name ?? ''));
-    const read = raw(stats.map(([name, expr]) => `, ${expr} AS ${name}`).join(''));
     ctes.push([
       'sess',
-      everyone === null
-        ? sql`SELECT f.uid, count(*) AS sessions${read}
-              FROM session_facts f JOIN bounds b ON b.uid = f.uid
-              WHERE f.started >= b.ws AND f.started < b.we GROUP BY f.uid`
-        : sql`SELECT f.uid, count(*) AS sessions${read} FROM session_facts f
-              WHERE f.started >= ${everyone.ws} AND f.started < ${everyone.we} GROUP BY f.uid`,
+      sessionsSql(
+        sessionStats,
+        everyone === null
+          ? sql`SELECT f.* FROM session_facts f JOIN bounds b ON b.uid = f.uid
+                WHERE f.started >= b.ws AND f.started < b.we`
+          : sql`SELECT f.* FROM session_facts f
+                WHERE f.started >= ${everyone.ws} AND f.started < ${everyone.we}`,
+      ),
     ]);
   }
   if (needsRecency) {
@@ -399,5 +492,5 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   );
   const body = sql`SELECT b.uid, b.ws AS window_start, b.we AS window_end, b.complete, ${join(columns)}
     FROM bounds b ${join(joins, ' ')}`;
-  return { sql: withCtes(ctes, body), days, startDays };
+  return { sql: withCtes(ctes, body), ctes, body, days, startDays };
 }

@@ -119,7 +119,7 @@ export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
 /**
  * The grid a metric's values lie on, for bars of one value each: 1 for whole values; a per-week
  * rate of a window of 7 x 2^k days is a count times 2^-k, exact in binary (a 10-day window's
- * sevenths are not). null for any other value.
+ * sevenths are not); a share of 2^k features likewise. null for any other value.
  */
 export function valueGrain(m: MetricDefinition, windowDays: number): number | null {
   switch (m.type) {
@@ -136,7 +136,9 @@ export function valueGrain(m: MetricDefinition, windowDays: number): number | nu
     case 'tenure':
       return 1;
     case 'featureAdoption':
-      return m.as === 'count' ? 1 : null;
+      // A share of 2^k features is a count of them times 2^-k, exact (5 x (3/5) is not 3).
+      if (m.as === 'count') return 1;
+      return Number.isInteger(Math.log2(m.features.length)) ? 1 / m.features.length : null;
     default:
       return null;
   }

@@ -372,7 +372,7 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
           { field: 'select.event' },
         );
       }
-      const day = sql`_days[${pick.event}]`;
+      const day = sql`_days[list_position(list_transform(_days, x -> x.event), ${pick.event})].day`;
       parts.push(
         pick.did === true
           ? sql`${day} <= ${pick.day}`
@@ -399,8 +399,8 @@ async function heatmapOf(
   const [rows, totals] = await Promise.all([
     query(
       c,
-      sql`SELECT d.key AS event, d.value AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
-          FROM (SELECT unnest(map_entries(_days)) AS d, _positive FROM ${units} WHERE _observed)
+      sql`SELECT d.event AS event, d.day AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+          FROM (SELECT unnest(_days) AS d, _positive FROM ${units} WHERE _observed)
           GROUP BY ALL`,
     ),
     query(
@@ -414,7 +414,7 @@ async function heatmapOf(
     (
       await query(
         c,
-        sql`SELECT k FROM (SELECT unnest(map_keys(_days)) AS k FROM ${units}) GROUP BY k ORDER BY count(*) DESC, k`,
+        sql`SELECT k FROM (SELECT unnest(_days).event AS k FROM ${units}) GROUP BY k ORDER BY count(*) DESC, k`,
       )
     ).map((r) => String(r.k));
   const total = Number(totals[0]?.users ?? 0);
