@@ -100,6 +100,7 @@ async function prepare<K extends AnalysisKind>(
     unitsKey: plan.unitsKey,
     generation: ctx.catalog.generation,
     source: () => runner.units(ctx, plan),
+    store: runner.storesUnits === true && !workspace.readOnly,
   });
   return { plan, units };
 }

@@ -43,6 +43,11 @@ export interface Runner<K extends AnalysisKind, P extends PlanBase> {
   summarise(ctx: AnalysisContext, plan: P, units: Sql): Promise<ResultOf<K>>;
   /** A predicate over the units table's columns; null when the kind has no users behind it. */
   select: ((plan: P, selection: SelectionOf<K>) => Sql) | null;
+  /**
+   * The units are a table of the workspace itself (the per-user metrics table): stored in a
+   * writable workspace's file, found again after a reopen, recomputed on new data.
+   */
+  storesUnits?: true;
 }
 
 /** A runner with its plan type hidden, as the registry holds it. */

@@ -60,6 +60,7 @@ export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
   },
 
   units: (_ctx, plan) => ({ sql: plan.table }),
+  storesUnits: true,
 
   async summarise(ctx, plan, units): Promise<MetricsResult> {
     const { spec } = plan;
