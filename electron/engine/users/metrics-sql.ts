@@ -27,8 +27,8 @@ export interface MetricsPlanInput {
   filters: readonly ConditionNode[];
   metrics: readonly MetricDefinition[];
   fraction: number | undefined;
-  /** Also keep each user's first day of each event in the window, as the CTE FIRSTS. */
-  firstsPerEvent?: boolean;
+  /** Also keep each user's first day in the window of each of these events (see FIRST_DAYS). */
+  firstDays?: readonly string[];
 }
 
 export interface MetricsSql {
@@ -37,6 +37,8 @@ export interface MetricsSql {
   /** The same as its CTEs and final SELECT, for a statement that reads FIRSTS beside the table. */
   ctes: [string, Sql][];
   body: Sql;
+  /** How the first days asked for are kept (null: none asked for). */
+  firstDays: FirstDays | null;
   /** The calendar window's local days (null for windows since each user's start). */
   days: LocalDays | null;
   /** The start days' range the population was cut to, if any. */
@@ -95,18 +97,94 @@ function sessionsSql(stats: ReadonlySet<SessionStat>, inWindow: Sql): Sql {
     FROM (SELECT ${raw(columns.join(', '))} FROM (${inWindow}) f) GROUP BY uid`;
 }
 
-/** One aggregate of the window's events, and how a user's per-event values of it add up. */
-interface Aggregate {
-  expr: Sql;
-  name: Sql;
-  combine: string;
-}
-
-/** The CTE of each user's first day (from 0) of each event in the window, with firstsPerEvent. */
-export const FIRSTS = 'per_event';
+/**
+ * With firstDays, the CTE of (uid, days), days a list of (event, first_day): the day of the
+ * window (from 0) each of the events was first done on, for every user who did one of them.
+ */
+export const FIRST_DAYS = 'first_days';
 
 /** Windows of up to this many 64-day words count active days in bits (see metricsSql). */
 const MAX_WORDS = 6;
+
+/** At most this many 64-bit words of first days (each event takes the window's days + 1 bits). */
+const MAX_FIRST_DAY_WORDS = 4;
+
+/**
+ * How each user's first days of events in the window are kept (firstDays): as bits of the
+ * metrics' own pass, in the table's columns _fd0 ... (event k's field is bits
+ * [(k mod perWord) x fieldBits, + days) of word k div perWord, bit d set when the user did it on
+ * day d from 0), when they fit in a few words (the bench's 17 events x 7 days in 2): a second
+ * grouping of the window's events by user and event cost a third of a thresholds statement,
+ * and a list of (event, day) per user another. Else as the CTE FIRST_DAYS by that grouping.
+ */
+export type FirstDays =
+  | { encoding: 'bits'; events: readonly string[]; perWord: number; fieldBits: number }
+  | { encoding: 'list' };
+
+/**
+ * With the bits encoding, "did `event` at least once in the first `day` days (from 1)" as a
+ * predicate on the table's columns; false for an event not kept.
+ */
+export function didByDaySql(
+  firstDays: FirstDays & { encoding: 'bits' },
+  event: string,
+  day: number,
+): Sql {
+  const k = firstDays.events.indexOf(event);
+  if (k < 0 || day < 1) return raw('false');
+  const shift = BigInt((k % firstDays.perWord) * firstDays.fieldBits);
+  const mask = ((1n << BigInt(Math.min(day, firstDays.fieldBits - 1))) - 1n) << shift;
+  return sql`coalesce((${ident(`_fd${Math.floor(k / firstDays.perWord)}`)} & ${raw(`${mask}::UBIGINT`)}) <> 0, false)`;
+}
+
+/**
+ * With the bits encoding, the day (from 0) `event` was first done on, or the window's length
+ * when it was not: the index of the lowest set bit (x & (~x + 1)) of its field with a sentinel
+ * set above the days, so that a field of nothing has one too.
+ */
+export function firstDaySql(firstDays: FirstDays & { encoding: 'bits' }, event: string): Sql {
+  const k = firstDays.events.indexOf(event);
+  const days = firstDays.fieldBits - 1;
+  if (k < 0) return raw(String(days));
+  const shift = (k % firstDays.perWord) * firstDays.fieldBits;
+  const word = ident(`_fd${Math.floor(k / firstDays.perWord)}`);
+  const field = sql`(((coalesce(${word}, 0::UBIGINT) >> ${raw(String(shift))}) & ${raw(`${(1n << BigInt(days)) - 1n}::UBIGINT`)}) | ${raw(`${1n << BigInt(days)}::UBIGINT`)})`;
+  return sql`CAST(bit_count((${field} & ((~${field}) + 1)) - 1) AS INTEGER)`;
+}
+
+function firstDaysPlan(
+  events: readonly string[],
+  days: number,
+): { code: Sql | null; words: Sql[]; table: Sql | null; firstDays: FirstDays } {
+  const list = sql`[${join(events.length === 0 ? [sql`NULL::VARCHAR`] : events.map((e) => sql`${e}`))}]`;
+  // A bit above each field's days keeps fields apart and words readable as unsigned shifts.
+  const fieldBits = days + 1;
+  const perWord = Math.floor(64 / fieldBits);
+  const wordCount = perWord === 0 ? Infinity : Math.ceil(events.length / perWord);
+  if (wordCount > MAX_FIRST_DAY_WORDS || events.length === 0) {
+    return {
+      code: null,
+      words: [],
+      firstDays: { encoding: 'list' },
+      table: sql`SELECT uid, list(struct_pack(event := event, first_day := first_day)) AS days
+        FROM (SELECT e.uid, e.event, min(e._d) AS first_day FROM w e
+              WHERE e.event IN (SELECT unnest(${list})) GROUP BY e.uid, e.event)
+        GROUP BY uid`,
+    };
+  }
+  const lit = (n: number): Sql => raw(String(n));
+  const words = Array.from({ length: wordCount }, (_, j) => {
+    const from = j * perWord;
+    return sql`bit_or(CASE WHEN e._fd_code >= ${lit(from)} AND e._fd_code < ${lit(from + perWord)}
+      THEN 1::UBIGINT << CAST((e._fd_code - ${lit(from)}) * ${lit(fieldBits)} + e._d AS UBIGINT) END) AS ${ident(`_fd${j}`)}`;
+  });
+  return {
+    code: sql`, list_position(${list}, e.event) - 1 AS _fd_code`,
+    words,
+    table: null,
+    firstDays: { encoding: 'bits', events: [...events], perWord, fieldBits },
+  };
+}
 
 export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSql {
   const { catalog, settings: cal, window: win, metrics } = input;
@@ -191,8 +269,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   // active are the bits of a 64-day word each (a distinct count of days per user cost twice the
   // whole pass; a first grouping by user and day cost a third of it); windows longer than
   // MAX_WORDS words count distinct days.
-  const aggregates: Aggregate[] = [];
-  const level = (expr: Sql, name: Sql, combine: string): Aggregate => ({ expr, name, combine });
+  const aggregates: Sql[] = [];
   const finals: Sql[] = [];
   const ctes: [string, Sql][] = [['bounds', bounds]];
   let needsUsers = false;
@@ -215,25 +292,16 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
             const word = col(i, `_w${w}`);
             // CASE, not FILTER: a filter does not keep the shift from seeing other words' days.
             aggregates.push(
-              level(
-                words === 1
-                  ? sql`bit_or(1::UBIGINT << CAST(e._d AS UBIGINT)) FILTER (WHERE ${match.sql}) AS ${word}`
-                  : sql`bit_or(CASE WHEN ${match.sql} AND e._d >= ${w * 64} AND e._d < ${(w + 1) * 64}
+              words === 1
+                ? sql`bit_or(1::UBIGINT << CAST(e._d AS UBIGINT)) FILTER (WHERE ${match.sql}) AS ${word}`
+                : sql`bit_or(CASE WHEN ${match.sql} AND e._d >= ${w * 64} AND e._d < ${(w + 1) * 64}
                                   THEN 1::UBIGINT << CAST(e._d - ${w * 64} AS UBIGINT) END) AS ${word}`,
-                word,
-                'bit_or',
-              ),
             );
             return sql`coalesce(bit_count(a.${word}), 0)`;
           });
           daysActive = join(bits, ' + ');
         } else {
-          // Not one of a user's events' rows: a count of distinct days does not add up.
-          if (input.firstsPerEvent === true)
-            throw new Error('a window of more than 384 days has no firsts per event');
-          aggregates.push(
-            level(sql`count(DISTINCT e._d) FILTER (WHERE ${match.sql}) AS ${name}`, name, 'sum'),
-          );
+          aggregates.push(sql`count(DISTINCT e._d) FILTER (WHERE ${match.sql}) AS ${name}`);
           daysActive = sql`coalesce(a.${name}, 0)`;
         }
         finals.push(
@@ -244,7 +312,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'count': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
-        aggregates.push(level(sql`count_if(${match.sql}) AS ${name}`, name, 'sum'));
+        aggregates.push(sql`count_if(${match.sql}) AS ${name}`);
         finals.push(sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.per, windowDays)}`);
         break;
       }
@@ -254,7 +322,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         }
         const used = m.features.map((f, j) => {
           const one = col(i, `_${j}`);
-          aggregates.push(level(sql`bool_or(e.event = ${f}) AS ${one}`, one, 'bool_or'));
+          aggregates.push(sql`bool_or(e.event = ${f}) AS ${one}`);
           return sql`CAST(coalesce(a.${one}, false) AS INTEGER)`;
         });
         const count = sql`(${join(used, ' + ')})`;
@@ -270,16 +338,8 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         needsUsers ||= match.needsUsers;
         const mid = raw('e.mid');
         aggregates.push(
-          level(
-            sql`count_if(${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
-            col(i, '_first'),
-            'sum',
-          ),
-          level(
-            sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
-            col(i, '_second'),
-            'sum',
-          ),
+          sql`count_if(${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
+          sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
         );
         const first = sql`a.${col(i, '_first')}`;
         const second = sql`a.${col(i, '_second')}`;
@@ -303,35 +363,18 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
           );
         }
         const value = numericPropertySql(catalog, m.property, notes, path);
-        const v = sql`CAST(${value} AS DOUBLE)`;
-        if (m.agg === 'avg') {
-          // A sum and a count, which add up across a user's events (an average of averages would not).
-          const n = col(i, '_n');
-          aggregates.push(
-            level(sql`sum(${v}) FILTER (WHERE ${match.sql}) AS ${name}`, name, 'sum'),
-            level(sql`count(${v}) FILTER (WHERE ${match.sql}) AS ${n}`, n, 'sum'),
-          );
-          finals.push(sql`a.${name} / nullif(a.${n}, 0)`);
-        } else {
-          aggregates.push(
-            level(sql`${raw(m.agg)}(${v}) FILTER (WHERE ${match.sql}) AS ${name}`, name, m.agg),
-          );
-          // A sum over no events is 0; the minimum and maximum of nothing are none.
-          finals.push(m.agg === 'sum' ? sql`coalesce(a.${name}, 0)` : sql`a.${name}`);
-        }
+        aggregates.push(
+          sql`${raw(m.agg)}(CAST(${value} AS DOUBLE)) FILTER (WHERE ${match.sql}) AS ${name}`,
+        );
+        // A sum over no events is 0; the average, minimum and maximum of nothing are none.
+        finals.push(m.agg === 'sum' ? sql`coalesce(a.${name}, 0)` : sql`a.${name}`);
         break;
       }
       case 'time': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
         const extreme = raw(m.which === 'first' ? 'min' : 'max');
-        aggregates.push(
-          level(
-            sql`${extreme}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`,
-            name,
-            m.which === 'first' ? 'min' : 'max',
-          ),
-        );
+        aggregates.push(sql`${extreme}(e.ts) FILTER (WHERE ${match.sql}) AS ${name}`);
         // Days of local wall time, as the window's days are counted: an event at the start of its
         // day k + 1 is k days in, whether or not the clocks changed in between.
         finals.push(
@@ -390,12 +433,14 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   const needsRecency = metrics.some((m) => m.type === 'recency');
   // The last event in the window, for recency (named apart from the metrics' _m columns).
   if (needsRecency) {
-    aggregates.push(level(raw('max(e.ts) AS _last'), raw('_last'), 'max'));
+    aggregates.push(raw('max(e.ts) AS _last'));
   }
-  const eventsUsed = aggregates.length > 0 || funnels.length > 0 || input.firstsPerEvent === true;
+  const firstDays =
+    input.firstDays === undefined ? null : firstDaysPlan(input.firstDays, windowDays);
+  if (firstDays !== null) aggregates.push(...firstDays.words);
+  const eventsUsed = aggregates.length > 0 || funnels.length > 0 || firstDays !== null;
   const needsDays =
-    input.firstsPerEvent === true ||
-    metrics.some((m) => m.type === 'activeDays' || m.type === 'distinctDays');
+    firstDays !== null || metrics.some((m) => m.type === 'activeDays' || m.type === 'distinctDays');
   if (eventsUsed) {
     const ord =
       funnels.length > 0
@@ -403,7 +448,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
             ', row_number() OVER (PARTITION BY e.uid ORDER BY e.ts, e.source_id, e.source_file, e.source_row) AS ord',
           )
         : raw('');
-    const day = needsDays ? sql`, ${dayIndex} AS _d` : raw('');
+    const day = sql`${needsDays ? sql`, ${dayIndex} AS _d` : raw('')}${firstDays?.code ?? raw('')}`;
     ctes.push([
       'w',
       everyone === null
@@ -415,18 +460,10 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   }
   // Conditions on user properties read them beside each event.
   const users = needsUsers ? raw('JOIN users u ON u.uid = e.uid') : raw('');
-  if (input.firstsPerEvent === true) {
-    ctes.push([
-      FIRSTS,
-      sql`SELECT e.uid, e.event, min(e._d) AS first_day FROM w e GROUP BY e.uid, e.event`,
-    ]);
-  }
   if (aggregates.length > 0) {
-    ctes.push([
-      'agg',
-      sql`SELECT e.uid, ${join(aggregates.map((a) => a.expr))} FROM w e ${users} GROUP BY e.uid`,
-    ]);
+    ctes.push(['agg', sql`SELECT e.uid, ${join(aggregates)} FROM w e ${users} GROUP BY e.uid`]);
   }
+  if (firstDays?.table != null) ctes.push([FIRST_DAYS, firstDays.table]);
   funnels.forEach((f, i) => {
     f.steps.forEach((step, k) => {
       const name = `f_${i}_${k}`;
@@ -490,7 +527,17 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   funnels.forEach((f, i) =>
     f.steps.forEach((_, k) => joins.push(raw(`LEFT JOIN f_${i}_${k} ON f_${i}_${k}.uid = b.uid`))),
   );
+  if (firstDays?.firstDays.encoding === 'bits') {
+    firstDays.words.forEach((_, j) => columns.push(raw(`a._fd${j}`)));
+  }
   const body = sql`SELECT b.uid, b.ws AS window_start, b.we AS window_end, b.complete, ${join(columns)}
     FROM bounds b ${join(joins, ' ')}`;
-  return { sql: withCtes(ctes, body), ctes, body, days, startDays };
+  return {
+    sql: withCtes(ctes, body),
+    ctes,
+    body,
+    days,
+    startDays,
+    firstDays: firstDays?.firstDays ?? null,
+  };
 }

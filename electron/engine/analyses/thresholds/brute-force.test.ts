@@ -293,6 +293,51 @@ describe('threshold search against a brute force over the raw events', () => {
     }
   });
 
+  it('finds first days alike in one 64-bit word, in four, and by grouping past four', async () => {
+    const observed = users.filter((u) => u.observed);
+    // 30 events of 7 days + a sentinel bit each: 4 words; of 9 days: 5, so grouped instead.
+    const many = ['a', ...Array.from({ length: 29 }, (_, i) => `never_${i}`)];
+    const cellsOf = (r: ThresholdsResult) => r.heatmap.cells.filter((c) => c.event === 'a');
+    const one = await run(spec(0));
+    const four = await run({ ...spec(0), heatmapEvents: many });
+    expect(cellsOf(four)).toEqual(cellsOf(one));
+    for (const cell of cellsOf(four)) {
+      const did = observed.filter((u) => u.firstA !== null && u.firstA <= cell.day);
+      expect([cell.day, cell.did]).toEqual([cell.day, did.length]);
+    }
+    expect(four.heatmap.cells.filter((c) => c.event !== 'a' && c.did > 0)).toEqual([]);
+    const nine = (heatmapEvents: string[]): ThresholdsSpec => ({
+      ...spec(0),
+      observationDays: 9,
+      outcome: { ...spec(0).outcome, from: 10, to: 14 },
+      heatmapEvents,
+    });
+    const grouped = await run(nine(many));
+    expect(cellsOf(grouped)).toEqual(cellsOf(await run(nine(['a']))));
+    expect(cellsOf(grouped).map((c) => c.day)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Without events named, the most frequent ones, in bits (63 days: one word per event) and
+    // in a list (64 days do not fit a word).
+    const named = (observationDays: number) =>
+      run({
+        ...spec(0),
+        observationDays,
+        outcome: { ...spec(0).outcome, from: observationDays + 1, to: observationDays + 7 },
+        heatmapEvents: [],
+      });
+    const [bits, list] = [await named(63), await named(64)];
+    expect(bits.heatmap.events.length).toBeGreaterThan(1);
+    expect(list.heatmap.events).toEqual(bits.heatmap.events);
+    // The users behind a cell, from either encoding.
+    for (const s9 of [nine(many), nine(['a'])]) {
+      const reply = await ws.api['analysis.users']({
+        spec: s9,
+        select: { kind: 'thresholds', event: 'a', day: 3, did: true, set: 'all' },
+        limit: 1,
+      });
+      expect(reply.total).toBe(cellsOf(grouped).find((c) => c.day === 3)?.did);
+    }
+  });
+
   it('finds it on the earlier starters and checks it on the most recent quarter', async () => {
     const observed = users
       .filter((u) => u.observed)

@@ -5,7 +5,12 @@ import { instant, toLocal, toUtc } from '../../sql/calendar';
 import { breakdownValueSql, eventMatchSql, resolveProperty } from '../../sql/conditions';
 import { ident, join, or, raw, sql, withCtes, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
-import { FIRSTS, metricsSql, type MetricsPlanInput } from '../../users/metrics-sql';
+import {
+  FIRST_DAYS,
+  metricsSql,
+  type FirstDays,
+  type MetricsPlanInput,
+} from '../../users/metrics-sql';
 import type { AnalysisContext } from '../context';
 import type { PlanBase } from '../runner';
 import { integerValued, valueGrain } from '../metrics/runner';
@@ -17,6 +22,8 @@ export interface ThresholdsPlan extends PlanBase {
    * did in their first N days, chosen by the units' own statement (their days are in _days).
    */
   heatmap: string[] | null;
+  /** How the units keep each user's first days of the heat map's candidate events. */
+  firstDays: FirstDays;
   /** Every event of the workspace, to tell a heat map cell of an unknown event. */
   knownEvents: ReadonlySet<string>;
   table: Sql;
@@ -27,7 +34,7 @@ export interface ThresholdsPlan extends PlanBase {
 }
 
 /** How many events the heat map takes when the spec names none. */
-const HEATMAP_TOP = 10;
+export const HEATMAP_TOP = 10;
 
 /** The outcome window's [start, end) in days after the start (day 1 = the first 24 hours). */
 export function outcomeDays(spec: ThresholdsSpec): { first: number; last: number } {
@@ -51,6 +58,7 @@ export async function planThresholds(
   const notes = new PlanNotes();
   const cal = ctx.settings;
   const local = (ts: Sql): Sql => toLocal(cal, ts);
+  const heatmap = spec.heatmapEvents.length > 0 ? [...new Set(spec.heatmapEvents)] : null;
   const input: MetricsPlanInput = {
     catalog: ctx.catalog,
     settings: cal,
@@ -65,7 +73,8 @@ export async function planThresholds(
     filters: spec.filters,
     metrics: spec.metrics,
     fraction: spec.sample?.fraction,
-    firstsPerEvent: true,
+    // The heat map's events: those named, else every event (the statement picks the top ones).
+    firstDays: heatmap ?? [...ctx.catalog.events].sort(),
   };
   const metrics = metricsSql(input, notes);
   const { first, last } = outcomeDays(spec);
@@ -110,48 +119,50 @@ export async function planThresholds(
     split = sql`CASE WHEN sv.v IS NULL THEN ${NONE_LABEL} WHEN sv.v IN (SELECT v FROM split_top) THEN sv.v ELSE ${OTHER_LABEL} END`;
   }
 
-  const heatmap = spec.heatmapEvents.length > 0 ? [...new Set(spec.heatmapEvents)] : null;
   for (const e of heatmap ?? []) {
     if (!ctx.catalog.events.has(e)) notes.warn(`Nobody did '${e}' in this workspace yet.`);
   }
 
   ctes.push([
     'outcome',
-    sql`SELECT m.uid FROM m JOIN events e ON e.uid = m.uid ${outcomeUsers}
+    // Only users seen again after the outcome window opened can have done anything in it: the
+    // others are left out of the join's table before the events are read.
+    sql`SELECT m.uid FROM (SELECT m.uid, m.window_start FROM m JOIN users lu ON lu.uid = m.uid
+                           WHERE lu.last_seen >= ${at(first - 1)}) m
+          JOIN events e ON e.uid = m.uid ${outcomeUsers}
         WHERE e.ts >= ${at(first - 1)} AND e.ts < ${at(last)}
           AND (${or(outcomeMatch.map((o) => sql`(${o.sql})`))})
         GROUP BY m.uid`,
   ]);
-  // Each user's first day (1 = the first 24 hours) of each heat-map event, as a list of
-  // (event, day): a MAP of the same took 1.3 s of the bench's 4 to build.
   const start = spec.startEvent?.event;
-  // Each user's first day (1 = the first 24 hours) of each event, from the metrics' own pass.
-  ctes.push([
-    'firsts',
-    sql`SELECT uid, event, first_day + 1 AS day FROM ${ident(FIRSTS)}
-        ${heatmap === null ? raw('') : sql`WHERE event IN (${join(heatmap.map((e) => sql`${e}`))})`}`,
-  ]);
-  ctes.push([
-    'heat_events',
-    heatmap === null
-      ? sql`SELECT event FROM firsts ${start === undefined ? raw('') : sql`WHERE event <> ${start}`}
-            GROUP BY event ORDER BY count(*) DESC, event LIMIT ${HEATMAP_TOP}`
-      : sql`SELECT DISTINCT event FROM firsts`,
-  ]);
-  // Each user's first days of the heat map's events, as a list of (event, day): a MAP of the
-  // same took 1.3 s of the bench's 4 to build.
-  ctes.push([
-    'heat',
-    sql`SELECT uid, list(struct_pack(event := event, day := day)) AS _days
-        FROM firsts WHERE event IN (SELECT event FROM heat_events) GROUP BY uid`,
-  ]);
+  // With first days as a list (past a few words of bits), the heat map's own list of them; bits
+  // are read as they are (see runner.ts, heatmapOf).
+  const listed = metrics.firstDays?.encoding === 'list';
+  if (listed) {
+    ctes.push([
+      'heat_events',
+      heatmap === null
+        ? sql`SELECT event FROM (SELECT unnest(days).event AS event FROM ${ident(FIRST_DAYS)})
+              ${start === undefined ? raw('') : sql`WHERE event <> ${start}`}
+              GROUP BY event ORDER BY count(*) DESC, event LIMIT ${HEATMAP_TOP}`
+        : sql`SELECT unnest([${join(heatmap.map((e) => sql`${e}`))}]) AS event`,
+    ]);
+    // Each user's first days (1 = the first 24 hours) of the heat map's events, as a list of
+    // (event, day): a MAP of the same took 1.3 s of the bench's 4 to build.
+    ctes.push([
+      'heat',
+      sql`SELECT f.uid, list_transform(list_filter(f.days, x -> list_contains(t.top, x.event)),
+                                       x -> struct_pack(event := x.event, day := x.first_day + 1)) AS _days
+          FROM ${ident(FIRST_DAYS)} f, (SELECT list(event) AS top FROM heat_events) t`,
+    ]);
+  }
   ctes.push([
     'observed',
     sql`SELECT m.*, ${at(last)} <= ${instant(ctx.observedUntil)} AS _observed,
-               o.uid IS NOT NULL AS _positive, ${split} AS _grp, h._days
+               o.uid IS NOT NULL AS _positive, ${split} AS _grp${listed ? raw(', h._days') : raw('')}
         FROM m LEFT JOIN outcome o ON o.uid = m.uid
         ${spec.split === undefined ? raw('') : raw('LEFT JOIN split_values sv ON sv.uid = m.uid')}
-        LEFT JOIN heat h ON h.uid = m.uid`,
+        ${listed ? raw('LEFT JOIN heat h ON h.uid = m.uid') : raw('')}`,
   ]);
   // The most recent starters (by start, then uid) of the observed users are held out: all but
   // the first floor(n x (1 - share)). In decimals, since in doubles 90 x 0.7 is 62.99999999999999
@@ -184,6 +195,7 @@ export async function planThresholds(
     },
     spec,
     heatmap,
+    firstDays: metrics.firstDays ?? { encoding: 'list' },
     knownEvents: ctx.catalog.events,
     table,
     integer: metricKinds,

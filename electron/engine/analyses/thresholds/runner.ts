@@ -28,8 +28,9 @@ import {
   type ValueCount,
 } from '../../users/threshold-stats';
 import { barsOf } from '../../users/metric-summary';
+import { didByDaySql, firstDaySql, type FirstDays } from '../../users/metrics-sql';
 import { defineRunner } from '../runner';
-import { planThresholds, type ThresholdsPlan } from './plan';
+import { HEATMAP_TOP, planThresholds, type ThresholdsPlan } from './plan';
 
 /** Values of metrics that are not whole, floored to this many significant digits. */
 const DIGITS = 3;
@@ -372,12 +373,11 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
           { field: 'select.event' },
         );
       }
-      const day = sql`_days[list_position(list_transform(_days, x -> x.event), ${pick.event})].day`;
-      parts.push(
-        pick.did === true
-          ? sql`${day} <= ${pick.day}`
-          : sql`(${day} IS NULL OR ${day} > ${pick.day})`,
-      );
+      const did =
+        plan.firstDays.encoding === 'bits'
+          ? didByDaySql(plan.firstDays, pick.event, pick.day)
+          : sql`coalesce(_days[list_position(list_transform(_days, x -> x.event), ${pick.event})].day <= ${pick.day}, false)`;
+      parts.push(pick.did === true ? did : sql`NOT ${did}`);
     }
     if (pick.group !== undefined) parts.push(sql`_grp = ${pick.group}`);
     return join(parts, ' AND ');
@@ -396,41 +396,20 @@ async function heatmapOf(
   units: Sql,
 ): Promise<ThresholdsResult['heatmap']> {
   const days = Array.from({ length: plan.spec.observationDays }, (_, i) => i + 1);
-  const [rows, totals] = await Promise.all([
-    query(
-      c,
-      sql`SELECT d.event AS event, d.day AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
-          FROM (SELECT unnest(_days) AS d, _positive FROM ${units} WHERE _observed)
-          GROUP BY ALL`,
-    ),
-    query(
-      c,
-      sql`SELECT count(*) AS users, count(*) FILTER (WHERE _positive) AS positive FROM ${units} WHERE _observed`,
-    ),
-  ]);
-  // The events named, in their order; else those the units chose, most users first.
-  const events =
-    plan.heatmap ??
-    (
-      await query(
-        c,
-        sql`SELECT k FROM (SELECT unnest(_days).event AS k FROM ${units}) GROUP BY k ORDER BY count(*) DESC, k`,
-      )
-    ).map((r) => String(r.k));
-  const total = Number(totals[0]?.users ?? 0);
-  const totalPositive = Number(totals[0]?.positive ?? 0);
+  const [totals] = await query(
+    c,
+    sql`SELECT count(*) AS users, count(*) FILTER (WHERE _positive) AS positive FROM ${units} WHERE _observed`,
+  );
+  const { events, didBy } =
+    plan.firstDays.encoding === 'bits'
+      ? await heatFromBits(c, plan, plan.firstDays, units)
+      : await heatFromList(c, plan, units);
+  const total = Number(totals?.users ?? 0);
+  const totalPositive = Number(totals?.positive ?? 0);
   const cells: HeatmapCell[] = [];
   events.forEach((event) => {
-    const mine = rows.filter((r) => String(r.event) === event);
     for (const day of days) {
-      let did = 0;
-      let didPositive = 0;
-      for (const r of mine) {
-        if (r.d !== null && Number(r.d) <= day) {
-          did += Number(r.users);
-          didPositive += Number(r.positive);
-        }
-      }
+      const { did, didPositive } = didBy(event, day);
       const row = splitAt(
         [
           { value: 0, users: total - did, positive: totalPositive - didPositive },
@@ -451,6 +430,104 @@ async function heatmapOf(
     }
   });
   return { events, days, cells };
+}
+
+type DidBy = (event: string, day: number) => { did: number; didPositive: number };
+
+/**
+ * The heat map from the list of (event, day) per user: users by event and first day, summed
+ * up to each day. Without events named, those the units kept, most users first.
+ */
+async function heatFromList(
+  c: Parameters<typeof query>[0],
+  plan: ThresholdsPlan,
+  units: Sql,
+): Promise<{ events: string[]; didBy: DidBy }> {
+  const rows = await query(
+    c,
+    sql`SELECT d.event AS event, d.day AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
+        FROM (SELECT unnest(_days) AS d, _positive FROM ${units} WHERE _observed)
+        GROUP BY ALL`,
+  );
+  const events =
+    plan.heatmap ??
+    (
+      await query(
+        c,
+        sql`SELECT k FROM (SELECT unnest(_days).event AS k FROM ${units}) GROUP BY k ORDER BY count(*) DESC, k`,
+      )
+    ).map((r) => String(r.k));
+  return {
+    events,
+    didBy: (event, day) => {
+      let did = 0;
+      let didPositive = 0;
+      for (const r of rows) {
+        if (String(r.event) === event && r.d !== null && Number(r.d) <= day) {
+          did += Number(r.users);
+          didPositive += Number(r.positive);
+        }
+      }
+      return { did, didPositive };
+    },
+  };
+}
+
+/**
+ * The heat map from the first days' bits: users by each event's first day (the lowest bit of
+ * its field), summed up to each day, as the users behind a cell are selected. Without
+ * events named: the HEATMAP_TOP events most users of the population did in their first N days
+ * (not of the whole workspace: new team trials, or users whose start is a purchase, have early
+ * events of their own), but the start event, which every user did on day 1.
+ */
+async function heatFromBits(
+  c: Parameters<typeof query>[0],
+  plan: ThresholdsPlan,
+  firstDays: FirstDays & { encoding: 'bits' },
+  units: Sql,
+): Promise<{ events: string[]; didBy: DidBy }> {
+  let events = plan.heatmap;
+  if (events === null) {
+    const start = plan.spec.startEvent?.event;
+    const candidates = firstDays.events.filter((e) => e !== start);
+    const whole = plan.spec.observationDays;
+    const [row] = await query(
+      c,
+      sql`SELECT ${join(candidates.map((e, i) => sql`count_if(${didByDaySql(firstDays, e, whole)}) AS ${ident(`e${i}`)}`))}
+          FROM ${units}`,
+    );
+    events = candidates
+      .map((event, i) => ({ event, users: Number(row?.[`e${i}`] ?? 0) }))
+      .filter((x) => x.users > 0)
+      .sort((x, y) => y.users - x.users || (x.event < y.event ? -1 : x.event > y.event ? 1 : 0))
+      .slice(0, HEATMAP_TOP)
+      .map((x) => x.event);
+  }
+  const named = events;
+  // Users by each event's first day (the window's length: not done), summed up to each day.
+  const passes = named.map(
+    (event, i) =>
+      sql`SELECT ${i} AS i, ${firstDaySql(firstDays, event)} AS d, count(*) AS users,
+                 count(*) FILTER (WHERE _positive) AS positive
+          FROM ${units} WHERE _observed GROUP BY ALL`,
+  );
+  const rows = passes.length === 0 ? [] : await query(c, join(passes, ' UNION ALL '));
+  return {
+    events: named,
+    didBy: (event, day) => {
+      const i = named.indexOf(event);
+      let did = 0;
+      let didPositive = 0;
+      for (const r of rows) {
+        // Day d from 1 holds first days 0 .. d - 1.
+        if (Number(r.i) === i && Number(r.d) < day) {
+          did += Number(r.users);
+          didPositive += Number(r.positive);
+        }
+      }
+      return { did, didPositive };
+    },
+  };
 }
 
 async function splitOf(
@@ -517,12 +594,15 @@ async function dynamicOf(
   const month = sql`strftime(date_trunc('month', ${localStart(ctx)}), '%Y-%m')`;
   // Users whose first N days are not over yet have only part of them counted: their values
   // would pull the recent months' percentiles down. The outcome need not be observed.
-  const [all] = await query(ctx.c, sql`SELECT ${quantiles} FROM ${units} WHERE complete`);
-  const months = await query(
+  // Everyone and each month in one pass (the row of everyone has no month).
+  const rows = await query(
     ctx.c,
-    sql`SELECT ${month} AS month, count(*) AS users, ${quantiles} FROM ${units} WHERE complete
-        GROUP BY 1 ORDER BY 1`,
+    sql`SELECT _month AS month, grouping(_month) = 1 AS everyone, count(*) AS users, ${quantiles}
+        FROM (SELECT *, ${month} AS _month FROM ${units} WHERE complete)
+        GROUP BY GROUPING SETS ((_month), ()) ORDER BY 1`,
   );
+  const all = rows.find((r) => r.everyone === true);
+  const months = rows.filter((r) => r.everyone !== true);
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return spec.metrics.map((m, i) => ({
     metric: m.name,
