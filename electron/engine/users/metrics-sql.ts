@@ -260,8 +260,8 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   const dayIndex = sql`least(greatest(${
     days !== null
       ? sql`date_diff('day', CAST(${days.from} AS DATE), CAST(${local(raw('e.ts'))} AS DATE))`
-      : sql`CAST(floor((epoch(${local(raw('e.ts'))}) - epoch(${local(raw('b.ws'))})) / 86400) AS INTEGER)`
-  }, 0), ${windowDays - 1})`;
+      : sql`CAST((epoch_us(${local(raw('e.ts'))}) - epoch_us(${local(raw('b.ws'))})) // 86400000000 AS INTEGER)`
+  }, 0), ${raw(String(windowDays - 1))})`;
   const words = Math.ceil(windowDays / 64);
 
   // One pass over the window's events grouped by user, every metric an aggregate of it (count_if,
