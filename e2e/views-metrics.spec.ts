@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { formatAs } from '../shared/format/columns';
 import type { AnalysisSpec } from '../shared/specs/analysis-spec';
+import { funnelSpecSchema } from '../shared/specs/funnel';
 import { metricColumnKind, type MetricsResult } from '../shared/specs/metrics';
 import type { ThresholdsResult } from '../shared/specs/thresholds';
 import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
@@ -219,6 +220,32 @@ test('per-user metrics: the grid holds every user, sorts, and its CSV is the gri
   await builder.getByRole('button', { name: `Remove metric ${name}` }).click();
   await answered(panel);
   await expect(grid.getByRole('columnheader', { name })).toHaveCount(0);
+
+  // A funnel metric takes the steps of a saved funnel.
+  const saved = funnelSpecSchema.parse(
+    JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../docs/specs/funnel.json'), 'utf8'),
+    ),
+  );
+  const steps = saved.steps.map((s) => s.events.event);
+  await ws.value('saved.save', { kind: 'analysis', name: 'Reporting funnel', spec: saved });
+  await builder.getByLabel('Add a metric').selectOption('funnel');
+  const funnel = builder.locator('fieldset.metric.open');
+  await funnel
+    .getByLabel('Steps of a saved funnel')
+    .selectOption({ label: `Reporting funnel (${steps.length} steps)` });
+  await expect
+    .poll(async () => {
+      const m = await shownSpec(page, 'metrics');
+      const last = m.kind === 'metrics' ? m.metrics.at(-1) : undefined;
+      return last?.type === 'funnel' ? last.steps.map((f) => f.event) : [];
+    })
+    .toEqual(steps);
+  await answered(panel);
+  await shoot(builder, 'metrics-builder-funnel');
+  const funnelName = await funnel.getByLabel(/Metric \d+ name/).inputValue();
+  await builder.getByRole('button', { name: `Remove metric ${funnelName}` }).click();
+  await answered(panel);
 
   // Each user's first 7 days after signing up: a window per user, some not over yet.
   await builder.getByLabel('Window', { exact: true }).selectOption('sinceStart');

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { EventFilter } from '../../../../../shared/specs/common';
+import { funnelSpecSchema } from '../../../../../shared/specs/funnel';
 import {
   metricWords,
   type MetricDefinition,
@@ -171,6 +172,59 @@ export function EventList({
   );
 }
 
+/**
+ * "Steps of a saved funnel": copies a saved funnel's steps (each step's event and conditions)
+ * into the metric, which counts them in order within the observation window; the funnel's own
+ * conversion window, optional steps and order rule are not the metric's.
+ */
+function SavedFunnelSteps({ onPick }: { onPick: (steps: EventFilter[]) => void }) {
+  const { api } = useApp();
+  const [funnels, setFunnels] = useState<{ name: string; steps: EventFilter[] }[]>([]);
+  useEffect(() => {
+    let live = true;
+    void api['saved.list']({ kind: 'analysis' })
+      .then((all) => {
+        if (!live) return;
+        setFunnels(
+          all.flatMap((s) => {
+            const parsed = funnelSpecSchema.safeParse(s.spec);
+            // A metric's funnel has at most 10 steps.
+            return parsed.success && parsed.data.steps.length <= 10
+              ? [{ name: s.name, steps: parsed.data.steps.map((step) => step.events) }]
+              : [];
+          }),
+        );
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  if (funnels.length === 0) return null;
+  return (
+    <Field
+      label="Steps of a saved funnel"
+      help="Copies a saved funnel's steps (events and their conditions). The metric counts them in order within this window; the funnel's own conversion window and optional steps do not apply."
+    >
+      <select
+        aria-label="Steps of a saved funnel"
+        value=""
+        onChange={(e) => {
+          const picked = funnels[Number(e.target.value)];
+          if (picked !== undefined) onPick(picked.steps);
+        }}
+      >
+        <option value="">Pick a saved funnel…</option>
+        {funnels.map((f, i) => (
+          <option key={i} value={i}>
+            {f.name} ({f.steps.length} steps)
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 const PER = [
   ['week', 'Per week'],
   ['window', 'In the whole window'],
@@ -298,6 +352,7 @@ function MetricFields({
     case 'funnel':
       return (
         <>
+          <SavedFunnelSteps onPick={(steps) => onChange({ ...metric, steps })} />
           <EventList
             label="Step"
             value={metric.steps}
