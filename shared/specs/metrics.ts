@@ -50,6 +50,8 @@ export const metricsSpecSchema = strictObject(
     startRange: dateRangeSchema.optional(),
     /** Conditions on user properties (source 'user'): B2B accounts, a country, a plan. */
     filters: z.array(conditionNodeSchema).default([]),
+    /** Only the members of this saved segment (its id). */
+    segment: z.string().min(1).optional(),
     metrics: metricListSchema.default(() => STARTER_METRICS.map((m) => ({ ...m }))),
     sample: samplingSchema.optional(),
   },
@@ -122,7 +124,8 @@ export function metricsMeaning(spec: MetricsSpec, timezone: string): string {
     spec.startRange === undefined
       ? ''
       : `, users ${spec.window.type === 'sinceStart' ? 'starting' : 'first seen'} ${describeRange(spec.startRange)}`;
-  return `${spec.metrics.length} metrics per user ${windowWords(spec.window)}${range}${filters(spec.filters)}, ${timezone}`;
+  const segment = spec.segment === undefined ? '' : ', members of a saved segment';
+  return `${spec.metrics.length} metrics per user ${windowWords(spec.window)}${range}${filters(spec.filters)}${segment}, ${timezone}`;
 }
 
 const STATS = ['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'] as const;

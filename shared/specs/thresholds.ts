@@ -59,6 +59,8 @@ export const thresholdsSpecSchema = strictObject(
     startRange: dateRangeSchema.optional(),
     /** Conditions on user properties (source 'user'). */
     filters: z.array(conditionNodeSchema).default([]),
+    /** Only the members of this saved segment (its id): any segment as the population. */
+    segment: z.string().min(1).optional(),
     /** The metrics are measured over the first N days after the start. */
     observationDays: z.number().int().min(1).max(366).default(7),
     outcome: outcomeSchema.default(() => outcomeSchema.parse({})),
@@ -77,6 +79,14 @@ export const thresholdsSpecSchema = strictObject(
       },
       'a split',
     ).optional(),
+    /**
+     * Benchmarks per saved segment (their ids), side by side, instead of a property's values:
+     * each user in the first listed segment they are a member of, the rest as (other).
+     */
+    splitSegments: z
+      .array(z.string().min(1))
+      .max(10, 'at most 10 segments side by side')
+      .default([]),
     /** The share of users the baseline level holds for: "the level 80% of retained users reach". */
     baselineShare: z.number().gt(0).lt(1).default(0.8),
     /** A side (above or below) with fewer users is too small to trust. */
@@ -94,6 +104,14 @@ export const thresholdsSpecSchema = strictObject(
   },
   'a thresholds spec',
 ).superRefine((s, ctx) => {
+  if (s.split !== undefined && s.splitSegments.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['splitSegments'],
+      message:
+        'split by a property or by segments, not both: remove one of split and splitSegments',
+    });
+  }
   const names = new Set(s.metrics.map((m) => m.name));
   if (names.size !== s.metrics.length) return;
   const first = s.outcome.unit === 'week' ? (s.outcome.from - 1) * 7 + 1 : s.outcome.from;
@@ -297,8 +315,14 @@ export function outcomeWords(o: Outcome): string {
 export function thresholdsMeaning(spec: ThresholdsSpec, timezone: string): string {
   const start = spec.startEvent === undefined ? 'first event' : `first ${event(spec.startEvent)}`;
   const range = spec.startRange === undefined ? '' : `, starting ${describeRange(spec.startRange)}`;
-  const split = spec.split === undefined ? '' : `, by ${spec.split.property}`;
-  return `What separates users ${outcomeWords(spec.outcome)} from the rest: ${spec.metrics.length} metrics over the first ${plural(spec.observationDays, 'day')} after each user's ${start}${range}${filters(spec.filters)}${split}, the most recent ${Math.round(spec.holdoutShare * 100)}% held out, ${timezone}`;
+  const split =
+    spec.split !== undefined
+      ? `, by ${spec.split.property}`
+      : spec.splitSegments.length > 0
+        ? `, by ${spec.splitSegments.length} segments`
+        : '';
+  const segment = spec.segment === undefined ? '' : ', members of a saved segment';
+  return `What separates users ${outcomeWords(spec.outcome)} from the rest: ${spec.metrics.length} metrics over the first ${plural(spec.observationDays, 'day')} after each user's ${start}${range}${filters(spec.filters)}${segment}${split}, the most recent ${Math.round(spec.holdoutShare * 100)}% held out, ${timezone}`;
 }
 
 const SPLIT_COLUMNS = [
@@ -440,7 +464,10 @@ export function thresholdsSelectionLabel(
   }
   if (s.event !== undefined && s.day !== undefined)
     parts.push(`${s.did === true ? 'did' : 'did not do'} ${s.event} by day ${s.day}`);
-  if (s.group !== undefined) parts.push(`${spec?.split?.property ?? 'group'} ${s.group}`);
+  if (s.group !== undefined)
+    parts.push(
+      `${spec?.split?.property ?? (spec?.splitSegments.length ? 'segment' : 'group')} ${s.group}`,
+    );
   const outcome =
     s.outcome === undefined
       ? ''

@@ -7,6 +7,7 @@ import { HIDDEN_EVENT_COLUMNS, type Catalog } from '../sql/catalog';
 import { conditionsSql, eventMatchSql, numericPropertySql, samplingSql } from '../sql/conditions';
 import { ident, join, or, raw, sql, withCtes, type Sql } from '../sql/fragment';
 import type { PlanNotes } from '../sql/notes';
+import { inSegmentSql, type SegmentRef } from '../segments/segment-refs';
 
 /**
  * The per-user metrics table as one statement: a row per user of the population with
@@ -27,6 +28,8 @@ export interface MetricsPlanInput {
   filters: readonly ConditionNode[];
   metrics: readonly MetricDefinition[];
   fraction: number | undefined;
+  /** Only the members of this saved segment. */
+  segment?: SegmentRef | undefined;
   /** Also keep each user's first day in the window of each of these events (see FIRST_DAYS). */
   firstDays?: readonly string[];
 }
@@ -193,6 +196,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
 
   // The population: who has a row, and each one's window.
   const people = conditionsSql(catalog, input.filters, notes);
+  const members = input.segment === undefined ? raw('TRUE') : inSegmentSql(input.segment);
   const startDays =
     input.startRange === undefined ? null : resolveDays(input.startRange, input.now, cal);
   let days: LocalDays | null = null;
@@ -219,6 +223,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       : raw('');
     if (
       input.filters.length === 0 &&
+      input.segment === undefined &&
       (input.fraction === undefined || input.fraction >= 1) &&
       startDays === null
     ) {
@@ -230,7 +235,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
     }
     bounds = sql`SELECT u.uid, ${ws} AS ws, ${we} AS we, ${complete} AS complete${mid}
       FROM users u
-      WHERE u.first_seen < ${we} AND ${people.sql} AND ${samplingSql(input.fraction, raw('u.uid'))}
+      WHERE u.first_seen < ${we} AND ${people.sql} AND ${members} AND ${samplingSql(input.fraction, raw('u.uid'))}
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('u.first_seen'), startDays)}`}`;
   } else {
     const startEvent = win.startEvent;
@@ -249,7 +254,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       : raw('');
     bounds = sql`SELECT s.uid, s.start AS ws, ${we} AS we, ${we} <= ${observed} AS complete${mid}
       FROM (${starts}) s JOIN users u ON u.uid = s.uid
-      WHERE ${people.sql} AND ${samplingSql(input.fraction, raw('s.uid'))}
+      WHERE ${people.sql} AND ${members} AND ${samplingSql(input.fraction, raw('s.uid'))}
         ${startDays === null ? raw('') : sql`AND ${onDays(cal, raw('s.start'), startDays)}`}`;
   }
   const windowDays = win.days;

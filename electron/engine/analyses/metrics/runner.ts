@@ -11,6 +11,7 @@ import { ident, join, query, sql, type Sql } from '../../sql/fragment';
 import { PlanNotes } from '../../sql/notes';
 import { metricsSql } from '../../users/metrics-sql';
 import { metricSummaries } from '../../users/metric-summary';
+import { resolveSegments } from '../../segments/segment-refs';
 import type { AnalysisContext } from '../context';
 import { defineRunner, type PlanBase } from '../runner';
 
@@ -26,8 +27,13 @@ interface MetricsPlan extends PlanBase {
  * exports read; the summary is each metric's distribution.
  */
 export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
-  plan(ctx: AnalysisContext, spec: MetricsSpec): MetricsPlan {
+  async plan(ctx: AnalysisContext, spec: MetricsSpec): Promise<MetricsPlan> {
     const notes = new PlanNotes();
+    const [segment] = await resolveSegments(
+      ctx.c,
+      spec.segment === undefined ? [] : [spec.segment],
+      'segment',
+    );
     const built = metricsSql(
       {
         catalog: ctx.catalog,
@@ -39,6 +45,7 @@ export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
         filters: spec.filters,
         metrics: spec.metrics,
         fraction: spec.sample?.fraction,
+        segment,
       },
       notes,
     );
@@ -52,6 +59,7 @@ export const metricsRunner = defineRunner<'metrics', MetricsPlan>({
         startDays: built.startDays,
         cal,
         observed: ctx.observedUntil.toISOString(),
+        segment: segment ?? null,
       },
       spec,
       table: built.sql,

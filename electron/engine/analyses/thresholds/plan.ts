@@ -3,7 +3,8 @@ import type { MetricDefinition } from '../../../../shared/specs/user-metrics';
 import { NONE_LABEL, OTHER_LABEL } from '../../../../shared/specs/common';
 import { instant, toLocal, toUtc } from '../../sql/calendar';
 import { breakdownValueSql, eventMatchSql, resolveProperty } from '../../sql/conditions';
-import { ident, join, or, raw, sql, withCtes, type Sql } from '../../sql/fragment';
+import { ident, join, or, query, raw, sql, withCtes, type Sql } from '../../sql/fragment';
+import { inSegmentSql, resolveSegments, type SegmentRef } from '../../segments/segment-refs';
 import { PlanNotes } from '../../sql/notes';
 import {
   FIRST_DAYS,
@@ -22,6 +23,8 @@ export interface ThresholdsPlan extends PlanBase {
    * did in their first N days, chosen by the units' own statement (their days are in _days).
    */
   heatmap: string[] | null;
+  /** The groups of a split by segments, in the order listed (then the rest), or null. */
+  segmentLabels: string[] | null;
   /** How the units keep each user's first days of the heat map's candidate events. */
   firstDays: FirstDays;
   /** Every event of the workspace, to tell a heat map cell of an unknown event. */
@@ -31,6 +34,17 @@ export interface ThresholdsPlan extends PlanBase {
   integer: boolean[];
   /** Per metric: the grid its values lie on, for the curve's bars (see valueGrain). */
   grains: (number | null)[];
+}
+
+/** Users in more than one of the segments. */
+async function overlapping(ctx: AnalysisContext, segments: readonly SegmentRef[]): Promise<number> {
+  const [row] = await query(
+    ctx.c,
+    sql`SELECT count(*) AS n FROM (
+          SELECT uid FROM segment_members WHERE segment_id IN (${join(segments.map((g) => sql`${g.id}`))})
+          GROUP BY uid HAVING count(DISTINCT segment_id) > 1)`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 /** How many events the heat map takes when the spec names none. */
@@ -59,6 +73,12 @@ export async function planThresholds(
   const cal = ctx.settings;
   const local = (ts: Sql): Sql => toLocal(cal, ts);
   const heatmap = spec.heatmapEvents.length > 0 ? [...new Set(spec.heatmapEvents)] : null;
+  const [population] = await resolveSegments(
+    ctx.c,
+    spec.segment === undefined ? [] : [spec.segment],
+    'segment',
+  );
+  const splitSegments = await resolveSegments(ctx.c, spec.splitSegments, 'splitSegments');
   const input: MetricsPlanInput = {
     catalog: ctx.catalog,
     settings: cal,
@@ -73,6 +93,7 @@ export async function planThresholds(
     filters: spec.filters,
     metrics: spec.metrics,
     fraction: spec.sample?.fraction,
+    segment: population,
     // The heat map's events: those named, else every event (the statement picks the top ones).
     firstDays: heatmap ?? [...ctx.catalog.events].sort(),
   };
@@ -87,7 +108,27 @@ export async function planThresholds(
 
   // The split value: a user property, or the property on the user's start event.
   let split: Sql = raw(`CAST(NULL AS VARCHAR)`);
+  let segmentLabels: string[] | null = null;
   const ctes: [string, Sql][] = [...metrics.ctes, ['m', metrics.body]];
+  if (splitSegments.length > 0) {
+    // Each user in the first listed segment they are in; two segments of one name stay apart.
+    const labels = splitSegments.map((g, i) =>
+      splitSegments.findIndex((o) => o.name === g.name) === i ? g.name : `${g.name} (${i + 1})`,
+    );
+    segmentLabels = labels;
+    split = sql`CASE ${join(
+      splitSegments.map(
+        (g, i) => sql`WHEN ${inSegmentSql(g, raw('m.uid'))} THEN ${labels[i] ?? g.name}`,
+      ),
+      ' ',
+    )} ELSE ${OTHER_LABEL} END`;
+    const shared = await overlapping(ctx, splitSegments);
+    if (shared > 0) {
+      notes.warn(
+        `${shared.toLocaleString('en-US')} users are members of more than one of these segments: each counts in the first listed.`,
+      );
+    }
+  }
   if (spec.split !== undefined) {
     const s = spec.split;
     if (s.source === 'user') {
@@ -192,9 +233,11 @@ export async function planThresholds(
       cal: { timezone: cal.timezone, weekStart: cal.weekStart },
       observed: ctx.observedUntil.toISOString(),
       now: ctx.now.toISOString().slice(0, 10),
+      segments: { population: population ?? null, split: splitSegments },
     },
     spec,
     heatmap,
+    segmentLabels,
     firstDays: metrics.firstDays ?? { encoding: 'list' },
     knownEvents: ctx.catalog.events,
     table,

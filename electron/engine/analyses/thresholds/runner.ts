@@ -326,7 +326,10 @@ export const thresholdsRunner = defineRunner<'thresholds', ThresholdsPlan>({
       },
       metrics: benchmarks,
       heatmap: await heatmapOf(ctx.c, plan, units),
-      split: spec.split === undefined ? null : await splitOf(ctx.c, plan, units),
+      split:
+        spec.split === undefined && spec.splitSegments.length === 0
+          ? null
+          : await splitOf(ctx.c, plan, units),
       dynamic: await dynamicOf(ctx, plan, units),
       sampled: sampledOf(spec.sample),
     };
@@ -550,6 +553,15 @@ async function splitOf(
           FROM ${units} WHERE _observed GROUP BY _grp ORDER BY count(*) DESC, _grp`,
     ),
   ]);
+  // Segments in the order listed, the rest last; property values by size.
+  const order = plan.segmentLabels;
+  if (order !== null) {
+    const rank = (g: (typeof sizes)[number]): number => {
+      const k = order.indexOf(String(g.grp));
+      return k < 0 ? order.length : k;
+    };
+    sizes.sort((a, b) => rank(a) - rank(b));
+  }
   const groups: SplitGroup[] = sizes.map((g) => {
     const value = String(g.grp);
     return {
@@ -578,7 +590,7 @@ async function splitOf(
       }),
     };
   });
-  return { property: spec.split?.property ?? '', groups };
+  return { property: spec.split?.property ?? 'segment', groups };
 }
 
 async function dynamicOf(
