@@ -417,6 +417,38 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   await expect(findings.getByText('too few users', { exact: true })).toHaveCount(small);
   await shoot(findings, 'thresholds-too-small');
 
+  // The benchmark's users saved above, side by side with everyone else: their group is them.
+  const builder = panel.getByRole('complementary', { name: /builder/ });
+  await builder.getByLabel('Min users').fill('100');
+  const segment = `${name} (${above} users)`;
+  await builder.getByLabel('Split by segments').selectOption({ label: segment });
+  await expect
+    .poll(async () => {
+      const s = await shownSpec(page, 'thresholds');
+      return s.kind === 'thresholds' ? [s.splitSegments.length, s.split === undefined] : [];
+    })
+    .toEqual([1, true]);
+  await answered(panel);
+  const bySegment = (await ws.value('analysis.run', {
+    spec: await shownSpec(page, 'thresholds'),
+  })) as ThresholdsResult;
+  expect(bySegment.split?.groups.map((g) => g.value)).toEqual([name, '(other)']);
+  expect(bySegment.split?.groups[0]?.users).toBe(best.best.above);
+  await expect(groups.getByRole('button', { name, exact: true })).toBeVisible();
+  await shoot(groups, 'thresholds-split-segments');
+
+  // And as the population: everyone in it reached the benchmark's level.
+  await builder.getByLabel('Split by segments').selectOption([]);
+  await builder.getByLabel('Only members of').selectOption({ label: segment });
+  await answered(panel);
+  const members = (await ws.value('analysis.run', {
+    spec: await shownSpec(page, 'thresholds'),
+  })) as ThresholdsResult;
+  expect(members.population.users).toBeLessThanOrEqual(best.best.above);
+  const own = members.metrics.find((m) => m.name === best.name);
+  expect(own?.curve[0]?.from).toBeGreaterThanOrEqual(best.best.threshold);
+  await shoot(findings, 'thresholds-segment-population');
+
   // The dark theme: the same charts must stay legible.
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
   await settle(page);

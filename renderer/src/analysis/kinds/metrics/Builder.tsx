@@ -14,6 +14,7 @@ import {
 import { lastDaysOfData } from '../../data-days';
 import { ev } from '../kind-view';
 import { MetricList } from './MetricList';
+import { SegmentPicker } from '../../segment-pickers';
 
 /** The observation window: N days since each user's start, or the N calendar days up to a date. */
 export function WindowEditor({
@@ -164,6 +165,11 @@ export function MetricsBuilder({
         label="User filters"
         value={spec.filters}
         onChange={(filters) => onChange({ ...spec, filters })}
+      />
+      <SegmentPicker
+        value={spec.segment}
+        help="Only the members of a saved segment (save one from any number's users)."
+        onChange={(id) => onChange(withOptional(spec, 'segment', id))}
       />
       <h3 className="builder-heading">Metrics</h3>
       <MetricList value={spec.metrics} onChange={(metrics) => onChange({ ...spec, metrics })} />

@@ -12,6 +12,7 @@ import {
 import { ev } from '../kind-view';
 import { StartRangeEditor } from '../metrics/Builder';
 import { EventList, MetricList } from '../metrics/MetricList';
+import { SegmentPicker, SegmentsPicker } from '../../segment-pickers';
 
 const HOLDOUT = [
   ['0', 'Nobody'],
@@ -76,6 +77,11 @@ export function ThresholdsBuilder({
           label="User filters"
           value={spec.filters}
           onChange={(filters) => onChange({ ...spec, filters })}
+        />
+        <SegmentPicker
+          value={spec.segment}
+          help="Only the members of a saved segment as the population (save one from any number's users)."
+          onChange={(id) => onChange(withOptional(spec, 'segment', id))}
         />
       </fieldset>
       <fieldset className="series">
@@ -172,7 +178,7 @@ export function ThresholdsBuilder({
               onChange={(ref) =>
                 onChange(
                   withOptional(
-                    spec,
+                    { ...spec, splitSegments: ref === undefined ? spec.splitSegments : [] },
                     'split',
                     ref === undefined ? undefined : { ...ref, limit: spec.split?.limit ?? 6 },
                   ),
@@ -193,6 +199,19 @@ export function ThresholdsBuilder({
             />
           )}
         </div>
+        <SegmentsPicker
+          value={spec.splitSegments}
+          help="Benchmarks per saved segment, side by side (instead of a property): each user in the first of them they are a member of."
+          onChange={(ids) =>
+            onChange(
+              withOptional(
+                { ...spec, splitSegments: ids },
+                'split',
+                ids.length > 0 ? undefined : spec.split,
+              ),
+            )
+          }
+        />
         <div className="row">
           <Select
             label="Held out"

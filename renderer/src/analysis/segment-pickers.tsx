@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useApp } from '../app-context';
+import { Field } from './controls';
+
+export interface SegmentOption {
+  id: string;
+  name: string;
+  members: number | null;
+}
+
+/**
+ * The workspace's saved segments, read again when a picker is focused: a segment saved from a
+ * number a moment ago is there without a reload.
+ */
+export function useSavedSegments(): { segments: SegmentOption[]; reload: () => void } {
+  const { api } = useApp();
+  const [segments, setSegments] = useState<SegmentOption[]>([]);
+  const reload = useCallback(() => {
+    void api['saved.list']({ kind: 'segment' })
+      .then((all) =>
+        setSegments(
+          all.map((s) => {
+            const members = (s.spec as { members?: unknown }).members;
+            return {
+              id: s.id,
+              name: s.name,
+              members: typeof members === 'number' ? members : null,
+            };
+          }),
+        ),
+      )
+      .catch(() => undefined);
+  }, [api]);
+  useEffect(reload, [reload]);
+  return { segments, reload };
+}
+
+const labelOf = (s: SegmentOption): string =>
+  s.members === null ? s.name : `${s.name} (${s.members.toLocaleString('en-US')} users)`;
+
+/** "Only members of": everyone, or one saved segment. */
+export function SegmentPicker({
+  value,
+  onChange,
+  help,
+}: {
+  value: string | undefined;
+  onChange: (id: string | undefined) => void;
+  help: string;
+}) {
+  const { segments, reload } = useSavedSegments();
+  const known = value === undefined || segments.some((s) => s.id === value);
+  return (
+    <Field label="Only members of" help={help}>
+      <select
+        aria-label="Only members of"
+        value={value ?? ''}
+        onFocus={reload}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+      >
+        <option value="">Everyone (no segment)</option>
+        {!known && <option value={value}>A segment no longer saved</option>}
+        {segments.map((s) => (
+          <option key={s.id} value={s.id}>
+            {labelOf(s)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** Several saved segments, side by side. */
+export function SegmentsPicker({
+  value,
+  onChange,
+  help,
+}: {
+  value: string[];
+  onChange: (ids: string[]) => void;
+  help: string;
+}) {
+  const { segments, reload } = useSavedSegments();
+  if (segments.length === 0 && value.length === 0) return null;
+  return (
+    <Field label="Split by segments" help={help}>
+      <select
+        multiple
+        aria-label="Split by segments"
+        size={Math.min(5, Math.max(2, segments.length))}
+        value={value}
+        onFocus={reload}
+        onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value).slice(0, 10))}
+      >
+        {segments.map((s) => (
+          <option key={s.id} value={s.id}>
+            {labelOf(s)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
