@@ -38,6 +38,25 @@ export function useSavedSegments(): { segments: SegmentOption[]; reload: () => v
 const labelOf = (s: SegmentOption): string =>
   s.members === null ? s.name : `${s.name} (${s.members.toLocaleString('en-US')} users)`;
 
+/** The saved segments as options, and any picked one that is no longer saved (to unpick it). */
+function SegmentOptions({ segments, picked }: { segments: SegmentOption[]; picked: string[] }) {
+  const gone = picked.filter((id) => !segments.some((s) => s.id === id));
+  return (
+    <>
+      {gone.map((id) => (
+        <option key={id} value={id}>
+          A segment no longer saved
+        </option>
+      ))}
+      {segments.map((s) => (
+        <option key={s.id} value={s.id}>
+          {labelOf(s)}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** "Only members of": everyone, or one saved segment. */
 export function SegmentPicker({
   value,
@@ -49,7 +68,6 @@ export function SegmentPicker({
   help: string;
 }) {
   const { segments, reload } = useSavedSegments();
-  const known = value === undefined || segments.some((s) => s.id === value);
   return (
     <Field label="Only members of" help={help}>
       <select
@@ -59,12 +77,7 @@ export function SegmentPicker({
         onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
       >
         <option value="">Everyone (no segment)</option>
-        {!known && <option value={value}>A segment no longer saved</option>}
-        {segments.map((s) => (
-          <option key={s.id} value={s.id}>
-            {labelOf(s)}
-          </option>
-        ))}
+        <SegmentOptions segments={segments} picked={value === undefined ? [] : [value]} />
       </select>
     </Field>
   );
@@ -92,11 +105,7 @@ export function SegmentsPicker({
         onFocus={reload}
         onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value).slice(0, 10))}
       >
-        {segments.map((s) => (
-          <option key={s.id} value={s.id}>
-            {labelOf(s)}
-          </option>
-        ))}
+        <SegmentOptions segments={segments} picked={value} />
       </select>
     </Field>
   );

@@ -403,7 +403,7 @@ async function heatmapOf(
     c,
     sql`SELECT count(*) AS users, count(*) FILTER (WHERE _positive) AS positive FROM ${units} WHERE _observed`,
   );
-  const { events, didBy } =
+  const { events, firsts } =
     plan.firstDays.encoding === 'bits'
       ? await heatFromBits(c, plan, plan.firstDays, units)
       : await heatFromList(c, plan, units);
@@ -412,7 +412,15 @@ async function heatmapOf(
   const cells: HeatmapCell[] = [];
   events.forEach((event) => {
     for (const day of days) {
-      const { did, didPositive } = didBy(event, day);
+      // Who did it by the end of day d: first did it on day 1 .. d.
+      let did = 0;
+      let didPositive = 0;
+      for (const f of firsts) {
+        if (f.event === event && f.day <= day) {
+          did += f.users;
+          didPositive += f.positive;
+        }
+      }
       const row = splitAt(
         [
           { value: 0, users: total - did, positive: totalPositive - didPositive },
@@ -435,17 +443,31 @@ async function heatmapOf(
   return { events, days, cells };
 }
 
-type DidBy = (event: string, day: number) => { did: number; didPositive: number };
+/** Observed users by the day (from 1) they first did a heat map event. */
+interface FirstDayCount {
+  event: string;
+  day: number;
+  users: number;
+  positive: number;
+}
 
-/**
- * The heat map from the list of (event, day) per user: users by event and first day, summed
- * up to each day. Without events named, those the units kept, most users first.
- */
+const firstDayCounts = (
+  rows: Record<string, unknown>[],
+  eventOf: (r: Record<string, unknown>) => string,
+) =>
+  rows.map((r): FirstDayCount => ({
+    event: eventOf(r),
+    day: Number(r.d),
+    users: Number(r.users),
+    positive: Number(r.positive),
+  }));
+
+/** From the list of (event, day) per user. Without events named, those kept, most users first. */
 async function heatFromList(
   c: Parameters<typeof query>[0],
   plan: ThresholdsPlan,
   units: Sql,
-): Promise<{ events: string[]; didBy: DidBy }> {
+): Promise<{ events: string[]; firsts: FirstDayCount[] }> {
   const rows = await query(
     c,
     sql`SELECT d.event AS event, d.day AS d, count(*) AS users, count(*) FILTER (WHERE _positive) AS positive
@@ -460,35 +482,22 @@ async function heatFromList(
         sql`SELECT k FROM (SELECT unnest(_days).event AS k FROM ${units}) GROUP BY k ORDER BY count(*) DESC, k`,
       )
     ).map((r) => String(r.k));
-  return {
-    events,
-    didBy: (event, day) => {
-      let did = 0;
-      let didPositive = 0;
-      for (const r of rows) {
-        if (String(r.event) === event && r.d !== null && Number(r.d) <= day) {
-          did += Number(r.users);
-          didPositive += Number(r.positive);
-        }
-      }
-      return { did, didPositive };
-    },
-  };
+  return { events, firsts: firstDayCounts(rows, (r) => String(r.event)) };
 }
 
 /**
- * The heat map from the first days' bits: users by each event's first day (the lowest bit of
- * its field), summed up to each day, as the users behind a cell are selected. Without
- * events named: the HEATMAP_TOP events most users of the population did in their first N days
- * (not of the whole workspace: new team trials, or users whose start is a purchase, have early
- * events of their own), but the start event, which every user did on day 1.
+ * From the first days' bits: each event's first day is the lowest bit of its field, counted as
+ * the users behind a cell are selected. Without events named: the HEATMAP_TOP events most users
+ * of the population did in their first N days (not of the whole workspace: new team trials, or
+ * users whose start is a purchase, have early events of their own), but the start event, which
+ * every user did on day 1.
  */
 async function heatFromBits(
   c: Parameters<typeof query>[0],
   plan: ThresholdsPlan,
   firstDays: FirstDays & { encoding: 'bits' },
   units: Sql,
-): Promise<{ events: string[]; didBy: DidBy }> {
+): Promise<{ events: string[]; firsts: FirstDayCount[] }> {
   let events = plan.heatmap;
   if (events === null) {
     const start = plan.spec.startEvent?.event;
@@ -507,30 +516,15 @@ async function heatFromBits(
       .map((x) => x.event);
   }
   const named = events;
-  // Users by each event's first day (the window's length: not done), summed up to each day.
+  // Day d from 1 is first day d - 1 of the bits; a field of nothing reads the window's length.
   const passes = named.map(
     (event, i) =>
-      sql`SELECT ${i} AS i, ${firstDaySql(firstDays, event)} AS d, count(*) AS users,
+      sql`SELECT ${i} AS i, ${firstDaySql(firstDays, event)} + 1 AS d, count(*) AS users,
                  count(*) FILTER (WHERE _positive) AS positive
           FROM ${units} WHERE _observed GROUP BY ALL`,
   );
   const rows = passes.length === 0 ? [] : await query(c, join(passes, ' UNION ALL '));
-  return {
-    events: named,
-    didBy: (event, day) => {
-      const i = named.indexOf(event);
-      let did = 0;
-      let didPositive = 0;
-      for (const r of rows) {
-        // Day d from 1 holds first days 0 .. d - 1.
-        if (Number(r.i) === i && Number(r.d) < day) {
-          did += Number(r.users);
-          didPositive += Number(r.positive);
-        }
-      }
-      return { did, didPositive };
-    },
-  };
+  return { events: named, firsts: firstDayCounts(rows, (r) => named[Number(r.i)] ?? '') };
 }
 
 async function splitOf(
