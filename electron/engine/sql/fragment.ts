@@ -55,14 +55,17 @@ export function and(parts: readonly Sql[]): Sql {
   );
 }
 
-/** `a OR b OR ...` of the non-empty parts, FALSE for none. */
+/**
+ * `(a OR b OR ...)` of the non-empty parts, FALSE for none: in parentheses, so that a caller's
+ * `${or(...)} AND x` means what it says (a metric's trend once read "a OR b AND before half").
+ */
 export function or(parts: readonly Sql[]): Sql {
   const kept = parts.filter((p) => !p.isEmpty);
   if (kept.length === 0) return raw('FALSE');
-  return join(
+  return sql`(${join(
     kept.map((p) => sql`(${p})`),
     ' OR ',
-  );
+  )})`;
 }
 
 /** `WITH a AS (...), b AS (...) <body>`: named steps make a long statement readable. */

@@ -1,5 +1,10 @@
 import { addDays, resolveDays, type LocalDays } from '../../../shared/calendar/local-days';
-import type { ConditionNode, DateRange, EventFilter } from '../../../shared/specs/common';
+import {
+  ANY_EVENT,
+  type ConditionNode,
+  type DateRange,
+  type EventFilter,
+} from '../../../shared/specs/common';
 import type { MetricDefinition, ObservationWindow } from '../../../shared/specs/user-metrics';
 import type { WorkspaceSettings } from '../../../shared/api/workspace-types';
 import { dayStartUtc, instant, observedDay, onDays, toLocal, toUtc } from '../sql/calendar';
@@ -48,6 +53,14 @@ export interface MetricsSql {
   startDays: LocalDays | null;
 }
 
+/** Named events without conditions, each once: their count is the sum of each one's. */
+function plainEvents(list: readonly EventFilter[]): boolean {
+  return (
+    list.every((f) => f.event !== ANY_EVENT && f.where.length === 0) &&
+    new Set(list.map((f) => f.event)).size === list.length
+  );
+}
+
 /** The week's share of the window, for rates per week. */
 function perWeek(value: Sql, per: 'week' | 'window', days: number): Sql {
   return per === 'week'
@@ -62,7 +75,7 @@ function anyOf(
 ): { sql: Sql; needsUsers: boolean } {
   const parts = list.map((f) => eventMatchSql(catalog, f, [], notes));
   return {
-    sql: or(parts.map((p) => sql`(${p.sql})`)),
+    sql: or(parts.map((p) => p.sql)),
     needsUsers: parts.some((p) => p.needsUsers),
   };
 }
@@ -281,6 +294,27 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   const funnels: { name: string; steps: Sql[] }[] = [];
   let needsSessions = false;
   const sessionStats = new Set<SessionStat>();
+  // One count per event name, shared by the metrics that count it or ask whether it was done
+  // (the bench's reports and its core features read the same three): an aggregate is a tenth
+  // of the pass.
+  const eventCounts = new Map<string, Sql>();
+  const countOf = (event: string): Sql => {
+    let column = eventCounts.get(event);
+    if (column === undefined) {
+      column = ident(`_ev${eventCounts.size}`);
+      eventCounts.set(event, column);
+      aggregates.push(sql`count_if(e.event = ${event}) AS ${column}`);
+    }
+    return column;
+  };
+  let all: Sql | null = null;
+  const countOfAll = (): Sql => {
+    if (all === null) {
+      all = raw('_all');
+      aggregates.push(raw('count(*) AS _all'));
+    }
+    return all;
+  };
   // The aggregates are named by the metric's place, not its name: a metric named t__first must
   // not meet the halves of a trend named t (metric names start with a letter, these with _).
   const col = (i: number, suffix = ''): Sql => ident(`_m${i}${suffix}`);
@@ -317,6 +351,12 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
       case 'count': {
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
+        if (plainEvents(m.events)) {
+          // Distinct events without conditions: the sum of their shared counts.
+          const counts = m.events.map((f) => sql`coalesce(a.${countOf(f.event)}, 0)`);
+          finals.push(sql`${perWeek(sql`(${join(counts, ' + ')})`, m.per, windowDays)}`);
+          break;
+        }
         aggregates.push(sql`count_if(${match.sql}) AS ${name}`);
         finals.push(sql`${perWeek(sql`coalesce(a.${name}, 0)`, m.per, windowDays)}`);
         break;
@@ -325,11 +365,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         for (const f of m.features) {
           if (!catalog.events.has(f)) notes.warn(`Nobody did '${f}' in this workspace yet.`);
         }
-        const used = m.features.map((f, j) => {
-          const one = col(i, `_${j}`);
-          aggregates.push(sql`bool_or(e.event = ${f}) AS ${one}`);
-          return sql`CAST(coalesce(a.${one}, false) AS INTEGER)`;
-        });
+        const used = m.features.map((f) => sql`CAST(coalesce(a.${countOf(f)}, 0) > 0 AS INTEGER)`);
         const count = sql`(${join(used, ' + ')})`;
         finals.push(
           m.as === 'share'
@@ -342,12 +378,25 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         const match = anyOf(catalog, m.events, notes);
         needsUsers ||= match.needsUsers;
         const mid = raw('e.mid');
+        const anyEvent =
+          m.events.length === 1 &&
+          m.events[0]?.event === ANY_EVENT &&
+          m.events[0].where.length === 0;
         aggregates.push(
-          sql`count_if(${match.sql} AND e.ts < ${mid}) AS ${col(i, '_first')}`,
-          sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`,
+          sql`count_if(${anyEvent ? raw('e.ts') : sql`${match.sql} AND e.ts`} < ${mid}) AS ${col(i, '_first')}`,
         );
         const first = sql`a.${col(i, '_first')}`;
-        const second = sql`a.${col(i, '_second')}`;
+        // The second half is the whole less the first, when the whole is counted anyway.
+        let second: Sql;
+        if (anyEvent) {
+          second = sql`(a.${countOfAll()} - ${first})`;
+        } else if (plainEvents(m.events)) {
+          const counts = m.events.map((f) => sql`coalesce(a.${countOf(f.event)}, 0)`);
+          second = sql`((${join(counts, ' + ')}) - ${first})`;
+        } else {
+          aggregates.push(sql`count_if(${match.sql} AND e.ts >= ${mid}) AS ${col(i, '_second')}`);
+          second = sql`a.${col(i, '_second')}`;
+        }
         finals.push(
           sql`CASE WHEN coalesce(${first}, 0) = 0 THEN NULL
                    ELSE (CAST(coalesce(${second}, 0) AS DOUBLE) - ${first}) / ${first} END`,
@@ -402,8 +451,10 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
         finals.push(sql`s.${raw(m.stat === 'median' ? 'median_depth' : 'mean_depth')}`);
         break;
       case 'recency':
+        // Read in the table's own joins (users, the window's aggregates): a CTE of its own joined
+        // them all again.
         finals.push(
-          sql`date_diff('day', CAST(${local(raw('r.last_ts'))} AS DATE), CAST(${local(raw('b.we'))} - INTERVAL 1 MICROSECOND AS DATE))`,
+          sql`date_diff('day', CAST(${local(raw('CASE WHEN u.last_seen < b.we THEN u.last_seen ELSE coalesce(a._last, r.last_ts) END'))} AS DATE), CAST(${local(raw('b.we'))} - INTERVAL 1 MICROSECOND AS DATE))`,
         );
         break;
       case 'tenure':
@@ -506,12 +557,6 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
             WHERE u.last_seen >= b.we AND a._last IS NULL) n ON n.uid = e.uid
           WHERE e.ts < n.ws GROUP BY e.uid`,
     ]);
-    ctes.push([
-      'rec',
-      sql`SELECT b.uid, CASE WHEN u.last_seen < b.we THEN u.last_seen ELSE coalesce(a._last, p.last_ts) END AS last_ts
-          FROM bounds b JOIN users u ON u.uid = b.uid LEFT JOIN agg a ON a.uid = b.uid
-            LEFT JOIN before_window p ON p.uid = b.uid`,
-    ]);
   }
 
   // Ratios divide the other metrics' expressions (a ratio of ratios is refused by the schema).
@@ -528,7 +573,7 @@ export function metricsSql(input: MetricsPlanInput, notes: PlanNotes): MetricsSq
   const joins: Sql[] = [raw('JOIN users u ON u.uid = b.uid')];
   if (aggregates.length > 0) joins.push(raw('LEFT JOIN agg a ON a.uid = b.uid'));
   if (needsSessions) joins.push(raw('LEFT JOIN sess s ON s.uid = b.uid'));
-  if (needsRecency) joins.push(raw('LEFT JOIN rec r ON r.uid = b.uid'));
+  if (needsRecency) joins.push(raw('LEFT JOIN before_window r ON r.uid = b.uid'));
   funnels.forEach((f, i) =>
     f.steps.forEach((_, k) => joins.push(raw(`LEFT JOIN f_${i}_${k} ON f_${i}_${k}.uid = b.uid`))),
   );

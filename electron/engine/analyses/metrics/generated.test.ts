@@ -76,6 +76,8 @@ const ev = (...names: string[]) => names.map((event) => ({ event, where: [] }));
 const METRICS: MetricDefinition[] = [
   { name: 'active_days', type: 'activeDays', events: ev('$any'), per: 'week' },
   { name: 'buy_days', type: 'distinctDays', events: ev('buy') },
+  // Two events in a CASE per 64-day word (the 100-day window): their OR kept together.
+  { name: 'view_buy_days', type: 'distinctDays', events: ev('view', 'buy') },
   { name: 'views', type: 'count', events: ev('view'), per: 'window' },
   {
     name: 'v1_views',
@@ -94,6 +96,16 @@ const METRICS: MetricDefinition[] = [
   { name: 'recency', type: 'recency' },
   { name: 'tenure', type: 'tenure' },
   { name: 'trend', type: 'trend', events: ev('$any') },
+  // Named events share their counts with other metrics; one with conditions counts its own.
+  { name: 'trend_named', type: 'trend', events: ev('view', 'buy') },
+  {
+    name: 'trend_v1',
+    type: 'trend',
+    events: [
+      { event: 'view', where: [{ property: 'plan', source: 'event', op: '=', value: 'v1' }] },
+    ],
+  },
+  { name: 'views_buys', type: 'count', events: ev('view', 'buy'), per: 'window' },
   { name: 'revenue', type: 'property', events: ev('buy'), property: 'amount', agg: 'sum' },
   { name: 'top_amount', type: 'property', events: ev('$any'), property: 'amount', agg: 'max' },
   { name: 'first_buy', type: 'time', events: ev('buy'), which: 'first' },
