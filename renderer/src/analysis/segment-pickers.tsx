@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useApp } from '../app-context';
-import { Field } from './controls';
+import type { ConditionNode } from '../../../shared/specs/common';
+import { withOptional } from './spec-edit';
+import { Conditions, Field } from './controls';
 
 export interface SegmentOption {
   id: string;
@@ -108,5 +110,34 @@ export function SegmentsPicker({
         <SegmentOptions segments={segments} picked={value} />
       </select>
     </Field>
+  );
+}
+
+/**
+ * Who of the users a per-user spec keeps: conditions on their properties, and membership of a
+ * saved segment (the metrics and thresholds builders).
+ */
+export function UserFilters<T extends { filters: ConditionNode[]; segment?: string | undefined }>({
+  spec,
+  onChange,
+  segmentHelp,
+}: {
+  spec: T;
+  onChange: (spec: T) => void;
+  segmentHelp: string;
+}) {
+  return (
+    <>
+      <Conditions
+        label="User filters"
+        value={spec.filters}
+        onChange={(filters) => onChange({ ...spec, filters })}
+      />
+      <SegmentPicker
+        value={spec.segment}
+        help={segmentHelp}
+        onChange={(id) => onChange(withOptional(spec, 'segment', id))}
+      />
+    </>
   );
 }

@@ -3,18 +3,11 @@ import type { MetricsSpec } from '../../../../../shared/specs/metrics';
 import type { ObservationWindow } from '../../../../../shared/specs/user-metrics';
 import { useApp } from '../../../app-context';
 import { withOptional } from '../../spec-edit';
-import {
-  Conditions,
-  DateRangeEditor,
-  EventPicker,
-  Field,
-  NumberInput,
-  Select,
-} from '../../controls';
+import { DateRangeEditor, EventPicker, Field, NumberInput, Select } from '../../controls';
 import { lastDaysOfData } from '../../data-days';
 import { ev } from '../kind-view';
 import { MetricList } from './MetricList';
-import { SegmentPicker } from '../../segment-pickers';
+import { UserFilters } from '../../segment-pickers';
 
 /** The observation window: N days since each user's start, or the N calendar days up to a date. */
 export function WindowEditor({
@@ -161,15 +154,10 @@ export function MetricsBuilder({
         }
         help="Only users whose start (first event or start event) falls in these days; unticked: every user."
       />
-      <Conditions
-        label="User filters"
-        value={spec.filters}
-        onChange={(filters) => onChange({ ...spec, filters })}
-      />
-      <SegmentPicker
-        value={spec.segment}
-        help="Only the members of a saved segment (save one from any number's users)."
-        onChange={(id) => onChange(withOptional(spec, 'segment', id))}
+      <UserFilters
+        spec={spec}
+        onChange={onChange}
+        segmentHelp="Only the members of a saved segment (save one from any number's users)."
       />
       <h3 className="builder-heading">Metrics</h3>
       <MetricList value={spec.metrics} onChange={(metrics) => onChange({ ...spec, metrics })} />

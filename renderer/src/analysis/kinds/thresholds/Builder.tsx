@@ -1,18 +1,11 @@
 import type { ThresholdsSpec } from '../../../../../shared/specs/thresholds';
 import { useApp } from '../../../app-context';
 import { withOptional } from '../../spec-edit';
-import {
-  Conditions,
-  EventPicker,
-  Field,
-  NumberInput,
-  PropertySelect,
-  Select,
-} from '../../controls';
+import { EventPicker, Field, NumberInput, PropertySelect, Select } from '../../controls';
 import { ev } from '../kind-view';
 import { StartRangeEditor } from '../metrics/Builder';
 import { EventList, MetricList } from '../metrics/MetricList';
-import { SegmentPicker, SegmentsPicker } from '../../segment-pickers';
+import { SegmentsPicker, UserFilters } from '../../segment-pickers';
 
 const HOLDOUT = [
   ['0', 'Nobody'],
@@ -73,15 +66,10 @@ export function ThresholdsBuilder({
           max={366}
           onChange={(observationDays) => onChange({ ...spec, observationDays })}
         />
-        <Conditions
-          label="User filters"
-          value={spec.filters}
-          onChange={(filters) => onChange({ ...spec, filters })}
-        />
-        <SegmentPicker
-          value={spec.segment}
-          help="Only the members of a saved segment as the population (save one from any number's users)."
-          onChange={(id) => onChange(withOptional(spec, 'segment', id))}
+        <UserFilters
+          spec={spec}
+          onChange={onChange}
+          segmentHelp="Only the members of a saved segment as the population (save one from any number's users)."
         />
       </fieldset>
       <fieldset className="series">
