@@ -138,5 +138,9 @@ describe('saved segments in threshold benchmarks', () => {
     expect(() =>
       spec({ splitSegments: [ids.B2B], split: { property: 'plan', source: 'user' } }),
     ).toThrow(/not both/);
+    expect(() => spec({ splitSegments: Array.from({ length: 11 }, (_, i) => `s${i}`) })).toThrow(
+      /at most 10 segments/,
+    );
+    expect(() => spec({ segment: '' })).toThrow();
   });
 });
