@@ -1,4 +1,4 @@
-import type { DateRange } from '../../../../../shared/specs/common';
+import type { DateRange, EventFilter } from '../../../../../shared/specs/common';
 import type { MetricsSpec } from '../../../../../shared/specs/metrics';
 import type { ObservationWindow } from '../../../../../shared/specs/user-metrics';
 import { useApp } from '../../../app-context';
@@ -8,6 +8,43 @@ import { lastDaysOfData } from '../../data-days';
 import { ev } from '../kind-view';
 import { MetricList } from './MetricList';
 import { UserFilters } from '../../segment-pickers';
+
+/**
+ * "Start at an event": each user starts at their first time doing it (signed_up) instead of
+ * their first event of any kind, in any spec with an optional startEvent.
+ */
+export function StartEventField<T extends { startEvent?: EventFilter | undefined }>({
+  value,
+  onChange,
+}: {
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <>
+      <label
+        className="check"
+        title="Each user starts at their first time doing an event (signed_up) instead of their first event of any kind."
+      >
+        <input
+          type="checkbox"
+          checked={value.startEvent !== undefined}
+          onChange={(e) =>
+            onChange(withOptional(value, 'startEvent', e.target.checked ? ev('$any') : undefined))
+          }
+        />
+        Start at an event
+      </label>
+      {value.startEvent !== undefined && (
+        <EventPicker
+          label="Start event"
+          value={value.startEvent}
+          onChange={(startEvent) => onChange({ ...value, startEvent })}
+        />
+      )}
+    </>
+  );
+}
 
 /** The observation window: N days since each user's start, or the N calendar days up to a date. */
 export function WindowEditor({
@@ -48,28 +85,7 @@ export function WindowEditor({
       </div>
       {value.type === 'sinceStart' ? (
         <>
-          <label
-            className="check"
-            title="Each user starts at their first time doing an event (signed_up) instead of their first event of any kind."
-          >
-            <input
-              type="checkbox"
-              checked={value.startEvent !== undefined}
-              onChange={(e) =>
-                onChange(
-                  withOptional(value, 'startEvent', e.target.checked ? ev('$any') : undefined),
-                )
-              }
-            />
-            Start at an event
-          </label>
-          {value.startEvent !== undefined && (
-            <EventPicker
-              label="Start event"
-              value={value.startEvent}
-              onChange={(startEvent) => onChange({ ...value, startEvent })}
-            />
-          )}
+          <StartEventField value={value} onChange={onChange} />
         </>
       ) : (
         <Field

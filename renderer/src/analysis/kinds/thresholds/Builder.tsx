@@ -1,9 +1,8 @@
 import type { ThresholdsSpec } from '../../../../../shared/specs/thresholds';
 import { useApp } from '../../../app-context';
 import { withOptional } from '../../spec-edit';
-import { EventPicker, Field, NumberInput, PropertySelect, Select } from '../../controls';
-import { ev } from '../kind-view';
-import { StartRangeEditor } from '../metrics/Builder';
+import { Field, NumberInput, PropertySelect, Select } from '../../controls';
+import { StartEventField, StartRangeEditor } from '../metrics/Builder';
 import { EventList, MetricList } from '../metrics/MetricList';
 import { SegmentsPicker, UserFilters } from '../../segment-pickers';
 
@@ -32,26 +31,7 @@ export function ThresholdsBuilder({
     <>
       <fieldset className="series">
         <legend>New users</legend>
-        <label
-          className="check"
-          title="Each user starts at their first time doing an event (signed_up) instead of their first event of any kind."
-        >
-          <input
-            type="checkbox"
-            checked={spec.startEvent !== undefined}
-            onChange={(e) =>
-              onChange(withOptional(spec, 'startEvent', e.target.checked ? ev('$any') : undefined))
-            }
-          />
-          Start at an event
-        </label>
-        {spec.startEvent !== undefined && (
-          <EventPicker
-            label="Start event"
-            value={spec.startEvent}
-            onChange={(startEvent) => onChange({ ...spec, startEvent })}
-          />
-        )}
+        <StartEventField value={spec} onChange={onChange} />
         <StartRangeEditor
           spec={spec}
           onChange={onChange}
