@@ -1,5 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
   contract,
@@ -34,6 +33,8 @@ import {
 } from './print';
 import { processIo, type CliIo } from './io';
 import { withSession } from './session';
+import { emit, parseJson, readSpec } from './files';
+import { addSegmentsCommand } from './segments-command';
 
 const workspaceOption = (env: NodeJS.ProcessEnv): Option =>
   new Option(
@@ -386,6 +387,8 @@ Try:
       },
     );
 
+  addSegmentsCommand(program, io, () => workspaceOption(io.env), state);
+
   program
     .command('settings')
     .description('Show or change workspace settings (time zone, week start, session gap)')
@@ -505,29 +508,6 @@ interface ImportOptions {
   users: boolean;
   preview: boolean;
   json: boolean;
-}
-
-async function readSpec(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new ApiError('FILE_NOT_FOUND', `Spec file ${path.resolve(file)} not found.`, { file });
-  });
-  return parseJson(text, file);
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError('INVALID_REQUEST', `${what} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-async function emit(io: CliIo, text: string, out: string | undefined): Promise<void> {
-  if (out === undefined) io.stdout.write(text);
-  else {
-    await writeFile(out, text);
-    io.stderr.write(`Wrote ${path.resolve(out)}\n`);
-  }
 }
 
 /**

@@ -22,6 +22,16 @@ import { tracked, type JobContext } from './jobs';
 import { eventsPage } from './browse/events-page';
 import { propertyValues } from './browse/property-values';
 import { createStaticSegment, segmentMembers } from './segments/static-segments';
+import {
+  countSegment,
+  duplicateSegment,
+  listSegments,
+  refreshSegments,
+  refreshStaleSegments,
+  renameSegment,
+  saveSegment,
+  segmentHistory,
+} from './segments/dynamic-segments';
 import { recentWorkspaces, rememberWorkspace } from './browse/recent-workspaces';
 import { userTimeline, usersPage } from './browse/users-page';
 import { deleteSpec, listSaved, saveSpec } from './saved-specs';
@@ -92,10 +102,13 @@ export class Engine {
     'workspace.close': async () => ({ closed: this.closeWorkspace() }),
     'workspace.info': async () => this.current().info(this.clock),
     'workspace.sources': async () => this.current().sources(),
-    'workspace.updateSettings': async (r) => this.current().updateSettings(r),
+    'workspace.updateSettings': async (r, job) =>
+      this.followData(await this.current().updateSettings(r), job),
     'import.preview': async (r, job) => previewImport(this.current(), r, job),
-    'import.events': async (r, job) => importEvents(this.current(), r, job),
-    'import.users': async (r, job) => importUsers(this.current(), r, job),
+    'import.events': async (r, job) =>
+      this.followData(await importEvents(this.current(), r, job), job),
+    'import.users': async (r, job) =>
+      this.followData(await importUsers(this.current(), r, job), job),
     'workspace.recent': async () => recentWorkspaces(this.env),
     'events.page': async (r, job) =>
       this.current().use((c) =>
@@ -107,6 +120,13 @@ export class Engine {
     'segments.createStatic': async (r, job) =>
       createStaticSegment(this.current(), r, job, this.clock),
     'segments.members': async (r) => segmentMembers(this.current(), r),
+    'segments.list': async (_r, job) => listSegments(this.current(), job, this.clock),
+    'segments.save': async (r, job) => saveSegment(this.current(), r, job, this.clock),
+    'segments.count': async (r, job) => countSegment(this.current(), r, job, this.clock),
+    'segments.history': async (r, job) => segmentHistory(this.current(), r, job, this.clock),
+    'segments.refresh': async (r, job) => refreshSegments(this.current(), r, job, this.clock),
+    'segments.rename': async (r, job) => renameSegment(this.current(), r, job, this.clock),
+    'segments.duplicate': async (r, job) => duplicateSegment(this.current(), r, job, this.clock),
     'sql.query': async (r, job) => runSql(this.current(), r, job),
     'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job, this.clock),
     'analysis.users': async (r, job) => usersBehind(this.current(), r, job, this.clock),
@@ -161,6 +181,20 @@ export class Engine {
     } catch (error) {
       return { ok: false, error: toApiError(error).toShape() };
     }
+  }
+
+  /**
+   * After the data or the settings changed: dynamic segments follow them. The change itself has
+   * committed, so a refresh that fails (or is cancelled) leaves the segments marked stale, and the
+   * change stands.
+   */
+  private async followData<T>(result: T, job: JobContext): Promise<T> {
+    try {
+      await refreshStaleSegments(this.current(), job, this.clock);
+    } catch {
+      // segments.list shows them stale, with the reason, and recomputes them.
+    }
+    return result;
   }
 
   private current(): Workspace {

@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { SavedKind, SavedSpec } from '../../shared/api/workspace-types';
 import { queryRows } from './duckdb/database';
 import { isoUtc, type Workspace } from './workspace/workspace';
+import { assertNotRead } from './segments/dynamic-segments';
 
 /** Saved analyses, segments and personas: specs as JSON, so the workspace reopens as it was left. */
 export async function listSaved(workspace: Workspace, kind?: SavedKind): Promise<SavedSpec[]> {
@@ -29,6 +30,14 @@ export async function saveSpec(
   request: ParsedRequestOf<'saved.save'>,
 ): Promise<SavedSpec> {
   workspace.assertWritable();
+  if (request.kind === 'segment') {
+    // A segment's members are computed from its rule or its number: saved through its own methods.
+    throw new ApiError(
+      'INVALID_REQUEST',
+      'Segments are saved with segments.save (a rule) or segments.createStatic (the users behind a number), and renamed with segments.rename.',
+      { field: 'kind' },
+    );
+  }
   const id = request.id ?? randomUUID();
   await workspace.use(async (c) => {
     await c.run('BEGIN TRANSACTION');
@@ -55,9 +64,11 @@ export async function deleteSpec(workspace: Workspace, id: string): Promise<{ de
   workspace.assertWritable();
   return workspace.use(async (c) => {
     const before = await queryRows(c, `SELECT id FROM saved_specs WHERE id = $1`, [id]);
+    await assertNotRead(c, id);
     await c.run(`DELETE FROM saved_specs WHERE id = $1`, [id]);
-    // A static segment's members go with it.
+    // A segment's members and state go with it.
     await c.run(`DELETE FROM segment_members WHERE segment_id = $1`, [id]);
+    await c.run(`DELETE FROM segment_state WHERE segment_id = $1`, [id]);
     return { deleted: before.length > 0 };
   });
 }

@@ -27,6 +27,14 @@ import {
 import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../specs/analysis-spec';
 import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
 import { metricsExportRequestSchema, metricsPageRequestSchema } from '../specs/metrics';
+import {
+  countSegmentRequestSchema,
+  saveSegmentRequestSchema,
+  segmentHistoryRequestSchema,
+  type SegmentCount,
+  type SegmentHistoryPoint,
+  type SegmentInfo,
+} from './segment-types';
 
 /**
  * Every engine method, declared once. Electron IPC, the HTTP server and the CLI are generated from
@@ -155,8 +163,54 @@ export const contract = {
       }),
     long: true,
   }),
+  'segments.list': method<SegmentInfo[]>()({
+    summary:
+      'The saved segments, static and dynamic: size, as-of day, definition in words, when computed.',
+    request: z.object({}).strict(),
+    long: true,
+  }),
+  'segments.save': method<SegmentInfo>()({
+    summary:
+      'Save a dynamic segment (a rule over events, metrics, user properties, segments and outcomes) and compute its members.',
+    request: saveSegmentRequestSchema,
+    long: true,
+  }),
+  'segments.count': method<SegmentCount>()({
+    summary:
+      "How many users meet a rule as of a day, without saving it (the builder's live count).",
+    request: countSegmentRequestSchema,
+    long: true,
+  }),
+  'segments.history': method<SegmentHistoryPoint[]>()({
+    summary:
+      'Members of a dynamic segment (or a rule) as of each day or week back from the as-of day: size, entered, left.',
+    request: segmentHistoryRequestSchema,
+    long: true,
+  }),
+  'segments.refresh': method<SegmentInfo[]>()({
+    summary:
+      'Compute the members of every dynamic segment (or those named) on the data as it is now.',
+    request: z.object({ ids: z.array(z.string().min(1)).optional() }).strict(),
+    long: true,
+  }),
+  'segments.rename': method<SegmentInfo>()({
+    summary: 'Rename a saved segment.',
+    request: z
+      .object({
+        id: z.string().min(1),
+        name: z.string().trim().min(1, 'give the segment a name').max(200),
+      })
+      .strict(),
+  }),
+  'segments.duplicate': method<SegmentInfo>()({
+    summary: 'Copy a saved segment (its rule, or its members) under a new name.',
+    request: z
+      .object({ id: z.string().min(1), name: z.string().trim().min(1).max(200).optional() })
+      .strict(),
+    long: true,
+  }),
   'segments.members': method<ArrowPage>()({
-    summary: 'A page of the members of a saved static segment.',
+    summary: 'A page of the members of a saved segment.',
     request: z.object({
       id: z.string().min(1),
       offset: z.number().int().min(0).default(0),

@@ -85,14 +85,62 @@ export const propertyConditionSchema = strictObject(
 export type PropertyCondition = z.infer<typeof propertyConditionSchema>;
 
 /**
+ * Membership of a saved segment (static or dynamic, by its id): a condition on the user, so any
+ * analysis can be filtered to a segment's members, or to everyone outside it.
+ */
+export const segmentConditionSchema = strictObject(
+  {
+    segment: z.string().min(1, 'name the segment by its id'),
+    op: z.enum(['in', 'not in']).default('in'),
+  },
+  'a segment condition',
+);
+export type SegmentCondition = z.infer<typeof segmentConditionSchema>;
+
+/**
  * Conditions combine as analysts build them in PostHog or Amplitude: a list holds when all its
  * items hold; `{ any: [...] }` when one of them does, `{ all: [...] }` when all do, nested freely.
  */
 export type ConditionGroup = { any: ConditionNode[] } | { all: ConditionNode[] };
-export type ConditionNode = PropertyCondition | ConditionGroup;
+export type ConditionLeaf = PropertyCondition | SegmentCondition;
+export type ConditionNode = ConditionLeaf | ConditionGroup;
 
 export function isConditionGroup(node: ConditionNode): node is ConditionGroup {
   return 'any' in node || 'all' in node;
+}
+
+export function isSegmentCondition(node: ConditionNode): node is SegmentCondition {
+  return 'segment' in node;
+}
+
+/**
+ * The ids of the segments the conditions of a whole spec name (its `where` lists and `filters`,
+ * at any depth), each once.
+ */
+export function segmentsOfSpec(spec: unknown): string[] {
+  const ids = new Set<string>();
+  const walk = (value: unknown, key: string): void => {
+    if (Array.isArray(value)) {
+      if (key === 'where' || key === 'filters')
+        for (const id of segmentsNamed(value as ConditionNode[])) ids.add(id);
+      else value.forEach((item) => walk(item, ''));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) walk(v, k);
+    }
+  };
+  walk(spec, '');
+  return [...ids];
+}
+
+/** The ids of the segments a list of conditions names, each once. */
+export function segmentsNamed(nodes: readonly ConditionNode[]): string[] {
+  const ids = new Set<string>();
+  const visit = (n: ConditionNode): void => {
+    if (isConditionGroup(n)) ('any' in n ? n.any : n.all).forEach(visit);
+    else if (isSegmentCondition(n)) ids.add(n.segment);
+  };
+  nodes.forEach(visit);
+  return [...ids];
 }
 
 /** The deepest nesting of groups a spec may hold (deeper only ever came from a generator). */
@@ -120,7 +168,9 @@ export const conditionNodeSchema: z.ZodType<ConditionNode, unknown> = z
         ? anyGroupSchema
         : isRecord && 'all' in value
           ? allGroupSchema
-          : propertyConditionSchema;
+          : isRecord && 'segment' in value
+            ? segmentConditionSchema
+            : propertyConditionSchema;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data as ConditionNode;
     for (const issue of parsed.error.issues) ctx.issues.push(issue as (typeof ctx.issues)[number]);

@@ -1,5 +1,6 @@
 import {
   isConditionGroup,
+  isSegmentCondition,
   type ConditionNode,
   type DateRange,
   type EventFilter,
@@ -34,7 +35,7 @@ export function event(filter: EventFilter): string {
 
 /** A condition still being written in the builder (no property yet) says nothing yet. */
 function written(n: ConditionNode): boolean {
-  return isConditionGroup(n) || n.property.trim() !== '';
+  return isConditionGroup(n) || isSegmentCondition(n) || n.property.trim() !== '';
 }
 
 export function condition(c: PropertyCondition): string {
@@ -47,6 +48,7 @@ export function condition(c: PropertyCondition): string {
 
 /** A condition or a group: "(country = DE or plan = pro)". */
 export function node(n: ConditionNode): string {
+  if (isSegmentCondition(n)) return `${n.op === 'in' ? 'in' : 'not in'} a saved segment`;
   if (!isConditionGroup(n)) return condition(n);
   const items = 'any' in n ? n.any : n.all;
   const text = items.map(node).join('any' in n ? ' or ' : ' and ');

@@ -16,6 +16,8 @@ import { PlanNotes } from '../sql/notes';
 import { render, sql, type Rendered, type Sql } from '../sql/fragment';
 import type { AnyRunner, PlanBase, SpecOf } from './runner';
 import { unitsTable } from './units-cache';
+import { segmentDigests } from '../segments/segment-refs';
+import { segmentsOfSpec } from '../../../shared/specs/common';
 import type { AnalysisContext } from './context';
 import { eventTypesRunner } from './eventTypes/runner';
 import { funnelRunner } from './funnel/runner';
@@ -95,9 +97,11 @@ async function prepare<K extends AnalysisKind>(
   spec: SpecOf<K>,
 ): Promise<{ plan: PlanBase; units: Sql }> {
   const plan = await runner.plan(ctx, spec);
+  // Segment filters read members the data generation does not see: their digests key the units.
+  const segments = await segmentDigests(ctx, segmentsOfSpec(spec));
   const units = await unitsTable(workspace, ctx.c, {
     kind: spec.kind,
-    unitsKey: plan.unitsKey,
+    unitsKey: segments.length === 0 ? plan.unitsKey : { plan: plan.unitsKey, segments },
     generation: ctx.catalog.generation,
     source: () => runner.units(ctx, plan),
     store: runner.storesUnits === true && !workspace.readOnly,
@@ -151,6 +155,16 @@ export async function uidQuery(
   spec: AnalysisSpec,
   select: UserSelection,
 ): Promise<Rendered> {
+  return render(await uidsSql(workspace, ctx, spec, select));
+}
+
+/** The uids behind one number, as a SELECT of `uid` to read inside a larger statement. */
+export async function uidsSql(
+  workspace: Workspace,
+  ctx: AnalysisContext,
+  spec: AnalysisSpec,
+  select: UserSelection,
+): Promise<Sql> {
   const runner = runnerOf(spec.kind);
   if (runner.select === null || select.kind !== spec.kind) {
     throw new ApiError(
@@ -160,7 +174,7 @@ export async function uidQuery(
   }
   const { plan, units } = await prepare(workspace, ctx, runner, spec);
   const predicate = (runner.select as (p: PlanBase, s: UserSelection) => Sql)(plan, select);
-  return render(sql`SELECT DISTINCT uid FROM ${units} WHERE ${predicate}`);
+  return sql`SELECT DISTINCT uid FROM ${units} WHERE ${predicate}`;
 }
 
 /**

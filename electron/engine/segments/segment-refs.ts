@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { queryRows } from '../duckdb/database';
-import { raw, sql, type Sql } from '../sql/fragment';
+import { join, query, raw, sql, type Sql } from '../sql/fragment';
 
 /** A saved segment an analysis reads: its name, and what its members are now. */
 export interface SegmentRef {
@@ -55,4 +55,28 @@ export async function resolveSegments(
 /** Whether the user `uid` (a column) is a member of the segment. */
 export function inSegmentSql(segment: SegmentRef, uid: Sql = raw('u.uid')): Sql {
   return sql`${uid} IN (SELECT uid FROM segment_members WHERE segment_id = ${segment.id})`;
+}
+
+/**
+ * The member digest of each segment a spec's conditions name, in the order named, to key the
+ * spec's units by; one that is not saved (deleted since) matches nobody, and the plan says so.
+ */
+export async function segmentDigests(
+  ctx: { c: DuckDBConnection; notes: { warn(message: string): void } },
+  ids: readonly string[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await query(
+    ctx.c,
+    sql`SELECT s.id, coalesce(CAST(sum(hash(m.uid)) AS VARCHAR), '0') || ':' || count(m.uid) AS digest
+       FROM saved_specs s LEFT JOIN segment_members m ON m.segment_id = s.id
+      WHERE s.kind = 'segment' AND s.id IN (${join(ids.map((id) => sql`${id}`))}) GROUP BY s.id`,
+  );
+  const known = new Map(rows.map((r) => [String(r.id), String(r.digest)]));
+  return ids.map((id) => {
+    const digest = known.get(id);
+    if (digest === undefined)
+      ctx.notes.warn(`No saved segment has the id '${id}' (deleted?), so nobody is in it.`);
+    return digest ?? 'none';
+  });
 }

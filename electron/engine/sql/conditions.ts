@@ -1,6 +1,7 @@
 import {
   ANY_EVENT,
   isConditionGroup,
+  isSegmentCondition,
   type ConditionNode,
   type EventFilter,
   type PropertyCondition,
@@ -128,11 +129,26 @@ export function conditionsSql(
     if (isConditionGroup(n)) {
       return 'any' in n ? or(n.any.map(node)) : and(n.all.map(node));
     }
+    if (isSegmentCondition(n)) {
+      // On the user, so it holds where only `users u` is read (a population) as where events are.
+      needsUsers = true;
+      const member = segmentMemberSql(n.segment, raw('u.uid'));
+      return n.op === 'in' ? member : sql`NOT ${member}`;
+    }
     const ref = resolveProperty(catalog, n.property, n.source, notes);
     needsUsers ||= ref.needsUsers;
     return conditionSql(ref, n);
   };
   return { sql: and(nodes.map(node)), needsUsers };
+}
+
+/**
+ * Whether `uid` is a member of the saved segment `id`: its members as last saved (a static list)
+ * or evaluated (a dynamic segment, re-evaluated after each import). A segment that is gone has
+ * none; the plan warns of it (see segmentsOfSpec).
+ */
+export function segmentMemberSql(id: string, uid: Sql): Sql {
+  return sql`${uid} IN (SELECT uid FROM segment_members WHERE segment_id = ${id})`;
 }
 
 /** An event filter plus conditions every event must meet; an unknown event matches nothing. */

@@ -70,6 +70,18 @@ export const CREATE_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS session_facts (session_id BIGINT, uid INTEGER, started TIMESTAMP, events BIGINT, duration DOUBLE)`,
   // Members of static segments (saved_specs rows of kind 'segment'), by dense uid.
   `CREATE TABLE IF NOT EXISTS segment_members (segment_id VARCHAR NOT NULL, uid INTEGER NOT NULL)`,
+  // What each segment's members were computed from: the as-of day and the data generation of a
+  // dynamic segment's last evaluation (static ones have a row from their creation).
+  `CREATE TABLE IF NOT EXISTS segment_state (
+     segment_id VARCHAR NOT NULL,
+     as_of DATE,
+     members BIGINT NOT NULL,
+     population BIGINT,
+     generation VARCHAR,
+     computed_at TIMESTAMP NOT NULL,
+     seconds DOUBLE,
+     warnings JSON
+   )`,
   `CREATE TABLE IF NOT EXISTS saved_specs (
      id VARCHAR NOT NULL,
      kind VARCHAR NOT NULL,
@@ -99,7 +111,10 @@ export const QUERYABLE_TABLES = {
   user_days: 'one per user and UTC day with events: uid, day, events, last_ts',
   sources: 'one per import: files, preset, mapping, rows read and imported, skipped',
   saved_specs: 'saved analyses and segments: id, kind, name, spec (JSON)',
-  segment_members: 'members of static segments: segment_id, uid',
+  segment_members:
+    'members of saved segments (static, and dynamic as last computed): segment_id, uid',
+  segment_state:
+    'one per saved segment: segment_id, as_of, members, population, generation, computed_at',
 } as const;
 
 /** Tables every workspace has; anything else in the file is the analyst's own. */

@@ -33,6 +33,7 @@ describe('workspace', () => {
       'events',
       'saved_specs',
       'segment_members',
+      'segment_state',
       'session_facts',
       'sources',
       'user_days',

@@ -8,7 +8,12 @@ import type {
   ConditionNode,
   PropertyOperator,
 } from '../../../shared/specs/common';
-import { isConditionGroup, PROPERTY_OPERATORS } from '../../../shared/specs/common';
+import {
+  isConditionGroup,
+  isSegmentCondition,
+  PROPERTY_OPERATORS,
+} from '../../../shared/specs/common';
+import { SegmentConditionRow } from './segment-condition';
 import { useApp } from '../app-context';
 import { formatNumber } from '../lib/format';
 import {
@@ -189,6 +194,13 @@ export function Conditions({
             onChange={(next) => update(i, next)}
             onRemove={() => remove(i)}
           />
+        ) : isSegmentCondition(c) ? (
+          <SegmentConditionRow
+            key={i}
+            condition={c}
+            onChange={(next) => update(i, next)}
+            onRemove={() => remove(i)}
+          />
         ) : (
           <ConditionRow
             key={i}
@@ -206,6 +218,14 @@ export function Conditions({
           onClick={() => onChange([...value, blank])}
         >
           + {label.endsWith('where') ? 'where' : 'filter'}
+        </button>
+        <button
+          type="button"
+          className="ghost small add"
+          title="Only the members of a saved segment, or everyone outside it"
+          onClick={() => onChange([...value, { segment: '', op: 'in' }])}
+        >
+          + segment
         </button>
         {depth < 4 && (
           <button

@@ -1,44 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
-import { useApp } from '../app-context';
 import type { ConditionNode } from '../../../shared/specs/common';
 import { withOptional } from './spec-edit';
 import { Conditions, Field } from './controls';
-
-export interface SegmentOption {
-  id: string;
-  name: string;
-  members: number | null;
-}
-
-/**
- * The workspace's saved segments, read again when a picker is focused: a segment saved from a
- * number a moment ago is there without a reload.
- */
-export function useSavedSegments(): { segments: SegmentOption[]; reload: () => void } {
-  const { api } = useApp();
-  const [segments, setSegments] = useState<SegmentOption[]>([]);
-  const reload = useCallback(() => {
-    void api['saved.list']({ kind: 'segment' })
-      .then((all) =>
-        setSegments(
-          all.map((s) => {
-            const members = (s.spec as { members?: unknown }).members;
-            return {
-              id: s.id,
-              name: s.name,
-              members: typeof members === 'number' ? members : null,
-            };
-          }),
-        ),
-      )
-      .catch(() => undefined);
-  }, [api]);
-  useEffect(reload, [reload]);
-  return { segments, reload };
-}
-
-const labelOf = (s: SegmentOption): string =>
-  s.members === null ? s.name : `${s.name} (${s.members.toLocaleString('en-US')} users)`;
+import { segmentLabel, useSavedSegments, type SegmentOption } from './saved-segments';
 
 /** The saved segments as options, and any picked one that is no longer saved (to unpick it). */
 function SegmentOptions({ segments, picked }: { segments: SegmentOption[]; picked: string[] }) {
@@ -52,7 +15,7 @@ function SegmentOptions({ segments, picked }: { segments: SegmentOption[]; picke
       ))}
       {segments.map((s) => (
         <option key={s.id} value={s.id}>
-          {labelOf(s)}
+          {segmentLabel(s)}
         </option>
       ))}
     </>

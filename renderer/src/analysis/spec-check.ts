@@ -1,5 +1,9 @@
 import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
-import { isConditionGroup, type ConditionNode } from '../../../shared/specs/common';
+import {
+  isConditionGroup,
+  isSegmentCondition,
+  type ConditionNode,
+} from '../../../shared/specs/common';
 import { parseAnalysisSpec } from '../../../shared/specs/parse-spec';
 
 /**
@@ -24,7 +28,7 @@ function blankConditions(spec: AnalysisSpec): number {
   const visit = (nodes: readonly ConditionNode[]): void => {
     for (const node of nodes) {
       if (isConditionGroup(node)) visit('any' in node ? node.any : node.all);
-      else if (node.property.trim() === '') count++;
+      else if (!isSegmentCondition(node) && node.property.trim() === '') count++;
     }
   };
   // Conditions sit in `where` lists and `filters`, at any depth of the spec.

@@ -52,6 +52,7 @@ function holds(node: ConditionNode, e: ModelEvent): boolean {
   if (isConditionGroup(node)) {
     return 'any' in node ? node.any.some((x) => holds(x, e)) : node.all.every((x) => holds(x, e));
   }
+  if ('segment' in node) throw new Error('the model has no segments');
   const v = node.property === 'p' ? e.p : node.property === 'q' ? e.q : null;
   if (node.op === '=') return v !== null && v === node.value;
   if (node.op === 'is set') return v !== null;

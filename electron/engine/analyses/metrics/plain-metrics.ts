@@ -100,7 +100,7 @@ const dayDiff = (a: string, b: string): number =>
 function matches(f: EventFilter, e: PlainEvent): boolean {
   if (f.event !== '$any' && f.event !== e.event) return false;
   return f.where.every((c) => {
-    if ('any' in c || 'all' in c || c.property !== 'plan' || c.op !== '=') {
+    if ('any' in c || 'all' in c || 'segment' in c || c.property !== 'plan' || c.op !== '=') {
       throw new Error('the plain reference knows plan = value conditions only');
     }
     return e.plan === c.value;

@@ -1,5 +1,10 @@
 import { resolveDays, type LocalDays } from '../../../../shared/calendar/local-days';
-import { ANY_EVENT, isConditionGroup, type ConditionNode } from '../../../../shared/specs/common';
+import {
+  ANY_EVENT,
+  isConditionGroup,
+  isSegmentCondition,
+  type ConditionNode,
+} from '../../../../shared/specs/common';
 import type { RetentionSpec } from '../../../../shared/specs/retention';
 import { rangeBefore, type Calendar } from '../../sql/calendar';
 import { isNumericType } from '../../sql/catalog';
@@ -77,7 +82,9 @@ export function columnsOf(spec: RetentionSpec): Column[] {
 
 function onUsersOnly(nodes: readonly ConditionNode[]): boolean {
   return nodes.every((n) =>
-    isConditionGroup(n) ? onUsersOnly('any' in n ? n.any : n.all) : n.source === 'user',
+    isConditionGroup(n)
+      ? onUsersOnly('any' in n ? n.any : n.all)
+      : isSegmentCondition(n) || n.source === 'user',
   );
 }
 
