@@ -33,7 +33,9 @@ const days = (what: string) =>
  * - between: local days from-to, inclusive;
  * - sinceStart: from `from` to `to` days after each user's start (first seen, or their first
  *   `start` event), each day the 24 hours of local wall time from the start, as the metrics'
- *   windows count them. A user without the start event does not meet the condition either way.
+ *   windows count them. A user without the start event does not meet the condition either way,
+ *   and did not / at most / exactly hold only once the window has begun and ended by the as-of
+ *   day (someone who signed up yesterday has not yet failed to do X within 7 days).
  */
 export const eventWindowSchema = z.discriminatedUnion('type', [
   strictObject({ type: z.literal('ever') }, 'an event window'),

@@ -118,6 +118,15 @@ describe('dynamic segment rules, as of the last day with data (2024-03-07)', () 
         when: { type: 'sinceStart', from: 1, start: { event: 'signup', where: [] } },
       }),
     ).toEqual(['c']);
+    // Two days after signing up is 03-08 12:00, after the as-of day: c has not missed it yet.
+    expect(
+      await members({
+        type: 'event',
+        event: login,
+        op: 'did not',
+        when: { type: 'sinceStart', from: 2, start: { event: 'signup', where: [] } },
+      }),
+    ).toEqual([]);
   });
 
   it('metrics, user properties, and AND / OR / NOT groups', async () => {

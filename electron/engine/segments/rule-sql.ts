@@ -100,8 +100,10 @@ export async function ruleSql(
         sql`e.ts >= ${w.from === 0 ? start : shifted(w.from)}`,
         w.to === undefined ? raw('TRUE') : sql`e.ts < ${shifted(w.to)}`,
       ]);
-      // "did not within 7 days": a user whose 7 days have not passed may still do it.
+      // "did not within 7 days": a user whose 7 days have not passed may still do it; "did not
+      // after day 3": nor has one whose day 3 has not come.
       if (w.to !== undefined) complete = sql`${shifted(w.to)} <= ${end}`;
+      else if (w.from > 0) complete = sql`${shifted(w.from)} <= ${end}`;
       hasStart = sql`${start} IS NOT NULL`;
     } else {
       bounded = false;
