@@ -2,7 +2,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../../shared/api/errors';
 import type { SegmentRule } from '../../../shared/specs/segment';
-import { workspaceTemplate, type TempWorkspace } from '../testing/temp-workspace';
+import { tempWorkspace, workspaceTemplate, type TempWorkspace } from '../testing/temp-workspace';
 
 /*
  * Four users, the last event on 2024-03-07 (the default as-of day), UTC:
@@ -313,5 +313,41 @@ describe('bad rules are refused with the field', () => {
         } as SegmentRule,
       }),
     ).rejects.toMatchObject({ message: expect.stringMatching(/'gone', which is not saved/) });
+  });
+});
+
+describe('a window from each user\u2019s start across a change of clocks', () => {
+  it('counts days of local wall time: a day after 12:00 on the Saturday is 12:00 on the Sunday', async () => {
+    // New York moves to summer time at 02:00 on Sunday 2024-03-10: 12:00 on the Saturday is
+    // 17:00 UTC, 12:00 on the Sunday 16:00 UTC. e's report at 16:30 UTC is after its first day,
+    // f's at 15:30 UTC within it; 24 hours of UTC would have counted both.
+    const w = await tempWorkspace();
+    try {
+      await w.api['import.events']({
+        files: [
+          w.write(
+            'dst.csv',
+            `user_id,event,timestamp
+e,open,2024-03-09T17:00:00Z
+e,report,2024-03-10T16:30:00Z
+f,open,2024-03-09T17:00:00Z
+f,report,2024-03-10T15:30:00Z
+`,
+          ),
+        ],
+      });
+      await w.api['workspace.updateSettings']({ timezone: 'America/New_York' });
+      const count = await w.api['segments.count']({
+        rule: {
+          type: 'event',
+          event: { event: 'report', where: [] },
+          op: 'did',
+          when: { type: 'sinceStart', from: 0, to: 1 },
+        },
+      });
+      expect(count).toMatchObject({ members: 1, population: 2 });
+    } finally {
+      w.close();
+    }
   });
 });
