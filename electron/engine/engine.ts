@@ -22,6 +22,7 @@ import { tracked, type JobContext } from './jobs';
 import { eventsPage } from './browse/events-page';
 import { propertyValues } from './browse/property-values';
 import { createStaticSegment, segmentMembers } from './segments/static-segments';
+import { compareSegments } from './segments/compare-segments';
 import {
   countSegment,
   duplicateSegment,
@@ -129,6 +130,7 @@ export class Engine {
     'segments.duplicate': async (r, job) => duplicateSegment(this.current(), r, job, this.clock),
     'sql.query': async (r, job) => runSql(this.current(), r, job),
     'analysis.run': async (r, job) => runAnalysis(this.current(), r.spec, job, this.clock),
+    'analysis.compare': async (r, job) => compareSegments(this.current(), r, job, this.clock),
     'analysis.users': async (r, job) => usersBehind(this.current(), r, job, this.clock),
     'metrics.page': async (r, job) => metricsPage(this.current(), r, job, this.clock),
     'metrics.export': async (r, job) => exportMetrics(this.current(), r, job, this.clock),

@@ -28,9 +28,11 @@ import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../sp
 import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
 import { metricsExportRequestSchema, metricsPageRequestSchema } from '../specs/metrics';
 import {
+  compareSegmentsRequestSchema,
   countSegmentRequestSchema,
   saveSegmentRequestSchema,
   segmentHistoryRequestSchema,
+  type SegmentComparison,
   type SegmentCount,
   type SegmentHistoryPoint,
   type SegmentInfo,
@@ -225,6 +227,12 @@ export const contract = {
   'analysis.run': method<AnalysisResult>()({
     summary: 'Run an analysis spec ({"kind": ...}).',
     request: z.object({ spec: analysisSpecSchema }),
+    long: true,
+  }),
+  'analysis.compare': method<SegmentComparison>()({
+    summary:
+      'Run an analysis once per saved segment (filtered to its members) and for everyone else: the segments side by side.',
+    request: compareSegmentsRequestSchema,
     long: true,
   }),
   'analysis.users': method<UsersBehindResult>()({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analysisSpecSchema, type AnalysisResult } from '../specs/analysis-spec';
 import { dynamicSegmentSpecSchema, segmentRuleSchema } from '../specs/segment';
 
 /** A saved segment as the Segments view lists it. */
@@ -77,3 +78,34 @@ export const segmentHistoryRequestSchema = z
     message: 'name a saved segment (id) or give a rule, not both',
     path: ['id'],
   });
+
+/** One side of a comparison: the analysis of a segment's members, or of everyone else. */
+export interface SegmentComparisonGroup {
+  label: string;
+  /** The segment's id; null for "everyone else" (in none of them). */
+  segment: string | null;
+  members: number;
+  /** Too few members to compare with much confidence. */
+  small: boolean;
+  result: AnalysisResult;
+}
+
+export interface SegmentComparison {
+  groups: SegmentComparisonGroup[];
+  /** Users in more than one of the segments: each counts in every segment it is in. */
+  shared: number;
+  warnings: string[];
+}
+
+/** Most segments side by side: beyond that a chart is unreadable. */
+export const MAX_COMPARED_SEGMENTS = 10;
+
+export const compareSegmentsRequestSchema = z.object({
+  spec: analysisSpecSchema,
+  segments: z
+    .array(z.string().min(1))
+    .min(1, 'name at least one segment')
+    .max(MAX_COMPARED_SEGMENTS, `at most ${MAX_COMPARED_SEGMENTS} segments side by side`),
+  /** Also everyone in none of them ("the rest"). */
+  rest: z.boolean().default(true),
+});

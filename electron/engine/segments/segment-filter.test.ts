@@ -98,3 +98,61 @@ describe('an analysis filtered to a segment', () => {
     expect(entered(inside)).toBeGreaterThan(0);
   });
 });
+
+describe('segments side by side', () => {
+  it('runs the analysis for each segment and for everyone else, and says who is shared', async () => {
+    const sharers = await whole.api['segments.save']({
+      name: 'Sharers',
+      spec: {
+        type: 'dynamic',
+        rule: {
+          type: 'event',
+          event: { event: 'report_shared', where: [] },
+          when: { type: 'ever' },
+        },
+      },
+    });
+    const comparison = await whole.api['analysis.compare']({
+      spec: retention([]),
+      segments: [segment, sharers.id],
+    });
+    expect(comparison.groups.map((g) => g.label)).toEqual([
+      'Reporters',
+      'Sharers',
+      'Everyone else',
+    ]);
+    const own = await whole.api['analysis.run']({ spec: retention([{ segment: sharers.id }]) });
+    expect(comparison.groups[1]?.result).toEqual(own);
+    const rest = await whole.api['analysis.run']({
+      spec: retention([
+        { segment, op: 'not in' },
+        { segment: sharers.id, op: 'not in' },
+      ]),
+    });
+    expect(comparison.groups[2]?.result).toEqual(rest);
+    const [both] = await whole.rows(
+      `SELECT count(*) AS n FROM (SELECT uid FROM segment_members
+        WHERE segment_id IN ('${segment}', '${sharers.id}') GROUP BY uid HAVING count(*) = 2)`,
+    );
+    expect(comparison.shared).toBe(Number(both?.n));
+    expect(comparison.shared).toBeGreaterThan(0);
+    expect(comparison.warnings.join(' ')).toMatch(/are in more than one of these segments/);
+  });
+
+  it('refuses a kind without filters, a segment twice, and an unknown one', async () => {
+    const paths = {
+      kind: 'paths',
+      start: { event: 'signed_up' },
+      dateRange: { type: 'relative', last: 4, unit: 'week' },
+    };
+    await expect(
+      whole.api['analysis.compare']({ spec: paths as never, segments: [segment] }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/paths analysis has no filters/) });
+    await expect(
+      whole.api['analysis.compare']({ spec: retention([]), segments: [segment, segment] }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/named twice/) });
+    await expect(
+      whole.api['analysis.compare']({ spec: retention([]), segments: ['nope'] }),
+    ).rejects.toMatchObject({ detail: { field: 'segments' } });
+  });
+});
