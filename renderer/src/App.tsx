@@ -18,6 +18,7 @@ import { DataView } from './views/data/DataView';
 import { EventsView } from './views/events/EventsView';
 import { SqlView } from './views/sql/SqlView';
 import { METRICS_TABS, MetricsView } from './views/metrics/MetricsView';
+import { SegmentsView } from './views/segments/SegmentsView';
 
 /** Rail views that are analyses, and the spec kind each edits. */
 const ANALYSIS_VIEWS: Record<string, AnalysisKind | undefined> = {
@@ -140,6 +141,7 @@ function Workbench({ connection }: { connection: NonNullable<ReturnType<typeof c
               )}
               {info !== null && current.id === 'sql' && <SqlView />}
               {info !== null && current.id === 'metrics' && <MetricsView />}
+              {info !== null && current.id === 'segments' && <SegmentsView />}
               {info !== null && analysisKind !== undefined && (
                 <AnalysisView key={current.id} kind={analysisKind} />
               )}

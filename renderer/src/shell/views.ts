@@ -88,9 +88,9 @@ export const VIEWS: ViewDef[] = [
     id: 'segments',
     label: 'Segments',
     group: 'Users',
-    built: false,
+    built: true,
     about:
-      'Behavioural segments and triggers (inactive 7 days, feature unused 14 days, milestone missed) and health scores, saved in the workspace.',
+      'Behavioural segments saved in the workspace: rules of AND/OR/NOT groups over events, per-user metrics, user properties, other segments and outcomes of saved analyses, evaluated as of a day with a live count, or started from a template (High-Engagers, At-Risk, Dormant...); each with its members and their metrics, and its size over time.',
   },
   {
     id: 'personas',
