@@ -20,6 +20,7 @@ import { describeSpec } from '../../../shared/specs/meaning';
 import { KIND_TITLES } from './import-spec';
 import { gridTable, ResultGrid } from './ResultGrid';
 import { SavedBar } from './SavedBar';
+import { SegmentCompare } from './SegmentCompare';
 import { useAnalysis } from './use-analysis';
 import { UsersPanel } from './UsersPanel';
 import './analysis.css';
@@ -61,6 +62,10 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
   const [spec, setSpec] = useState<AnalysisSpec>(() => initialSpec(kind, defaultSpec(kind, info)));
   const [savedId, setSavedId] = useState<string | null>(null);
   const [select, setSelect] = useState<UserSelection | null>(null);
+  // The users behind a number of a segment comparison: their own spec (the segment's filter).
+  const [compared, setCompared] = useState<{ spec: AnalysisSpec; select: UserSelection } | null>(
+    null,
+  );
   const chart = useRef<ECharts | null>(null);
   const state = useAnalysis(spec);
   const { result } = state;
@@ -112,6 +117,7 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
   // A new question closes the users of the old one: never a stale list beside new numbers.
   useEffect(() => {
     setSelect(null);
+    setCompared(null);
   }, [answeredKey]);
   const tz = info?.workspace.settings.timezone ?? 'UTC';
 
@@ -132,7 +138,7 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
   };
 
   return (
-    <div className={`analysis${select !== null ? ' with-users' : ''}`}>
+    <div className={`analysis${select !== null || compared !== null ? ' with-users' : ''}`}>
       <aside className="builder" aria-label={`${TITLES[kind]} builder`}>
         <Builder spec={spec} onChange={(next) => setSpec(next)} />
         {spec.kind !== 'eventTypes' && (
@@ -196,6 +202,15 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
         {select !== null && state.answered !== null && (
           <div className="users-anchor">
             <UsersPanel spec={state.answered} select={select} onClose={() => setSelect(null)} />
+          </div>
+        )}
+        {select === null && compared !== null && (
+          <div className="users-anchor">
+            <UsersPanel
+              spec={compared.spec}
+              select={compared.select}
+              onClose={() => setCompared(null)}
+            />
           </div>
         )}
         {Lead !== undefined && parts !== null && (
@@ -304,6 +319,15 @@ export function AnalysisView({ kind }: { kind: AnalysisKind }) {
               />
             </div>
           </section>
+        )}
+        {'filters' in spec && state.answered !== null && (
+          <SegmentCompare
+            spec={state.answered}
+            onOpenUsers={(target, selection) => {
+              setSelect(null);
+              setCompared({ spec: target, select: selection });
+            }}
+          />
         )}
         {Details !== undefined && parts !== null && (
           <div className={stale ? 'stale' : ''}>
