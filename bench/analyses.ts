@@ -2,6 +2,7 @@ import type { ApiClient } from '../shared/api/contract';
 import type { AnalysisSpec } from '../shared/specs/analysis-spec';
 import { SAMPLE_ABOVE, sampledFirst } from '../shared/specs/first-answer';
 import { thresholdsSpecSchema } from '../shared/specs/thresholds';
+import type { SegmentRule } from '../shared/specs/segment';
 
 /** One timed analysis: best of `runs` (the first run also warms DuckDB's caches). */
 export interface AnalysisFigure {
@@ -188,6 +189,55 @@ export function perUserSpecs(): {
       spec: thresholdsSpecSchema.parse({ kind: 'thresholds', metrics: twelveMetrics() }),
     },
   ];
+}
+
+/** The segments issue's figure: a dynamic segment of three conditions, counted as of the data's end. */
+export function segmentRules(): { name: string; rule: SegmentRule; goalSeconds: number }[] {
+  return [
+    {
+      name: 'segment: app_opened > 2 a week (28 days), report_created in 14 days, no support ticket in 30',
+      goalSeconds: 1,
+      rule: {
+        all: [
+          {
+            type: 'metric',
+            metric: {
+              name: 'logins',
+              type: 'count',
+              events: [{ event: 'app_opened', where: [] }],
+              per: 'week',
+            },
+            days: 28,
+            op: '>',
+            value: 2,
+          },
+          {
+            type: 'event',
+            event: { event: 'report_created', where: [] },
+            op: 'did',
+            when: { type: 'last', days: 14 },
+          },
+          {
+            type: 'event',
+            event: { event: 'support_ticket_opened', where: [] },
+            op: 'did not',
+            when: { type: 'last', days: 30 },
+          },
+        ],
+      },
+    },
+  ];
+}
+
+/** The best of `runs` counts of a segment's rule (nothing is cached between them). */
+export async function timeSegment(api: ApiClient, rule: SegmentRule, runs = 2): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await api['segments.count']({ rule });
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
 }
 
 /**

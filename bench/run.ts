@@ -9,6 +9,8 @@ import { createLocalClient } from '../electron/engine/local-client';
 import {
   benchSpecs,
   perUserSpecs,
+  segmentRules,
+  timeSegment,
   botEventsCsv,
   firstAnswerSpec,
   timeAnalysis,
@@ -109,6 +111,10 @@ async function benchImport(
           ...(goal === undefined ? {} : { goal }),
           ...(goalSeconds === undefined ? {} : { goalSeconds }),
         });
+      }
+      for (const { name, rule, goalSeconds } of segmentRules()) {
+        process.stderr.write(`  ${name}…\n`);
+        analyses.push({ name, seconds: await timeSegment(api, rule), goalSeconds });
       }
       // The analysis views answer a 10% sample first on large workspaces, then the exact spec.
       for (const { name, spec } of specs) {
