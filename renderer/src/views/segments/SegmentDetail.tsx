@@ -132,7 +132,7 @@ function SizeHistory({ segment }: { segment: SegmentInfo }) {
         <Chart
           option={option}
           theme={theme}
-          height={220}
+          height={320}
           label={`Members of ${segment.name} per week, with entered and left`}
         />
       )}

@@ -91,51 +91,53 @@ function SegmentRow({
       data-segment={s.id}
       aria-selected={selected}
     >
-      <td className="segment-name">
-        {naming === null ? (
-          <button type="button" className="link" onClick={onSelect} title="Open the segment">
-            {s.name}
-          </button>
-        ) : (
-          <form
-            className="row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const name = naming.trim();
-              if (name === '' || name === s.name) return setNaming(null);
-              act(() => onRename(name).then(() => setNaming(null)));
-            }}
-          >
-            <input
-              aria-label={`New name for ${s.name}`}
-              value={naming}
-              autoFocus
-              onChange={(e) => setNaming(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') setNaming(null);
-              }}
-            />
-            <button type="submit" className="small" disabled={busy}>
-              Rename
+      <td>
+        <div className="segment-name">
+          {naming === null ? (
+            <button type="button" className="link" onClick={onSelect} title="Open the segment">
+              {s.name}
             </button>
-          </form>
-        )}
-        {s.small && (
-          <span
-            className="badge warn"
-            title="Fewer than 30 members: comparisons with them say more about chance than about the segment."
-          >
-            small
-          </span>
-        )}
-        {s.stale && (
-          <span
-            className="badge stale-badge"
-            title="Computed on other data than the workspace holds now: refresh it."
-          >
-            stale
-          </span>
-        )}
+          ) : (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const name = naming.trim();
+                if (name === '' || name === s.name) return setNaming(null);
+                act(() => onRename(name).then(() => setNaming(null)));
+              }}
+            >
+              <input
+                aria-label={`New name for ${s.name}`}
+                value={naming}
+                autoFocus
+                onChange={(e) => setNaming(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') setNaming(null);
+                }}
+              />
+              <button type="submit" className="small" disabled={busy}>
+                Rename
+              </button>
+            </form>
+          )}
+          {s.small && (
+            <span
+              className="badge warn"
+              title="Fewer than 30 members: comparisons with them say more about chance than about the segment."
+            >
+              small
+            </span>
+          )}
+          {s.stale && (
+            <span
+              className="badge stale-badge"
+              title="Computed on other data than the workspace holds now: refresh it."
+            >
+              stale
+            </span>
+          )}
+        </div>
       </td>
       <td>
         <span className="tag">{s.type}</span>
@@ -147,10 +149,12 @@ function SegmentRow({
         {s.members === null || s.population === null ? '–' : sharePercent(s.members, s.population)}
       </td>
       <td>{s.asOf ?? <span className="muted">fixed list</span>}</td>
-      <td className="segment-definition" title={s.definition}>
-        {s.definition}
+      <td title={s.definition}>
+        <div className="segment-definition">{s.definition}</div>
       </td>
-      <td className="muted">{computedWords(s.computedAt, s.seconds)}</td>
+      <td className="muted" title={computedWords(s.computedAt, s.seconds)}>
+        {computedWords(s.computedAt, null)}
+      </td>
       <td className="segment-actions">
         {confirming ? (
           <span className="row">

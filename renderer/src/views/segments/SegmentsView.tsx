@@ -120,7 +120,10 @@ export function SegmentsView() {
           <SegmentList
             segments={segments}
             selected={selected?.id ?? null}
-            onSelect={(id) => setPane({ type: 'detail', id })}
+            onSelect={(id) => {
+              setError(null);
+              setPane({ type: 'detail', id });
+            }}
             onRename={(id, name) => act(() => api['segments.rename']({ id, name }))}
             onDuplicate={(id) =>
               act(() =>

@@ -1,5 +1,6 @@
 import type { SegmentHistoryPoint } from '../../../../shared/api/segment-types';
 import {
+  AXIS_FORMAT,
   axisGrid,
   axisLabel,
   colorOf,
@@ -14,14 +15,31 @@ import {
  */
 export function historyOption(points: readonly SegmentHistoryPoint[]): ChartOption {
   const periods = points.map((p) => p.period);
+  const { bottom: _, ...sides } = axisGrid;
+  // Two panes on one time axis: the size above, the movement below (its own scale: a week's
+  // entered and left are a fraction of the members, and would be flat bars on their axis).
   return {
-    grid: { ...axisGrid, top: 40, right: 56 },
+    grid: [
+      { ...sides, top: 36, height: '42%' },
+      { ...sides, top: '64%', bottom: 28 },
+    ],
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue('count') },
+    axisPointer: { link: [{ xAxisIndex: 'all' }] },
     legend: { top: 0 },
-    xAxis: { type: 'category', data: periods },
+    xAxis: [
+      { type: 'category', data: periods, gridIndex: 0, axisLabel: { show: false } },
+      { type: 'category', data: periods, gridIndex: 1 },
+    ],
     yAxis: [
-      { type: 'value', name: 'members', axisLabel: axisLabel('count') },
-      { type: 'value', name: 'moved', axisLabel: axisLabel('count'), splitLine: { show: false } },
+      { type: 'value', gridIndex: 0, name: 'members', axisLabel: axisLabel('count') },
+      {
+        type: 'value',
+        gridIndex: 1,
+        name: 'entered / left',
+        splitNumber: 2,
+        // Who left is drawn below zero, and counted as a number of users.
+        axisLabel: { formatter: (v: number) => AXIS_FORMAT.count(Math.abs(v)) },
+      },
     ],
     series: [
       {
@@ -34,6 +52,7 @@ export function historyOption(points: readonly SegmentHistoryPoint[]): ChartOpti
       {
         type: 'bar',
         name: 'entered',
+        xAxisIndex: 1,
         yAxisIndex: 1,
         stack: 'moved',
         color: colorOf(1),
@@ -43,6 +62,7 @@ export function historyOption(points: readonly SegmentHistoryPoint[]): ChartOpti
       {
         type: 'bar',
         name: 'left',
+        xAxisIndex: 1,
         yAxisIndex: 1,
         stack: 'moved',
         color: colorOf(3),

@@ -1,0 +1,162 @@
+import { mkdirSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { formatCount } from '../shared/format';
+import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
+import { E2E_NOW } from './global-setup';
+
+/**
+ * The Segments view on a copy of the demo workspace (this file saves segments in it): three
+ * template segments made through the window, their live counts and list sizes against the
+ * engine's, a segment's members grid and size over time, an incomplete rule and a refused
+ * delete. Screenshots go to SHOTS for a person to look at.
+ */
+const test = base.extend<object, { ws: Workbench }>({
+  ws: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { workbench, stop } = await startWorkbench({ demo: true });
+      try {
+        await use(workbench);
+      } finally {
+        await stop();
+      }
+    },
+    { scope: 'worker', timeout: 240_000 },
+  ],
+});
+
+const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-segments';
+
+async function shoot(target: Page | Locator, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await target.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+/** ECharts animates by the page's fixed clock: moved on, a chart is drawn before a screenshot. */
+let clockShift = 0;
+async function settle(page: Page): Promise<void> {
+  clockShift += 10_000;
+  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + clockShift));
+  await page.waitForTimeout(400);
+}
+
+/** The live count's words once it has counted the rule on screen. */
+async function counted(page: Page): Promise<string> {
+  const live = page.getByTestId('live-count');
+  await expect(live).toHaveAttribute('data-state', 'counted', { timeout: 30_000 });
+  return (await page.getByTestId('live-count-words').textContent()) ?? '';
+}
+
+/** Makes a template's segment through the window and returns what its live count said. */
+async function fromTemplate(page: Page, id: string, shot?: string): Promise<string> {
+  await page.getByRole('button', { name: 'From a template' }).click();
+  await page.locator(`[data-template="${id}"]`).click();
+  await page.getByRole('button', { name: 'Open in the builder' }).click();
+  const words = await counted(page);
+  if (shot !== undefined) await shoot(page, shot);
+  await page.getByRole('button', { name: 'Save segment' }).click();
+  await expect(page.getByTestId('segment-detail')).toBeVisible({ timeout: 30_000 });
+  return words;
+}
+
+test('segments: templates, live count, list, members and history agree with the engine', async ({
+  page,
+  ws,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(`${ws.url}#segments`);
+  await expect(page.getByTestId('segment-count')).toHaveText('0 saved');
+  await expect(page.getByText('No segment is saved yet')).toBeVisible();
+
+  // An empty rule says what is missing instead of counting.
+  await page.getByRole('button', { name: 'New segment' }).click();
+  await expect(page.getByTestId('live-count')).toHaveAttribute('data-state', 'incomplete');
+  await expect(page.getByTestId('live-count')).toContainText('an and-group needs a rule');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // The template's inputs are guessed from the demo's events.
+  await page.getByRole('button', { name: 'From a template' }).click();
+  await shoot(page, 'template-list');
+  await page.locator('[data-template="high-engagers"]').click();
+  await expect(page.getByLabel('Login event')).toHaveValue('app_opened');
+  await expect(page.locator('.feature-picker input:checked')).toHaveCount(4);
+  await shoot(page, 'templates');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  const said: Record<string, string> = {};
+  said['High-Engagers'] = await fromTemplate(page, 'high-engagers', 'builder');
+  said['At-Risk'] = await fromTemplate(page, 'at-risk');
+  said.Dormant = await fromTemplate(page, 'dormant');
+
+  const list = await ws.value('segments.list', {});
+  expect(list.map((s) => s.name).sort()).toEqual(['At-Risk', 'Dormant', 'High-Engagers']);
+  for (const s of list) {
+    const members = s.members ?? -1;
+    const population = s.population ?? -1;
+    expect(members).toBeGreaterThan(0);
+    // The builder's live count before saving is what the engine computed on save.
+    expect(said[s.name]).toContain(`${formatCount(members)} of ${formatCount(population)} users`);
+    expect(said[s.name]).toContain(`as of ${s.asOf ?? ''}`);
+    // And the list says the same.
+    const row = page.locator(`tr[data-segment="${s.id}"]`);
+    await expect(row.getByTestId('segment-members')).toHaveText(formatCount(members));
+    await expect(row).toContainText(s.definition.slice(0, 40));
+  }
+
+  // A segment's detail: its size, size over time, and its members with their metrics.
+  const dormant = list.find((s) => s.name === 'Dormant');
+  if (dormant === undefined) throw new Error('Dormant was not saved');
+  await page
+    .locator(`tr[data-segment="${dormant.id}"]`)
+    .getByRole('button', { name: 'Dormant', exact: true })
+    .click();
+  const detail = page.getByTestId('segment-detail');
+  await expect(detail.getByTestId('segment-size')).toContainText(
+    `${formatCount(dormant.members ?? 0)} of`,
+  );
+  await expect(detail.getByTestId('user-metrics-total')).toHaveText(
+    `${formatCount(dormant.members ?? 0)} users`,
+    { timeout: 30_000 },
+  );
+  const grid = detail.getByRole('grid', { name: 'Per-user metrics' });
+  await expect(grid.locator('[role="row"][aria-rowindex]').first()).toBeVisible();
+  await expect(detail.getByRole('img', { name: /Members of Dormant per week/ })).toBeVisible({
+    timeout: 30_000,
+  });
+  const history = await ws.value('segments.history', {
+    id: dormant.id,
+    interval: 'week',
+    points: 12,
+  });
+  expect(history).toHaveLength(12);
+  expect(history.at(-1)?.members).toBe(dormant.members);
+  await settle(page);
+  await shoot(page, 'list-and-detail');
+  await shoot(detail, 'detail');
+
+  // A segment another one reads cannot be deleted: the engine's refusal is shown.
+  const reader = await ws.value('segments.save', {
+    name: 'Not dormant',
+    spec: { type: 'dynamic', rule: { type: 'segment', segment: dormant.id, op: 'not in' } },
+  });
+  await page.reload();
+  const row = page.locator(`tr[data-segment="${dormant.id}"]`);
+  await row.getByRole('button', { name: 'Delete Dormant' }).click();
+  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('Not dormant');
+  expect((await ws.value('segments.list', {})).some((s) => s.id === dormant.id)).toBe(true);
+  expect(reader.members).toBe(
+    reader.population === null ? null : reader.population - (dormant.members ?? 0),
+  );
+
+  // The dark theme, on the builder of a saved segment.
+  await page.getByRole('button', { name: /Switch to dark theme/ }).click();
+  const engagers = list.find((s) => s.name === 'High-Engagers');
+  await page
+    .locator(`tr[data-segment="${engagers?.id ?? ''}"]`)
+    .getByRole('button', { name: 'High-Engagers', exact: true })
+    .click();
+  await page.getByRole('button', { name: 'Edit rule' }).click();
+  await counted(page);
+  await shoot(page, 'builder-dark');
+});
