@@ -149,6 +149,53 @@ test('segments: templates, live count, list, members and history agree with the 
     reader.population === null ? null : reader.population - (dormant.members ?? 0),
   );
 
+  // A rule built by hand: an event condition added to an empty rule is counted as the engine
+  // counts it; a user property without a value says what it needs.
+  await page.getByRole('button', { name: 'New segment' }).click();
+  await page.getByLabel('Add a condition').selectOption('event');
+  await page.getByLabel('Event', { exact: true }).selectOption('report_shared');
+  await page.getByLabel('Window days').fill('14');
+  const byHand = await ws.value('segments.count', {
+    rule: {
+      all: [
+        {
+          type: 'event',
+          event: { event: 'report_shared', where: [] },
+          op: 'did',
+          when: { type: 'last', days: 14 },
+        },
+      ],
+    },
+  });
+  await expect(page.getByTestId('live-count-words')).toHaveText(
+    `${formatCount(byHand.members)} of ${formatCount(byHand.population)} users (${((100 * byHand.members) / byHand.population).toFixed(1)}%) as of ${byHand.asOf}`,
+    { timeout: 30_000 },
+  );
+  await page.getByLabel('Add a condition').selectOption('user');
+  await expect(page.getByTestId('live-count')).toContainText('give a value for plan');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // A static segment (saved from a funnel step) is listed beside the dynamic ones, fixed.
+  const bought = await ws.value('segments.createStatic', {
+    name: 'Bought after signing up',
+    spec: {
+      kind: 'funnel',
+      steps: [{ events: { event: 'signed_up' } }, { events: { event: 'purchase_completed' } }],
+      dateRange: { type: 'relative', last: 90, unit: 'day' },
+    },
+    select: { kind: 'funnel', step: 2 },
+  });
+  await page.reload();
+  const staticRow = page.locator(`tr[data-segment="${bought.segment.id}"]`);
+  await expect(staticRow.getByTestId('segment-members')).toHaveText(formatCount(bought.members));
+  await expect(staticRow).toContainText('fixed list');
+  await staticRow.getByRole('button', { name: 'Bought after signing up', exact: true }).click();
+  await expect(page.getByText('members were fixed when it was saved')).toBeVisible();
+  await expect(page.getByTestId('user-metrics-total')).toHaveText(
+    `${formatCount(bought.members)} users`,
+    { timeout: 30_000 },
+  );
+
   // The dark theme, on the builder of a saved segment.
   await page.getByRole('button', { name: /Switch to dark theme/ }).click();
   const engagers = list.find((s) => s.name === 'High-Engagers');
