@@ -23,6 +23,8 @@ import { eventsPage } from './browse/events-page';
 import { propertyValues } from './browse/property-values';
 import { createStaticSegment, segmentMembers } from './segments/static-segments';
 import { compareSegments } from './segments/compare-segments';
+import { backtestTrigger, runTrigger } from './triggers/triggers';
+import { exportFires, sendFires } from './triggers/trigger-output';
 import {
   countSegment,
   duplicateSegment,
@@ -134,6 +136,10 @@ export class Engine {
     'analysis.users': async (r, job) => usersBehind(this.current(), r, job, this.clock),
     'metrics.page': async (r, job) => metricsPage(this.current(), r, job, this.clock),
     'metrics.export': async (r, job) => exportMetrics(this.current(), r, job, this.clock),
+    'triggers.run': async (r, job) => runTrigger(this.current(), r, job, this.clock),
+    'triggers.backtest': async (r, job) => backtestTrigger(this.current(), r, job, this.clock),
+    'triggers.export': async (r, job) => exportFires(this.current(), r, job, this.clock),
+    'triggers.send': async (r, job) => sendFires(this.current(), r, job, this.clock),
     'saved.list': async (r) => listSaved(this.current(), r.kind),
     'saved.save': async (r) => saveSpec(this.current(), r),
     'saved.delete': async (r) => deleteSpec(this.current(), r.id),

@@ -28,6 +28,15 @@ import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../sp
 import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
 import { metricsExportRequestSchema, metricsPageRequestSchema } from '../specs/metrics';
 import {
+  triggerBacktestRequestSchema,
+  triggerExportRequestSchema,
+  triggerRunRequestSchema,
+  triggerSendRequestSchema,
+  type SendResult,
+  type TriggerBacktestResult,
+  type TriggerRunResult,
+} from '../specs/trigger';
+import {
   compareSegmentsRequestSchema,
   countSegmentRequestSchema,
   saveSegmentRequestSchema,
@@ -258,6 +267,34 @@ export const contract = {
   'metrics.export': method<{ path: string; format: 'csv' | 'parquet'; rows: number }>()({
     summary: 'Write the per-user metrics table of a metrics spec to a CSV or Parquet file.',
     request: metricsExportRequestSchema,
+    long: true,
+  }),
+  'triggers.run': method<TriggerRunResult>()({
+    summary:
+      'Who a trigger (inactivity, feature underuse, negative actions, milestone missed, entering a segment) fires for as of a day, with the fire time and its context.',
+    request: triggerRunRequestSchema,
+    long: true,
+  }),
+  'triggers.backtest': method<TriggerBacktestResult>()({
+    summary:
+      'A trigger replayed over past days: fires per day, and how many fired users came back within 14 days on their own or churned.',
+    request: triggerBacktestRequestSchema,
+    long: true,
+  }),
+  'triggers.export': method<{
+    path: string;
+    format: 'csv' | 'jsonl';
+    rows: number;
+    asOf: string;
+  }>()({
+    summary: 'Write who a trigger fires for to a CSV, or to a JSON-lines webhook payload file.',
+    request: triggerExportRequestSchema,
+    long: true,
+  }),
+  'triggers.send': method<SendResult>()({
+    summary:
+      'POST who a trigger fires for to a URL in batches, with retries; a dry run (the default) sends nothing and shows the first batch.',
+    request: triggerSendRequestSchema,
     long: true,
   }),
   'saved.list': method<SavedSpec[]>()({

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'BAD_TIMEZONE',
   'NO_ROWS',
   'DISK_FULL',
+  'WEBHOOK_FAILED',
   'CANCELLED',
   'READ_ONLY',
   'SQL_ERROR',

@@ -25,7 +25,7 @@ import { num, queryRows } from '../duckdb/database';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import { observedDay } from '../sql/calendar';
-import { execute, query, sql, type Sql } from '../sql/fragment';
+import { execute, query, raw, sql, type Sql } from '../sql/fragment';
 import { isoUtc, type Workspace } from '../workspace/workspace';
 import { populationSql, ruleSql, type RuleInput } from './rule-sql';
 
@@ -613,6 +613,44 @@ export async function duplicateSegment(
     }
     return infoById(ctx, id);
   });
+}
+
+/**
+ * The members of a dynamic segment as of each of `days`, written into the temp table `table`
+ * (day DATE, uid): what a trigger on entering the segment reads. A static segment's members are
+ * fixed, so nobody enters it: refused.
+ */
+export async function segmentDaysInto(
+  workspace: Workspace,
+  ctx: AnalysisContext,
+  id: string,
+  days: readonly string[],
+  table: string,
+  field: string,
+): Promise<void> {
+  const records = await readSegments(ctx.c);
+  const record = records.find((r) => r.id === id);
+  if (record === undefined) throw unknownSegment(id, records);
+  if (record.stored.type !== 'dynamic') {
+    throw new ApiError(
+      'INVALID_REQUEST',
+      `'${record.name}' is a static segment: its members were fixed when it was saved, so nobody enters it. Trigger on a dynamic segment.`,
+      { field },
+    );
+  }
+  await ctx.c.run(`DROP TABLE IF EXISTS ${table}`);
+  await ctx.c.run(`CREATE TEMP TABLE ${table} (day DATE, uid INTEGER)`);
+  for (const day of days) {
+    const members = await ruleSql(
+      ruleInput(workspace, ctx, records, day, field),
+      record.stored.spec.rule,
+      new Set([id]),
+    );
+    await execute(
+      ctx.c,
+      sql`INSERT INTO ${raw(table)} SELECT CAST(${day} AS DATE), uid FROM (${members})`,
+    );
+  }
 }
 
 /**
