@@ -5,6 +5,8 @@ import type { SavedKind, SavedSpec } from '../../shared/api/workspace-types';
 import { queryRows } from './duckdb/database';
 import { isoUtc, type Workspace } from './workspace/workspace';
 import { assertNotRead } from './segments/dynamic-segments';
+import { triggerSpecSchema } from '../../shared/specs/trigger';
+import { issueLines } from '../../shared/specs/strict';
 
 /** Saved analyses, segments and personas: specs as JSON, so the workspace reopens as it was left. */
 export async function listSaved(workspace: Workspace, kind?: SavedKind): Promise<SavedSpec[]> {
@@ -37,6 +39,17 @@ export async function saveSpec(
       'Segments are saved with segments.save (a rule) or segments.createStatic (the users behind a number), and renamed with segments.rename.',
       { field: 'kind' },
     );
+  }
+  if (request.kind === 'trigger') {
+    // A saved trigger is run again later (and by the CLI): refused now if it would be then.
+    const parsed = triggerSpecSchema.safeParse(request.spec);
+    if (!parsed.success) {
+      throw new ApiError(
+        'INVALID_REQUEST',
+        `The trigger spec is not valid: ${issueLines(parsed.error.issues, 'spec').join('; ')}.`,
+        { field: 'spec' },
+      );
+    }
   }
   const id = request.id ?? randomUUID();
   await workspace.use(async (c) => {

@@ -106,7 +106,7 @@ export interface WorkspaceInfo {
   sources: SourceInfo[];
 }
 
-export const SAVED_KINDS = ['analysis', 'segment', 'persona'] as const;
+export const SAVED_KINDS = ['analysis', 'segment', 'persona', 'trigger'] as const;
 export type SavedKind = (typeof SAVED_KINDS)[number];
 
 export interface SavedSpec {

@@ -341,3 +341,21 @@ describe('the webhook', () => {
     });
   });
 });
+
+describe('saved triggers', () => {
+  it('are kept with a valid spec, and refused with an invalid one', async () => {
+    const saved = await ws.api['saved.save']({
+      kind: 'trigger',
+      name: 'Inactive 7 days',
+      spec: { condition: { type: 'inactivity', days: 7 } },
+    });
+    expect((await ws.api['saved.list']({ kind: 'trigger' })).map((s) => s.id)).toEqual([saved.id]);
+    await expect(
+      ws.api['saved.save']({
+        kind: 'trigger',
+        name: 'Bad',
+        spec: { condition: { type: 'inactivity', dayz: 7 } },
+      }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/dayz: not a field/) });
+  });
+});
