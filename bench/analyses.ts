@@ -3,6 +3,7 @@ import type { AnalysisSpec } from '../shared/specs/analysis-spec';
 import { SAMPLE_ABOVE, sampledFirst } from '../shared/specs/first-answer';
 import { thresholdsSpecSchema } from '../shared/specs/thresholds';
 import type { SegmentRule } from '../shared/specs/segment';
+import type { TriggerSpec } from '../shared/specs/trigger';
 
 /** One timed analysis: best of `runs` (the first run also warms DuckDB's caches). */
 export interface AnalysisFigure {
@@ -227,6 +228,49 @@ export function segmentRules(): { name: string; rule: SegmentRule; goalSeconds: 
       },
     },
   ];
+}
+
+/** The triggers' figure: a 90-day backtest of "no activity for 7 days", cooldown 7 days. */
+export function triggerBacktests(
+  lastDay: string,
+): {
+  name: string;
+  request: { spec: TriggerSpec; from: string; to: string };
+  goalSeconds: number;
+}[] {
+  const from = new Date(Date.parse(`${lastDay}T00:00:00Z`) - 89 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return [
+    {
+      name: 'trigger backtest, 90 days: no activity for 7 days (cooldown 7)',
+      goalSeconds: 3,
+      request: {
+        spec: {
+          version: 1,
+          condition: { type: 'inactivity', event: { event: '$any', where: [] }, days: 7 },
+          cooldownDays: 7,
+        },
+        from,
+        to: lastDay,
+      },
+    },
+  ];
+}
+
+/** The best of `runs` backtests. */
+export async function timeBacktest(
+  api: ApiClient,
+  request: { spec: TriggerSpec; from: string; to: string },
+  runs = 2,
+): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await api['triggers.backtest'](request);
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
 }
 
 /** The best of `runs` counts of a segment's rule (nothing is cached between them). */

@@ -10,7 +10,9 @@ import {
   benchSpecs,
   perUserSpecs,
   segmentRules,
+  timeBacktest,
   timeSegment,
+  triggerBacktests,
   botEventsCsv,
   firstAnswerSpec,
   timeAnalysis,
@@ -115,6 +117,10 @@ async function benchImport(
       for (const { name, rule, goalSeconds } of segmentRules()) {
         process.stderr.write(`  ${name}…\n`);
         analyses.push({ name, seconds: await timeSegment(api, rule), goalSeconds });
+      }
+      for (const { name, request, goalSeconds } of triggerBacktests(LAST_DAY)) {
+        process.stderr.write(`  ${name}…\n`);
+        analyses.push({ name, seconds: await timeBacktest(api, request), goalSeconds });
       }
       // The analysis views answer a 10% sample first on large workspaces, then the exact spec.
       for (const { name, spec } of specs) {

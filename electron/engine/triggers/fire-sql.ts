@@ -67,19 +67,29 @@ function firesOf(input: FireInput, c: TriggerCondition): [string, Sql][] {
           ? raw('TRUE')
           : sql`u.first_seen >= ${shiftDays(input, dayStartUtc(input.settings, input.sinceDay), -c.days)}`;
       return [
+        // One row per user and local day: a gap of N whole days of wall time never falls
+        // inside a day, so the last event of a day and the first of the next active one bound
+        // every gap that can fire (a sort of a few rows per user, not of every event).
+        [
+          'active_days',
+          sql`SELECT e.uid, ${localDay(input, raw('e.ts'))} AS d, min(e.ts) AS first_ts, max(e.ts) AS last_ts,
+                     arg_max(e.event, e.ts) AS last_event
+                FROM ${q.from} WHERE ${q.where} AND e.ts < ${end} AND ${lower} GROUP BY ALL`,
+        ],
         [
           'anchors',
           // Being first seen starts the first gap: someone who never logs in is inactive too.
-          sql`SELECT e.uid, e.ts, e.event FROM ${q.from} WHERE ${q.where} AND e.ts < ${end} AND ${lower}
+          sql`SELECT uid, first_ts, last_ts, last_event FROM active_days
               UNION ALL
-              SELECT u.uid, u.first_seen, NULL FROM users u WHERE u.first_seen < ${end} AND ${lowerU}`,
+              SELECT u.uid, u.first_seen, u.first_seen, NULL FROM users u WHERE u.first_seen < ${end} AND ${lowerU}`,
         ],
         // Being first seen sorts before an event at the same instant: the gap after it is the
         // event's, with its name.
         [
           'gaps',
-          sql`SELECT uid, ts, event, lead(ts) OVER (PARTITION BY uid ORDER BY ts, event NULLS FIRST) AS next,
-                     ${shiftDays(input, raw('ts'), c.days)} AS due
+          sql`SELECT uid, last_ts AS ts, last_event AS event,
+                     lead(first_ts) OVER (PARTITION BY uid ORDER BY last_ts, last_event NULLS FIRST) AS next,
+                     ${shiftDays(input, raw('last_ts'), c.days)} AS due
                 FROM anchors`,
         ],
         [

@@ -16,7 +16,7 @@ import { num } from '../duckdb/database';
 import { toApiError } from '../errors';
 import { tracked, type JobContext } from '../jobs';
 import { dayStartUtc, instant, observedDay, toLocal } from '../sql/calendar';
-import { ident, join, query, raw, sql, type Sql } from '../sql/fragment';
+import { execute, ident, join, query, raw, sql, type Sql } from '../sql/fragment';
 import { isoUtc, type Workspace } from '../workspace/workspace';
 import { segmentDaysInto } from '../segments/dynamic-segments';
 import { daysBetween, keptFiresSql } from './fire-sql';
@@ -24,6 +24,7 @@ import { daysBetween, keptFiresSql } from './fire-sql';
 /** Days a segment trigger looks back to find when the current members entered. */
 const SEGMENT_LOOKBACK_DAYS = 30;
 const SEGMENT_DAYS = 'trigger_segment_days';
+const CURRENT = 'trigger_current';
 
 function withRecursive(ctes: readonly [string, Sql][], body: Sql): Sql {
   return sql`WITH RECURSIVE ${join(
@@ -48,6 +49,7 @@ async function inContext<T>(
       throw toApiError(error, { in: 'analysis' });
     } finally {
       await c.run(`DROP TABLE IF EXISTS ${SEGMENT_DAYS}`).catch(() => undefined);
+      await c.run(`DROP TABLE IF EXISTS ${CURRENT}`).catch(() => undefined);
     }
   });
 }
@@ -104,23 +106,24 @@ async function currentFires(
   const ctes = await keptCtes(workspace, ctx, spec, lookback, asOf, false);
   const end = dayStartUtc(ctx.settings, addDays(asOf, 1));
   const staleBefore = sql`${end} - INTERVAL ${raw(String(STALE_HOURS))} HOUR`;
-  ctes.push([
-    'current',
-    sql`SELECT k.*, k.fired_at < ${staleBefore} AS stale FROM kept k
-         WHERE k.fired_at <= ${end} AND (k.ended_at IS NULL OR k.ended_at > ${end})`,
-  ]);
+  // Computed once, read twice (the counts, the page).
+  await execute(
+    ctx.c,
+    sql`CREATE OR REPLACE TEMP TABLE ${raw(CURRENT)} AS ${withRecursive(
+      ctes,
+      sql`SELECT k.*, k.fired_at < ${staleBefore} AS stale FROM kept k
+           WHERE k.fired_at <= ${end} AND (k.ended_at IS NULL OR k.ended_at > ${end})`,
+    )}`,
+  );
   const [counts] = await query(
     ctx.c,
-    withRecursive(ctes, sql`SELECT count(*) AS total, count_if(stale) AS stale FROM current`),
+    sql`SELECT count(*) AS total, count_if(stale) AS stale FROM ${raw(CURRENT)}`,
   );
   const rows = await query(
     ctx.c,
-    withRecursive(
-      ctes,
-      sql`SELECT u.user_id, u.email, c.fired_at, c.stale, CAST(c.context AS VARCHAR) AS context
-            FROM current c JOIN users u ON u.uid = c.uid
-           ORDER BY c.fired_at DESC, u.user_id ${limit === null ? raw('') : sql`LIMIT ${limit}`}`,
-    ),
+    sql`SELECT u.user_id, u.email, c.fired_at, c.stale, CAST(c.context AS VARCHAR) AS context
+          FROM ${raw(CURRENT)} c JOIN users u ON u.uid = c.uid
+         ORDER BY c.fired_at DESC, u.user_id ${limit === null ? raw('') : sql`LIMIT ${limit}`}`,
   );
   const [at] = await query(ctx.c, sql`SELECT epoch_ms(${end}) AS at`);
   return {
@@ -215,6 +218,8 @@ export async function backtestTrigger(
     const cal = ctx.settings;
     const observed = instant(ctx.observedUntil);
     const back = raw(`INTERVAL ${CAME_BACK_DAYS * 24} HOUR`);
+    // One pass: a row per day, and (day NULL) the whole range, whose distinct users no sum of
+    // days gives.
     const rows = await query(
       ctx.c,
       withRecursive(
@@ -223,21 +228,14 @@ export async function backtestTrigger(
                    count(*) AS fires, count(DISTINCT k.uid) AS users,
                    count_if(nx.ts <= k.fired_at + ${back}) AS came_back,
                    count_if((nx.ts IS NULL OR nx.ts > k.fired_at + ${back}) AND k.fired_at + ${back} <= ${observed}) AS churned
-              FROM kept k ASOF LEFT JOIN (SELECT uid, ts FROM events) nx
+              FROM kept k ASOF LEFT JOIN (SELECT uid, ts FROM events WHERE ts > ${dayStartUtc(cal, request.from)}) nx
                 ON nx.uid = k.uid AND nx.ts > k.fired_at
              WHERE k.fired_at >= ${dayStartUtc(cal, request.from)} AND k.fired_at < ${dayStartUtc(cal, addDays(to, 1))}
-             GROUP BY ALL`,
+             GROUP BY GROUPING SETS ((1), ())`,
       ),
     );
-    const [users] = await query(
-      ctx.c,
-      withRecursive(
-        ctes,
-        sql`SELECT count(DISTINCT uid) AS n FROM kept
-             WHERE fired_at >= ${dayStartUtc(cal, request.from)} AND fired_at < ${dayStartUtc(cal, addDays(to, 1))}`,
-      ),
-    );
-    const byDay = new Map(rows.map((r) => [String(r.day), r]));
+    const users = rows.find((r) => r.day === null)?.users;
+    const byDay = new Map(rows.filter((r) => r.day !== null).map((r) => [String(r.day), r]));
     const perDay = days.map((day) => {
       const r = byDay.get(day);
       const fires = num(r?.fires);
@@ -252,7 +250,7 @@ export async function backtestTrigger(
       to,
       days: perDay,
       fires: total('fires'),
-      users: num(users?.n),
+      users: num(users),
       cameBack: total('cameBack'),
       churned: total('churned'),
       unknown: total('unknown'),
