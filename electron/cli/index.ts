@@ -35,6 +35,7 @@ import { processIo, type CliIo } from './io';
 import { withSession } from './session';
 import { emit, parseJson, readSpec } from './files';
 import { addSegmentsCommand } from './segments-command';
+import { addTriggersCommand } from './triggers-command';
 
 const workspaceOption = (env: NodeJS.ProcessEnv): Option =>
   new Option(
@@ -388,6 +389,7 @@ Try:
     );
 
   addSegmentsCommand(program, io, () => workspaceOption(io.env), state);
+  addTriggersCommand(program, io, () => workspaceOption(io.env), state);
 
   program
     .command('settings')
