@@ -8,6 +8,8 @@ import { SegmentDetail } from './SegmentDetail';
 import { SegmentEditor, type SegmentDraft } from './SegmentEditor';
 import { SegmentList } from './SegmentList';
 import { TemplatePicker } from './TemplatePicker';
+import { SectionTabs, useSection, type SegmentsSection } from './triggers/SectionTabs';
+import { TriggersPane } from './triggers/TriggersPane';
 import './segments.css';
 
 /** What the view shows under the list. */
@@ -41,6 +43,13 @@ export function SegmentsView() {
   const [pane, setPane] = useState<Pane>({ type: 'none' });
   const [error, setError] = useState<unknown>(null);
   const [opened, setOpened] = useState(0);
+  const [section, setSection] = useSection();
+  // Triggers are read when first opened, then kept as they were across switches.
+  const [triggersOpened, setTriggersOpened] = useState(section === 'triggers');
+  const chooseSection = (next: SegmentsSection): void => {
+    setSection(next);
+    if (next === 'triggers') setTriggersOpened(true);
+  };
 
   const load = useCallback(async (): Promise<SegmentInfo[]> => {
     const all = await jobs.run('reading the segments', (o) => api['segments.list']({}, o));
@@ -79,11 +88,12 @@ export function SegmentsView() {
         <div className="grow-head">
           <h1>Segments</h1>
           <p className="muted">
-            Who meets a rule as of a day, recomputed after every import; and the fixed lists saved
-            from a number of any analysis.
+            {section === 'segments'
+              ? 'Who meets a rule as of a day, recomputed after every import; and the fixed lists saved from a number of any analysis.'
+              : 'Who should get an intervention now: inactivity, underuse, bursts of failures, missed milestones, entering a segment; backtested, downloaded or sent to a webhook.'}
           </p>
         </div>
-        <span className="row">
+        <span className="row" hidden={section !== 'segments'}>
           <button
             type="button"
             className="primary"
@@ -108,78 +118,100 @@ export function SegmentsView() {
           </button>
         </span>
       </div>
-      <ErrorNote error={error} title="The segments could not do that" />
-      <section className="panel" aria-label="Saved segments">
-        <div className="panel-head">
-          <h2>Saved segments</h2>
-          <span className="muted small" data-testid="segment-count">
-            {segments === null ? 'loading…' : `${segments.length} saved`}
-          </span>
+      <SectionTabs section={section} onChange={chooseSection} />
+      {triggersOpened && (
+        <div
+          role="tabpanel"
+          id="section-triggers"
+          aria-labelledby="section-tab-triggers"
+          className="section-panel"
+          hidden={section !== 'triggers'}
+        >
+          <TriggersPane />
         </div>
-        {segments !== null && (
-          <SegmentList
-            segments={segments}
-            selected={selected?.id ?? null}
-            onSelect={(id) => {
-              setError(null);
-              setPane({ type: 'detail', id });
-            }}
-            onRename={(id, name) => act(() => api['segments.rename']({ id, name }))}
-            onDuplicate={(id) =>
-              act(() =>
-                jobs.run('copying the segment', (o) => api['segments.duplicate']({ id }, o)),
+      )}
+      <div
+        role="tabpanel"
+        id="section-segments"
+        aria-labelledby="section-tab-segments"
+        className="section-panel"
+        hidden={section !== 'segments'}
+      >
+        <ErrorNote error={error} title="The segments could not do that" />
+        <section className="panel" aria-label="Saved segments">
+          <div className="panel-head">
+            <h2>Saved segments</h2>
+            <span className="muted small" data-testid="segment-count">
+              {segments === null ? 'loading…' : `${segments.length} saved`}
+            </span>
+          </div>
+          {segments !== null && (
+            <SegmentList
+              segments={segments}
+              selected={selected?.id ?? null}
+              onSelect={(id) => {
+                setError(null);
+                setPane({ type: 'detail', id });
+              }}
+              onRename={(id, name) => act(() => api['segments.rename']({ id, name }))}
+              onDuplicate={(id) =>
+                act(() =>
+                  jobs.run('copying the segment', (o) => api['segments.duplicate']({ id }, o)),
+                )
+              }
+              onDelete={(id) =>
+                act(async () => {
+                  await api['saved.delete']({ id });
+                  if (pane.type === 'detail' && pane.id === id) setPane({ type: 'none' });
+                })
+              }
+            />
+          )}
+        </section>
+        {pane.type === 'templates' && (
+          <TemplatePicker onPick={openEditor} onCancel={() => setPane({ type: 'none' })} />
+        )}
+        {pane.type === 'editor' && (
+          <SegmentEditor
+            key={pane.key}
+            draft={pane.draft}
+            segments={segments ?? []}
+            onCancel={() =>
+              setPane(
+                pane.draft.id === undefined
+                  ? { type: 'none' }
+                  : { type: 'detail', id: pane.draft.id },
               )
             }
-            onDelete={(id) =>
-              act(async () => {
-                await api['saved.delete']({ id });
-                if (pane.type === 'detail' && pane.id === id) setPane({ type: 'none' });
-              })
+            onSaved={(saved) => {
+              setPane({ type: 'detail', id: saved.id });
+              void load().catch((e: unknown) => setError(e));
+            }}
+          />
+        )}
+        {selected !== null && (
+          <SegmentDetail
+            key={selected.id}
+            segment={selected}
+            onEdit={(() => {
+              const draft = draftOf(selected);
+              return draft === null ? null : () => openEditor(draft);
+            })()}
+            onRefresh={() =>
+              act(() =>
+                jobs.run(`recomputing ${selected.name}`, (o) =>
+                  api['segments.refresh']({ ids: [selected.id] }, o),
+                ),
+              )
             }
           />
         )}
-      </section>
-      {pane.type === 'templates' && (
-        <TemplatePicker onPick={openEditor} onCancel={() => setPane({ type: 'none' })} />
-      )}
-      {pane.type === 'editor' && (
-        <SegmentEditor
-          key={pane.key}
-          draft={pane.draft}
-          segments={segments ?? []}
-          onCancel={() =>
-            setPane(
-              pane.draft.id === undefined
-                ? { type: 'none' }
-                : { type: 'detail', id: pane.draft.id },
-            )
-          }
-          onSaved={(saved) => {
-            setPane({ type: 'detail', id: saved.id });
-            void load().catch((e: unknown) => setError(e));
-          }}
-        />
-      )}
-      {selected !== null && (
-        <SegmentDetail
-          key={selected.id}
-          segment={selected}
-          onEdit={(() => {
-            const draft = draftOf(selected);
-            return draft === null ? null : () => openEditor(draft);
-          })()}
-          onRefresh={() =>
-            act(() =>
-              jobs.run(`recomputing ${selected.name}`, (o) =>
-                api['segments.refresh']({ ids: [selected.id] }, o),
-              ),
-            )
-          }
-        />
-      )}
-      {pane.type === 'none' && segments !== null && segments.length > 0 && (
-        <p className="muted">Open a segment to see its members, its size over time and its rule.</p>
-      )}
+        {pane.type === 'none' && segments !== null && segments.length > 0 && (
+          <p className="muted">
+            Open a segment to see its members, its size over time and its rule.
+          </p>
+        )}
+      </div>
     </div>
   );
 }
