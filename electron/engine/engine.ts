@@ -25,6 +25,7 @@ import { createStaticSegment, segmentMembers } from './segments/static-segments'
 import { compareSegments } from './segments/compare-segments';
 import { backtestTrigger, runTrigger } from './triggers/triggers';
 import { exportFires, sendFires } from './triggers/trigger-output';
+import { exportScore, runScore, scoreHistory } from './scores/scores';
 import {
   countSegment,
   duplicateSegment,
@@ -140,6 +141,9 @@ export class Engine {
     'triggers.backtest': async (r, job) => backtestTrigger(this.current(), r, job, this.clock),
     'triggers.export': async (r, job) => exportFires(this.current(), r, job, this.clock),
     'triggers.send': async (r, job) => sendFires(this.current(), r, job, this.clock),
+    'scores.run': async (r, job) => runScore(this.current(), r, job, this.clock),
+    'scores.history': async (r, job) => scoreHistory(this.current(), r, job, this.clock),
+    'scores.export': async (r, job) => exportScore(this.current(), r, job, this.clock),
     'saved.list': async (r) => listSaved(this.current(), r.kind),
     'saved.save': async (r) => saveSpec(this.current(), r),
     'saved.delete': async (r) => deleteSpec(this.current(), r.id),

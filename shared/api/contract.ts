@@ -28,6 +28,13 @@ import { analysisSpecSchema, type AnalysisResult, type ResultTable } from '../sp
 import { userSelectionSchema, type UsersBehindResult } from '../specs/users-behind';
 import { metricsExportRequestSchema, metricsPageRequestSchema } from '../specs/metrics';
 import {
+  scoreExportRequestSchema,
+  scoreHistoryRequestSchema,
+  scoreRunRequestSchema,
+  type ScoreHistoryPoint,
+  type ScoreResult,
+} from '../specs/score';
+import {
   triggerBacktestRequestSchema,
   triggerExportRequestSchema,
   triggerRunRequestSchema,
@@ -295,6 +302,22 @@ export const contract = {
     summary:
       'POST who a trigger fires for to a URL in batches, with retries; a dry run (the default) sends nothing and shows the first batch.',
     request: triggerSendRequestSchema,
+    long: true,
+  }),
+  'scores.run': method<ScoreResult>()({
+    summary:
+      'A behavioural or health score for every user as of a day: distribution, bands, the highest and lowest, who dropped month over month, and how well it foretold churn.',
+    request: scoreRunRequestSchema,
+    long: true,
+  }),
+  'scores.history': method<ScoreHistoryPoint[]>()({
+    summary: "A score week by week: its mean, the users per band, and one user's own.",
+    request: scoreHistoryRequestSchema,
+    long: true,
+  }),
+  'scores.export': method<{ path: string; rows: number; asOf: string }>()({
+    summary: "Write every user's score, band and components to a CSV file.",
+    request: scoreExportRequestSchema,
     long: true,
   }),
   'saved.list': method<SavedSpec[]>()({
