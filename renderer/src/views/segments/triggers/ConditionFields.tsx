@@ -35,7 +35,10 @@ export function WholeNumber({
   );
 }
 
-/** The trigger's type and the fields of that type's condition. */
+/**
+ * The trigger's type with its numbers on one line (how many days, times, hours; the segment),
+ * and the events it watches below, each with its property conditions.
+ */
 export function ConditionFields({
   condition,
   onChange,
@@ -50,69 +53,62 @@ export function ConditionFields({
 }) {
   return (
     <div className="stack trigger-condition">
-      <Field label="Fires when" help="The kind of risk signal the trigger watches for.">
-        <select
-          aria-label="Trigger type"
-          value={condition.type}
-          onChange={(e) =>
-            onChange(conditionOfType(e.target.value as TriggerType, condition, defaults))
-          }
-        >
-          {TRIGGER_TYPES.map(([type, text]) => (
-            <option key={type} value={type}>
-              {text}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <TypeFields
-        condition={condition}
-        onChange={onChange}
-        defaults={defaults}
-        segments={segments}
-      />
+      <div className="row rule-line">
+        <Field label="Fires when" help="The kind of risk signal the trigger watches for.">
+          <select
+            aria-label="Trigger type"
+            className="trigger-type"
+            value={condition.type}
+            onChange={(e) =>
+              onChange(conditionOfType(e.target.value as TriggerType, condition, defaults))
+            }
+          >
+            {TRIGGER_TYPES.map(([type, text]) => (
+              <option key={type} value={type}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <NumberFields
+          condition={condition}
+          onChange={onChange}
+          start={defaults.start}
+          segments={segments}
+        />
+      </div>
+      <EventFields condition={condition} onChange={onChange} />
     </div>
   );
 }
 
-function TypeFields({
+/** The numbers of the condition (and the segment, or what a milestone counts from). */
+function NumberFields({
   condition: c,
   onChange,
-  defaults,
+  start,
   segments,
 }: {
   condition: TriggerCondition;
   onChange: (c: TriggerCondition) => void;
-  defaults: ConditionDefaults;
+  /** The event a milestone's "their first of an event" starts from. */
+  start: string;
   segments: SegmentInfo[];
 }) {
   switch (c.type) {
     case 'inactivity':
       return (
-        <div className="row rule-line">
-          <EventPicker
-            label="No event of"
-            value={c.event}
-            onChange={(event) => onChange({ ...c, event })}
-          />
-          <WholeNumber
-            label="For days"
-            help="Consecutive days (of local wall time) without it: fires that long after the last one, or after first seen."
-            value={c.days}
-            min={1}
-            onChange={(days) => onChange({ ...c, days })}
-          />
-        </div>
+        <WholeNumber
+          label="For days"
+          help="Consecutive days (of local wall time) without it: fires that long after the last one, or after first seen."
+          value={c.days}
+          min={1}
+          onChange={(days) => onChange({ ...c, days })}
+        />
       );
     case 'underuse':
       return (
-        <div className="row rule-line">
-          <EventPicker
-            label="Core feature"
-            allowAny={false}
-            value={c.event}
-            onChange={(event) => onChange({ ...c, event })}
-          />
+        <>
           <WholeNumber
             label="Fewer than (times)"
             help="Fires when the feature was used fewer times than this in the window."
@@ -127,17 +123,11 @@ function TypeFields({
             min={1}
             onChange={(days) => onChange({ ...c, days })}
           />
-        </div>
+        </>
       );
     case 'negative':
       return (
-        <div className="row rule-line">
-          <EventPicker
-            label="Failure or complaint"
-            allowAny={false}
-            value={c.event}
-            onChange={(event) => onChange({ ...c, event })}
-          />
+        <>
           <WholeNumber
             label="At least (times)"
             help="How many of the events make a burst."
@@ -152,66 +142,97 @@ function TypeFields({
             min={1}
             onChange={(hours) => onChange({ ...c, hours })}
           />
-        </div>
+        </>
       );
-    case 'milestone':
-      return <MilestoneFields condition={c} onChange={onChange} start={defaults.start} />;
+    case 'milestone': {
+      const { after, ...rest } = c;
+      return (
+        <>
+          <WholeNumber
+            label="Within days"
+            help="The deadline: fires when these days are over and the milestone was not done."
+            value={c.days}
+            min={1}
+            onChange={(days) => onChange({ ...c, days })}
+          />
+          <Field label="Of" help="Counted from each user's first seen, or their first of an event.">
+            <select
+              aria-label="Counted from"
+              value={after === undefined ? '' : 'event'}
+              onChange={(e) =>
+                onChange(
+                  e.target.value === '' ? rest : { ...rest, after: { event: start, where: [] } },
+                )
+              }
+            >
+              <option value="">first seen</option>
+              <option value="event">their first of an event</option>
+            </select>
+          </Field>
+        </>
+      );
+    }
     case 'segment':
       return <SegmentField condition={c} onChange={onChange} segments={segments} />;
   }
 }
 
-function MilestoneFields({
+/** The events the condition watches, each with its property conditions. */
+function EventFields({
   condition: c,
   onChange,
-  start,
 }: {
-  condition: Extract<TriggerCondition, { type: 'milestone' }>;
+  condition: TriggerCondition;
   onChange: (c: TriggerCondition) => void;
-  /** The event "their first of an event" starts from. */
-  start: string;
 }) {
-  const { after, ...rest } = c;
-  return (
-    <div className="stack">
-      <div className="row rule-line">
+  switch (c.type) {
+    case 'inactivity':
+      return (
         <EventPicker
-          label="Milestone"
+          label="No event of"
+          value={c.event}
+          onChange={(event) => onChange({ ...c, event })}
+        />
+      );
+    case 'underuse':
+      return (
+        <EventPicker
+          label="Core feature"
           allowAny={false}
-          value={c.milestone}
-          onChange={(milestone) => onChange({ ...c, milestone })}
+          value={c.event}
+          onChange={(event) => onChange({ ...c, event })}
         />
-        <WholeNumber
-          label="Within days"
-          help="The deadline: fires when these days are over and the milestone was not done."
-          value={c.days}
-          min={1}
-          onChange={(days) => onChange({ ...c, days })}
-        />
-        <Field label="Of" help="Counted from each user's first seen, or their first of an event.">
-          <select
-            aria-label="Counted from"
-            value={after === undefined ? '' : 'event'}
-            onChange={(e) =>
-              onChange(
-                e.target.value === '' ? rest : { ...rest, after: { event: start, where: [] } },
-              )
-            }
-          >
-            <option value="">first seen</option>
-            <option value="event">their first of an event</option>
-          </select>
-        </Field>
-      </div>
-      {after !== undefined && (
+      );
+    case 'negative':
+      return (
         <EventPicker
-          label="After event"
-          value={after}
-          onChange={(a) => onChange({ ...c, after: a })}
+          label="Failure or complaint"
+          allowAny={false}
+          value={c.event}
+          onChange={(event) => onChange({ ...c, event })}
         />
-      )}
-    </div>
-  );
+      );
+    case 'milestone':
+      return (
+        <>
+          <EventPicker
+            label="Milestone"
+            allowAny={false}
+            value={c.milestone}
+            onChange={(milestone) => onChange({ ...c, milestone })}
+          />
+          {c.after !== undefined && (
+            <EventPicker
+              label="After event"
+              value={c.after}
+              onChange={(after) => onChange({ ...c, after })}
+            />
+          )}
+        </>
+      );
+    case 'segment':
+      return null;
+  }
 }
 
 function SegmentField({

@@ -62,13 +62,13 @@ export function TriggerList({
       </p>
     );
   return (
-    <div className="scroll-box segment-list">
+    <div className="scroll-box segment-list trigger-list">
       <table className="table compact" aria-label="Saved triggers">
         <thead>
           <tr>
             <th>Name</th>
             <th>Definition</th>
-            <th className="num">Fire now</th>
+            <th className="num">Firing now</th>
             <th className="num">Stale</th>
             <th>Saved</th>
             <th aria-label="Actions" />

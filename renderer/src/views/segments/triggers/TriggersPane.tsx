@@ -80,12 +80,14 @@ export function TriggersPane() {
       <section className="panel" aria-label="Saved triggers">
         <div className="panel-head">
           <h2>Saved triggers</h2>
-          <span className="muted small" data-testid="trigger-count">
-            {triggers === null ? 'loading…' : `${triggers.length} saved`}
+          <span className="row">
+            <span className="muted small" data-testid="trigger-count">
+              {triggers === null ? 'loading…' : `${triggers.length} saved`}
+            </span>
+            <button type="button" className="primary" onClick={openNew}>
+              New trigger
+            </button>
           </span>
-          <button type="button" className="primary" onClick={openNew}>
-            New trigger
-          </button>
         </div>
         {triggers !== null && (
           <TriggerList

@@ -61,6 +61,15 @@ describe('conditionOfType', () => {
       days: 14,
     });
   });
+  it("does not take an inactivity's login event for a feature", () => {
+    expect(
+      conditionOfType(
+        'milestone',
+        { type: 'inactivity', event: only('app_opened'), days: 5 },
+        defaults,
+      ),
+    ).toEqual({ type: 'milestone', milestone: only('report_created'), days: 5 });
+  });
   it('returns the same condition for the same type', () => {
     const c = { type: 'inactivity', event: only('$any'), days: 3 } as const;
     expect(conditionOfType('inactivity', c, defaults)).toBe(c);
@@ -117,7 +126,7 @@ describe('specProblems', () => {
         condition: { type: 'segment', segment: '' },
         cooldownDays: Number.NaN,
       }),
-    ).toEqual(['segment: name the segment by its id', 'cooldownDays: a number is needed']);
+    ).toEqual(['segment: pick a dynamic segment', 'cooldownDays: a number is needed']);
     expect(parsedSpec({ version: 1, condition: { type: 'segment', segment: '' } })).toBeNull();
   });
 });
@@ -133,10 +142,10 @@ describe('words', () => {
   });
   it('gives the backtest outcomes as shares of the fires', () => {
     expect(backtestWords({ fires: 1234, cameBack: 506, churned: 457, unknown: 271 })).toBe(
-      'of 1,234 fires: 41% came back within 14 days on their own, 37% churned, 22% not known yet',
+      'Of 1,234 fires: 41% came back within 14 days on their own, 37% churned, 22% not known yet',
     );
     expect(backtestWords({ fires: 1000, cameBack: 3, churned: 997, unknown: 0 })).toBe(
-      'of 1,000 fires: 0.3% came back within 14 days on their own, 100% churned, 0% not known yet',
+      'Of 1,000 fires: 0.3% came back within 14 days on their own, 100% churned, 0% not known yet',
     );
     expect(backtestWords({ fires: 0, cameBack: 0, churned: 0, unknown: 0 })).toBe(
       'No fire in the range.',

@@ -47,8 +47,9 @@ export interface ConditionDefaults {
 const only = (event: string): EventFilter => ({ event, where: [] });
 
 /**
- * A condition of another type, keeping what carries over (the event, the days) from the one it
- * replaces, so switching back and forth loses little.
+ * A condition of another type, keeping what carries over from the one it replaces (the days;
+ * the core feature between underuse and a milestone), so switching back and forth loses little.
+ * An inactivity's login event or a complaint is no feature: those types start from the defaults.
  */
 export function conditionOfType(
   type: TriggerType,
@@ -58,7 +59,7 @@ export function conditionOfType(
   if (type === previous.type) return previous;
   const eventOf = (fallback: string): EventFilter => {
     if (previous.type === 'milestone') return previous.milestone;
-    if (previous.type !== 'segment' && previous.event.event !== '$any') return previous.event;
+    if (previous.type === 'underuse') return previous.event;
     return only(fallback);
   };
   const daysOf = (fallback: number): number =>
@@ -102,6 +103,7 @@ export function specProblems(spec: unknown): string[] {
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const path = issue.path.filter((p) => p !== 'condition').join('.');
+    if (path === 'segment') return 'segment: pick a dynamic segment';
     // An emptied number field reads as NaN: say what it needs, not zod's type words.
     const message =
       issue.code === 'invalid_type' && issue.expected === 'number'
@@ -137,7 +139,7 @@ function share(part: number, of: number): string {
 }
 
 /**
- * "of 1,234 fires: 41% came back within 14 days on their own, 37% churned, 22% not known yet":
+ * "Of 1,234 fires: 41% came back within 14 days on their own, 37% churned, 22% not known yet":
  * whether the trigger finds real risk (who churns) or users who would be back anyway.
  */
 export function backtestWords(
@@ -146,7 +148,7 @@ export function backtestWords(
   if (r.fires === 0) return 'No fire in the range.';
   const of = `${formatCount(r.fires)} ${r.fires === 1 ? 'fire' : 'fires'}`;
   return (
-    `of ${of}: ${share(r.cameBack, r.fires)} came back within ${CAME_BACK_DAYS} days on their own, ` +
+    `Of ${of}: ${share(r.cameBack, r.fires)} came back within ${CAME_BACK_DAYS} days on their own, ` +
     `${share(r.churned, r.fires)} churned, ${share(r.unknown, r.fires)} not known yet`
   );
 }
