@@ -11,6 +11,7 @@ import {
   perUserSpecs,
   segmentRules,
   timeBacktest,
+  timeHealthHistory,
   timeSegment,
   triggerBacktests,
   botEventsCsv,
@@ -122,6 +123,12 @@ async function benchImport(
         process.stderr.write(`  ${name}…\n`);
         analyses.push({ name, seconds: await timeBacktest(api, request), goalSeconds });
       }
+      process.stderr.write('  health score, weekly history over 12 weeks…\n');
+      analyses.push({
+        name: 'health score (default components), weekly history over 12 weeks',
+        seconds: await timeHealthHistory(api),
+        goalSeconds: 5,
+      });
       // The analysis views answer a 10% sample first on large workspaces, then the exact spec.
       for (const { name, spec } of specs) {
         if (spec.kind === 'sessions') continue;
