@@ -4,6 +4,7 @@ import { eventFilterSchema, propertyConditionSchema, MIN_YEAR, MAX_YEAR } from '
 import { metricSchema, metricWords, type MetricDefinition } from './user-metrics';
 import { userSelectionSchema } from './users-behind';
 import { selectionLabel } from './analyses';
+import { BANDS, scoreSpecSchema } from './score';
 import { condition, event, plural } from './words';
 
 /**
@@ -130,8 +131,34 @@ const outcomeRuleSchema = strictObject(
   'an outcome rule',
 );
 
+/** A per-user score as of the as-of day: compared with a value, or (health) its band. */
+const scoreRuleSchema = strictObject(
+  {
+    type: z.literal('score'),
+    score: scoreSpecSchema,
+    op: z.enum(COMPARISONS).optional(),
+    value: z.number().refine(Number.isFinite, 'a finite number').optional(),
+    band: z.enum(BANDS).optional(),
+  },
+  'a score rule',
+).superRefine((r, ctx) => {
+  const compares = r.op !== undefined || r.value !== undefined;
+  if (compares === (r.band !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['op'],
+      message: 'compare the score with op and value, or name a band, not both',
+    });
+  } else if (compares && (r.op === undefined || r.value === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'a comparison needs op and value' });
+  } else if (r.band !== undefined && r.score.type !== 'health') {
+    ctx.addIssue({ code: 'custom', path: ['band'], message: 'only a health score has bands' });
+  }
+});
+
 const leafSchemas = {
   event: eventRuleSchema,
+  score: scoreRuleSchema,
   metric: metricRuleSchema,
   user: userRuleSchema,
   segment: segmentRuleRefSchema,
@@ -145,7 +172,8 @@ export type MetricRule = z.infer<typeof metricRuleSchema>;
 export type UserRule = z.infer<typeof userRuleSchema>;
 export type SegmentRefRule = z.infer<typeof segmentRuleRefSchema>;
 export type OutcomeRule = z.infer<typeof outcomeRuleSchema>;
-export type RuleLeaf = EventRule | MetricRule | UserRule | SegmentRefRule | OutcomeRule;
+export type ScoreRule = z.infer<typeof scoreRuleSchema>;
+export type RuleLeaf = EventRule | MetricRule | UserRule | SegmentRefRule | OutcomeRule | ScoreRule;
 export type SegmentRule =
   RuleLeaf | { all: SegmentRule[] } | { any: SegmentRule[] } | { not: SegmentRule };
 
@@ -287,6 +315,12 @@ function leafWords(r: RuleLeaf, names: (id: string) => string): string {
       return `${r.op === 'in' ? 'in' : 'not in'} segment ${names(r.segment)}`;
     case 'outcome':
       return `among ${selectionLabel(r.select)} of ${names(r.analysis)}`;
+    case 'score': {
+      const what = r.score.type === 'health' ? 'health score' : 'behavioural score';
+      return r.band !== undefined
+        ? `${what} band ${r.band}`
+        : `${what} ${COMPARISON_WORDS[r.op ?? '>=']} ${r.value ?? 0}`;
+    }
   }
 }
 

@@ -162,6 +162,27 @@ describe('dynamic segment rules, as of the last day with data (2024-03-07)', () 
     ]);
   });
 
+  it('scores: points over the last 7 days, and the band of the health score', async () => {
+    const logins = {
+      type: 'behavioural',
+      days: 7,
+      rules: [{ event: login, points: 1 }],
+    };
+    // Logins in 03-01 .. 03-07: a 4, b 2, c 1, d 1.
+    expect(await members({ type: 'score', score: logins, op: '>=', value: 2 })).toEqual(['a', 'b']);
+    const health = { type: 'health', days: 7 };
+    const scored = await ws.api['scores.run']({ spec: health as never });
+    for (const band of ['healthy', 'watch', 'at risk'] as const) {
+      const count = await ws.api['segments.count']({
+        rule: { type: 'score', score: health, band } as never,
+      });
+      expect(count.members).toBe(scored.bands?.find((b) => b.band === band)?.users);
+    }
+    await expect(
+      ws.api['segments.count']({ rule: { type: 'score', score: logins, band: 'watch' } as never }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/only a health score has bands/) });
+  });
+
   it('as of an earlier day: later events and later users do not count', async () => {
     const quiet = {
       type: 'event',

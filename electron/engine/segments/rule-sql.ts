@@ -16,6 +16,7 @@ import { conditionSql, eventMatchSql, resolveProperty, segmentMemberSql } from '
 import { and, ident, join, or, raw, sql, withCtes, type Sql } from '../sql/fragment';
 import type { PlanNotes } from '../sql/notes';
 import { metricsSql } from '../users/metrics-sql';
+import { scoreSql } from '../scores/score-sql';
 
 /** What a referenced segment is, as the compiler needs it. */
 export type ReferencedSegment =
@@ -169,6 +170,16 @@ export async function ruleSql(
     joins.push(raw(`LEFT JOIN ${name} ON ${name}.uid = u.uid`));
   }
 
+  // Score conditions: each score of the rule computed once, as of the same day.
+  const scoreColumn = new Map<unknown, string>();
+  leaves.forEach((leaf) => {
+    if (leaf.type !== 'score') return;
+    const name = `sc${scoreColumn.size}`;
+    scoreColumn.set(leaf, name);
+    ctes.push([name, scoreSql(input, { ...leaf.score, asOf: input.asOf }, input.asOf)]);
+    joins.push(raw(`LEFT JOIN ${name} ON ${name}.uid = u.uid`));
+  });
+
   // The rule itself, leaf by leaf.
   const outcomes = new Map<unknown, Sql>();
   for (const leaf of leaves) {
@@ -240,6 +251,12 @@ export async function ruleSql(
       case 'segment': {
         const member = sql`coalesce(${nested.get(leaf) ?? raw('FALSE')}, false)`;
         return leaf.op === 'in' ? member : sql`NOT ${member}`;
+      }
+      case 'score': {
+        const name = scoreColumn.get(leaf) ?? 'sc_missing';
+        return leaf.band !== undefined
+          ? sql`coalesce(${raw(`${name}.band`)} = ${leaf.band}, false)`
+          : sql`coalesce(${raw(`${name}.score`)} ${raw(leaf.op === '!=' ? '<>' : (leaf.op ?? '>='))} ${leaf.value ?? 0}, false)`;
       }
       case 'outcome': {
         const uids = outcomes.get(leaf) ?? raw('SELECT NULL AS uid WHERE FALSE');

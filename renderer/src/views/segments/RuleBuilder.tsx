@@ -1,4 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
+import { ScoreRuleEditor } from './ScoreRuleEditor';
 import type { SegmentInfo } from '../../../../shared/api/segment-types';
 import type { SavedSpec } from '../../../../shared/api/workspace-types';
 import {
@@ -271,6 +272,8 @@ function LeafEditor({ leaf, onChange }: { leaf: RuleLeaf; onChange: (r: RuleLeaf
       return <SegmentRefEditor rule={leaf} onChange={onChange} />;
     case 'outcome':
       return <OutcomeRuleEditor rule={leaf} onChange={onChange} />;
+    case 'score':
+      return <ScoreRuleEditor rule={leaf} onChange={onChange} />;
   }
 }
 

@@ -1,3 +1,4 @@
+import { scoreSpecSchema } from '../../../../shared/specs/score';
 import {
   isRuleGroup,
   segmentRuleSchema,
@@ -125,6 +126,8 @@ export function newLeaf(type: LeafType, d: LeafDefaults): RuleLeaf {
         analysis: d.analysis,
         select: { kind: 'funnel', step: 2, outcome: 'dropped' },
       };
+    case 'score':
+      return { type: 'score', score: scoreSpecSchema.parse({ type: 'health' }), band: 'at risk' };
   }
 }
 
@@ -134,6 +137,7 @@ export const LEAF_LABELS: Record<LeafType, string> = {
   user: 'User property',
   segment: 'Another segment',
   outcome: 'Outcome of an analysis',
+  score: 'Health or behavioural score',
 };
 
 /** An event condition's window when its type is switched, keeping what carries over. */
