@@ -117,6 +117,7 @@ test('triggers: an inactivity trigger, its fires, backtest, downloads and webhoo
     await expect(table.locator('tbody tr')).toHaveCount(Math.min(run.total, 1_000));
     await expect(table.locator('thead')).toContainText('days inactive');
     await expect(table.locator('tbody tr').first()).toContainText(run.fires[0]?.user_id ?? '?');
+    await settle(page);
     await shoot(page, 'editor-with-fires');
 
     // The backtest: the last 90 days up to the as-of day, totals as the engine counts them.
