@@ -50,6 +50,8 @@ export function histogramOption(
       nameLocation: 'middle',
       nameGap: 26,
       data: bars.map((b) => rangeLabel(b.from, b.to)),
+      // Every fourth range is labelled (0–5, 20–25, …): all 20 do not fit a third of the width.
+      axisLabel: { interval: 3, hideOverlap: true },
     },
     yAxis: { type: 'value', name: 'users', axisLabel: axisLabel('count'), minInterval: 1 },
     series: [
