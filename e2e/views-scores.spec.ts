@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { formatCount, formatValue } from '../shared/format';
 import type { RequestOf } from '../shared/api/contract';
@@ -165,6 +165,21 @@ test('scores: the default health score, a weight changed, and a behavioural scor
   await expect(history).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   await settle(page);
   await shootPanel(page, 'behavioural');
+
+  // The CSV holds every scored user, in the columns scores.export writes.
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(csv.suggestedFilename()).toBe(`behavioural-score-${behavioural.asOf}.csv`);
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trimEnd()
+    .split('\n');
+  expect(lines[0]).toBe('user_id,email,score');
+  expect(lines.length - 1).toBe(behavioural.users);
+  await expect(page.getByTestId('score-download-note')).toContainText(
+    `${formatCount(behavioural.users)} users.`,
+  );
 
   // The spec is kept in this browser: a reload opens the behavioural score again.
   await page.reload();
