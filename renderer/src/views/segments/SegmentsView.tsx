@@ -10,6 +10,7 @@ import { SegmentList } from './SegmentList';
 import { TemplatePicker } from './TemplatePicker';
 import { SectionTabs, useSection, type SegmentsSection } from './triggers/SectionTabs';
 import { TriggersPane } from './triggers/TriggersPane';
+import { ScoresPanel } from './scores/ScoresPanel';
 import './segments.css';
 
 /** What the view shows under the list. */
@@ -46,9 +47,11 @@ export function SegmentsView() {
   const [section, setSection] = useSection();
   // Triggers are read when first opened, then kept as they were across switches.
   const [triggersOpened, setTriggersOpened] = useState(section === 'triggers');
+  const [scoresOpened, setScoresOpened] = useState(section === 'scores');
   const chooseSection = (next: SegmentsSection): void => {
     setSection(next);
     if (next === 'triggers') setTriggersOpened(true);
+    if (next === 'scores') setScoresOpened(true);
   };
 
   const load = useCallback(async (): Promise<SegmentInfo[]> => {
@@ -90,7 +93,9 @@ export function SegmentsView() {
           <p className="muted">
             {section === 'segments'
               ? 'Who meets a rule as of a day, recomputed after every import; and the fixed lists saved from a number of any analysis.'
-              : 'Who should get an intervention now: inactivity, underuse, bursts of failures, missed milestones, entering a segment; backtested, downloaded or sent to a webhook.'}
+              : section === 'triggers'
+                ? 'Who should get an intervention now: inactivity, underuse, bursts of failures, missed milestones, entering a segment; backtested, downloaded or sent to a webhook.'
+                : 'A score per user: points per event, or health 0-100 from weighted percentiles in bands; checked against who churned in the 30 days after it was taken.'}
           </p>
         </div>
         <span className="row" hidden={section !== 'segments'}>
@@ -128,6 +133,17 @@ export function SegmentsView() {
           hidden={section !== 'triggers'}
         >
           <TriggersPane />
+        </div>
+      )}
+      {scoresOpened && (
+        <div
+          role="tabpanel"
+          id="section-scores"
+          aria-labelledby="section-tab-scores"
+          className="section-panel"
+          hidden={section !== 'scores'}
+        >
+          <ScoresPanel />
         </div>
       )}
       <div

@@ -3,6 +3,7 @@ import { useState } from 'react';
 export const SEGMENTS_SECTIONS = [
   ['segments', 'Segments'],
   ['triggers', 'Triggers'],
+  ['scores', 'Scores'],
 ] as const;
 export type SegmentsSection = (typeof SEGMENTS_SECTIONS)[number][0];
 
@@ -12,7 +13,8 @@ const SECTION_KEY = 'workbench.segments.section';
 export function useSection(): [SegmentsSection, (s: SegmentsSection) => void] {
   const [section, setSection] = useState<SegmentsSection>(() => {
     try {
-      return localStorage.getItem(SECTION_KEY) === 'triggers' ? 'triggers' : 'segments';
+      const stored = localStorage.getItem(SECTION_KEY);
+      return SEGMENTS_SECTIONS.find(([id]) => id === stored)?.[0] ?? 'segments';
     } catch {
       return 'segments';
     }
@@ -28,7 +30,7 @@ export function useSection(): [SegmentsSection, (s: SegmentsSection) => void] {
   return [section, choose];
 }
 
-/** Segments | Triggers, as the app's other tab lists (arrow keys move between them). */
+/** Segments | Triggers | Scores, as the app's other tab lists (arrow keys move between them). */
 export function SectionTabs({
   section,
   onChange,
@@ -40,10 +42,12 @@ export function SectionTabs({
     <div
       className="tabs"
       role="tablist"
-      aria-label="Segments and triggers"
+      aria-label="Segments, triggers and scores"
       onKeyDown={(e) => {
         if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-        const next = section === 'segments' ? 'triggers' : 'segments';
+        const at = SEGMENTS_SECTIONS.findIndex(([id]) => id === section);
+        const step = e.key === 'ArrowRight' ? 1 : SEGMENTS_SECTIONS.length - 1;
+        const next = SEGMENTS_SECTIONS[(at + step) % SEGMENTS_SECTIONS.length]?.[0] ?? 'segments';
         onChange(next);
         document.getElementById(`section-tab-${next}`)?.focus();
       }}
