@@ -116,6 +116,18 @@ test("sorts event types and opens a user's timeline from the grid", async ({ dem
   await expect(timeline).toContainText('First seen');
   const profile = await demo.value('users.timeline', { userId: user, limit: 1 });
   await expect(timeline).toContainText(profile.profile.events.toLocaleString('en-US'));
+  // The user's health score this week, as the engine scores them (the default health score).
+  const weeks = await demo.value('scores.history', {
+    spec: { type: 'health' },
+    weeks: 12,
+    userId: user,
+  });
+  const now = weeks.at(-1)?.user;
+  if (now !== null && now !== undefined) {
+    await expect(timeline.getByTestId('user-health')).toContainText(`${now.toFixed(0)} (`, {
+      timeout: 30_000,
+    });
+  }
 
   // Only this user: the grid narrows to their events.
   await timeline.getByRole('button', { name: 'Only this user' }).click();

@@ -176,8 +176,11 @@ export interface ScoreResult {
   /** The highest and the lowest scores. */
   top: ScoredUser[];
   bottom: ScoredUser[];
-  /** Users whose score dropped by more than DROP_SHARE against the window before. */
-  dropped: { users: number; sample: (ScoredUser & { previous: number })[] };
+  /**
+   * Users whose score dropped by more than DROP_SHARE against the window before, and (`usage`)
+   * those whose events did, whatever their score.
+   */
+  dropped: { users: number; usage: number; sample: (ScoredUser & { previous: number })[] };
   /** How well the score taken CHURN_DAYS before the data's end told who then churned. */
   validation: ScoreValidation | null;
   seconds: number;

@@ -64,6 +64,8 @@ describe('a behavioural score', () => {
     expect(r.mean).toBeCloseTo(9 / 4, 10);
     // c had 5 the week before and nothing now; d had 2 (4 uses capped) and 1 now: down by half.
     expect(r.dropped.users).toBe(2);
+    // Events, whatever the points: c 1 -> 0, d 4 -> 1; b 1 -> 1 kept up.
+    expect(r.dropped.usage).toBe(2);
     expect(r.dropped.sample.map((u) => [u.user_id, u.previous, u.score])).toEqual([
       ['c', 5, 0],
       ['d', 2, 1],

@@ -192,6 +192,18 @@ export async function runScore(
             JOIN ${raw(PREVIOUS)} p ON p.uid = s.uid JOIN users u ON u.uid = s.uid
            WHERE ${dropCondition} ORDER BY s.score / p.score, u.user_id LIMIT ${DROPPED_SAMPLE}`,
     );
+    const cal = ctx.settings;
+    const [usage] = await query(
+      ctx.c,
+      sql`SELECT count(*) AS n FROM (
+            SELECT e.uid,
+                   count_if(e.ts >= ${dayStartUtc(cal, addDays(asOf, 1 - spec.days))}) AS now,
+                   count_if(e.ts < ${dayStartUtc(cal, addDays(asOf, 1 - spec.days))}) AS before
+              FROM events e
+             WHERE e.ts >= ${dayStartUtc(cal, addDays(asOf, 1 - 2 * spec.days))} AND e.ts < ${dayStartUtc(cal, addDays(asOf, 1))}
+             GROUP BY e.uid)
+          WHERE before > 0 AND now < before * ${1 - DROP_SHARE}`,
+    );
     const validation = await validate(ctx, spec);
     return {
       type: spec.type,
@@ -213,6 +225,7 @@ export async function runScore(
       bottom: userRows(spec, bottom),
       dropped: {
         users: num(dropped?.n),
+        usage: num(usage?.n),
         sample: userRows(spec, droppedSample).map((u, i) => ({
           ...u,
           previous: Number(droppedSample[i]?.previous),

@@ -4,6 +4,7 @@ import { useApp } from '../../app-context';
 import { ErrorNote } from '../../components/ErrorNote';
 import { decodeArrowRows, type Row } from '../../lib/arrow';
 import { formatCell, formatNumber, formatTime } from '../../lib/format';
+import { UserHealth } from './UserHealth';
 
 const PAGE = 1_000;
 
@@ -89,6 +90,7 @@ export function UserTimeline({
           <dd>{formatTime(profile.firstSeen)}</dd>
           <dt>Last seen</dt>
           <dd>{formatTime(profile.lastSeen)}</dd>
+          <UserHealth userId={userId} />
           {Object.entries(profile.properties)
             .filter(([k, v]) => v !== null && k.toLowerCase() !== 'email')
             .map(([k, v]) => (

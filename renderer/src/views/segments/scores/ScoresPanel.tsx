@@ -252,6 +252,7 @@ function ScoreResultView({
             {result.dropped.sample.length < result.dropped.users
               ? `; the ${formatCount(result.dropped.sample.length)} who fell most`
               : ''}
+            . Usage: {formatCount(result.dropped.usage)} users did more than 10% fewer events.
           </span>
         </div>
         <ScoredUsersTable
