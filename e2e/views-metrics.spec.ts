@@ -323,6 +323,23 @@ test('threshold benchmarks: the findings, and the users at or above one saved as
   expect(segments.map((s) => s.name)).toContain(name);
   await page.keyboard.press('Escape');
 
+  // The benchmark itself as a dynamic segment, kept current: its members as the engine counts them.
+  await findings
+    .locator(`li[data-metric="${best.name}"]`)
+    .getByRole('button', { name: 'Save as a segment' })
+    .click();
+  const savedLink = findings.locator(`li[data-metric="${best.name}"]`).getByRole('button', {
+    name: /^Saved “/,
+  });
+  await expect(savedLink).toBeVisible({ timeout: 60_000 });
+  const dynamic = (await ws.value('segments.list', {})).find(
+    (s) => s.type === 'dynamic' && s.name.startsWith(best.label),
+  );
+  expect(dynamic?.members).toBeGreaterThan(0);
+  await expect(savedLink).toContainText(
+    `(${(dynamic?.members ?? 0).toLocaleString('en-US')} members now)`,
+  );
+
   // The heat map draws and the metric picker redraws the curve for another metric.
   if (result.heatmap.events.length > 0) {
     const heatmap = panel.getByRole('img', { name: 'Early behaviour heat map' });

@@ -4,6 +4,8 @@ import type { ThresholdsResult, ThresholdsSpec } from '../../../../../shared/spe
 import type { UserSelection } from '../../../../../shared/specs/users-behind';
 import { unitKind, valueText } from '../metrics/bins';
 import { outcomeNames } from './chart';
+import { useApp } from '../../../app-context';
+import { benchmarkSegment } from '../../../../../shared/specs/benchmark-segment';
 
 /** Benchmarks listed before "Show all": the strongest ones, the rest are in the table too. */
 const FIRST = 3;
@@ -42,7 +44,7 @@ export function populationWords(result: ThresholdsResult): string {
  * Each metric's benchmark as a sentence, strongest first, with the users on each side a click
  * away; a benchmark with too few users on a side is flagged, and the held-out check is said.
  */
-export function ThresholdFindings({ result, onSelect }: PartProps) {
+export function ThresholdFindings({ result, spec, onSelect }: PartProps) {
   const [good] = outcomeNames(result);
   const [all, setAll] = useState(false);
   const shown = all ? result.metrics : result.metrics.slice(0, FIRST);
@@ -116,6 +118,12 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
                 <button type="button" className="link" onClick={() => onSelect(pick('below'))}>
                   {formatCount(b.below)} below
                 </button>
+                <BenchmarkToSegment
+                  spec={spec}
+                  metric={m.name}
+                  label={m.label}
+                  threshold={b.threshold}
+                />
               </p>
             </li>
           );
@@ -127,6 +135,59 @@ export function ThresholdFindings({ result, onSelect }: PartProps) {
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * "Save as a segment": the benchmark as a dynamic segment (benchmarkSegment says how each kind
+ * of metric is read), its members counted, and the Segments view a click away.
+ */
+function BenchmarkToSegment({
+  spec,
+  metric,
+  label,
+  threshold,
+}: {
+  spec: ThresholdsSpec;
+  metric: string;
+  label: string;
+  threshold: number;
+}) {
+  const { api, jobs, navigate } = useApp();
+  const [saved, setSaved] = useState<{ name: string; members: number | null } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const definition = spec.metrics.find((x) => x.name === metric);
+  if (definition === undefined || definition.type === 'ratio') return null;
+  const name = `${label} at least ${formatValue(threshold)}`;
+  const save = async (): Promise<void> => {
+    setError(null);
+    try {
+      const info = await jobs.run('saving the benchmark as a segment', (o) =>
+        api['segments.save']({ name, spec: benchmarkSegment(spec, definition, threshold) }, o),
+      );
+      setSaved({ name: info.name, members: info.members });
+    } catch (e) {
+      setError((e as { message?: string }).message ?? String(e));
+    }
+  };
+  if (saved !== null)
+    return (
+      <button type="button" className="link" onClick={() => navigate('segments')}>
+        Saved “{saved.name}” ({formatCount(saved.members ?? 0)} members now) →
+      </button>
+    );
+  return (
+    <>
+      <button
+        type="button"
+        className="link"
+        title="A dynamic segment of the users who reach this benchmark, kept current after every import"
+        onClick={() => void save()}
+      >
+        Save as a segment
+      </button>
+      {error !== null && <span className="warn">{error}</span>}
+    </>
   );
 }
 
