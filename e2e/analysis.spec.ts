@@ -6,34 +6,14 @@ import type { Page } from '@playwright/test';
 import type { AnalysisResult, AnalysisSpec } from '../shared/specs/analysis-spec';
 import { formatResultCell, resultColumns } from '../shared/format/columns';
 import { resultTable } from '../shared/specs/result-table';
-import {
-  copyWorkspace,
-  demoTemplate,
-  expect,
-  startWorkbench,
-  test as base,
-  type Workbench,
-} from './fixtures';
+import { copyWorkspace, demoCopyTest, demoTemplate, expect, type Workbench } from './fixtures';
 
 /**
  * The analysis views on a copy of the demo workspace (this file saves analyses and segments in
  * it): each view's numbers against the engine's own answer to the same spec, the users behind
  * a number, saved analyses and the CSV export.
  */
-const test = base.extend<object, { ws: Workbench }>({
-  ws: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const { workbench, stop } = await startWorkbench({ demo: true });
-      try {
-        await use(workbench);
-      } finally {
-        await stop();
-      }
-    },
-    { scope: 'worker', timeout: 240_000 },
-  ],
-});
+const test = demoCopyTest();
 
 const VIEWS = [
   ['trends', 'trends'],

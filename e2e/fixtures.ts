@@ -258,3 +258,25 @@ export const test = base.extend<{ workbench: Workbench }, { demo: Workbench }>({
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * A test type whose worker fixture `ws` is a copy of the demo workspace of the calling spec
+ * file's own: a file that saves segments, triggers or analyses in it must not meet another
+ * file's. Each call defines a new fixture, set up once per worker.
+ */
+export function demoCopyTest() {
+  return test.extend<object, { ws: Workbench }>({
+    ws: [
+      // eslint-disable-next-line no-empty-pattern
+      async ({}, use) => {
+        const { workbench, stop } = await startWorkbench({ demo: true });
+        try {
+          await use(workbench);
+        } finally {
+          await stop();
+        }
+      },
+      { scope: 'worker', timeout: 240_000 },
+    ],
+  });
+}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { SEGMENT_TEMPLATES, type TemplateInputs } from '../shared/specs/segment-templates';
 import type { AnalysisSpec } from '../shared/specs/analysis-spec';
-import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
+import { demoCopyTest, expect } from './fixtures';
 import { E2E_NOW } from './global-setup';
 
 /**
@@ -10,20 +10,7 @@ import { E2E_NOW } from './global-setup';
  * template segments saved on a copy of the demo, compared from the Retention view, each side's
  * numbers checked against the engine's comparison of the same spec.
  */
-const test = base.extend<object, { ws: Workbench }>({
-  ws: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const { workbench, stop } = await startWorkbench({ demo: true });
-      try {
-        await use(workbench);
-      } finally {
-        await stop();
-      }
-    },
-    { scope: 'worker', timeout: 240_000 },
-  ],
-});
+const test = demoCopyTest();
 
 const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-compare';
 

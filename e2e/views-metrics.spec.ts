@@ -6,7 +6,7 @@ import type { AnalysisSpec } from '../shared/specs/analysis-spec';
 import { funnelSpecSchema } from '../shared/specs/funnel';
 import { metricColumnKind, type MetricsResult } from '../shared/specs/metrics';
 import type { ThresholdsResult } from '../shared/specs/thresholds';
-import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
+import { demoCopyTest, expect } from './fixtures';
 import { E2E_NOW } from './global-setup';
 
 /**
@@ -14,20 +14,7 @@ import { E2E_NOW } from './global-setup';
  * per-user grid against the engine's table, its CSV against the grid, and a benchmark's users
  * saved as a segment. Screenshots of both tabs go to SHOTS for a person to look at.
  */
-const test = base.extend<object, { ws: Workbench }>({
-  ws: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const { workbench, stop } = await startWorkbench({ demo: true });
-      try {
-        await use(workbench);
-      } finally {
-        await stop();
-      }
-    },
-    { scope: 'worker', timeout: 240_000 },
-  ],
-});
+const test = demoCopyTest();
 
 const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-metrics';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { formatCount } from '../shared/format';
-import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
+import { demoCopyTest, expect } from './fixtures';
 import { E2E_NOW } from './global-setup';
 
 /**
@@ -10,20 +10,7 @@ import { E2E_NOW } from './global-setup';
  * engine's, a segment's members grid and size over time, an incomplete rule and a refused
  * delete. Screenshots go to SHOTS for a person to look at.
  */
-const test = base.extend<object, { ws: Workbench }>({
-  ws: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const { workbench, stop } = await startWorkbench({ demo: true });
-      try {
-        await use(workbench);
-      } finally {
-        await stop();
-      }
-    },
-    { scope: 'worker', timeout: 240_000 },
-  ],
-});
+const test = demoCopyTest();
 
 const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-segments';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
 import { addDays } from '../shared/calendar/local-days';
 import { formatCount } from '../shared/format';
-import { expect, startWorkbench, test as base, type Workbench } from './fixtures';
+import { demoCopyTest, expect } from './fixtures';
 import { E2E_NOW } from './global-setup';
 
 /**
@@ -13,20 +13,7 @@ import { E2E_NOW } from './global-setup';
  * CSV and JSON-lines downloads and webhook (a dry run, then a confirmed send to a local server)
  * against the engine's own answers. Screenshots go to SHOTS for a person to look at.
  */
-const test = base.extend<object, { ws: Workbench }>({
-  ws: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const { workbench, stop } = await startWorkbench({ demo: true });
-      try {
-        await use(workbench);
-      } finally {
-        await stop();
-      }
-    },
-    { scope: 'worker', timeout: 240_000 },
-  ],
-});
+const test = demoCopyTest();
 
 const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-triggers';
 

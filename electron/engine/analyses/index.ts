@@ -54,6 +54,33 @@ export async function analysisContext(
 }
 
 /**
+ * Work on the workspace in an analysis context, as one tracked job: progress under `label`,
+ * cancellation, engine errors made API errors. `cleanup` runs on the same connection after it,
+ * whatever happened (temp tables the work made).
+ */
+export async function inAnalysisContext<T>(
+  workspace: Workspace,
+  job: JobContext,
+  clock: Clock,
+  label: string,
+  work: (ctx: AnalysisContext) => Promise<T>,
+  cleanup: readonly string[] = [],
+): Promise<T> {
+  return workspace.use(async (c) => {
+    try {
+      return await tracked(c, job, { label, start: 0, end: 1 }, async () =>
+        work(await analysisContext(workspace, c, clock, job.signal)),
+      );
+    } catch (error) {
+      throw toApiError(error, { in: 'analysis' });
+    } finally {
+      for (const table of cleanup)
+        await c.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    }
+  });
+}
+
+/**
  * Until when the data was observed: its last event. An export of dates without times (CDNOW's
  * purchases, a daily warehouse extract) puts every event at midnight: its last day was observed
  * whole, so its periods end complete rather than blanked as if the day had just begun.

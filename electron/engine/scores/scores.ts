@@ -14,12 +14,11 @@ import {
   type ScoreSpec,
   type ScoreValidation,
 } from '../../../shared/specs/score';
-import { analysisContext } from '../analyses';
+import { inAnalysisContext } from '../analyses';
 import type { AnalysisContext } from '../analyses/context';
 import { systemClock, type Clock } from '../clock';
 import { num } from '../duckdb/database';
-import { toApiError } from '../errors';
-import { tracked, type JobContext } from '../jobs';
+import type { JobContext } from '../jobs';
 import { dayStartUtc, observedDay } from '../sql/calendar';
 import { execute, join, query, raw, sql, type Sql } from '../sql/fragment';
 import type { Workspace } from '../workspace/workspace';
@@ -30,25 +29,15 @@ const PREVIOUS = 'score_previous';
 const HISTOGRAM_BARS = 20;
 const DROPPED_SAMPLE = 20;
 
-async function inContext<T>(
+/** A score's work in an analysis context, its temp tables dropped afterwards. */
+function inContext<T>(
   workspace: Workspace,
   job: JobContext,
   clock: Clock,
   label: string,
   work: (ctx: AnalysisContext) => Promise<T>,
 ): Promise<T> {
-  return workspace.use(async (c) => {
-    try {
-      return await tracked(c, job, { label, start: 0, end: 1 }, async () =>
-        work(await analysisContext(workspace, c, clock, job.signal)),
-      );
-    } catch (error) {
-      throw toApiError(error, { in: 'analysis' });
-    } finally {
-      for (const t of [SCORES, PREVIOUS])
-        await c.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
-    }
-  });
+  return inAnalysisContext(workspace, job, clock, label, work, [SCORES, PREVIOUS]);
 }
 
 const lastDay = (ctx: AnalysisContext): string => observedDay(ctx.settings, ctx.observedUntil).day;

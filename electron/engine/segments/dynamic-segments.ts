@@ -18,12 +18,12 @@ import {
   type SegmentRule,
 } from '../../../shared/specs/segment';
 import { userSelectionSchema } from '../../../shared/specs/users-behind';
-import { analysisContext, uidsSql } from '../analyses';
+import { inAnalysisContext, uidsSql } from '../analyses';
 import type { AnalysisContext } from '../analyses/context';
 import { systemClock, type Clock } from '../clock';
 import { num, queryRows } from '../duckdb/database';
 import { toApiError } from '../errors';
-import { tracked, type JobContext } from '../jobs';
+import type { JobContext } from '../jobs';
 import { observedDay } from '../sql/calendar';
 import { execute, query, raw, sql, type Sql } from '../sql/fragment';
 import { isoUtc, type Workspace } from '../workspace/workspace';
@@ -209,7 +209,7 @@ export async function countSegment(
   job: JobContext,
   clock: Clock = systemClock,
 ): Promise<SegmentCount> {
-  return withContext(workspace, job, clock, 'counting the segment', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'counting the segment', async (ctx) => {
     const started = performance.now();
     const records = await readSegments(ctx.c);
     const asOf = request.asOf ?? defaultAsOf(ctx);
@@ -390,31 +390,13 @@ async function refreshWith(
   }
 }
 
-async function withContext<T>(
-  workspace: Workspace,
-  job: JobContext,
-  clock: Clock,
-  label: string,
-  work: (ctx: AnalysisContext) => Promise<T>,
-): Promise<T> {
-  return workspace.use(async (c) => {
-    try {
-      return await tracked(c, job, { label, start: 0, end: 1 }, async () =>
-        work(await analysisContext(workspace, c, clock, job.signal)),
-      );
-    } catch (error) {
-      throw toApiError(error, { in: 'analysis' });
-    }
-  });
-}
-
 /** The saved segments, dynamic ones first brought up to the data (in a writable workspace). */
 export async function listSegments(
   workspace: Workspace,
   job: JobContext,
   clock: Clock = systemClock,
 ): Promise<SegmentInfo[]> {
-  return withContext(workspace, job, clock, 'reading the segments', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'reading the segments', async (ctx) => {
     await refreshWith(workspace, ctx, { force: false });
     return listWith(ctx);
   });
@@ -428,7 +410,7 @@ export async function refreshSegments(
   clock: Clock = systemClock,
 ): Promise<SegmentInfo[]> {
   workspace.assertWritable();
-  return withContext(workspace, job, clock, 'recomputing the segments', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'recomputing the segments', async (ctx) => {
     const records = await readSegments(ctx.c);
     for (const id of request.ids ?? []) {
       if (!records.some((r) => r.id === id)) throw unknownSegment(id, records);
@@ -448,7 +430,7 @@ export async function refreshStaleSegments(
   // Most workspaces have no dynamic segment: no phase is reported after the import's commit.
   const dynamic = await workspace.use((c) => readSegments(c));
   if (!dynamic.some((r) => r.stored.type === 'dynamic')) return;
-  await withContext(workspace, job, clock, 'recomputing the segments', (ctx) =>
+  await inAnalysisContext(workspace, job, clock, 'recomputing the segments', (ctx) =>
     refreshWith(workspace, ctx, { force: false }),
   );
 }
@@ -512,7 +494,7 @@ export async function saveSegment(
   clock: Clock = systemClock,
 ): Promise<SegmentInfo> {
   workspace.assertWritable();
-  return withContext(workspace, job, clock, 'computing the segment', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'computing the segment', async (ctx) => {
     const records = await readSegments(ctx.c);
     const id = request.id ?? randomUUID();
     const existing = records.find((r) => r.id === id);
@@ -567,7 +549,7 @@ export async function renameSegment(
   clock: Clock = systemClock,
 ): Promise<SegmentInfo> {
   workspace.assertWritable();
-  return withContext(workspace, job, clock, 'renaming the segment', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'renaming the segment', async (ctx) => {
     const records = await readSegments(ctx.c);
     if (!records.some((r) => r.id === request.id)) throw unknownSegment(request.id, records);
     await execute(
@@ -593,7 +575,7 @@ export async function duplicateSegment(
   if (source.stored.type === 'dynamic') {
     return saveSegment(workspace, { name, spec: source.stored.spec }, job, clock);
   }
-  return withContext(workspace, job, clock, 'copying the segment', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'copying the segment', async (ctx) => {
     const id = randomUUID();
     await ctx.c.run('BEGIN TRANSACTION');
     try {
@@ -670,7 +652,7 @@ export async function segmentHistory(
   job: JobContext,
   clock: Clock = systemClock,
 ): Promise<SegmentHistoryPoint[]> {
-  return withContext(workspace, job, clock, 'computing the history', async (ctx) => {
+  return inAnalysisContext(workspace, job, clock, 'computing the history', async (ctx) => {
     const records = await readSegments(ctx.c);
     let rule = request.rule;
     let asOf = request.asOf;

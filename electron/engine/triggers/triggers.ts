@@ -9,12 +9,11 @@ import {
   type TriggerRunResult,
   type TriggerSpec,
 } from '../../../shared/specs/trigger';
-import { analysisContext } from '../analyses';
+import { inAnalysisContext } from '../analyses';
 import type { AnalysisContext } from '../analyses/context';
 import { systemClock, type Clock } from '../clock';
 import { num } from '../duckdb/database';
-import { toApiError } from '../errors';
-import { tracked, type JobContext } from '../jobs';
+import type { JobContext } from '../jobs';
 import { dayStartUtc, instant, observedDay, toLocal } from '../sql/calendar';
 import { execute, ident, join, query, raw, sql, type Sql } from '../sql/fragment';
 import { isoUtc, type Workspace } from '../workspace/workspace';
@@ -33,25 +32,15 @@ function withRecursive(ctes: readonly [string, Sql][], body: Sql): Sql {
   )}\n${body}`;
 }
 
-async function inContext<T>(
+/** A trigger's work in an analysis context, its temp tables dropped afterwards. */
+function inContext<T>(
   workspace: Workspace,
   job: JobContext,
   clock: Clock,
   label: string,
   work: (ctx: AnalysisContext) => Promise<T>,
 ): Promise<T> {
-  return workspace.use(async (c) => {
-    try {
-      return await tracked(c, job, { label, start: 0, end: 1 }, async () =>
-        work(await analysisContext(workspace, c, clock, job.signal)),
-      );
-    } catch (error) {
-      throw toApiError(error, { in: 'analysis' });
-    } finally {
-      await c.run(`DROP TABLE IF EXISTS ${SEGMENT_DAYS}`).catch(() => undefined);
-      await c.run(`DROP TABLE IF EXISTS ${CURRENT}`).catch(() => undefined);
-    }
-  });
+  return inAnalysisContext(workspace, job, clock, label, work, [SEGMENT_DAYS, CURRENT]);
 }
 
 /** The kept fires of a spec up to the end of `toDay`, its days of segment membership written first. */

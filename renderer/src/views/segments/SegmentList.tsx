@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RenameForm, RowActions } from './row-actions';
 import type { SegmentInfo } from '../../../../shared/api/segment-types';
 import { formatCount } from '../../../../shared/format';
 import { computedWords, sharePercent } from './segment-words';
@@ -78,8 +79,7 @@ function SegmentRow({
   onDuplicate: () => Promise<void>;
   onDelete: () => Promise<void>;
 }) {
-  const [naming, setNaming] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
   const act = (work: () => Promise<void>): void => {
     setBusy(true);
@@ -93,33 +93,17 @@ function SegmentRow({
     >
       <td>
         <div className="segment-name">
-          {naming === null ? (
+          {!naming ? (
             <button type="button" className="link" onClick={onSelect} title="Open the segment">
               {s.name}
             </button>
           ) : (
-            <form
-              className="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                const name = naming.trim();
-                if (name === '' || name === s.name) return setNaming(null);
-                act(() => onRename(name).then(() => setNaming(null)));
-              }}
-            >
-              <input
-                aria-label={`New name for ${s.name}`}
-                value={naming}
-                autoFocus
-                onChange={(e) => setNaming(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Escape') setNaming(null);
-                }}
-              />
-              <button type="submit" className="small" disabled={busy}>
-                Rename
-              </button>
-            </form>
+            <RenameForm
+              name={s.name}
+              busy={busy}
+              onRename={(name) => act(() => onRename(name).then(() => setNaming(false)))}
+              onDone={() => setNaming(false)}
+            />
           )}
           {s.small && (
             <span
@@ -156,50 +140,22 @@ function SegmentRow({
         {computedWords(s.computedAt, null)}
       </td>
       <td className="segment-actions">
-        {confirming ? (
-          <span className="row">
-            <span>Delete?</span>
-            <button
-              type="button"
-              className="small danger"
-              disabled={busy}
-              onClick={() => act(() => onDelete().finally(() => setConfirming(false)))}
-            >
-              Delete
-            </button>
-            <button type="button" className="small ghost" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <span className="row">
-            <button
-              type="button"
-              className="small ghost"
-              aria-label={`Rename ${s.name}`}
-              onClick={() => setNaming(s.name)}
-            >
-              Rename
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              aria-label={`Duplicate ${s.name}`}
-              disabled={busy}
-              onClick={() => act(onDuplicate)}
-            >
-              Duplicate
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              aria-label={`Delete ${s.name}`}
-              onClick={() => setConfirming(true)}
-            >
-              Delete
-            </button>
-          </span>
-        )}
+        <RowActions
+          name={s.name}
+          busy={busy}
+          onRename={() => setNaming(true)}
+          onDelete={() => new Promise<void>((resolve) => act(() => onDelete().finally(resolve)))}
+        >
+          <button
+            type="button"
+            className="small ghost"
+            aria-label={`Duplicate ${s.name}`}
+            disabled={busy}
+            onClick={() => act(onDuplicate)}
+          >
+            Duplicate
+          </button>
+        </RowActions>
       </td>
     </tr>
   );

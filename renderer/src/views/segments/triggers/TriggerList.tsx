@@ -1,3 +1,4 @@
+import { RenameForm, RowActions } from '../row-actions';
 import { useEffect, useState } from 'react';
 import type { SavedSpec } from '../../../../../shared/api/workspace-types';
 import { formatCount } from '../../../../../shared/format';
@@ -110,8 +111,7 @@ function TriggerRow({
   const parsed = triggerSpecSchema.safeParse(saved.spec);
   const spec = parsed.success ? parsed.data : null;
   const now = useFiresNow(spec);
-  const [naming, setNaming] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
   const act = (work: () => Promise<void>): void => {
     setBusy(true);
@@ -129,7 +129,7 @@ function TriggerRow({
     >
       <td>
         <div className="segment-name">
-          {naming === null || spec === null ? (
+          {!naming || spec === null ? (
             <button
               type="button"
               className="link"
@@ -140,28 +140,14 @@ function TriggerRow({
               {saved.name}
             </button>
           ) : (
-            <form
-              className="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                const name = naming.trim();
-                if (name === '' || name === saved.name) return setNaming(null);
-                act(() => onRename(saved, spec, name).then(() => setNaming(null)));
-              }}
-            >
-              <input
-                aria-label={`New name for ${saved.name}`}
-                value={naming}
-                autoFocus
-                onChange={(e) => setNaming(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Escape') setNaming(null);
-                }}
-              />
-              <button type="submit" className="small" disabled={busy}>
-                Rename
-              </button>
-            </form>
+            <RenameForm
+              name={saved.name}
+              busy={busy}
+              onRename={(name) =>
+                act(() => onRename(saved, spec, name).then(() => setNaming(false)))
+              }
+              onDone={() => setNaming(false)}
+            />
           )}
         </div>
       </td>
@@ -171,42 +157,13 @@ function TriggerRow({
       <FiresNowCells now={now} />
       <td className="muted">{saved.updatedAt.slice(0, 10)}</td>
       <td className="segment-actions">
-        {confirming ? (
-          <span className="row">
-            <span>Delete?</span>
-            <button
-              type="button"
-              className="small danger"
-              disabled={busy}
-              onClick={() => act(() => onDelete().finally(() => setConfirming(false)))}
-            >
-              Delete
-            </button>
-            <button type="button" className="small ghost" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </span>
-        ) : (
-          <span className="row">
-            <button
-              type="button"
-              className="small ghost"
-              aria-label={`Rename ${saved.name}`}
-              disabled={spec === null}
-              onClick={() => setNaming(saved.name)}
-            >
-              Rename
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              aria-label={`Delete ${saved.name}`}
-              onClick={() => setConfirming(true)}
-            >
-              Delete
-            </button>
-          </span>
-        )}
+        <RowActions
+          name={saved.name}
+          busy={busy}
+          renameDisabled={spec === null}
+          onRename={() => setNaming(true)}
+          onDelete={() => new Promise<void>((resolve) => act(() => onDelete().finally(resolve)))}
+        />
       </td>
     </tr>
   );
