@@ -359,3 +359,61 @@ describe('saved triggers', () => {
     ).rejects.toMatchObject({ message: expect.stringMatching(/dayz: not a field/) });
   });
 });
+
+describe('bad requests and read-only workspaces', () => {
+  it.each([
+    [{ condition: { type: 'inactive', days: 7 } }, /condition/],
+    [{ condition: { type: 'negative', event: ev('error'), atLeast: 2, hours: 0 } }, /hours/],
+    [{ condition: { type: 'inactivity', days: 1.5 } }, /whole number of days/],
+    [{ condition: { type: 'inactivity', days: 7 }, cooldownDays: -1 }, /cooldownDays/],
+    [{ condition: { type: 'segment', segment: 'nope' } }, /No saved segment with id 'nope'/],
+  ])('%j is refused, saying why', async (s, message) => {
+    await expect(ws.api['triggers.run']({ spec: s as never })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('a backtest longer than 366 days, and a webhook that is not http, are refused', async () => {
+    await expect(
+      ws.api['triggers.backtest']({
+        spec: spec({ type: 'inactivity', days: 7 }),
+        from: '2023-01-01',
+        to: '2024-03-20',
+      }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/at most 366 days/) });
+    await expect(
+      ws.api['triggers.send']({
+        spec: spec({ type: 'inactivity', days: 7 }),
+        name: 'x',
+        url: 'ftp://example.com/hook',
+      }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/http:\/\/ or https:\/\//) });
+  });
+
+  it('triggers, scores and segment counts run on a workspace opened read-only', async () => {
+    await ws.api['workspace.close']({});
+    await ws.api['workspace.open']({ path: ws.file, readOnly: true });
+    expect(
+      (await ws.api['triggers.run']({ spec: spec({ type: 'inactivity', days: 7 }) })).total,
+    ).toBe(5);
+    expect(
+      (
+        await ws.api['triggers.backtest']({
+          spec: spec({ type: 'inactivity', days: 7 }),
+          from: '2024-03-01',
+          to: '2024-03-20',
+        })
+      ).fires,
+    ).toBe(7);
+    expect((await ws.api['scores.run']({ spec: { type: 'health', days: 7 } as never })).users).toBe(
+      9,
+    );
+    const rule = { type: 'event', event: ev('login'), when: { type: 'last', days: 7 } } as const;
+    expect((await ws.api['segments.count']({ rule: rule as never })).members).toBe(2);
+    expect(await ws.api['segments.history']({ rule: rule as never, points: 2 })).toHaveLength(2);
+    await expect(
+      ws.api['segments.save']({ name: 'x', spec: { type: 'dynamic', rule: rule as never } }),
+    ).rejects.toMatchObject({ code: 'READ_ONLY' });
+  });
+});
