@@ -127,6 +127,11 @@ async function readStates(c: DuckDBConnection): Promise<Map<string, StateRow>> {
   );
 }
 
+/** Between the statements of a long loop (a day-by-day evaluation), a cancel stops it. */
+function stopIfCancelled(ctx: AnalysisContext): void {
+  if (ctx.signal?.aborted === true) throw new ApiError('CANCELLED', 'Cancelled.');
+}
+
 /** The day a rule is evaluated as of when the spec names none: the last day with data. */
 function defaultAsOf(ctx: AnalysisContext): string {
   return observedDay(ctx.settings, ctx.observedUntil).day;
@@ -623,6 +628,7 @@ export async function segmentDaysInto(
   await ctx.c.run(`DROP TABLE IF EXISTS ${table}`);
   await ctx.c.run(`CREATE TEMP TABLE ${table} (day DATE, uid INTEGER)`);
   for (const day of days) {
+    stopIfCancelled(ctx);
     const members = await ruleSql(
       ruleInput(workspace, ctx, records, day, field),
       record.stored.spec.rule,
@@ -683,6 +689,7 @@ export async function segmentHistory(
     try {
       const populations: number[] = [];
       for (const [i, day] of days.entries()) {
+        stopIfCancelled(ctx);
         const members = await ruleSql(ruleInput(workspace, ctx, records, day, 'rule'), rule, self);
         await execute(
           c,
