@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { SEGMENT_TEMPLATES, type TemplateInputs } from '../shared/specs/segment-templates';
 import type { AnalysisSpec } from '../shared/specs/analysis-spec';
 import { demoCopyTest, expect } from './fixtures';
-import { E2E_NOW } from './global-setup';
+import { settle, shooter } from './shots';
 
 /**
  * Retention of High-Engagers vs At-Risk vs Dormant vs everyone else, in one chart: the three
@@ -11,8 +9,7 @@ import { E2E_NOW } from './global-setup';
  * numbers checked against the engine's comparison of the same spec.
  */
 const test = demoCopyTest();
-
-const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-compare';
+const shoot = shooter('/tmp/shots-compare');
 
 const DEMO: TemplateInputs = {
   login: 'app_opened',
@@ -22,11 +19,6 @@ const DEMO: TemplateInputs = {
   minRevenue: 100,
   trialStart: { event: 'signed_up', where: [] },
 };
-
-async function settle(page: Page): Promise<void> {
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + 20_000));
-  await page.waitForTimeout(400);
-}
 
 test('retention compared across three template segments and everyone else', async ({
   page,
@@ -89,10 +81,9 @@ test('retention compared across three template segments and everyone else', asyn
   };
   expect(meanAt(2)).toBeGreaterThan(meanAt(0));
 
-  mkdirSync(SHOTS, { recursive: true });
   await settle(page);
-  await panel.screenshot({ path: `${SHOTS}/retention-compared.png` });
+  await shoot(panel, 'retention-compared');
   await page.getByRole('button', { name: /Switch to dark theme/ }).click();
   await settle(page);
-  await panel.screenshot({ path: `${SHOTS}/retention-compared-dark.png` });
+  await shoot(panel, 'retention-compared-dark');
 });

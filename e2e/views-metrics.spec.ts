@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { formatAs } from '../shared/format/columns';
@@ -7,7 +7,7 @@ import { funnelSpecSchema } from '../shared/specs/funnel';
 import { metricColumnKind, type MetricsResult } from '../shared/specs/metrics';
 import type { ThresholdsResult } from '../shared/specs/thresholds';
 import { demoCopyTest, expect } from './fixtures';
-import { E2E_NOW } from './global-setup';
+import { settle, shooter } from './shots';
 
 /**
  * Metrics & Thresholds on a copy of the demo workspace (this file saves a segment in it): the
@@ -15,8 +15,7 @@ import { E2E_NOW } from './global-setup';
  * saved as a segment. Screenshots of both tabs go to SHOTS for a person to look at.
  */
 const test = demoCopyTest();
-
-const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-metrics';
+const shoot = shooter('/tmp/shots-metrics');
 
 async function shownSpec(page: Page, kind: string): Promise<AnalysisSpec> {
   const text = await page.evaluate((k) => localStorage.getItem(`workbench.spec.${k}`), kind);
@@ -43,23 +42,6 @@ async function gridRows(grid: Locator, n: number): Promise<string[][]> {
         ),
     n,
   );
-}
-
-let clockShift = 0;
-/**
- * The page's clock is fixed, and ECharts animates a redraw by the clock: moved on a few seconds,
- * a chart finishes its move to the new numbers before it is looked at.
- */
-async function settle(page: Page): Promise<void> {
-  clockShift += 10_000;
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + clockShift));
-  await page.waitForTimeout(500);
-}
-
-/** A screenshot for a person to look at (the page, or one part of it scrolled into view). */
-async function shoot(target: Page | Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await target.screenshot({ path: `${SHOTS}/${name}.png` });
 }
 
 function csvLines(path: string): string[][] {

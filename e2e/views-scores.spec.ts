@@ -1,34 +1,20 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Locator, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { formatCount, formatValue } from '../shared/format';
 import type { RequestOf } from '../shared/api/contract';
 import { DEFAULT_COMPONENTS } from '../shared/specs/score';
 import { expect, test, type Workbench } from './fixtures';
-import { E2E_NOW } from './global-setup';
+import { settle, shooter } from './shots';
+
+const shoot = shooter('/tmp/shots-scores');
 
 /**
  * The Scores section of the Segments view on the demo workspace (read only: the spec lives in
  * the browser's storage): the default health score's users, bands and validation against the
  * engine's scores.run, a weight changed and the score recomputed, then a behavioural score of
  * report_created (1 point, at most 20) and purchase_completed (5 points) against the engine's
- * mean. Screenshots go to SHOTS for a person to look at.
+ * mean. Screenshots go to /tmp/shots-scores for a person to look at.
  */
-const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-scores';
-
-async function shoot(target: Page | Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await target.screenshot({ path: `${SHOTS}/${name}.png` });
-}
-
-/** ECharts animates by the page's fixed clock: moved on, a chart is drawn before a screenshot. */
-let clockShift = 0;
-async function settle(page: Page): Promise<void> {
-  clockShift += 10_000;
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + clockShift));
-  await page.waitForTimeout(400);
-  // Finished work leaves the job tray after a moment; it would cover the screenshot's corner.
-  await expect(page.locator('.job-tray .job')).toHaveCount(0, { timeout: 10_000 });
-}
 
 /**
  * The whole panel: the view scrolls inside the window, so a page or element shot would show what
@@ -116,7 +102,7 @@ test('scores: the default health score, a weight changed, and a behavioural scor
   const history = page.getByRole('region', { name: 'Score history' });
   await expect(history).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   await expect(history.getByRole('img', { name: /Mean score and users per band/ })).toBeVisible();
-  await settle(page);
+  await settle(page, { tray: true });
   await shootPanel(page, 'health-default');
   await shoot(page.getByRole('region', { name: 'Score definition' }), 'health-components');
 
@@ -163,7 +149,7 @@ test('scores: the default health score, a weight changed, and a behavioural scor
   await expect(page.getByTestId('band-counts')).toHaveCount(0);
   await expect(lowest.locator('thead')).not.toContainText('pct');
   await expect(history).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await settle(page);
+  await settle(page, { tray: true });
   await shootPanel(page, 'behavioural');
 
   // The CSV holds every scored user, in the columns scores.export writes.
@@ -191,6 +177,6 @@ test('scores: the default health score, a weight changed, and a behavioural scor
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
   await scored(page);
   await expect(history).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await settle(page);
+  await settle(page, { tray: true });
   await shootPanel(page, 'behavioural-dark');
 });

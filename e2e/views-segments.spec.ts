@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { formatCount } from '../shared/format';
 import { demoCopyTest, expect } from './fixtures';
-import { E2E_NOW } from './global-setup';
+import { settle, shooter } from './shots';
 
 /**
  * The Segments view on a copy of the demo workspace (this file saves segments in it): three
@@ -11,21 +10,7 @@ import { E2E_NOW } from './global-setup';
  * delete. Screenshots go to SHOTS for a person to look at.
  */
 const test = demoCopyTest();
-
-const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-segments';
-
-async function shoot(target: Page | Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await target.screenshot({ path: `${SHOTS}/${name}.png` });
-}
-
-/** ECharts animates by the page's fixed clock: moved on, a chart is drawn before a screenshot. */
-let clockShift = 0;
-async function settle(page: Page): Promise<void> {
-  clockShift += 10_000;
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + clockShift));
-  await page.waitForTimeout(400);
-}
+const shoot = shooter('/tmp/shots-segments');
 
 /** The live count's words once it has counted the rule on screen. */
 async function counted(page: Page): Promise<string> {

@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Locator, Page } from '@playwright/test';
 import { addDays } from '../shared/calendar/local-days';
 import { formatCount } from '../shared/format';
 import { demoCopyTest, expect } from './fixtures';
-import { E2E_NOW } from './global-setup';
+import { settle, shooter } from './shots';
 
 /**
  * The Triggers section of the Segments view on a copy of the demo workspace (this file saves a
@@ -14,23 +13,7 @@ import { E2E_NOW } from './global-setup';
  * against the engine's own answers. Screenshots go to SHOTS for a person to look at.
  */
 const test = demoCopyTest();
-
-const SHOTS = process.env.WORKBENCH_SHOTS ?? '/tmp/shots-triggers';
-
-async function shoot(target: Page | Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await target.screenshot({ path: `${SHOTS}/${name}.png` });
-}
-
-/** ECharts animates by the page's fixed clock: moved on, a chart is drawn before a screenshot. */
-let clockShift = 0;
-async function settle(page: Page): Promise<void> {
-  clockShift += 10_000;
-  await page.clock.setFixedTime(new Date(Date.parse(E2E_NOW) + clockShift));
-  await page.waitForTimeout(400);
-  // Finished work leaves the job tray after a moment; it would cover the screenshot's corner.
-  await expect(page.locator('.job-tray .job')).toHaveCount(0, { timeout: 10_000 });
-}
+const shoot = shooter('/tmp/shots-triggers');
 
 /** A local webhook that records every POST's body. */
 async function webhook(): Promise<{ url: string; bodies: unknown[]; close: () => Promise<void> }> {
@@ -104,7 +87,7 @@ test('triggers: an inactivity trigger, its fires, backtest, downloads and webhoo
     await expect(table.locator('tbody tr')).toHaveCount(Math.min(run.total, 1_000));
     await expect(table.locator('thead')).toContainText('days inactive');
     await expect(table.locator('tbody tr').first()).toContainText(run.fires[0]?.user_id ?? '?');
-    await settle(page);
+    await settle(page, { tray: true });
     await shoot(page, 'editor-with-fires');
 
     // The backtest: the last 90 days up to the as-of day, totals as the engine counts them.
@@ -127,7 +110,7 @@ test('triggers: an inactivity trigger, its fires, backtest, downloads and webhoo
     );
     const backtestPanel = page.getByRole('region', { name: 'Backtest' });
     await expect(backtestPanel.getByRole('img', { name: /Fires per day/ })).toBeVisible();
-    await settle(page);
+    await settle(page, { tray: true });
     await shoot(backtestPanel, 'backtest-chart');
 
     // The CSV and the JSON lines hold everyone who fires.
@@ -171,7 +154,7 @@ test('triggers: an inactivity trigger, its fires, backtest, downloads and webhoo
     await expect(summary.getByTestId('webhook-sample')).toContainText('"trigger": "Gone quiet"');
     await expect(summary.getByTestId('webhook-sample')).toContainText(`"batches": ${batches}`);
     expect(hook.bodies).toHaveLength(0);
-    await settle(page);
+    await settle(page, { tray: true });
     await shoot(webhookPanel, 'webhook-dry-run');
 
     // Send asks again before anything goes out; confirmed, every user is POSTed.
@@ -204,7 +187,7 @@ test('triggers: an inactivity trigger, its fires, backtest, downloads and webhoo
 
     // The dark theme, on the same editor.
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
-    await settle(page);
+    await settle(page, { tray: true });
     await shoot(page, 'dark-editor');
     await backtestPanel.scrollIntoViewIfNeeded();
     await shoot(backtestPanel, 'dark-backtest');

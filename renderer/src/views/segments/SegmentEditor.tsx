@@ -1,3 +1,4 @@
+import { AsOfField } from './AsOfField';
 import { useEffect, useMemo, useState } from 'react';
 import type { SegmentInfo } from '../../../../shared/api/segment-types';
 import type { SavedSpec } from '../../../../shared/api/workspace-types';
@@ -134,29 +135,15 @@ export function SegmentEditor({
             onChange={(e) => setName(e.target.value)}
           />
         </label>
-        <label>
-          As of
-          <span className="row">
-            <input
-              type="date"
-              aria-label="As of"
-              value={asOf}
-              min={info?.days?.from}
-              max={info?.days?.to}
-              onChange={(e) => setAsOf(e.target.value)}
-            />
-            {asOf !== '' && (
-              <button type="button" className="small ghost" onClick={() => setAsOf('')}>
-                Follow the data
-              </button>
-            )}
-          </span>
-        </label>
-        <span className="muted small as-of-note">
-          {asOf === ''
-            ? `Empty: the last day with data (${info?.days?.to ?? 'none yet'}), so the segment follows each new import.`
-            : 'Pinned: members are who met the rule on that day.'}
-        </span>
+        <AsOfField
+          value={asOf}
+          onChange={setAsOf}
+          notes={{
+            following: (last) =>
+              `Empty: the last day with data (${last}), so the segment follows each new import.`,
+            pinned: 'Pinned: members are who met the rule on that day.',
+          }}
+        />
       </div>
       <label className="segment-description">
         Description (optional)

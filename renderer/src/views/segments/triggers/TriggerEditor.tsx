@@ -1,3 +1,4 @@
+import { AsOfField } from '../AsOfField';
 import { useState } from 'react';
 import type { SegmentInfo } from '../../../../../shared/api/segment-types';
 import type { SavedSpec } from '../../../../../shared/api/workspace-types';
@@ -143,29 +144,14 @@ export function TriggerEditor({
             min={0}
             onChange={setCooldownDays}
           />
-          <label>
-            As of
-            <span className="row">
-              <input
-                type="date"
-                aria-label="As of"
-                value={asOf}
-                min={info?.days?.from}
-                max={info?.days?.to}
-                onChange={(e) => setAsOf(e.target.value)}
-              />
-              {asOf !== '' && (
-                <button type="button" className="small ghost" onClick={() => setAsOf('')}>
-                  Follow the data
-                </button>
-              )}
-            </span>
-          </label>
-          <span className="muted small as-of-note">
-            {asOf === ''
-              ? `Empty: the end of the last day with data (${info?.days?.to ?? 'none yet'}).`
-              : 'Who fires as of the end of that day.'}
-          </span>
+          <AsOfField
+            value={asOf}
+            onChange={setAsOf}
+            notes={{
+              following: (last) => `Empty: the end of the last day with data (${last}).`,
+              pinned: 'Who fires as of the end of that day.',
+            }}
+          />
         </div>
         <ConditionFields
           condition={condition}
