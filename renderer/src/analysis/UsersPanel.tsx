@@ -4,6 +4,7 @@ import type { AnalysisSpec } from '../../../shared/specs/analysis-spec';
 import { useApp } from '../app-context';
 import { ErrorNote } from '../components/ErrorNote';
 import { SortableTable } from '../components/SortableTable';
+import { userColumn } from '../components/user-column';
 import { formatNumber, formatTime } from '../lib/format';
 import { download, toCsv } from './csv';
 import { selectionLabel } from '../../../shared/specs/analyses';
@@ -122,19 +123,7 @@ export function UsersPanel({
                 last_seen: formatTime(u.last_seen),
               }))}
               columns={[
-                {
-                  id: 'user_id',
-                  header: 'User',
-                  render: (r) => (
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => navigate('events', { userId: String(r.user_id) })}
-                    >
-                      {String(r.user_id)}
-                    </button>
-                  ),
-                },
+                userColumn(navigate),
                 { id: 'email', header: 'Email' },
                 { id: 'first_seen', header: 'First seen' },
                 { id: 'last_seen', header: 'Last seen' },

@@ -3,6 +3,7 @@ import type { TriggerFire } from '../../../../../shared/specs/trigger';
 import { STALE_HOURS } from '../../../../../shared/specs/trigger';
 import { useApp } from '../../../app-context';
 import { SortableTable, type Column } from '../../../components/SortableTable';
+import { userColumn } from '../../../components/user-column';
 import type { Row } from '../../../lib/arrow';
 import { formatTime } from '../../../lib/format';
 import { contextKeys } from './trigger-draft';
@@ -37,19 +38,7 @@ export function FiresTable({ fires }: { fires: readonly TriggerFire[] }) {
   );
   const columns = useMemo(
     (): Column[] => [
-      {
-        id: 'user_id',
-        header: 'User',
-        render: (r) => (
-          <button
-            type="button"
-            className="link"
-            onClick={() => navigate('events', { userId: String(r.user_id) })}
-          >
-            {String(r.user_id)}
-          </button>
-        ),
-      },
+      userColumn(navigate),
       { id: 'email', header: 'Email' },
       { id: 'fired_at', header: 'Fired at (UTC)' },
       {
